@@ -1,0 +1,36 @@
+// Builds every bundle the project ships or runs: the extension host bundle (node, cjs,
+// `vscode` external), the command line, the API emulator and the benchmarks.
+// `--watch` rebuilds on change; `--production` minifies.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['emulator/main.ts'], outfile: 'dist/emulator.js' },
+  { ...node, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
+    minify: production, logLevel: 'warning', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js',
+  },
+].filter((b) => b.entryPoints.every((e) => existsSync(e)));
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
