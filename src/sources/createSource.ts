@@ -1,0 +1,43 @@
+// Builds the right client for a configured source. The only place that switches on the
+// kind of source; everything downstream asks capabilities.
+import type { HistorySource } from '../core/source';
+import { DisperslClient } from './dispersl/disperslClient';
+import { UnsupportedError } from './errors';
+import type { HttpLog } from './http/httpPolicy';
+import { ParagonClient } from './paragon/paragonClient';
+import type { SourceConfig } from './sourceConfig';
+
+export interface SourceDependencies {
+  readonly apiKey: string | (() => string | undefined | Promise<string | undefined>);
+  /** How to fix a missing or rejected key, in the host's words. */
+  readonly keyHint?: string;
+  readonly log?: HttpLog;
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+}
+
+export function createSource(config: SourceConfig, deps: SourceDependencies): HistorySource {
+  switch (config.kind) {
+    case 'paragon':
+      if (!config.projectId) {
+        throw new UnsupportedError(`The Paragon source "${config.label ?? config.id}" has no projectId.`, `source ${config.id} without projectId`);
+      }
+      return new ParagonClient({
+        projectId: config.projectId,
+        baseUrl: config.baseUrl,
+        label: config.label,
+        ...deps,
+      });
+    case 'dispersl':
+      return new DisperslClient({
+        baseUrl: config.baseUrl,
+        label: config.label,
+        requestsPerHour: config.requestsPerHour,
+        ...deps,
+      });
+    default: {
+      const kind: string = (config as { kind: string }).kind;
+      throw new UnsupportedError(`Unknown source kind "${kind}": use "paragon" or "dispersl".`, `source ${config.id} kind ${kind}`);
+    }
+  }
+}

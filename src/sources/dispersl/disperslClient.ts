@@ -1,0 +1,133 @@
+// Dispersl History API client: list, get with steps, and the server-side export streamed
+// straight to a writable (never buffered). Rate limits depend on the account's tier.
+import { pipeline } from 'node:stream/promises';
+import { Transform, type Writable } from 'node:stream';
+import type { RunDetail, RunPage, RunQuery, SourceCapabilities } from '../../core/model';
+import type { HistorySource, ListOptions } from '../../core/source';
+import { CancelledError, UnsupportedError } from '../errors';
+import { HttpPolicy, type HttpLog } from '../http/httpPolicy';
+import { DISPERSL_STATUS_FILTER, parseTaskDetail, parseTaskList } from './disperslWire';
+
+export const DISPERSL_ORIGIN = 'https://api.dispersl.com/v1';
+export const DISPERSL_PAGE_SIZE = 100;
+/** Requests per hour by tier; Enterprise is custom, so the source's setting wins. */
+export const DISPERSL_TIER_REQUESTS_PER_HOUR = { free: 100, pro: 1000 } as const;
+
+export interface DisperslClientOptions {
+  /** Default `https://api.dispersl.com/v1`. */
+  readonly baseUrl?: string;
+  readonly apiKey: string | (() => string | undefined | Promise<string | undefined>);
+  /** The account's limit (Free 100, Pro 1,000, Enterprise custom); null turns the client-side budget off. */
+  readonly requestsPerHour?: number | null;
+  readonly keyHint?: string;
+  readonly log?: HttpLog;
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+  readonly retryBaseDelayMs?: number;
+  readonly label?: string;
+}
+
+export class DisperslClient implements HistorySource {
+  readonly kind = 'dispersl';
+  readonly label: string;
+  readonly capabilities: SourceCapabilities = {
+    replay: false,
+    stepPayloads: false,
+    serverExport: ['csv', 'json'],
+    filterStatuses: ['queued', 'running', 'succeeded', 'failed', 'cancelled'],
+    filterByUser: false,
+    filterByWorkflow: false,
+    filterByIntegration: false,
+    groupBy: ['status'],
+    pageSize: DISPERSL_PAGE_SIZE,
+  };
+  readonly http: HttpPolicy;
+
+  constructor(options: DisperslClientOptions) {
+    this.label = options.label ?? 'Dispersl';
+    const perHour = options.requestsPerHour === undefined ? DISPERSL_TIER_REQUESTS_PER_HOUR.pro : options.requestsPerHour;
+    this.http = new HttpPolicy({
+      apiName: 'Dispersl',
+      baseUrl: (options.baseUrl ?? DISPERSL_ORIGIN).trim().replace(/\/+$/, ''),
+      apiKey: options.apiKey,
+      keyHint: options.keyHint,
+      retentionHint: 'Dispersl keeps history for 90 days on the Free tier, so an older task answers 404.',
+      rateLimit: perHour === null ? undefined : { limit: perHour, intervalMs: 3_600_000 },
+      concurrency: options.concurrency,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      retryBaseDelayMs: options.retryBaseDelayMs,
+      log: options.log,
+    });
+  }
+
+  /** Dispersl lists newest first and has no sort parameter, so `order` is ignored. */
+  async listPage(query: RunQuery, offset: number, options: ListOptions = {}): Promise<RunPage> {
+    this.rejectUnsupported(query);
+    const body = await this.http.getJson({
+      path: '/history',
+      query: { limit: DISPERSL_PAGE_SIZE, offset, ...this.filterParameters(query) },
+      subject: this.label,
+      signal: options.signal,
+    });
+    const page = parseTaskList(body, offset);
+    const nextOffset = page.hasMore && page.runs.length > 0 ? offset + page.runs.length : undefined;
+    return { runs: page.runs, total: page.total, offset, nextOffset };
+  }
+
+  async getRun(id: string, signal?: AbortSignal): Promise<RunDetail> {
+    const body = await this.http.getJson({ path: `/history/${encodeURIComponent(id)}`, subject: `Task ${id}`, signal });
+    return parseTaskDetail(body);
+  }
+
+  /** Streams the server's export into `out` (which it ends); resolves with the bytes written. */
+  async exportToStream(format: 'csv' | 'json', query: RunQuery, out: Writable, signal?: AbortSignal): Promise<number> {
+    this.rejectUnsupported(query);
+    const body = await this.http.getStream({
+      path: '/history/export',
+      query: { format, ...this.filterParameters(query) },
+      subject: 'The Dispersl export',
+      signal,
+    });
+    let bytes = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, count, out, { signal });
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError('export cancelled while streaming');
+      throw error;
+    }
+    return bytes;
+  }
+
+  private filterParameters(query: RunQuery): Record<string, string | undefined> {
+    let status: string | undefined;
+    if (query.status) {
+      status = DISPERSL_STATUS_FILTER[query.status];
+      if (!status) {
+        throw new UnsupportedError(
+          `Dispersl cannot filter by the status "${query.status}"; it knows created, in_progress, completed, failed and cancelled.`,
+          `no Dispersl status for ${query.status}`,
+        );
+      }
+    }
+    return {
+      status,
+      from_date: query.startedAfter?.toISOString(),
+      to_date: query.startedBefore?.toISOString(),
+    };
+  }
+
+  private rejectUnsupported(query: RunQuery): void {
+    const unsupported = (['userId', 'workflowId', 'integration'] as const).filter((k) => query[k] !== undefined);
+    if (unsupported.length > 0) {
+      throw new UnsupportedError(`Dispersl cannot filter by ${unsupported.join(', ')}.`, `unsupported filters ${unsupported.join(',')}`);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+// Paragon Task History API client: list, get with steps, step input/output, replay.
+// The project id lives in the base URL's path; cloud and on-premise differ only in origin.
+import type { RunDetail, RunPage, RunQuery, SourceCapabilities, StepPayload } from '../../core/model';
+import type { HistorySource, ListOptions } from '../../core/source';
+import { UnsupportedError } from '../errors';
+import { HttpPolicy, type HttpLog } from '../http/httpPolicy';
+import type { RateLimit } from '../http/rateLimiter';
+import { nextOffsetFrom, parseExecutionDetail, parseList, parseStepPayload, PARAGON_STATUS_FILTER } from './paragonWire';
+
+export const PARAGON_CLOUD_ORIGIN = 'https://api.useparagon.com';
+export const PARAGON_PAGE_SIZE = 100;
+/** The documented limit: 1,000 requests per 10 minutes per key. */
+export const PARAGON_RATE_LIMIT: RateLimit = { limit: 1000, intervalMs: 10 * 60_000 };
+
+export interface ParagonClientOptions {
+  readonly projectId: string;
+  /** Cloud `https://api.useparagon.com` (default) or on-premise `https://zeus.<host>`; a full task-history URL is accepted too. */
+  readonly baseUrl?: string;
+  readonly apiKey: string | (() => string | undefined | Promise<string | undefined>);
+  readonly keyHint?: string;
+  readonly log?: HttpLog;
+  readonly rateLimit?: RateLimit | null;
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+  readonly retryBaseDelayMs?: number;
+  readonly label?: string;
+}
+
+/** `<origin>/projects/<projectId>/task-history`, from an origin or an already complete URL. */
+export function paragonTaskHistoryUrl(baseUrl: string | undefined, projectId: string): string {
+  const raw = (baseUrl ?? PARAGON_CLOUD_ORIGIN).trim().replace(/\/+$/, '');
+  if (/\/projects\/[^/]+\/task-history$/.test(raw)) return raw;
+  return `${raw}/projects/${encodeURIComponent(projectId)}/task-history`;
+}
+
+export class ParagonClient implements HistorySource {
+  readonly kind = 'paragon';
+  readonly label: string;
+  readonly capabilities: SourceCapabilities = {
+    replay: true,
+    stepPayloads: true,
+    serverExport: [],
+    filterStatuses: ['running', 'failed', 'succeeded', 'delayed'],
+    filterByUser: true,
+    filterByWorkflow: true,
+    filterByIntegration: true,
+    groupBy: ['status', 'integration'],
+    pageSize: PARAGON_PAGE_SIZE,
+  };
+  readonly http: HttpPolicy;
+
+  constructor(options: ParagonClientOptions) {
+    if (!options.projectId.trim()) throw new UnsupportedError('A Paragon source needs a project id.', 'empty projectId');
+    this.label = options.label ?? `Paragon project ${options.projectId}`;
+    this.http = new HttpPolicy({
+      apiName: 'Paragon',
+      baseUrl: paragonTaskHistoryUrl(options.baseUrl, options.projectId),
+      apiKey: options.apiKey,
+      keyHint: options.keyHint,
+      retentionHint: 'Paragon keeps task history for 90 days by default, so an older run answers 404; also check the project id.',
+      rateLimit: options.rateLimit === null ? undefined : (options.rateLimit ?? PARAGON_RATE_LIMIT),
+      concurrency: options.concurrency,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      retryBaseDelayMs: options.retryBaseDelayMs,
+      log: options.log,
+    });
+  }
+
+  async listPage(query: RunQuery, offset: number, options: ListOptions = {}): Promise<RunPage> {
+    const body = await this.http.getJson({
+      path: '/workflow-executions',
+      query: {
+        userId: query.userId,
+        workflowId: query.workflowId,
+        integration: query.integration,
+        status: this.statusParameter(query),
+        afterDate: query.startedAfter?.toISOString(),
+        beforeDate: query.startedBefore?.toISOString(),
+        sortBy: options.order === 'asc' ? 'ASC' : options.order === 'desc' ? 'DESC' : undefined,
+        offset: offset > 0 ? offset : undefined,
+      },
+      subject: this.label,
+      signal: options.signal,
+    });
+    const page = parseList(body, query.integration);
+    return {
+      runs: page.runs,
+      total: page.total,
+      offset,
+      nextOffset: nextOffsetFrom(page.nextLink, offset, page.runs.length),
+    };
+  }
+
+  async getRun(id: string, signal?: AbortSignal): Promise<RunDetail> {
+    const body = await this.http.getJson({
+      path: `/workflow-executions/${encodeURIComponent(id)}`,
+      subject: `Workflow execution ${id}`,
+      signal,
+    });
+    return parseExecutionDetail(body);
+  }
+
+  async getStepPayload(runId: string, stepId: string, signal?: AbortSignal): Promise<StepPayload> {
+    const body = await this.http.getJson({
+      path: `/workflow-executions/${encodeURIComponent(runId)}/step-executions/${encodeURIComponent(stepId)}`,
+      subject: `Step execution ${stepId} of workflow execution ${runId}`,
+      signal,
+    });
+    return parseStepPayload(body, runId, stepId);
+  }
+
+  /** Replays an execution (beta endpoint). One call, one POST: never retried once it may have run. */
+  async replay(runId: string, signal?: AbortSignal): Promise<void> {
+    await this.http.post({
+      path: `/workflow-executions/${encodeURIComponent(runId)}/replay`,
+      subject: `Workflow execution ${runId}`,
+      signal,
+    });
+  }
+
+  private statusParameter(query: RunQuery): string | undefined {
+    if (!query.status) return undefined;
+    const value = PARAGON_STATUS_FILTER[query.status];
+    if (!value) {
+      throw new UnsupportedError(
+        `Paragon cannot filter by the status "${query.status}"; it knows EXECUTING, FAILED, SUCCEEDED and DELAYED.`,
+        `no Paragon status for ${query.status}`,
+      );
+    }
+    return value;
+  }
+}

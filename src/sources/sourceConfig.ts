@@ -1,0 +1,16 @@
+// A configured history source, as stored in the `taskHistory.sources` setting (never
+// with its key: keys live in SecretStorage or the CLI's environment).
+export interface SourceConfig {
+  /** Stable id; also names the source's secret. */
+  readonly id: string;
+  readonly kind: 'paragon' | 'dispersl';
+  readonly label?: string;
+  /** Paragon: an origin (cloud or on-premise) or the full task-history URL. Dispersl: the API root. */
+  readonly baseUrl?: string;
+  /** Paragon only. */
+  readonly projectId?: string;
+  /** Paragon only: integration names to group by (a run record has no integration field). */
+  readonly integrations?: readonly string[];
+  /** Dispersl only: the account's limit (Free 100, Pro 1,000, Enterprise custom). */
+  readonly requestsPerHour?: number;
+}
