@@ -1,0 +1,158 @@
+// Exports every run behind a filter to a file: pinned snapshot, concurrent pages within
+// the source's rate limiter, optional steps and step input/output fetched ahead in
+// order, streamed through a format sink into a temp file renamed on success only.
+// Shared by the VS Code command and the CLI, so both produce the same records.
+import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import type { RunQuery, StepPayload } from '../model';
+import { snapshot, pinQuery, SnapshotMismatchError } from '../paging';
+import type { HistorySource } from '../source';
+import { openAtomic } from './atomicFile';
+import { mapOrdered } from './orderedMap';
+import { toExportedRun, toExportedStep, type ExportedRun } from './records';
+import { CsvRecordCounter, JsonArrayRecordCounter } from './recordCounter';
+import { createSink, type ExportFormat } from './sinks';
+
+export interface ExportOptions {
+  readonly source: HistorySource;
+  readonly query: RunQuery;
+  readonly format: ExportFormat;
+  readonly target: string;
+  readonly includeSteps?: boolean;
+  /** Step input/output: one more request per step (needs the stepPayloads capability). */
+  readonly includePayloads?: boolean;
+  /** Requests at once for pages and details (default 16); the rate limiter still governs. */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ExportProgress) => void;
+  /** Use the API's own export when it can produce the format and nothing client-side is asked (default true). */
+  readonly preferServerExport?: boolean;
+  readonly pinnedAt?: Date;
+}
+
+export interface ExportProgress {
+  readonly written: number;
+  readonly total?: number;
+  readonly elapsedMs: number;
+  /** Estimated from the rate so far; undefined until there is one. */
+  readonly remainingMs?: number;
+}
+
+export interface ExportResult {
+  readonly target: string;
+  readonly records: number;
+  readonly total: number;
+  readonly method: 'client' | 'server';
+  readonly elapsedMs: number;
+  readonly pinnedAt: Date;
+}
+
+export const DEFAULT_EXPORT_CONCURRENCY = 16;
+
+export async function exportRuns(options: ExportOptions): Promise<ExportResult> {
+  const started = Date.now();
+  const pinnedAt = options.pinnedAt ?? new Date();
+  const file = await openAtomic(options.target);
+  try {
+    const useServer =
+      (options.preferServerExport ?? true) &&
+      !options.includeSteps &&
+      !options.includePayloads &&
+      options.source.exportToStream !== undefined &&
+      (options.format === 'csv' || options.format === 'json') &&
+      options.source.capabilities.serverExport.includes(options.format);
+    const counts = useServer
+      ? await serverExport(options, pinnedAt, file.stream, started)
+      : await clientExport(options, pinnedAt, file.stream, started);
+    options.signal?.throwIfAborted();
+    await file.commit();
+    return { target: options.target, ...counts, method: useServer ? 'server' : 'client', elapsedMs: Date.now() - started, pinnedAt };
+  } catch (error) {
+    await file.abort();
+    throw error;
+  }
+}
+
+async function clientExport(options: ExportOptions, pinnedAt: Date, out: Writable, started: number): Promise<{ records: number; total: number }> {
+  const { source, signal } = options;
+  const concurrency = options.concurrency ?? DEFAULT_EXPORT_CONCURRENCY;
+  const includeSteps = options.includeSteps ?? false;
+  const includePayloads = includeSteps && (options.includePayloads ?? false) && source.capabilities.stepPayloads && !!source.getStepPayload;
+  const sink = createSink(options.format, out, { includeSteps, includePayloads });
+
+  let total: number | undefined;
+  const listing = snapshot(source, options.query, {
+    signal,
+    concurrency,
+    pinnedAt,
+    onTotal: (t) => {
+      total = t;
+    },
+  });
+  const records: AsyncIterable<ExportedRun> = includeSteps
+    ? mapOrdered(listing, concurrency, async (run) => {
+        const detail = await source.getRun(run.id, signal);
+        const steps = includePayloads
+          ? await Promise.all(detail.steps.map(async (step) => toExportedStep(step, await payloadOf(source, run.id, step.id, signal))))
+          : detail.steps.map((step) => toExportedStep(step));
+        // Keep the listing's view of the run (its integration tag), add the steps.
+        return toExportedRun({ ...run, stepCount: detail.steps.length }, steps);
+      })
+    : mapSync(listing, (run) => toExportedRun(run));
+
+  let written = 0;
+  for await (const record of records) {
+    signal?.throwIfAborted();
+    await sink.write(record);
+    written++;
+    if (written % 100 === 0) report(options, written, total, started);
+  }
+  await sink.end();
+  report(options, written, total, started);
+  return { records: written, total: total ?? written };
+}
+
+async function payloadOf(source: HistorySource, runId: string, stepId: string, signal?: AbortSignal): Promise<StepPayload> {
+  return source.getStepPayload!(runId, stepId, signal);
+}
+
+async function serverExport(options: ExportOptions, pinnedAt: Date, out: Writable, started: number): Promise<{ records: number; total: number }> {
+  const { source, signal } = options;
+  const format = options.format as 'csv' | 'json';
+  const pinned = pinQuery(options.query, pinnedAt);
+  const first = await source.listPage(pinned, 0, { signal });
+  report(options, 0, first.total, started);
+  const counter = format === 'csv' ? new CsvRecordCounter() : new JsonArrayRecordCounter();
+  // The counter sits between the API's stream and the file.
+  const done = pipeline(counter, out, { signal });
+  done.catch(() => undefined); // awaited below; an early failure is reported by exportToStream
+  try {
+    await source.exportToStream!(format, pinned, counter, signal);
+  } catch (error) {
+    counter.destroy();
+    throw error;
+  }
+  await done;
+  if (counter.records !== first.total) throw new SnapshotMismatchError(first.total, counter.records);
+  report(options, counter.records, first.total, started);
+  return { records: counter.records, total: first.total };
+}
+
+function report(options: ExportOptions, written: number, total: number | undefined, started: number): void {
+  if (!options.onProgress) return;
+  const elapsedMs = Date.now() - started;
+  const remainingMs = total !== undefined && written > 0 ? Math.round((elapsedMs / written) * Math.max(0, total - written)) : undefined;
+  options.onProgress({ written, total, elapsedMs, remainingMs });
+}
+
+async function* mapSync<T, R>(input: AsyncIterable<T>, fn: (item: T) => R): AsyncGenerator<R> {
+  for await (const item of input) yield fn(item);
+}
+
+/** What an export will cost in requests, shown before a user commits to step payloads. */
+export function estimateExportRequests(total: number, pageSize: number, includeSteps: boolean, includePayloads: boolean, averageSteps: number): number {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const details = includeSteps ? total : 0;
+  const payloads = includeSteps && includePayloads ? Math.round(total * averageSteps) : 0;
+  return pages + details + payloads;
+}

@@ -1,0 +1,31 @@
+// Maps an async iterable with bounded concurrency and yields results in input order:
+// step details for run N+1…N+k are fetched while run N is written, and no more than
+// `concurrency` are ever held, so memory stays flat.
+export async function* mapOrdered<T, R>(
+  input: AsyncIterable<T>,
+  concurrency: number,
+  fn: (item: T) => Promise<R>,
+): AsyncGenerator<R> {
+  const window: Promise<R>[] = [];
+  const iterator = input[Symbol.asyncIterator]();
+  let exhausted = false;
+  try {
+    for (;;) {
+      while (!exhausted && window.length < Math.max(1, concurrency)) {
+        const next = await iterator.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        const pending = fn(next.value);
+        pending.catch(() => undefined); // awaited in order below
+        window.push(pending);
+      }
+      const head = window.shift();
+      if (!head) return;
+      yield await head;
+    }
+  } finally {
+    if (!exhausted) await iterator.return?.();
+  }
+}
