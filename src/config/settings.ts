@@ -1,0 +1,81 @@
+// Typed access to the `taskHistory.*` settings, read fresh each time and validated so a
+// hand-edited settings.json with a mistake yields a message, not a crash.
+import * as vscode from 'vscode';
+import type { GroupBy } from '../core/grouping';
+import type { SourceConfig } from '../sources/sourceConfig';
+
+const SECTION = 'taskHistory';
+const GROUP_BY_VALUES: readonly GroupBy[] = ['none', 'status', 'integration', 'status-integration', 'integration-status'];
+
+export interface SettingsProblem {
+  readonly index: number;
+  readonly message: string;
+}
+
+export function configuration(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+/** The configured sources that are usable, and what is wrong with the others. */
+export function readSources(): { sources: SourceConfig[]; problems: SettingsProblem[] } {
+  const raw = configuration().get<unknown>('sources', []);
+  const sources: SourceConfig[] = [];
+  const problems: SettingsProblem[] = [];
+  if (!Array.isArray(raw)) return { sources, problems: [{ index: -1, message: '"taskHistory.sources" must be an array.' }] };
+  const seen = new Set<string>();
+  raw.forEach((entry: unknown, index) => {
+    const problem = validateSource(entry);
+    if (problem) {
+      problems.push({ index, message: problem });
+      return;
+    }
+    const source = entry as SourceConfig;
+    if (seen.has(source.id)) {
+      problems.push({ index, message: `Two sources share the id "${source.id}".` });
+      return;
+    }
+    seen.add(source.id);
+    sources.push(source);
+  });
+  return { sources, problems };
+}
+
+function validateSource(entry: unknown): string | undefined {
+  if (typeof entry !== 'object' || entry === null) return 'A source must be an object.';
+  const s = entry as Record<string, unknown>;
+  if (typeof s['id'] !== 'string' || !s['id']) return 'A source needs an "id".';
+  if (s['kind'] !== 'paragon' && s['kind'] !== 'dispersl') return `Source "${String(s['id'])}": "kind" must be "paragon" or "dispersl".`;
+  if (s['kind'] === 'paragon' && (typeof s['projectId'] !== 'string' || !s['projectId'])) return `Source "${s['id']}": a Paragon source needs a "projectId".`;
+  if (s['baseUrl'] !== undefined && typeof s['baseUrl'] !== 'string') return `Source "${s['id']}": "baseUrl" must be a string.`;
+  if (s['integrations'] !== undefined && !(Array.isArray(s['integrations']) && s['integrations'].every((i) => typeof i === 'string'))) {
+    return `Source "${s['id']}": "integrations" must be a list of names.`;
+  }
+  return undefined;
+}
+
+export async function writeSources(sources: readonly SourceConfig[]): Promise<void> {
+  await configuration().update('sources', sources, vscode.ConfigurationTarget.Global);
+}
+
+export function groupBy(): GroupBy {
+  const value = configuration().get<string>('groupBy', 'status');
+  return (GROUP_BY_VALUES as readonly string[]).includes(value) ? (value as GroupBy) : 'status';
+}
+
+export async function setGroupBy(value: GroupBy): Promise<void> {
+  await configuration().update('groupBy', value, vscode.ConfigurationTarget.Global);
+}
+
+/** Seconds between polls of running runs; 0 turns live refresh off. */
+export function refreshIntervalSeconds(): number {
+  const value = configuration().get<number>('refreshInterval', 30);
+  return Number.isFinite(value) && value > 0 ? Math.max(5, value) : 0;
+}
+
+export function notifyOnFailure(): boolean {
+  return configuration().get<boolean>('notifyOnFailure', false);
+}
+
+export function affectsSettings(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(SECTION);
+}

@@ -1,0 +1,84 @@
+// The live set of sources: built from the `taskHistory.sources` setting plus any demo
+// sources of this session, each with its key read from SecretStorage on every request.
+import * as vscode from 'vscode';
+import type { HistorySource } from '../core/source';
+import { createSource } from '../sources/createSource';
+import type { SourceConfig } from '../sources/sourceConfig';
+import type { ApiKeys } from './secrets';
+import { readSources, type SettingsProblem } from './settings';
+
+export interface ConfiguredSource {
+  readonly config: SourceConfig;
+  readonly source: HistorySource;
+  /** Demo sources live for this session only and are not in settings. */
+  readonly demo: boolean;
+}
+
+export const KEY_HINT = 'Run "Task History: Set API Key" to enter a new one.';
+
+export class SourceRegistry implements vscode.Disposable {
+  private sources: ConfiguredSource[] = [];
+  private demoConfigs: SourceConfig[] = [];
+  private readonly demoKeys = new Map<string, string>();
+  problems: SettingsProblem[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly keys: ApiKeys,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.reload();
+  }
+
+  list(): readonly ConfiguredSource[] {
+    return this.sources;
+  }
+
+  get(id: string): ConfiguredSource | undefined {
+    return this.sources.find((s) => s.config.id === id);
+  }
+
+  async hasKey(id: string): Promise<boolean> {
+    return this.demoKeys.has(id) || Boolean(await this.keys.get(id));
+  }
+
+  /** Rebuilds every client (settings changed); their caches and budgets start afresh. */
+  reload(): void {
+    const { sources, problems } = readSources();
+    this.problems = problems;
+    for (const problem of problems) this.log.warn(`taskHistory.sources[${problem.index}]: ${problem.message}`);
+    const build = (config: SourceConfig, demo: boolean): ConfiguredSource | undefined => {
+      try {
+        const source = createSource(config, {
+          apiKey: async () => this.demoKeys.get(config.id) ?? (await this.keys.get(config.id)),
+          keyHint: demo ? 'The demo key was lost; run "Task History: Open Demo" again.' : KEY_HINT,
+          log: this.log,
+        });
+        return { config, source, demo };
+      } catch (error) {
+        this.log.error(`source ${config.id}: ${error instanceof Error ? error.message : String(error)}`);
+        this.problems.push({ index: -1, message: error instanceof Error ? error.message : String(error) });
+        return undefined;
+      }
+    };
+    this.sources = [
+      ...sources.map((c) => build(c, false)),
+      ...this.demoConfigs.filter((d) => !sources.some((s) => s.id === d.id)).map((c) => build(c, true)),
+    ].filter((s): s is ConfiguredSource => s !== undefined);
+    this.changed.fire();
+  }
+
+  /** Adds session-only demo sources whose key is held in memory. */
+  addDemo(configs: readonly SourceConfig[], key: string): void {
+    for (const config of configs) {
+      this.demoKeys.set(config.id, key);
+      this.demoConfigs = [...this.demoConfigs.filter((d) => d.id !== config.id), config];
+    }
+    this.reload();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,63 @@
+// Plain-text presentation shared by the tree, the panel and the CLI.
+import { formatDuration } from './duration';
+import type { Run, Step } from './model';
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago", or the date for older. */
+export function relativeTime(iso: string | undefined, now: number = Date.now()): string {
+  if (!iso) return '';
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return iso;
+  const seconds = Math.round((now - then) / 1000);
+  if (seconds < 0) return 'in the future';
+  if (seconds < 45) return 'just now';
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
+  if (seconds < 30 * 86_400) return `${Math.round(seconds / 86_400)} d ago`;
+  return iso.slice(0, 10);
+}
+
+export function shortId(id: string): string {
+  return id.length > 12 ? id.slice(0, 8) : id;
+}
+
+/** A run's label: its name where the API gives one, else its short id. */
+export function runLabel(run: Run): string {
+  return run.name?.trim() ? singleLine(run.name) : shortId(run.id);
+}
+
+/** "5 min ago · 1.48 s" or "5 min ago · running". */
+export function runDescription(run: Run, now: number = Date.now()): string {
+  const when = relativeTime(run.startedAt, now);
+  const duration = run.status === 'running' && !run.endedAt ? 'running' : formatDuration(run.durationMs) || run.durationText || '';
+  return [when, duration].filter(Boolean).join(' · ');
+}
+
+export function stepLabel(step: Step): string {
+  return singleLine(step.name ?? step.type ?? shortId(step.id));
+}
+
+/** Untrusted names can carry newlines and control characters; a tree label must not. */
+export function singleLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+}
+
+/** Every field of a run, as label/value rows, for tooltips and headers. */
+export function runFields(run: Run): [string, string][] {
+  const rows: [string, string | number | undefined][] = [
+    ['Id', run.id],
+    ['Name', run.name],
+    ['Status', run.rawStatus],
+    ['Started', run.startedAt],
+    ['Ended', run.endedAt],
+    ['Duration', formatDuration(run.durationMs) || run.durationText],
+    ['User', run.userId],
+    ['Workflow', run.workflowId],
+    ['Integration', run.integration],
+    ['Tasks', run.taskCount],
+    ['Steps', run.stepCount],
+    ['Success rate', run.successRate === undefined ? undefined : `${run.successRate}%`],
+    ['Tokens', run.totalTokens],
+  ];
+  return rows.filter((r): r is [string, string | number] => r[1] !== undefined && r[1] !== '').map(([k, v]) => [k, String(v)]);
+}

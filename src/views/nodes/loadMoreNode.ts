@@ -1,0 +1,29 @@
+// "Load more": fetches the next 100 runs of its listing and repaints only its parent.
+import * as vscode from 'vscode';
+import type { RunListing } from './runListing';
+import type { TreeNode } from './treeNode';
+
+export class LoadMoreNode implements TreeNode {
+  readonly id: string;
+
+  constructor(
+    readonly parent: TreeNode,
+    readonly listing: RunListing,
+  ) {
+    this.id = `${parent.id}/more`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.description = `${this.listing.runs.length.toLocaleString('en-US')} of ${(this.listing.total ?? 0).toLocaleString('en-US')}`;
+    item.contextValue = 'loadMore';
+    item.command = { command: 'taskHistory.loadMore', title: 'Load More', arguments: [this] };
+    return item;
+  }
+
+  getChildren(): TreeNode[] {
+    return [];
+  }
+}

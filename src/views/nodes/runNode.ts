@@ -1,0 +1,127 @@
+// One run: coloured status icon, name or short id, "5 min ago · 1.48 s", a tooltip with
+// every field; expanding it lists its steps in flow order.
+import * as vscode from 'vscode';
+import { formatDuration } from '../../core/duration';
+import { runDescription, runFields, runLabel, stepLabel } from '../../core/format';
+import type { Run, RunDetail, SourceCapabilities } from '../../core/model';
+import { orderSteps } from '../../core/stepGraph';
+import type { HistorySource } from '../../core/source';
+import { statusIcon } from '../statusStyle';
+import { errorNode } from './errorNodes';
+import { MessageNode } from './messageNode';
+import type { TreeContext, TreeNode } from './treeNode';
+
+export class RunNode implements TreeNode {
+  readonly id: string;
+  private detail: Promise<RunDetail> | undefined;
+
+  constructor(
+    readonly parent: TreeNode,
+    public run: Run,
+    readonly sourceId: string,
+    private readonly source: HistorySource,
+    ctx: TreeContext,
+  ) {
+    this.id = `${parent.id}/run:${run.id}`;
+    ctx.track(this);
+  }
+
+  get capabilities(): SourceCapabilities {
+    return this.source.capabilities;
+  }
+
+  /** Replaces the run after a live poll and drops cached steps so they reload. */
+  update(run: Run): void {
+    this.run = run;
+    this.detail = undefined;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const run = this.run;
+    const item = new vscode.TreeItem(runLabel(run), vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.description = runDescription(run);
+    item.iconPath = statusIcon(run.status);
+    item.tooltip = runTooltip(run);
+    const tokens = ['run', run.status, this.capabilities.replay ? 'replayable' : '', this.capabilities.stepPayloads ? 'payloads' : ''];
+    item.contextValue = tokens.filter(Boolean).join(' ');
+    item.accessibilityInformation = { label: `${runLabel(run)}, ${run.rawStatus}, ${runDescription(run)}` };
+    return item;
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    this.detail ??= this.source.getRun(this.run.id);
+    try {
+      const detail = await this.detail;
+      if (detail.steps.length === 0) return [new MessageNode(this, `${this.id}/empty`, 'empty', 'This run has no steps yet.')];
+      return orderSteps(detail.steps).map(({ step, depth }) => new StepNode(this, step, depth));
+    } catch (error) {
+      this.detail = undefined;
+      return [errorNode(this, this.sourceId, error)];
+    }
+  }
+}
+
+export class StepNode implements TreeNode {
+  readonly id: string;
+
+  constructor(
+    readonly parent: RunNode,
+    readonly step: RunDetail['steps'][number],
+    private readonly depth: number,
+  ) {
+    this.id = `${parent.id}/step:${step.id}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const step = this.step;
+    const indent = this.depth > 0 ? `${'↳ '.repeat(Math.min(this.depth, 4))}` : '';
+    const item = new vscode.TreeItem(`${indent}${stepLabel(step)}`, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = statusIcon(step.status);
+    const duration = step.status === 'running' && !step.endedAt ? 'running' : formatDuration(step.durationMs) || step.durationText || '';
+    item.description = [step.rawStatus.toLowerCase(), duration, step.agent, step.model].filter(Boolean).join(' · ');
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendMarkdown('**Step** ');
+    tooltip.appendText(stepLabel(step));
+    for (const [label, value] of [
+      ['Id', step.id],
+      ['Type', step.type],
+      ['Status', step.rawStatus],
+      ['Started', step.startedAt],
+      ['Ended', step.endedAt],
+      ['Duration', duration],
+      ['Agent', step.agent],
+      ['Model', step.model],
+      ['Tokens', step.tokensUsed?.toString()],
+      ['Tools', step.toolsUsed?.join(', ')],
+      ['Input size', step.inputSize?.toString()],
+      ['Output size', step.outputSize?.toString()],
+    ] as const) {
+      if (value) {
+        tooltip.appendMarkdown(`  \n${label}: `);
+        tooltip.appendText(value);
+      }
+    }
+    item.tooltip = tooltip;
+    item.contextValue = `step ${step.status}`;
+    return item;
+  }
+
+  getChildren(): TreeNode[] {
+    return [];
+  }
+}
+
+/** Every field, with API values added as text (never as Markdown or HTML). */
+function runTooltip(run: Run): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString();
+  tooltip.appendMarkdown('**');
+  tooltip.appendText(runLabel(run));
+  tooltip.appendMarkdown('**');
+  for (const [label, value] of runFields(run)) {
+    tooltip.appendMarkdown(`  \n${label}: `);
+    tooltip.appendText(value);
+  }
+  return tooltip;
+}

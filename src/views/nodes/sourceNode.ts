@@ -1,0 +1,80 @@
+// A configured source: its groups, or its runs when not grouped, or the node that says
+// why there is nothing to show (no key, bad key, unreachable).
+import * as vscode from 'vscode';
+import type { ConfiguredSource } from '../../config/sourceRegistry';
+import { filterToQuery } from '../../core/filters';
+import { dimensionsFor, groupsAt } from '../../core/grouping';
+import { errorNode } from './errorNodes';
+import { GroupNode } from './groupNode';
+import { listingChildren } from './listingChildren';
+import { MessageNode } from './messageNode';
+import { RunListing } from './runListing';
+import type { TreeContext, TreeNode } from './treeNode';
+
+export class SourceNode implements TreeNode {
+  readonly parent = undefined;
+  readonly id: string;
+  private listing: RunListing | undefined;
+  private groups: GroupNode[] | undefined;
+
+  constructor(
+    readonly configured: ConfiguredSource,
+    private readonly ctx: TreeContext,
+  ) {
+    this.id = `source:${configured.config.id}`;
+  }
+
+  get sourceId(): string {
+    return this.configured.config.id;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const { config, source, demo } = this.configured;
+    const item = new vscode.TreeItem(config.label ?? config.id, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(config.kind === 'paragon' ? 'server-process' : 'hubot');
+    item.description = [config.kind === 'paragon' ? 'Paragon' : 'Dispersl', demo ? 'demo' : ''].filter(Boolean).join(' · ');
+    item.tooltip = `${source.label}\n${config.kind === 'paragon' ? 'Paragon Task History API' : 'Dispersl History API'}${config.baseUrl ? `\n${config.baseUrl}` : ''}`;
+    const caps = source.capabilities;
+    item.contextValue = ['source', config.kind, caps.replay ? 'replayable' : '', demo ? 'demo' : ''].filter(Boolean).join(' ');
+    return item;
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    const { config, source } = this.configured;
+    if (!(await this.ctx.registry.hasKey(config.id))) {
+      return [
+        new MessageNode(this, `${this.id}/no-key`, 'no-key', 'No API key set', {
+          label: 'Set API Key',
+          command: { command: 'taskHistory.setApiKey', title: 'Set API Key', arguments: [config.id] },
+        }),
+      ];
+    }
+    const query = filterToQuery(this.ctx.filter());
+    const integrations = config.integrations ?? [];
+    const [first, ...rest] = dimensionsFor(this.ctx.groupBy(), source.capabilities, integrations);
+    if (!first) {
+      this.listing ??= new RunListing(source, query);
+      return listingChildren(this, this.listing, config.id, source, this.ctx);
+    }
+    if (!this.groups) {
+      const groups = groupsAt(first, query, source.capabilities, integrations).map(
+        (spec) => new GroupNode(this, spec, rest, config.id, source, integrations, this.ctx),
+      );
+      // Check the source answers before painting a column of "error" groups.
+      await Promise.all(groups.map((g) => g.listing.ensureFirstPage()));
+      const failure = groups.find((g) => g.listing.error !== undefined)?.listing.error;
+      if (failure !== undefined && groups.every((g) => g.listing.error !== undefined)) {
+        return [errorNode(this, config.id, failure)];
+      }
+      this.groups = groups;
+    }
+    return this.groups;
+  }
+
+  /** Drop loaded data; the next render asks the API again. */
+  reset(): void {
+    this.listing = undefined;
+    this.groups = undefined;
+  }
+}
