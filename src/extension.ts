@@ -2,6 +2,7 @@
 // and registers every command. Nothing else lives here.
 import * as vscode from 'vscode';
 import { registerDemoCommand } from './commands/demoCommand';
+import { registerExportCommands } from './commands/exportCommands';
 import { registerFilterCommands } from './commands/filterCommands';
 import { openRaw, registerOpenRunCommands } from './commands/openRunCommands';
 import { registerSourceCommands } from './commands/sourceCommands';
@@ -75,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerFilterCommands(tree),
     ...registerOpenRunCommands(registry),
     ...registerDemoCommand(registry, log),
+    ...registerExportCommands(registry, tree, log),
   );
   log.info('Task History Explorer activated');
 }

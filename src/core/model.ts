@@ -116,6 +116,8 @@ export interface SourceCapabilities {
   readonly groupBy: readonly ('status' | 'integration')[];
   /** The API's fixed (or maximum) page size. */
   readonly pageSize: number;
+  /** The client-side request budget, when one is set: at most `limit` per `intervalMs`. */
+  readonly requestBudget?: { readonly limit: number; readonly intervalMs: number };
 }
 
 /** One page of a listing. `total` is the API's count for the whole filter. */

@@ -31,7 +31,8 @@ export interface DisperslClientOptions {
 export class DisperslClient implements HistorySource {
   readonly kind = 'dispersl';
   readonly label: string;
-  readonly capabilities: SourceCapabilities = {
+  readonly capabilities: SourceCapabilities;
+  private static readonly baseCapabilities = {
     replay: false,
     stepPayloads: false,
     serverExport: ['csv', 'json'],
@@ -41,19 +42,21 @@ export class DisperslClient implements HistorySource {
     filterByIntegration: false,
     groupBy: ['status'],
     pageSize: DISPERSL_PAGE_SIZE,
-  };
+  } as const satisfies SourceCapabilities;
   readonly http: HttpPolicy;
 
   constructor(options: DisperslClientOptions) {
     this.label = options.label ?? 'Dispersl';
     const perHour = options.requestsPerHour === undefined ? DISPERSL_TIER_REQUESTS_PER_HOUR.pro : options.requestsPerHour;
+    const rateLimit = perHour === null ? undefined : { limit: perHour, intervalMs: 3_600_000 };
+    this.capabilities = { ...DisperslClient.baseCapabilities, requestBudget: rateLimit };
     this.http = new HttpPolicy({
       apiName: 'Dispersl',
       baseUrl: (options.baseUrl ?? DISPERSL_ORIGIN).trim().replace(/\/+$/, ''),
       apiKey: options.apiKey,
       keyHint: options.keyHint,
       retentionHint: 'Dispersl keeps history for 90 days on the Free tier, so an older task answers 404.',
-      rateLimit: perHour === null ? undefined : { limit: perHour, intervalMs: 3_600_000 },
+      rateLimit,
       concurrency: options.concurrency,
       timeoutMs: options.timeoutMs,
       retries: options.retries,

@@ -37,7 +37,8 @@ export function paragonTaskHistoryUrl(baseUrl: string | undefined, projectId: st
 export class ParagonClient implements HistorySource {
   readonly kind = 'paragon';
   readonly label: string;
-  readonly capabilities: SourceCapabilities = {
+  readonly capabilities: SourceCapabilities;
+  private static readonly baseCapabilities = {
     replay: true,
     stepPayloads: true,
     serverExport: [],
@@ -47,19 +48,21 @@ export class ParagonClient implements HistorySource {
     filterByIntegration: true,
     groupBy: ['status', 'integration'],
     pageSize: PARAGON_PAGE_SIZE,
-  };
+  } as const satisfies SourceCapabilities;
   readonly http: HttpPolicy;
 
   constructor(options: ParagonClientOptions) {
     if (!options.projectId.trim()) throw new UnsupportedError('A Paragon source needs a project id.', 'empty projectId');
     this.label = options.label ?? `Paragon project ${options.projectId}`;
+    const rateLimit = options.rateLimit === null ? undefined : (options.rateLimit ?? PARAGON_RATE_LIMIT);
+    this.capabilities = { ...ParagonClient.baseCapabilities, requestBudget: rateLimit };
     this.http = new HttpPolicy({
       apiName: 'Paragon',
       baseUrl: paragonTaskHistoryUrl(options.baseUrl, options.projectId),
       apiKey: options.apiKey,
       keyHint: options.keyHint,
       retentionHint: 'Paragon keeps task history for 90 days by default, so an older run answers 404; also check the project id.',
-      rateLimit: options.rateLimit === null ? undefined : (options.rateLimit ?? PARAGON_RATE_LIMIT),
+      rateLimit,
       concurrency: options.concurrency,
       timeoutMs: options.timeoutMs,
       retries: options.retries,

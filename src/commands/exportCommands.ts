@@ -1,0 +1,162 @@
+// Export Runs…: every run behind the view's filter (a source) or a group, to JSON, NDJSON
+// or CSV. The work is core's exportRuns (shared with the CLI); this file asks the
+// questions, shows progress with a Cancel button and reports the outcome.
+import { homedir } from 'node:os';
+import * as vscode from 'vscode';
+import type { ConfiguredSource, SourceRegistry } from '../config/sourceRegistry';
+import { exportRuns, estimateExportRequests } from '../core/export/exportRuns';
+import type { ExportFormat } from '../core/export/sinks';
+import { formatDuration } from '../core/duration';
+import { describeFilter, filterToQuery } from '../core/filters';
+import type { RunQuery } from '../core/model';
+import { userMessage } from '../sources/errors';
+import { GroupNode } from '../views/nodes/groupNode';
+import { SourceNode } from '../views/nodes/sourceNode';
+import type { RunsTreeProvider } from '../views/runsTree';
+
+interface Scope {
+  readonly configured: ConfiguredSource;
+  readonly query: RunQuery;
+  readonly title: string;
+}
+
+export function registerExportCommands(registry: SourceRegistry, tree: RunsTreeProvider, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  return [vscode.commands.registerCommand('taskHistory.exportRuns', (node?: unknown) => exportCommand(registry, tree, log, node))];
+}
+
+async function chooseScope(registry: SourceRegistry, tree: RunsTreeProvider, node: unknown): Promise<Scope | undefined> {
+  const filterText = describeFilter(tree.filter);
+  if (node instanceof GroupNode) {
+    const configured = registry.get(node.sourceId);
+    return configured && { configured, query: node.spec.query, title: `${configured.config.label ?? configured.config.id} › ${node.spec.label}` };
+  }
+  const query = filterToQuery(tree.filter);
+  const titleOf = (c: ConfiguredSource) => `${c.config.label ?? c.config.id}${filterText ? ` (${filterText})` : ''}`;
+  if (node instanceof SourceNode) return { configured: node.configured, query, title: titleOf(node.configured) };
+  const sources = registry.list();
+  if (sources.length === 0) {
+    void vscode.window.showInformationMessage('Add a Task History source first.');
+    return undefined;
+  }
+  const pick =
+    sources.length === 1
+      ? sources[0]
+      : (await vscode.window.showQuickPick(sources.map((c) => ({ label: titleOf(c), c })), { title: 'Export runs of which source?' }))?.c;
+  return pick && { configured: pick, query, title: titleOf(pick) };
+}
+
+async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, log: vscode.LogOutputChannel, node: unknown): Promise<void> {
+  const scope = await chooseScope(registry, tree, node);
+  if (!scope) return;
+  const { source } = scope.configured;
+  const format = (
+    await vscode.window.showQuickPick(
+      [
+        { label: 'JSON', description: 'one array', format: 'json' as ExportFormat },
+        { label: 'NDJSON', description: 'one run per line: BigQuery, DuckDB', format: 'ndjson' as ExportFormat },
+        { label: 'CSV', description: 'RFC 4180, stable columns', format: 'csv' as ExportFormat },
+      ],
+      { title: `Export ${scope.title}`, placeHolder: 'Format' },
+    )
+  )?.format;
+  if (!format) return;
+
+  const options = await vscode.window.showQuickPick(
+    [
+      { label: 'Include steps', picked: false, id: 'steps' },
+      ...(source.capabilities.stepPayloads ? [{ label: 'Include step input/output', description: 'one more request per step', picked: false, id: 'payloads' }] : []),
+    ],
+    { title: `Export ${scope.title}: options`, canPickMany: true, placeHolder: 'Press Enter for runs only' },
+  );
+  if (!options) return;
+  const includePayloads = options.some((o) => o.id === 'payloads');
+  const includeSteps = includePayloads || options.some((o) => o.id === 'steps');
+
+  let total: number;
+  try {
+    total = (await source.listPage(scope.query, 0)).total;
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Export failed: ${userMessage(error)}`);
+    return;
+  }
+  if (total === 0) {
+    void vscode.window.showInformationMessage(`No runs to export in ${scope.title}.`);
+    return;
+  }
+  if (includeSteps && !(await confirmCost(scope, total, includePayloads))) return;
+
+  const target = await vscode.window.showSaveDialog({
+    title: `Export ${total.toLocaleString('en-US')} runs`,
+    defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `runs.${format === 'ndjson' ? 'ndjson' : format}`),
+    filters: { [format.toUpperCase()]: [format] },
+  });
+  if (!target) return;
+
+  const controller = new AbortController();
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Exporting ${scope.title}`, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => controller.abort());
+        let last = 0;
+        return exportRuns({
+          source,
+          query: scope.query,
+          format,
+          target: target.fsPath,
+          includeSteps,
+          includePayloads,
+          signal: controller.signal,
+          onProgress: (p) => {
+            const of = p.total ?? total;
+            const increment = of > 0 ? ((p.written - last) / of) * 100 : 0;
+            last = p.written;
+            const left = p.remainingMs !== undefined ? ` · ${formatDuration(p.remainingMs)} left` : '';
+            progress.report({ increment, message: `${p.written.toLocaleString('en-US')} of ${of.toLocaleString('en-US')}${left}` });
+          },
+        });
+      },
+    );
+    log.info(`exported ${result.records} runs to ${result.target} (${result.method}-side, ${result.elapsedMs} ms)`);
+    const choice = await vscode.window.showInformationMessage(
+      `Exported ${result.records.toLocaleString('en-US')} runs to ${vscode.workspace.asRelativePath(target)}.`,
+      'Open File',
+      'Reveal in Explorer',
+    );
+    if (choice === 'Open File') await vscode.window.showTextDocument(target);
+    if (choice === 'Reveal in Explorer') await vscode.commands.executeCommand('revealFileInOS', target);
+  } catch (error) {
+    if (controller.signal.aborted) {
+      void vscode.window.showInformationMessage(`Export cancelled; nothing was written to ${target.fsPath}.`);
+    } else {
+      log.error(`export failed: ${userMessage(error)}`);
+      void vscode.window.showErrorMessage(`Export failed; nothing was written to ${target.fsPath}. ${userMessage(error)}`);
+    }
+  }
+}
+
+/** Steps cost a request per run, payloads one per step: say so before spending the budget. */
+async function confirmCost(scope: Scope, total: number, includePayloads: boolean): Promise<boolean> {
+  const { source } = scope.configured;
+  const averageSteps = includePayloads ? await sampleAverageSteps(scope) : 0;
+  const requests = estimateExportRequests(total, source.capabilities.pageSize, true, includePayloads, averageSteps);
+  const budget = source.capabilities.requestBudget;
+  const time = budget ? ` — about ${formatDuration((requests / budget.limit) * budget.intervalMs)} at the limit of ${budget.limit.toLocaleString('en-US')} requests per ${formatDuration(budget.intervalMs)}` : '';
+  const choice = await vscode.window.showWarningMessage(
+    `This export makes about ${requests.toLocaleString('en-US')} requests${time}.`,
+    { modal: true, detail: includePayloads ? `Estimated from ${averageSteps.toFixed(1)} steps per run in a sample.` : undefined },
+    'Export',
+  );
+  return choice === 'Export';
+}
+
+async function sampleAverageSteps(scope: Scope): Promise<number> {
+  const { source } = scope.configured;
+  try {
+    const page = await source.listPage(scope.query, 0);
+    const sample = await Promise.all(page.runs.slice(0, 3).map((r) => source.getRun(r.id)));
+    return sample.length ? sample.reduce((n, r) => n + r.steps.length, 0) / sample.length : 1;
+  } catch {
+    return 1;
+  }
+}
