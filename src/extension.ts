@@ -78,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerDemoCommand(registry, log),
     ...registerExportCommands(registry, tree, log),
   );
+  if (settings.startDemoOnStartup()) void vscode.commands.executeCommand('taskHistory.openDemo');
   log.info('Task History Explorer activated');
 }
 

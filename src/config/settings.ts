@@ -76,6 +76,10 @@ export function notifyOnFailure(): boolean {
   return configuration().get<boolean>('notifyOnFailure', false);
 }
 
+export function startDemoOnStartup(): boolean {
+  return configuration().get<boolean>('startDemo', false);
+}
+
 export function affectsSettings(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration(SECTION);
 }
