@@ -271,6 +271,7 @@ describe('Paragon client', () => {
       const cases = [
         ['server-error', ServerError],
         ['drop', NetworkError],
+        ['truncate', NetworkError],
         ['non-json', ProtocolError],
         ['rate-limit', RateLimitedError],
       ] as const;

@@ -47,7 +47,8 @@ export function mapRequestError(error: unknown, ctx: ErrorContext): HistoryApiEr
 
   const response = error.response;
   if (error.code === BODY_NOT_JSON && response) return bodyNotJson(String(response.data ?? ''), response.status, ctx);
-  if (!response) return connectionFailure(error, ctx);
+  // A success status with a body that broke off: the connection dropped mid-response.
+  if (!response || response.status < 300) return connectionFailure(error, ctx);
 
   const status = response.status;
   const bodyText = typeof response.data === 'string' ? response.data : '';
@@ -106,7 +107,9 @@ function connectionFailure(error: AxiosError, ctx: ErrorContext): HistoryApiErro
   if (/maxContentLength/i.test(error.message)) {
     return new ProtocolError(`${ctx.apiName} sent a response too large to load.`, detail);
   }
-  const reason = code === 'ENOTFOUND' ? 'the host name does not resolve' : code === 'ECONNREFUSED' ? 'the connection was refused' : `the connection failed (${code})`;
+  const reason = error.response
+    ? 'the connection broke while the answer was arriving'
+    : code === 'ENOTFOUND' ? 'the host name does not resolve' : code === 'ECONNREFUSED' ? 'the connection was refused' : `the connection failed (${code})`;
   return new NetworkError(`Could not reach ${ctx.apiName} at ${ctx.origin}: ${reason}. Check the base URL and your network.`, detail);
 }
 

@@ -269,9 +269,15 @@ function isRetryable(error: AxiosError): boolean {
   if (status === 429) return true; // the server did nothing: safe even for a POST
   if (error.code === 'ECONNREFUSED') return true; // never reached the server
   if (!idempotent) return false;
-  if (error.code === BODY_NOT_JSON) return true;
+  if (error.code === BODY_NOT_JSON || isCutShort(error)) return true;
   if (status !== undefined) return status >= 500;
   return isNetworkError(error) || error.code === AxiosError.ECONNABORTED || error.code === AxiosError.ETIMEDOUT;
+}
+
+/** A success status whose body broke off mid-way (the connection dropped while reading). */
+export function isCutShort(error: AxiosError): boolean {
+  const status = error.response?.status;
+  return status !== undefined && status < 300 && error.code !== BODY_NOT_JSON;
 }
 
 function attemptsOf(error: unknown): number {
