@@ -5,7 +5,7 @@ import { Transform, type Writable } from 'node:stream';
 import type { RunDetail, RunPage, RunQuery, SourceCapabilities } from '../../core/model';
 import type { HistorySource, ListOptions } from '../../core/source';
 import { CancelledError, UnsupportedError } from '../errors';
-import { HttpPolicy, type HttpLog } from '../http/httpPolicy';
+import { HttpPolicy, tuningOf, type ClientTuning } from '../http/httpPolicy';
 import { DISPERSL_STATUS_FILTER, parseTaskDetail, parseTaskList } from './disperslWire';
 
 export const DISPERSL_ORIGIN = 'https://api.dispersl.com/v1';
@@ -13,18 +13,11 @@ export const DISPERSL_PAGE_SIZE = 100;
 /** Requests per hour by tier; Enterprise is custom, so the source's setting wins. */
 export const DISPERSL_TIER_REQUESTS_PER_HOUR = { free: 100, pro: 1000 } as const;
 
-export interface DisperslClientOptions {
+export interface DisperslClientOptions extends ClientTuning {
   /** Default `https://api.dispersl.com/v1`. */
   readonly baseUrl?: string;
-  readonly apiKey: string | (() => string | undefined | Promise<string | undefined>);
   /** The account's limit (Free 100, Pro 1,000, Enterprise custom); null turns the client-side budget off. */
   readonly requestsPerHour?: number | null;
-  readonly keyHint?: string;
-  readonly log?: HttpLog;
-  readonly concurrency?: number;
-  readonly timeoutMs?: number;
-  readonly retries?: number;
-  readonly retryBaseDelayMs?: number;
   readonly label?: string;
 }
 
@@ -53,15 +46,9 @@ export class DisperslClient implements HistorySource {
     this.http = new HttpPolicy({
       apiName: 'Dispersl',
       baseUrl: (options.baseUrl ?? DISPERSL_ORIGIN).trim().replace(/\/+$/, ''),
-      apiKey: options.apiKey,
-      keyHint: options.keyHint,
+      ...tuningOf(options),
       retentionHint: 'Dispersl keeps history for 90 days on the Free tier, so an older task answers 404.',
       rateLimit,
-      concurrency: options.concurrency,
-      timeoutMs: options.timeoutMs,
-      retries: options.retries,
-      retryBaseDelayMs: options.retryBaseDelayMs,
-      log: options.log,
     });
   }
 

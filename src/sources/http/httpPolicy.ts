@@ -48,6 +48,18 @@ export interface HttpPolicyOptions {
   readonly log?: HttpLog;
 }
 
+/** The knobs a client passes straight through to its policy. */
+export type ClientTuning = Pick<
+  HttpPolicyOptions,
+  'apiKey' | 'keyHint' | 'log' | 'concurrency' | 'timeoutMs' | 'retries' | 'retryBaseDelayMs'
+>;
+
+/** Picks the tuning out of a client's options (which hold other fields too). */
+export function tuningOf(options: ClientTuning): ClientTuning {
+  const { apiKey, keyHint, log, concurrency, timeoutMs, retries, retryBaseDelayMs } = options;
+  return { apiKey, keyHint, log, concurrency, timeoutMs, retries, retryBaseDelayMs };
+}
+
 export interface RequestSpec {
   /** Appended to the base URL's path: "/workflow-executions/123". */
   readonly path: string;

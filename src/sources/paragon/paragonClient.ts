@@ -3,7 +3,7 @@
 import type { RunDetail, RunPage, RunQuery, SourceCapabilities, StepPayload } from '../../core/model';
 import type { HistorySource, ListOptions } from '../../core/source';
 import { UnsupportedError } from '../errors';
-import { HttpPolicy, type HttpLog } from '../http/httpPolicy';
+import { HttpPolicy, tuningOf, type ClientTuning } from '../http/httpPolicy';
 import type { RateLimit } from '../http/rateLimiter';
 import { nextOffsetFrom, parseExecutionDetail, parseList, parseStepPayload, PARAGON_STATUS_FILTER } from './paragonWire';
 
@@ -12,18 +12,12 @@ export const PARAGON_PAGE_SIZE = 100;
 /** The documented limit: 1,000 requests per 10 minutes per key. */
 export const PARAGON_RATE_LIMIT: RateLimit = { limit: 1000, intervalMs: 10 * 60_000 };
 
-export interface ParagonClientOptions {
+export interface ParagonClientOptions extends ClientTuning {
   readonly projectId: string;
   /** Cloud `https://api.useparagon.com` (default) or on-premise `https://zeus.<host>`; a full task-history URL is accepted too. */
   readonly baseUrl?: string;
-  readonly apiKey: string | (() => string | undefined | Promise<string | undefined>);
-  readonly keyHint?: string;
-  readonly log?: HttpLog;
+  /** Default: the documented 1,000 per 10 minutes; null turns the client-side budget off. */
   readonly rateLimit?: RateLimit | null;
-  readonly concurrency?: number;
-  readonly timeoutMs?: number;
-  readonly retries?: number;
-  readonly retryBaseDelayMs?: number;
   readonly label?: string;
 }
 
@@ -59,15 +53,9 @@ export class ParagonClient implements HistorySource {
     this.http = new HttpPolicy({
       apiName: 'Paragon',
       baseUrl: paragonTaskHistoryUrl(options.baseUrl, options.projectId),
-      apiKey: options.apiKey,
-      keyHint: options.keyHint,
+      ...tuningOf(options),
       retentionHint: 'Paragon keeps task history for 90 days by default, so an older run answers 404; also check the project id.',
       rateLimit,
-      concurrency: options.concurrency,
-      timeoutMs: options.timeoutMs,
-      retries: options.retries,
-      retryBaseDelayMs: options.retryBaseDelayMs,
-      log: options.log,
     });
   }
 
