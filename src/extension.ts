@@ -4,12 +4,15 @@ import * as vscode from 'vscode';
 import { registerDemoCommand } from './commands/demoCommand';
 import { registerExportCommands } from './commands/exportCommands';
 import { registerFilterCommands } from './commands/filterCommands';
-import { openRaw, registerOpenRunCommands } from './commands/openRunCommands';
+import { registerOpenRunCommands } from './commands/openRunCommands';
+import { registerRunCommands } from './commands/runCommands';
 import { registerSourceCommands } from './commands/sourceCommands';
 import { ApiKeys } from './config/secrets';
 import * as settings from './config/settings';
 import { SourceRegistry } from './config/sourceRegistry';
 import type { Run } from './core/model';
+import { PayloadCache } from './core/payloadCache';
+import { stepDocuments } from './panels/stepDocuments';
 import { FailureIndicators } from './views/failureIndicators';
 import { LiveRefresh } from './views/liveRefresh';
 import type { LoadMoreNode } from './views/nodes/loadMoreNode';
@@ -21,6 +24,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeys(context.secrets);
   const registry = new SourceRegistry(keys, log);
   const tree = new RunsTreeProvider(registry);
+  // Step inputs and outputs, shared by the run panel, payload documents, Compare and Export Run.
+  const payloads = new PayloadCache();
   const view = vscode.window.createTreeView('taskHistory.runs', { treeDataProvider: tree, showCollapseAll: true });
   const indicators = new FailureIndicators(view);
 
@@ -70,11 +75,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('taskHistory.retry', (node: TreeNode) => tree.retry(node)),
     vscode.commands.registerCommand('taskHistory.loadMore', (node: LoadMoreNode) => tree.loadMore(node)),
     vscode.commands.registerCommand('taskHistory.showLog', () => log.show()),
-    // The run panel (a later change) takes this over; until then a run opens as JSON.
-    vscode.commands.registerCommand('taskHistory.openRun', (sourceId: string, runId: string) => openRaw(sourceId, runId)),
     ...registerSourceCommands(registry, keys),
     ...registerFilterCommands(tree),
-    ...registerOpenRunCommands(registry),
+    ...registerOpenRunCommands(registry, stepDocuments(registry, payloads)),
+    // The run panel: taskHistory.openRun, Replay, Compare, Export Run, and panel restore.
+    ...registerRunCommands({ extensionUri: context.extensionUri, registry, payloads, log }),
     ...registerDemoCommand(registry, log),
     ...registerExportCommands(registry, tree, log),
   );

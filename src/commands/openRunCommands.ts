@@ -7,8 +7,14 @@ import type { RunNode } from '../views/nodes/runNode';
 
 export const RUN_SCHEME = 'task-history';
 
+/** Serves other documents under the scheme (step payloads); undefined when the URI is not one. */
+export type MoreDocuments = (uri: vscode.Uri) => Promise<string> | undefined;
+
 export class RunDocuments implements vscode.TextDocumentContentProvider {
-  constructor(private readonly registry: SourceRegistry) {}
+  constructor(
+    private readonly registry: SourceRegistry,
+    private readonly more?: MoreDocuments,
+  ) {}
 
   /** task-history:/<sourceId>/<runId>.json */
   static uri(sourceId: string, runId: string): vscode.Uri {
@@ -16,6 +22,8 @@ export class RunDocuments implements vscode.TextDocumentContentProvider {
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const other = this.more?.(uri);
+    if (other) return other;
     const [, sourceId, file] = uri.path.split('/');
     const runId = decodeURIComponent((file ?? '').replace(/\.json$/, ''));
     const configured = this.registry.get(decodeURIComponent(sourceId ?? ''));
@@ -28,9 +36,9 @@ export class RunDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-export function registerOpenRunCommands(registry: SourceRegistry): vscode.Disposable[] {
+export function registerOpenRunCommands(registry: SourceRegistry, more?: MoreDocuments): vscode.Disposable[] {
   return [
-    vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDocuments(registry)),
+    vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDocuments(registry, more)),
     vscode.commands.registerCommand('taskHistory.openRunById', () => openRunById(registry)),
     vscode.commands.registerCommand('taskHistory.openRawJson', (node?: RunNode) => {
       if (node?.run) return openRaw(node.sourceId, node.run.id);

@@ -1,0 +1,90 @@
+// Compare with Last Success: the comparison itself is core's (src/core/compare.ts); this
+// file shows progress, marks the diverging step in the run panel and opens `vscode.diff`
+// on that step's status, input and output in the last success (left) and this run (right).
+import * as vscode from 'vscode';
+import { alignSteps, compareUnavailableReason, describeDivergence, findLastSuccess, firstDivergence, type AlignedStep } from '../core/compare';
+import { shortId, stepLabel } from '../core/format';
+import type { RunDetail, Step } from '../core/model';
+import { CancelledError, userMessage } from '../sources/errors';
+import { RunPanel, type RunPanelServices } from '../panels/runPanel';
+import { loadStepPayload, stepDocumentUri } from '../panels/stepDocuments';
+import type { RunCommandDeps, ResolvedRun } from './runCommands';
+
+const inFlight = new Set<string>();
+
+export async function compareWithLastSuccess(deps: RunCommandDeps, services: RunPanelServices, resolved: ResolvedRun | undefined): Promise<void> {
+  if (!resolved) return;
+  const { target, configured } = resolved;
+  const { source } = configured;
+  const key = JSON.stringify([target.sourceId, target.runId]);
+  if (inFlight.has(key)) return;
+  inFlight.add(key);
+  // The result is shown in the run's panel: open it if the command came from the tree.
+  const panel = resolved.panel ?? RunPanel.show(services, target, true);
+  panel.setBusy('compare', true);
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Comparing ${shortId(target.runId)} with the last success…`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const signal = abort.signal;
+        const detail = await panel.run();
+        const unavailable = compareUnavailableReason(source, detail);
+        if (unavailable) {
+          void vscode.window.showInformationMessage(unavailable);
+          return;
+        }
+        const last = await findLastSuccess(source, detail, signal);
+        if (!last) {
+          const message = `No succeeded run of workflow ${detail.workflowId} started before this one (within the history the API keeps).`;
+          panel.markDivergence('', message, undefined);
+          void vscode.window.showInformationMessage(message);
+          return;
+        }
+        progress.report({ message: `last success ${shortId(last.id)}` });
+        const baseline = await source.getRun(last.id, signal);
+        const pairs = alignSteps(detail.steps, baseline.steps);
+        const payloadOf = (run: RunDetail, step: Step | undefined) =>
+          step ? loadStepPayload(deps.registry, deps.payloads, target.sourceId, run.id, step).then((p) => p.output) : Promise.resolve(undefined);
+        const { divergence, outputsCompared } = await firstDivergence(pairs, {
+          signal,
+          outputs: source.capabilities.stepPayloads
+            ? (pair: AlignedStep) => Promise.all([payloadOf(detail, pair.current), payloadOf(baseline, pair.baseline)])
+            : undefined,
+        });
+        const summary = describeDivergence(divergence, baseline, stepLabel, outputsCompared);
+        deps.log.info(`compare ${detail.id} with ${baseline.id}: ${summary}`);
+        panel.markDivergence(baseline.id, summary, divergence?.pair.current?.id);
+        if (!divergence) {
+          void vscode.window.showInformationMessage(summary);
+          return;
+        }
+        if (source.capabilities.stepPayloads) await openDiff(target.sourceId, baseline, detail, divergence.pair);
+        void vscode.window.showInformationMessage(summary);
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof CancelledError) && !(error instanceof DOMException && error.name === 'AbortError')) {
+      void vscode.window.showErrorMessage(`Compare failed: ${userMessage(error)}`);
+    }
+  } finally {
+    inFlight.delete(key);
+    panel.setBusy('compare', false);
+  }
+}
+
+async function openDiff(sourceId: string, baseline: RunDetail, current: RunDetail, pair: AlignedStep): Promise<void> {
+  const label = stepLabel((pair.current ?? pair.baseline)!);
+  const side = (run: RunDetail, step: Step | undefined) =>
+    step
+      ? stepDocumentUri(sourceId, run.id, step.id, 'step', { label, status: step.rawStatus })
+      : stepDocumentUri(sourceId, run.id, pair.key.replace(/^\w+:/, ''), 'absent', { label });
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    side(baseline, pair.baseline),
+    side(current, pair.current),
+    `${label}: last success ${shortId(baseline.id)} ↔ ${shortId(current.id)}`,
+    { preview: false, viewColumn: vscode.ViewColumn.Beside },
+  );
+}

@@ -1,0 +1,90 @@
+// Replay Run…: runs a workflow again, side effects included, so it asks first (modal,
+// naming the workflow), sends exactly one request per confirmation (a second click while
+// one is being confirmed or sent is ignored), then looks for the new execution and offers it.
+import * as vscode from 'vscode';
+import { shortId } from '../core/format';
+import type { Run } from '../core/model';
+import { findReplayedRun } from '../core/replay';
+import type { HistorySource } from '../core/source';
+import { isHistoryApiError, userMessage } from '../sources/errors';
+import type { RunCommandDeps, ResolvedRun } from './runCommands';
+
+/** Runs being confirmed or replayed right now, by source and id. */
+const inFlight = new Set<string>();
+
+export async function replayRun(deps: RunCommandDeps, resolved: ResolvedRun | undefined): Promise<void> {
+  if (!resolved) return;
+  const { target, configured, panel } = resolved;
+  const { source } = configured;
+  if (!source.capabilities.replay || !source.replay) {
+    void vscode.window.showInformationMessage(`${source.label} cannot replay runs.`);
+    return;
+  }
+  const key = JSON.stringify([target.sourceId, target.runId]);
+  if (inFlight.has(key)) {
+    deps.log.info(`replay of ${target.runId} is already being confirmed or sent; a second request was ignored`);
+    return;
+  }
+  inFlight.add(key);
+  panel?.setBusy('replay', true);
+  try {
+    let run: Run;
+    try {
+      run = resolved.known ?? (panel ? await panel.run() : await source.getRun(target.runId));
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Replay: ${userMessage(error)}`);
+      return;
+    }
+    const workflow = run.workflowId ? `workflow ${run.workflowId}` : 'this workflow';
+    const choice = await vscode.window.showWarningMessage(
+      `Replay ${workflow}?`,
+      {
+        modal: true,
+        detail:
+          `Execution ${run.id} of ${workflow} runs again, with all its side effects: every step calls ` +
+          `its integrations again and may create or change records in connected apps (a customer's CRM, for instance). ` +
+          `This cannot be undone.`,
+      },
+      'Replay',
+    );
+    if (choice !== 'Replay') return;
+    const requestedAt = Date.now();
+    try {
+      await source.replay(target.runId);
+    } catch (error) {
+      deps.log.error(`replay ${target.runId}: ${isHistoryApiError(error) ? error.detail : String(error)}`);
+      void vscode.window.showErrorMessage(`Replay failed: ${userMessage(error)}`);
+      return;
+    }
+    deps.log.info(`replay of ${target.runId} (${workflow}) accepted`);
+    void vscode.window.showInformationMessage(`Replay of ${workflow} started.`);
+    void offerReplayedRun(deps, target.sourceId, source, run, requestedAt);
+  } finally {
+    inFlight.delete(key);
+    panel?.setBusy('replay', false);
+  }
+}
+
+async function offerReplayedRun(deps: RunCommandDeps, sourceId: string, source: HistorySource, original: Run, requestedAt: number): Promise<void> {
+  let found: Run | undefined;
+  try {
+    found = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Looking for the replayed execution…', cancellable: true },
+      (_progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return findReplayedRun(source, original, requestedAt, { signal: abort.signal });
+      },
+    );
+  } catch (error) {
+    deps.log.warn(`looking for the replay of ${original.id}: ${userMessage(error)}`);
+  }
+  void vscode.commands.executeCommand('taskHistory.refresh');
+  if (!found) {
+    void vscode.window.showInformationMessage(`The replay of ${original.id} was accepted, but its execution has not appeared in the history yet. Refresh the Task History view in a moment.`);
+    return;
+  }
+  deps.log.info(`replay of ${original.id} is execution ${found.id}`);
+  const open = await vscode.window.showInformationMessage(`The replay of ${shortId(original.id)} is execution ${found.id} (${found.rawStatus.toLowerCase()}).`, 'Open Run');
+  if (open) await vscode.commands.executeCommand('taskHistory.openRun', sourceId, found.id);
+}

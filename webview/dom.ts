@@ -1,0 +1,57 @@
+// The only way the panel builds DOM: elements with attributes, and children added as
+// nodes or as text nodes. API data therefore always lands as text, never as markup.
+export type Child = Node | string | number | null | undefined | false;
+
+export interface Props {
+  readonly class?: string;
+  readonly attrs?: Readonly<Record<string, string | undefined>>;
+}
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (props.class) node.className = props.class;
+  for (const [name, value] of Object.entries(props.attrs ?? {})) if (value !== undefined) node.setAttribute(name, value);
+  append(node, ...children);
+  return node;
+}
+
+export function append(parent: Node, ...children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+  }
+}
+
+/** Replaces every child of `parent` (text stays text). */
+export function replace(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren();
+  append(parent, ...children);
+}
+
+/** A vscode-elements button: text label, an action on click. */
+export function button(label: string, onClick: () => void, options: { secondary?: boolean; title?: string; action?: string } = {}): HTMLElement {
+  const b = document.createElement('vscode-button');
+  b.secondary = options.secondary ?? false;
+  if (options.title) b.setAttribute('title', options.title);
+  if (options.action) b.dataset['action'] = options.action;
+  b.textContent = label;
+  b.addEventListener('click', () => {
+    if (!b.disabled) onClick();
+  });
+  return b;
+}
+
+/** "1.2 MB", "840 B". */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes)) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A local date-time for an ISO timestamp (the ISO text stays in the tooltip). */
+export function localTime(iso: string | undefined): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toLocaleString();
+}
