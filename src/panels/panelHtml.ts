@@ -2,12 +2,7 @@
 // nonce-tagged bundle runs; styles and fonts only from the extension), the stylesheet and
 // the script. No run data is ever put into this HTML: it arrives by message and is drawn as text.
 import * as vscode from 'vscode';
-
-export function createNonce(): string {
-  const bytes = new Uint8Array(18);
-  crypto.getRandomValues(bytes);
-  return Buffer.from(bytes).toString('base64').replace(/[+/=]/g, '');
-}
+import { contentSecurityPolicy, createNonce } from './csp';
 
 export function panelResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
@@ -16,15 +11,7 @@ export function panelResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string = createNonce()): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'runPanel.css'));
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    // The web components adopt constructed stylesheets; where a browser falls back to <style>
-    // elements, Lit tags them with this nonce (webview/litNonce.ts).
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
-  ].join('; ');
+  const csp = contentSecurityPolicy(webview.cspSource, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

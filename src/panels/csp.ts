@@ -1,0 +1,23 @@
+// The run panel's Content-Security-Policy, kept free of `vscode` so a plain test can hold
+// it to its promises: nothing by default, only the nonce-tagged bundle runs, no inline or
+// eval'd script, styles and fonts only from the extension's own files.
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    // The web components adopt constructed stylesheets; where a browser falls back to <style>
+    // elements, Lit tags them with this nonce (webview/litNonce.ts).
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource}`,
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+/** 144 random bits, base64 without padding or characters that need escaping in HTML. */
+export function createNonce(): string {
+  const bytes = new Uint8Array(18);
+  globalThis.crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString('base64').replace(/[+/=]/g, '');
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { contentSecurityPolicy, createNonce } from '../../src/panels/csp';
+
+const webviewFiles = readdirSync('webview')
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => join('webview', f));
+
+function directives(policy: string): Map<string, string[]> {
+  return new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+}
+
+describe('Run panel webview safety', () => {
+  describe('Content-Security-Policy', () => {
+    const policy = directives(contentSecurityPolicy('https://*.vscode-cdn.net', 'abc123'));
+
+    it('allows nothing by default, so no connect-src: the webview cannot reach the network', () => {
+      assert.deepEqual(policy.get('default-src'), ["'none'"]);
+      assert.equal(policy.has('connect-src'), false);
+    });
+
+    it('runs only the nonce-tagged script: no inline, no eval, no other origin', () => {
+      assert.deepEqual(policy.get('script-src'), ["'nonce-abc123'"]);
+      assert.doesNotMatch(contentSecurityPolicy('x', 'n'), /unsafe-inline|unsafe-eval|\*(?!\.vscode)/);
+    });
+
+    it('takes styles only from the extension and the nonce', () => {
+      assert.deepEqual(policy.get('style-src'), ['https://*.vscode-cdn.net', "'nonce-abc123'"]);
+    });
+
+    it('makes a fresh, unguessable nonce for every page', () => {
+      const nonces = new Set(Array.from({ length: 100 }, createNonce));
+      assert.equal(nonces.size, 100);
+      for (const n of nonces) assert.match(n, /^[A-Za-z0-9]{20,}$/);
+    });
+  });
+
+  describe('webview sources', () => {
+    it('exist', () => assert.ok(webviewFiles.length >= 5));
+
+    it('never parse markup: no innerHTML, outerHTML, insertAdjacentHTML or document.write', () => {
+      for (const file of webviewFiles) assert.doesNotMatch(readFileSync(file, 'utf8'), /innerHTML|outerHTML|insertAdjacentHTML|document\.write/, file);
+    });
+
+    it('make no network calls', () => {
+      for (const file of webviewFiles) assert.doesNotMatch(readFileSync(file, 'utf8'), /\bfetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|import\(/, file);
+    });
+
+    it('import only the protocol, plain core helpers, each other and the web components', () => {
+      for (const file of webviewFiles) {
+        for (const match of readFileSync(file, 'utf8').matchAll(/from\s+'([^']+)'|import\s+'([^']+)'/g)) {
+          const spec = match[1] ?? match[2]!;
+          assert.match(spec, /^(\.\/\w+|\.\.\/src\/panels\/protocol|\.\.\/src\/core\/duration|@vscode-elements\/elements\/dist\/[\w-]+\/index\.js)$/, `${file}: ${spec}`);
+        }
+      }
+    });
+  });
+});
