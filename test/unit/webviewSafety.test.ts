@@ -30,9 +30,9 @@ describe('Run panel webview safety', () => {
     });
 
     it('makes a fresh, unguessable nonce for every page', () => {
-      const nonces = new Set(Array.from({ length: 100 }, createNonce));
-      assert.equal(nonces.size, 100);
-      for (const n of nonces) assert.match(n, /^[A-Za-z0-9]{20,}$/);
+      const nonces = new Set(Array.from({ length: 1000 }, createNonce));
+      assert.equal(nonces.size, 1000);
+      for (const n of nonces) assert.match(n, /^[0-9a-f]{32}$/);
     });
   });
 
