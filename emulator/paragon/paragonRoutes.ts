@@ -26,7 +26,7 @@ export function nestError(status: number, message: string): ApiResponse {
 }
 
 function badRequest(error: InvalidParameter): ApiResponse {
-  return nestError(400, `Invalid value for ${error.parameter}: ${error.value} (expected ${error.expected})`);
+  return nestError(400, `Invalid value for ${error.parameter}: ${error.value}`);
 }
 
 /** Encodes a query value like the docs' nextLink: "@" and ":" stay readable, "+" and the rest are escaped. */
@@ -48,8 +48,8 @@ function listRuns(options: ParagonApiOptions, url: URL, projectId: string): ApiR
   const offsetText = params.get('offset');
   const sortBy = params.get('sortBy') ?? 'DESC';
   try {
-    if (offsetText !== null && !/^\d+$/.test(offsetText)) throw new InvalidParameter('offset', offsetText, 'a non-negative integer');
-    if (sortBy !== 'ASC' && sortBy !== 'DESC') throw new InvalidParameter('sortBy', sortBy, 'ASC or DESC');
+    if (offsetText !== null && !/^\d+$/.test(offsetText)) throw new InvalidParameter('offset', offsetText);
+    if (sortBy !== 'ASC' && sortBy !== 'DESC') throw new InvalidParameter('sortBy', sortBy);
     const compiled = options.query.compile(filter, true);
     const offset = offsetText === null ? 0 : Number(offsetText);
     const indices = options.query.matching(compiled);

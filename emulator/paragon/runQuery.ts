@@ -19,7 +19,6 @@ export class InvalidParameter extends Error {
   constructor(
     readonly parameter: string,
     readonly value: string,
-    readonly expected: string,
   ) {
     super(`Invalid value for ${parameter}: ${value}`);
   }
@@ -53,7 +52,7 @@ function lookup(map: ReadonlyMap<string, number>, value: string | undefined): nu
 function date(parameter: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const ms = parseIsoDate(value);
-  if (ms === undefined) throw new InvalidParameter(parameter, value, 'an ISO 8601 date or date-time, e.g. 2023-02-22 or 2023-02-16T00:00:00Z');
+  if (ms === undefined) throw new InvalidParameter(parameter, value);
   return ms;
 }
 
@@ -73,7 +72,7 @@ export class RunQuery {
       const allowed = strictStatus ? DOCUMENTED_STATUSES : this.store.statusNames;
       status = allowed.indexOf(filter.status);
       if (status < 0) {
-        if (strictStatus) throw new InvalidParameter('status', filter.status, 'one of EXECUTING, FAILED, SUCCEEDED, DELAYED');
+        if (strictStatus) throw new InvalidParameter('status', filter.status);
         status = NONE;
       }
     }
