@@ -42,7 +42,9 @@ interface CacheEntry {
   readonly indices: Uint32Array;
 }
 
-const CACHE_SIZE = 32;
+const CACHE_ENTRIES = 32;
+/** Cached indices in all (4 bytes each): bounds the cache at 4 MB however big the store. */
+const CACHE_BUDGET = 1_000_000;
 
 function lookup(map: ReadonlyMap<string, number>, value: string | undefined): number {
   if (value === undefined) return ANY;
@@ -58,6 +60,7 @@ function date(parameter: string, value: string | undefined, fallback: number): n
 
 export class RunQuery {
   private readonly cache = new Map<string, CacheEntry>();
+  private cachedIndices = 0;
 
   constructor(private readonly store: RunStore) {}
 
@@ -98,10 +101,19 @@ export class RunQuery {
       return cached.indices;
     }
     const indices = this.scan(filter);
-    this.cache.delete(filter.key);
+    this.forget(filter.key);
     this.cache.set(filter.key, { version: this.store.version, indices });
-    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    this.cachedIndices += indices.length;
+    // Evict least recently used entries, but always keep the one just computed.
+    while (this.cache.size > 1 && (this.cache.size > CACHE_ENTRIES || this.cachedIndices > CACHE_BUDGET)) this.forget(this.cache.keys().next().value!);
     return indices;
+  }
+
+  private forget(key: string): void {
+    const entry = this.cache.get(key);
+    if (!entry) return;
+    this.cachedIndices -= entry.indices.length;
+    this.cache.delete(key);
   }
 
   private scan(f: CompiledFilter): Uint32Array {
