@@ -70,6 +70,7 @@ function handle(message: ToWebviewMessage): void {
       showRun(message);
       return;
     case 'loading':
+      saveState({ version: PROTOCOL_VERSION, sourceId: message.sourceId, runId: message.runId });
       view = undefined;
       replace(app, el('p', { class: 'placeholder' }, 'Loading run…'));
       app.setAttribute('aria-busy', 'true');
@@ -92,11 +93,6 @@ function handle(message: ToWebviewMessage): void {
       view.timeline.markDiverged(message.stepId);
       const index = message.stepId ? view.message.steps.findIndex((s) => s.id === message.stepId) : -1;
       if (index >= 0) view.timeline.select(index);
-      return;
-    }
-    case 'selectStep': {
-      const index = view?.message.steps.findIndex((s) => s.id === message.stepId) ?? -1;
-      if (index >= 0) view!.timeline.select(index);
       return;
     }
   }

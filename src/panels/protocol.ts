@@ -91,8 +91,10 @@ export interface RunMessage {
   readonly axis: { readonly startMs: number; readonly endMs: number };
 }
 
+/** Sent first: names the run so the webview can keep it in its state before the run arrives. */
 export interface LoadingMessage {
   readonly type: 'loading';
+  readonly sourceId: string;
   readonly runId: string;
 }
 
@@ -129,11 +131,6 @@ export interface DivergenceMessage {
   readonly summary: string;
 }
 
-export interface SelectStepMessage {
-  readonly type: 'selectStep';
-  readonly stepId: string;
-}
-
 export type ToWebviewMessage =
   | RunMessage
   | LoadingMessage
@@ -141,8 +138,7 @@ export type ToWebviewMessage =
   | PayloadMessage
   | PayloadErrorMessage
   | BusyMessage
-  | DivergenceMessage
-  | SelectStepMessage;
+  | DivergenceMessage;
 
 // ── webview → extension ─────────────────────────────────────────────────────────────
 

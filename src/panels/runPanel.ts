@@ -135,7 +135,7 @@ export class RunPanel implements vscode.Disposable {
     this.detail = undefined;
     this.loaded = undefined;
     this.divergence = undefined;
-    await this.post({ type: 'loading', runId: this.target.runId });
+    await this.post({ type: 'loading', ...this.target });
     await this.sendRun();
   }
 
@@ -201,6 +201,7 @@ export class RunPanel implements vscode.Disposable {
           return;
         }
         this.ready = true;
+        if (!this.loaded) await this.post({ type: 'loading', ...this.target });
         await this.sendRun();
         return;
       case 'stepSelected':
