@@ -78,8 +78,11 @@ export class TaskStore {
     spreadTimes(this.created, 0, oldCount, nowMs - 80 * DAY, nowMs - RECENT_MS, timeRng, workdayPace);
     spreadTimes(this.created, oldCount, recentCount, nowMs - RECENT_MS, nowMs, timeRng, () => 1);
     for (let i = 0; i < count; i++) {
-      // Whole seconds (ties allowed; the order breaks them by id).
-      this.created[i] = Math.floor(this.created[i]! / 1000) * 1000;
+      // Whole seconds like the docs, distinct while there is room before `now` (so a seeded
+      // task's index is its position oldest first); beyond that ties are broken by id.
+      let created = Math.floor(this.created[i]! / 1000) * 1000;
+      if (i > 0 && created <= this.created[i - 1]! && this.created[i - 1]! + 1000 < nowMs) created = this.created[i - 1]! + 1000;
+      this.created[i] = created;
       const rng = new Rng(hash3(seed, i, saltOf('task')));
       const fromEnd = count - 1 - i;
       const status = fromEnd < 10 ? GUARANTEE[fromEnd % 5]! : pickStatus(rng, i >= oldCount);

@@ -54,7 +54,7 @@ interface TaskSummary {
   total_steps: number;
   success_rate: number;
 }
-type Task = TaskSummary & { steps: { step_id: string; status: string; agent: string; model: string; tokens_used: number; tools_used: string[] }[]; total_tokens: number };
+type Task = TaskSummary & { steps: { step_id: string; step_name: string; status: string; agent: string; model: string; tokens_used: number; tools_used: string[] }[]; total_tokens: number };
 
 const SMALL: EmulatorOptions = { seed: 7, paragonExecutions: 3000, disperslTasks: 300 };
 
@@ -699,6 +699,18 @@ describe('API emulator', () => {
       const missing = await dispersl<Envelope<null>>(e, '/history/task_nope');
       assert.equal(missing.status, 404);
       assert.deepEqual([missing.body.status, missing.body.data], ['error', null]);
+    });
+
+    it('plants hostile names by position oldest first: task % 37 == 5, CSV breaker % 37 == 6, first step % 37 == 7', async () => {
+      const e = emulator();
+      const oldestFirst = e.truth.disperslIds({}).reverse();
+      const task = async (k: number) => (await dispersl<Envelope<Task[]>>(e, `/history/${oldestFirst[k]}`)).body.data[0]!;
+      assert.doesNotMatch((await task(4)).task_name, /["<\u0000\u202e]/);
+      const hostile = await task(42);
+      assert.ok(/[<\u0000\u001b\u202e\u200f🚀%$]|DROP|passwd|Zoë|Z̷|line1/.test(hostile.task_name), hostile.task_name);
+      assert.match((await task(43)).task_name, /".*,.*\r\n/s);
+      const { steps } = await task(44);
+      assert.ok(/[<\u0000\u001b\u202e\u200f🚀%$']|DROP|passwd|Zoë|Z̷|line1/.test(steps[0]!.step_name), steps[0]!.step_name);
     });
 
     it('streams the CSV export chunked, one RFC 4180 row per task', async () => {
