@@ -2,6 +2,23 @@
 // nodes or as text nodes. API data therefore always lands as text, never as markup.
 export type Child = Node | string | number | null | undefined | false;
 
+/**
+ * API text can carry characters that hide or disguise what it says: bidi overrides
+ * ("invoice_\u202Egnp.exe" reads as "invoice_exe.png"), terminal escapes, NULs. Shown as
+ * visible stand-ins (control pictures, ⟨U+202E⟩), so what the panel shows is what was sent.
+ */
+// eslint-disable-next-line no-control-regex
+const DISGUISING = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+export function visible(text: string): string {
+  return text.replace(DISGUISING, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    if (code === 0x7f) return '\u2421';
+    return `⟨U+${code.toString(16).toUpperCase().padStart(4, '0')}⟩`;
+  });
+}
+
 export interface Props {
   readonly class?: string;
   readonly attrs?: Readonly<Record<string, string | undefined>>;
@@ -10,7 +27,7 @@ export interface Props {
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (props.class) node.className = props.class;
-  for (const [name, value] of Object.entries(props.attrs ?? {})) if (value !== undefined) node.setAttribute(name, value);
+  for (const [name, value] of Object.entries(props.attrs ?? {})) if (value !== undefined) node.setAttribute(name, visible(value));
   append(node, ...children);
   return node;
 }
@@ -18,7 +35,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props =
 export function append(parent: Node, ...children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(visible(String(child))) : child);
   }
 }
 

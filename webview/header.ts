@@ -1,7 +1,7 @@
 // The run header: status, ids, user, workflow, source, start, end, duration, and the
 // actions (Replay only where the source can). Buttons are disabled while their action runs.
 import type { PanelAction, PanelCapabilities, RunHeaderView } from '../src/panels/protocol';
-import { button, el, localTime } from './dom';
+import { button, el, localTime, replace } from './dom';
 import { post } from './host';
 import { statusBadge } from './inspector';
 
@@ -59,7 +59,7 @@ export class Header {
   }
 
   showDivergence(summary: string): void {
-    this.banner.textContent = summary;
+    replace(this.banner, summary);
     this.banner.removeAttribute('hidden');
   }
 

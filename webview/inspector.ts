@@ -2,7 +2,7 @@
 // (the extension caches them) and shown collapsible; a string output is an error message and
 // shown as one; a large payload is a preview with "Open in Editor". Everything is text.
 import type { PanelCapabilities, PayloadPart, PayloadView, StepPayloadView, StepView } from '../src/panels/protocol';
-import { button, el, formatBytes, localTime, replace } from './dom';
+import { button, el, formatBytes, localTime, replace, visible } from './dom';
 import { post } from './host';
 import { jsonTree } from './jsonTree';
 
@@ -133,6 +133,6 @@ export class Inspector {
 export function statusBadge(status: string, raw: string): HTMLElement {
   const badge = document.createElement('vscode-badge');
   badge.className = `status-badge status-badge-${status}`;
-  badge.textContent = raw;
+  badge.textContent = visible(raw);
   return badge;
 }

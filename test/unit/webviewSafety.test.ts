@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentSecurityPolicy, createNonce } from '../../src/panels/csp';
+import { visible } from '../../webview/dom';
 
 const webviewFiles = readdirSync('webview')
   .filter((f) => f.endsWith('.ts'))
@@ -54,6 +55,18 @@ describe('Run panel webview safety', () => {
           assert.match(spec, /^(\.\/\w+|\.\.\/src\/panels\/protocol|\.\.\/src\/core\/duration|@vscode-elements\/elements\/dist\/[\w-]+\/index\.js)$/, `${file}: ${spec}`);
         }
       }
+    });
+  });
+
+  describe('text the panel shows', () => {
+    it('shows bidi overrides and terminal escapes as visible stand-ins instead of obeying them', () => {
+      assert.equal(visible('invoice_\u202Egnp.exe'), 'invoice_⟨U+202E⟩gnp.exe');
+      assert.equal(visible('ansi \u001b[31mred\u001b[0m'), 'ansi ␛[31mred␛[0m');
+      assert.equal(visible('null\u0000byte'), 'null␀byte');
+    });
+
+    it('leaves ordinary text alone: line breaks, tabs, right-to-left script, emoji', () => {
+      for (const text of ['line1\nline2\r\nline3\ttab', 'مرحبا \u200Fبالعالم\u200E (RTL)', '🚀🔥 👩‍👩‍👧‍👦', '<img src=x onerror=alert(1)>']) assert.equal(visible(text), text);
     });
   });
 });
