@@ -342,7 +342,7 @@ describe('Paragon client', () => {
     });
 
     it('cancels a wait for the rate budget', async () => {
-      const c = client({ rateLimit: { limit: 1, intervalMs: 60_000 } });
+      const c = client({ rateLimit: { limit: 1, intervalMs: 2_000 } });
       await c.listPage({}, 0);
       const controller = new AbortController();
       const pending = c.listPage({}, 100, { signal: controller.signal });
