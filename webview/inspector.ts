@@ -18,7 +18,7 @@ export class Inspector {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly capabilities: PanelCapabilities) {
-    this.element = el('section', { class: 'inspector', attrs: { 'aria-label': 'Step inspector', 'aria-live': 'polite' } }, el('p', { class: 'placeholder' }, 'Select a step.'));
+    this.element = el('section', { class: 'inspector', attrs: { 'aria-label': 'Step inspector' } }, el('p', { class: 'placeholder' }, 'Select a step.'));
   }
 
   show(step: StepView): void {

@@ -13,7 +13,7 @@ import { userMessage } from '../sources/errors';
 import { openRaw } from '../commands/openRunCommands';
 import { panelHtml, panelResourceRoots } from './panelHtml';
 import { parseFromWebview, PROTOCOL_VERSION, RUN_PANEL_VIEW_TYPE, type FromWebviewMessage, type PanelAction, type PanelState, type ToWebviewMessage } from './protocol';
-import { panelCapabilities, runMessage } from './runView';
+import { panelCapabilities, panelTitle, runMessage } from './runView';
 import { loadStepPayload, openStepDocument, stepDocumentUri } from './stepDocuments';
 
 export interface RunTarget {
@@ -168,7 +168,7 @@ export class RunPanel implements vscode.Disposable {
       detail.then(
         (d) => {
           this.loaded = d;
-          this.panel.title = `${d.name?.trim() ? d.name.slice(0, 40) : `Run ${d.id.slice(0, 8)}`} · ${d.rawStatus.toLowerCase()}`;
+          this.panel.title = panelTitle(d);
         },
         () => {
           if (this.detail === detail) this.detail = undefined;

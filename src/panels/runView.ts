@@ -35,6 +35,12 @@ export function headerView(detail: RunDetail, sourceLabel: string): RunHeaderVie
   };
 }
 
+/** The tab title: "<name or short id> · failed", with nothing that could disguise it (bidi overrides). */
+export function panelTitle(detail: RunDetail): string {
+  const label = runLabel(detail).replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+  return `${label.length > 40 ? `${label.slice(0, 39)}…` : label} · ${detail.rawStatus.toLowerCase()}`;
+}
+
 export function stepViews(steps: readonly Step[]): StepView[] {
   return orderSteps(steps).map(({ step, depth, branch }) => ({
     id: step.id,

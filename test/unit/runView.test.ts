@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { RunDetail, Step } from '../../src/core/model';
 import { firstFailedStep, orderSteps } from '../../src/core/stepGraph';
 import { parseFromWebview, parsePanelState, PROTOCOL_VERSION } from '../../src/panels/protocol';
-import { runMessage, timeAxis } from '../../src/panels/runView';
+import { panelTitle, runMessage, timeAxis } from '../../src/panels/runView';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { useEmulator } from './support/emulatorFixture';
 
@@ -42,6 +42,12 @@ describe('Run panel view model', () => {
     const detail: RunDetail = { id: 'r', sourceKind: 'paragon', status: 'running', rawStatus: 'EXECUTING', startedAt: '2025-01-01T00:00:00.000Z', steps: [step] };
     const now = Date.parse('2025-01-01T00:00:10.000Z');
     assert.deepEqual(timeAxis(detail, runMessage('x', 'X', detail, caps, now).steps, now), { startMs: Date.parse(step.startedAt!), endMs: now });
+  });
+
+  it('titles the tab with the run’s name or short id and status, minus anything that would disguise it', () => {
+    const base: RunDetail = { id: '2a7c9a2d-4c13-4833-baf2-655b97e59a6c', sourceKind: 'paragon', status: 'failed', rawStatus: 'FAILED', steps: [] };
+    assert.equal(panelTitle(base), '2a7c9a2d · failed');
+    assert.equal(panelTitle({ ...base, name: 'invoice_\u202Egnp.exe\nnext' }), 'invoice_gnp.exe next · failed');
   });
 
   describe('protocol', () => {
