@@ -4,7 +4,8 @@
 // and screen readers: arrows, Page Up/Down, Home/End move the selection; + / - zoom; 0 fits.
 import { formatDuration } from '../src/core/duration';
 import type { StepView } from '../src/panels/protocol';
-import { el, formatBytes, localTime } from './dom';
+import { el } from './dom';
+import { StepTooltip } from './stepTooltip';
 
 const ROW_HEIGHT = 22;
 const LABEL_WIDTH = 260;
@@ -40,7 +41,7 @@ export class Timeline {
   private readonly spacer: HTMLElement;
   private readonly rows: HTMLElement;
   private readonly axisTrack: HTMLElement;
-  private readonly tooltip: HTMLElement;
+  private readonly tooltip: StepTooltip;
   private readonly zoomLabel: HTMLElement;
   private readonly steps: readonly StepView[];
   private readonly axis: { startMs: number; endMs: number };
@@ -80,8 +81,8 @@ export class Timeline {
       },
       this.spacer,
     );
-    this.tooltip = el('div', { class: 'timeline-tooltip', attrs: { role: 'tooltip', hidden: '' } });
-    this.element = el('section', { class: 'timeline', attrs: { 'aria-label': 'Timeline', 'data-step-count': String(count) } }, toolbar, axisRow, this.viewport, this.tooltip);
+    this.element = el('section', { class: 'timeline', attrs: { 'aria-label': 'Timeline', 'data-step-count': String(count) } }, toolbar, axisRow, this.viewport);
+    this.tooltip = new StepTooltip(this.element);
 
     this.viewport.addEventListener('scroll', () => this.schedule(true));
     this.viewport.addEventListener('keydown', (e) => this.onKey(e));
@@ -90,7 +91,7 @@ export class Timeline {
       if (index !== undefined) this.select(index, false);
     });
     this.viewport.addEventListener('mousemove', (e) => this.hover(e));
-    this.viewport.addEventListener('mouseleave', () => this.tooltip.setAttribute('hidden', ''));
+    this.viewport.addEventListener('mouseleave', () => this.tooltip.hide());
     this.viewport.addEventListener(
       'wheel',
       (e) => {
@@ -183,33 +184,8 @@ export class Timeline {
 
   private hover(e: MouseEvent): void {
     const index = this.indexAt(e.clientY);
-    if (index === undefined) {
-      this.tooltip.setAttribute('hidden', '');
-      return;
-    }
-    const s = this.steps[index]!;
-    const lines: [string, string | undefined][] = [
-      ['Type', s.type],
-      ['Status', s.rawStatus],
-      ['Start', localTime(s.startedAt)],
-      ['End', s.endedAt ? localTime(s.endedAt) : s.status === 'running' ? 'running' : undefined],
-      ['Duration', s.duration],
-      ['Input', formatBytes(s.inputSize)],
-      ['Output', formatBytes(s.outputSize)],
-      ['Agent', s.agent],
-      ['Model', s.model],
-      ['Tokens', s.tokensUsed?.toString()],
-      ['Branch', s.branch ? 'starts a branch' : undefined],
-    ];
-    this.tooltip.replaceChildren(
-      el('div', { class: 'tooltip-title' }, s.label),
-      ...lines.filter(([, v]) => v).map(([k, v]) => el('div', {}, el('span', { class: 'tooltip-key' }, `${k}: `), v!)),
-    );
-    this.tooltip.removeAttribute('hidden');
-    const host = this.element.getBoundingClientRect();
-    const left = Math.min(e.clientX - host.left + 14, host.width - 260);
-    this.tooltip.style.left = `${Math.max(0, left)}px`;
-    this.tooltip.style.top = `${e.clientY - host.top + 16}px`;
+    if (index === undefined) this.tooltip.hide();
+    else this.tooltip.show(this.steps[index]!, e.clientX, e.clientY);
   }
 
   private schedule(fromScroll: boolean): void {
