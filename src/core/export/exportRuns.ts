@@ -2,13 +2,14 @@
 // the source's rate limiter, optional steps and step input/output fetched ahead in
 // order, streamed through a format sink into a temp file renamed on success only.
 // Shared by the VS Code command and the CLI, so both produce the same records.
+import { setMaxListeners } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import type { RunQuery, StepPayload } from '../model';
 import { snapshot, pinQuery, SnapshotMismatchError } from '../paging';
 import type { HistorySource } from '../source';
 import { openAtomic } from './atomicFile';
-import { mapOrdered } from './orderedMap';
+import { mapConcurrent, mapOrdered } from './orderedMap';
 import { toExportedRun, toExportedStep, type ExportedRun } from './records';
 import { CsvRecordCounter, JsonArrayRecordCounter } from './recordCounter';
 import { createSink, type ExportFormat } from './sinks';
@@ -51,7 +52,21 @@ export const DEFAULT_EXPORT_CONCURRENCY = 16;
 
 export async function exportRuns(options: ExportOptions): Promise<ExportResult> {
   const started = Date.now();
+  const linked = linkSignal(options.signal);
+  options = { ...options, signal: linked.signal };
   const pinnedAt = options.pinnedAt ?? new Date();
+  try {
+    return await exportToFile(options, pinnedAt, started);
+  } catch (error) {
+    // Stop the requests still in flight or queued (look-ahead pages, step details).
+    linked.stop();
+    throw error;
+  } finally {
+    linked.dispose();
+  }
+}
+
+async function exportToFile(options: ExportOptions, pinnedAt: Date, started: number): Promise<ExportResult> {
   const file = await openAtomic(options.target);
   try {
     const useServer =
@@ -73,6 +88,24 @@ export async function exportRuns(options: ExportOptions): Promise<ExportResult> 
   }
 }
 
+/**
+ * A signal of our own that follows the caller's. Every request in flight (and every one
+ * waiting for the rate budget) listens to it, hundreds with step payloads, which Node would
+ * report as a leak past 10; the caller's signal keeps one listener and its own limit.
+ */
+function linkSignal(outer: AbortSignal | undefined): { signal: AbortSignal; stop: () => void; dispose: () => void } {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const forward = () => controller.abort(outer?.reason);
+  if (outer?.aborted) forward();
+  else outer?.addEventListener('abort', forward, { once: true });
+  return {
+    signal: controller.signal,
+    stop: () => controller.abort(),
+    dispose: () => outer?.removeEventListener('abort', forward),
+  };
+}
+
 async function clientExport(options: ExportOptions, pinnedAt: Date, out: Writable, started: number): Promise<{ records: number; total: number }> {
   const { source, signal } = options;
   const concurrency = options.concurrency ?? DEFAULT_EXPORT_CONCURRENCY;
@@ -92,8 +125,9 @@ async function clientExport(options: ExportOptions, pinnedAt: Date, out: Writabl
   const records: AsyncIterable<ExportedRun> = includeSteps
     ? mapOrdered(listing, concurrency, async (run) => {
         const detail = await source.getRun(run.id, signal);
+        // Bounded per run too: a 1,000-step run must not queue 1,000 requests at once.
         const steps = includePayloads
-          ? await Promise.all(detail.steps.map(async (step) => toExportedStep(step, await payloadOf(source, run.id, step.id, signal))))
+          ? await mapConcurrent(detail.steps, concurrency, async (step) => toExportedStep(step, await payloadOf(source, run.id, step.id, signal)))
           : detail.steps.map((step) => toExportedStep(step));
         // Keep the listing's view of the run (its integration tag), add the steps.
         return toExportedRun({ ...run, stepCount: detail.steps.length }, steps);

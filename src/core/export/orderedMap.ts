@@ -29,3 +29,23 @@ export async function* mapOrdered<T, R>(
     if (!exhausted) await iterator.return?.();
   }
 }
+
+/** Maps an array with at most `concurrency` calls in flight; results keep the input order. */
+export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < items.length && !failed) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index]!);
+      } catch (error) {
+        failed = true; // the others stop taking work: the whole map has failed
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(items.length, Math.max(1, concurrency)) }, worker));
+  return results;
+}

@@ -1,0 +1,92 @@
+// `task-history export`: every run behind the filter to a JSON, NDJSON or CSV file, through
+// core's exportRuns (the same code as the VS Code command, so both write the same records).
+import { Option, type Command } from 'commander';
+import { formatDuration } from '../../core/duration';
+import { exportRuns, type ExportResult } from '../../core/export/exportRuns';
+import { EXPORT_FORMATS, type ExportFormat } from '../../core/export/sinks';
+import { CancelledError, UnsupportedError } from '../../sources/errors';
+import { formatFromPath } from '../argParsers';
+import type { CliContext } from '../cliContext';
+import { CommandFailure } from '../commandFailure';
+import { stderrHttpLog } from '../httpLog';
+import { ProgressLine } from '../progress';
+import { addFilterOptions, addSourceOptions, queryFromFlags, sourceFromFlags, type FilterFlags, type SourceFlags } from '../sourceOptions';
+import { UsageError } from '../usageError';
+
+/** Internal, for tests that compare the CLI with a direct exportRuns call: the snapshot's end. */
+export const PINNED_AT_ENV = 'TASK_HISTORY_PINNED_AT';
+
+export interface ExportFlags extends SourceFlags, FilterFlags {
+  readonly out: string;
+  readonly format?: ExportFormat;
+  readonly includeSteps?: boolean;
+  readonly includePayloads?: boolean;
+  /** false with --no-server-export. */
+  readonly serverExport: boolean;
+}
+
+export function registerExportCommand(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('export')
+    .description('Export every run behind the filter to a file: exact (a pinned, de-duplicated snapshot checked against the API\'s total), written to a temporary file renamed only on success.');
+  addSourceOptions(command);
+  addFilterOptions(command);
+  command
+    .requiredOption('--out <file>', 'the file to write (replaced only when the export succeeds)')
+    .addOption(new Option('--format <format>', 'default: from the --out extension (.csv, .ndjson/.jsonl), else json').choices(EXPORT_FORMATS))
+    .option('--include-steps', 'add each run\'s steps (one more request per run)')
+    .option('--include-payloads', 'add each step\'s input and output (one more request per step; implies --include-steps)')
+    .option('--no-server-export', 'Dispersl: page through the API instead of using its own export endpoint')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  task-history export --source paragon --project <id> --status failed --after 2025-01-01 --out failed.csv\n  task-history export --source dispersl --out tasks.json',
+    )
+    .action(async () => {
+      await runExport(command.opts<ExportFlags>(), ctx);
+    });
+}
+
+function pinnedAtFrom(env: NodeJS.ProcessEnv): Date | undefined {
+  const text = env[PINNED_AT_ENV];
+  if (!text) return undefined;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`${PINNED_AT_ENV} is not a date-time: "${text}".`);
+  return date;
+}
+
+export async function runExport(flags: ExportFlags, ctx: CliContext): Promise<ExportResult> {
+  const format = flags.format ?? formatFromPath(flags.out);
+  const query = queryFromFlags(flags);
+  const pinnedAt = pinnedAtFrom(ctx.env);
+  const progress = new ProgressLine(ctx.io, 'Exporting');
+  const source = sourceFromFlags(flags, ctx.env, flags.verbose ? stderrHttpLog((line) => progress.log(line)) : undefined);
+  const includePayloads = flags.includePayloads === true;
+  if (includePayloads && (!source.capabilities.stepPayloads || !source.getStepPayload)) {
+    throw new UnsupportedError(`${source.label} has no step input/output to export: drop --include-payloads.`, 'no stepPayloads capability');
+  }
+  try {
+    const result = await exportRuns({
+      source,
+      query,
+      format,
+      target: flags.out,
+      includeSteps: includePayloads || flags.includeSteps === true,
+      includePayloads,
+      concurrency: flags.concurrency,
+      preferServerExport: flags.serverExport,
+      signal: ctx.signal,
+      pinnedAt,
+      onProgress: (p) => progress.update(p),
+    });
+    progress.finish();
+    const how = result.method === 'server' ? `${source.label}'s own export` : 'paged';
+    ctx.io.stderr.write(
+      `Exported ${result.records.toLocaleString('en-US')} runs to ${flags.out} (${format}, ${how}) in ${formatDuration(result.elapsedMs) || '0 ms'}.\n`,
+    );
+    return result;
+  } catch (error) {
+    progress.finish();
+    if (ctx.signal.aborted) throw new CommandFailure(new CancelledError('export cancelled'), `Export cancelled; nothing was written to ${flags.out}.`);
+    throw CommandFailure.withContext(error, `Export failed; nothing was written to ${flags.out}.`);
+  }
+}

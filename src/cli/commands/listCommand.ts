@@ -1,0 +1,61 @@
+// `task-history list`: the newest runs behind the filter as a table (or JSON). One page by
+// default; --limit N or --all page further, printing each page as it arrives.
+import { Option, type Command } from 'commander';
+import { toExportedRun } from '../../core/export/records';
+import type { Run } from '../../core/model';
+import { pages, pinQuery } from '../../core/paging';
+import { parsePositiveInteger } from '../argParsers';
+import type { CliContext } from '../cliContext';
+import { stderrHttpLog } from '../httpLog';
+import { ALWAYS_RUN_COLUMNS, RUN_COLUMNS } from '../runColumns';
+import { addFilterOptions, addSourceOptions, queryFromFlags, sourceFromFlags, type FilterFlags, type SourceFlags } from '../sourceOptions';
+import { columnsWithValues, Table } from '../table';
+
+export interface ListFlags extends SourceFlags, FilterFlags {
+  readonly limit?: number;
+  readonly all?: boolean;
+  readonly json?: boolean;
+}
+
+export function registerListCommand(program: Command, ctx: CliContext): void {
+  const command = program.command('list').description('List the newest runs behind the filter (one page by default).');
+  addSourceOptions(command);
+  addFilterOptions(command);
+  command
+    .addOption(new Option('--limit <n>', 'show the newest N runs').argParser(parsePositiveInteger).conflicts('all'))
+    .option('--all', 'show every run (for large sets, export is faster)')
+    .option('--json', 'print a JSON array of runs (the export\'s record shape) instead of a table')
+    .action(async () => {
+      await runList(command.opts<ListFlags>(), ctx);
+    });
+}
+
+export async function runList(flags: ListFlags, ctx: CliContext): Promise<void> {
+  const { io } = ctx;
+  const source = sourceFromFlags(flags, ctx.env, flags.verbose ? stderrHttpLog((line) => io.stderr.write(`${line}\n`)) : undefined);
+  // Pinned at now: runs that start while we page cannot shift the newest-first offsets.
+  const query = pinQuery(queryFromFlags(flags), new Date());
+  const limit = flags.all ? Number.POSITIVE_INFINITY : (flags.limit ?? source.capabilities.pageSize);
+
+  let shown = 0;
+  let total = 0;
+  let table: Table<Run> | undefined;
+  for await (const page of pages(source, query, { signal: ctx.signal, order: 'desc' })) {
+    total = page.total;
+    const rows = page.runs.slice(0, Math.max(0, limit - shown));
+    if (flags.json) {
+      for (const run of rows) io.stdout.write(`${shown++ === 0 ? '[\n' : ',\n'}${JSON.stringify(toExportedRun(run))}`);
+    } else {
+      if (!table) {
+        table = new Table(columnsWithValues(RUN_COLUMNS, rows, ALWAYS_RUN_COLUMNS), rows);
+        if (rows.length > 0) io.stdout.write(`${table.header()}\n`);
+      }
+      for (const run of rows) io.stdout.write(`${table.row(run)}\n`);
+      shown += rows.length;
+    }
+    if (shown >= limit) break;
+  }
+  if (flags.json) io.stdout.write(shown === 0 ? '[]\n' : '\n]\n');
+  const more = shown < total ? ' Use --limit N or --all for more, or export for everything.' : '';
+  io.stderr.write(`${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} runs in ${source.label}, newest first.${more}\n`);
+}

@@ -1,0 +1,71 @@
+// The command line's shape (commander): commands, shared help, and how any failure becomes
+// one line on stderr and an exit code. Commands stay thin: flags → core → output.
+import { Command, CommanderError } from 'commander';
+import { singleLine } from '../core/format';
+import { isHistoryApiError, userMessage } from '../sources/errors';
+import { API_KEY_ENV } from './apiKey';
+import type { CliContext } from './cliContext';
+import { CommandFailure } from './commandFailure';
+import { registerExportCommand } from './commands/exportCommand';
+import { registerListCommand } from './commands/listCommand';
+import { registerReplayCommand } from './commands/replayCommand';
+import { registerShowCommand } from './commands/showCommand';
+import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exitCodes';
+
+const PROGRAM_HELP = `
+Environment:
+  ${API_KEY_ENV}  the API key (Paragon project key or Dispersl token). Read from the
+                        environment only, never from a flag, so it stays out of shell history.
+
+Dates are ISO 8601: a date (2025-01-31, midnight UTC) or a date-time (2025-01-31T14:30:00Z).
+Data goes to stdout (or --out); progress and messages go to stderr.
+
+${EXIT_CODES_HELP}
+
+Examples:
+  export TASK_HISTORY_API_KEY=...
+  task-history list --source paragon --project <id> --status failed
+  task-history show <execution-id> --source paragon --project <id>
+  task-history export --source paragon --project <id> --after 2025-01-01 --before 2025-02-01 --out january.ndjson
+  task-history export --source dispersl --out tasks.csv`;
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('task-history')
+    .description('Browse, export and replay Paragon workflow executions and Dispersl agent tasks.')
+    // Settings made before .command() are inherited by every command.
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => ctx.io.stdout.write(text), writeErr: (text) => ctx.io.stderr.write(text) })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', PROGRAM_HELP);
+  registerExportCommand(program, ctx);
+  registerListCommand(program, ctx);
+  registerShowCommand(program, ctx);
+  registerReplayCommand(program, ctx);
+  for (const command of program.commands) command.addHelpText('after', `\nThe key is read from ${API_KEY_ENV}. See task-history --help for exit codes.`);
+  return program;
+}
+
+/** Runs one command line; resolves with the process's exit code, never throws. */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    return report(error, ctx, argv.includes('--verbose'));
+  }
+}
+
+function report(error: unknown, ctx: CliContext, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message (or the help) through configureOutput.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
+    return EXIT.usage;
+  }
+  const reason = error instanceof CommandFailure ? error.reason : error;
+  const message = singleLine(error instanceof CommandFailure ? error.message : userMessage(error));
+  ctx.io.stderr.write(`task-history: ${message}\n`);
+  if (verbose && isHistoryApiError(reason)) ctx.io.stderr.write(`detail: ${singleLine(reason.detail)}\n`);
+  if (ctx.signal.aborted) return EXIT.cancelled;
+  return exitCodeFor(reason);
+}

@@ -1,0 +1,63 @@
+// Plain-text tables for list and show. Cells come from API data, which can hold control
+// characters, escape sequences and bidi overrides: each cell is made terminal-safe first,
+// so a run name cannot move the cursor, recolour the terminal or reverse the text.
+import { singleLine } from '../core/format';
+
+export interface Column<T> {
+  readonly header: string;
+  readonly cell: (row: T) => string;
+  readonly align?: 'left' | 'right';
+  /** Longer cells are cut with an ellipsis. */
+  readonly maxWidth?: number;
+}
+
+// Bidi embeddings, overrides and isolates, and the invisible marks.
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** One line, no control characters, bidi controls shown as <U+202E>. */
+export function terminalSafe(text: string): string {
+  return singleLine(text.replace(BIDI_CONTROLS, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`));
+}
+
+function fit(text: string, width: number, align: 'left' | 'right'): string {
+  const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
+  return align === 'right' ? cut.padStart(width) : cut.padEnd(width);
+}
+
+/**
+ * Widths are set from the rows given at construction (the first page), so later rows can
+ * be printed as they arrive without holding them all.
+ */
+export class Table<T> {
+  private readonly widths: number[];
+
+  constructor(
+    private readonly columns: readonly Column<T>[],
+    sample: readonly T[],
+  ) {
+    this.widths = columns.map((column) => {
+      const longest = Math.max(column.header.length, ...sample.map((row) => terminalSafe(column.cell(row)).length));
+      return Math.min(longest, column.maxWidth ?? Number.POSITIVE_INFINITY);
+    });
+  }
+
+  header(): string {
+    return this.line(this.columns.map((c) => c.header));
+  }
+
+  row(row: T): string {
+    return this.line(this.columns.map((c) => terminalSafe(c.cell(row))));
+  }
+
+  private line(cells: readonly string[]): string {
+    return cells
+      .map((text, i) => fit(text, this.widths[i]!, this.columns[i]!.align ?? 'left'))
+      .join('  ')
+      .trimEnd();
+  }
+}
+
+/** Only the columns some row has a value for: Paragon runs have no name, Dispersl runs no workflow. */
+export function columnsWithValues<T>(columns: readonly Column<T>[], rows: readonly T[], always: readonly string[]): Column<T>[] {
+  return columns.filter((c) => always.includes(c.header) || rows.some((row) => c.cell(row) !== ''));
+}
