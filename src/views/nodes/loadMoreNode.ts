@@ -19,6 +19,7 @@ export class LoadMoreNode implements TreeNode {
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.description = `${this.listing.runs.length.toLocaleString('en-US')} of ${(this.listing.total ?? 0).toLocaleString('en-US')}`;
     item.contextValue = 'loadMore';
+    item.accessibilityInformation = { label: `Load more…, ${item.description}` };
     item.command = { command: 'taskHistory.loadMore', title: 'Load More', arguments: [this] };
     return item;
   }

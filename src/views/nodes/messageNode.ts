@@ -34,6 +34,7 @@ export class MessageNode implements TreeNode {
       item.description = this.action.label;
       item.command = this.action.command;
     }
+    item.accessibilityInformation = { label: this.action ? `${this.text}, ${this.action.label}` : this.text };
     item.tooltip = this.detail ? `${this.text}\n\n${this.detail}` : this.text;
     return item;
   }

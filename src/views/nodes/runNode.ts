@@ -46,6 +46,8 @@ export class RunNode implements TreeNode {
     const tokens = ['run', run.status, this.capabilities.replay ? 'replayable' : '', this.capabilities.stepPayloads ? 'payloads' : ''];
     item.contextValue = tokens.filter(Boolean).join(' ');
     item.accessibilityInformation = { label: `${runLabel(run)}, ${run.rawStatus}, ${runDescription(run)}` };
+    // A click opens the run panel; the twistie (or →) lists the steps here.
+    item.command = { command: 'taskHistory.openRun', title: 'Open Run', arguments: [this.sourceId, run.id] };
     return item;
   }
 
@@ -105,6 +107,7 @@ export class StepNode implements TreeNode {
     }
     item.tooltip = tooltip;
     item.contextValue = `step ${step.status}`;
+    item.accessibilityInformation = { label: `${stepLabel(step)}, ${item.description}` };
     return item;
   }
 
