@@ -23,6 +23,9 @@ const builds = [
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['emulator/main.ts'], outfile: 'dist/emulator.js' },
   { ...node, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
+  // Each exporter runs in its own process, so its peak RSS is its own.
+  { ...node, entryPoints: ['bench/exportWorker.ts'], outfile: 'dist/bench-export-worker.js' },
+  { ...node, entryPoints: ['bench/baselineWorker.ts'], outfile: 'dist/bench-baseline-worker.js' },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
     minify: production, logLevel: 'warning', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js',
