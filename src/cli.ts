@@ -11,6 +11,12 @@ const controller = new AbortController();
 setMaxListeners(0, controller.signal);
 const io = processIo([process.env[API_KEY_ENV] ?? '', process.env[API_KEY_ENV]?.trim() ?? '']);
 
+// `task-history list | head` closes stdout early: that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+  throw error;
+});
+
 // First Ctrl-C: cancel cleanly (an export removes its temporary file and says so).
 // A second one: the user insists, so leave at once.
 process.on('SIGINT', () => {
