@@ -2,6 +2,7 @@
 // sources of this session, each with its key read from SecretStorage on every request.
 import * as vscode from 'vscode';
 import type { HistorySource } from '../core/source';
+import { DEFAULT_EXPORT_CONCURRENCY } from '../core/export/exportRuns';
 import { createSource } from '../sources/createSource';
 import type { SourceConfig } from '../sources/sourceConfig';
 import type { ApiKeys } from './secrets';
@@ -54,6 +55,8 @@ export class SourceRegistry implements vscode.Disposable {
           apiKey: async () => this.demoKeys.get(config.id) ?? (await this.keys.get(config.id)),
           keyHint: demo ? 'The demo key was lost; run "Task History: Open Demo" again.' : KEY_HINT,
           log: this.log,
+          // Exports fetch pages this many at a time (as the CLI does); the rate budget still governs.
+          concurrency: DEFAULT_EXPORT_CONCURRENCY,
         });
         return { config, source, demo };
       } catch (error) {
