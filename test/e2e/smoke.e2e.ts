@@ -2,7 +2,7 @@
 // (code-server), activates, its command runs from the palette, and SecretStorage works there.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launchWorkbench, packageExtension, type Workbench } from './workbench';
@@ -27,7 +27,11 @@ describe('Smoke: the packaged extension in a real VS Code', function () {
 
   before(async function () {
     scratch = mkdtempSync(join(tmpdir(), 'thx-smoke-'));
-    workbench = await launchWorkbench({ vsix: [packageExtension(), packageSecretProbe(scratch)] });
+    // Enough files that the Explorer's virtualized tree must scroll to show the last ones.
+    const folder = join(scratch, 'workspace');
+    mkdirSync(folder);
+    for (let i = 0; i < 400; i++) writeFileSync(join(folder, `file-${String(i).padStart(4, '0')}.txt`), `file ${i}\n`);
+    workbench = await launchWorkbench({ vsix: [packageExtension(), packageSecretProbe(scratch)], workspaceFolder: folder });
   });
 
   afterEach(async function () {
@@ -59,6 +63,16 @@ describe('Smoke: the packaged extension in a real VS Code', function () {
     const firstLine = workbench.outputChannelLog('Task History').split('\n')[0] ?? '';
     if (firstLine) await workbench.page.locator('.part.panel .view-lines', { hasText: firstLine.slice(0, 40) }).first().waitFor();
     await workbench.screenshot('test-results/smoke.png');
+  });
+
+  it('reveals and clicks a row far down a virtualized tree', async function () {
+    await workbench.openContainer('Explorer');
+    assert.ok(!(await workbench.sidebarRows()).includes('file-0390.txt'), 'the last files are not rendered before scrolling');
+    assert.equal(await workbench.revealRow(/^file-0390\.txt$/), 'file-0390.txt');
+    await workbench.clickRow(/^file-0390\.txt$/);
+    await workbench.page.locator('.editor-instance .view-lines', { hasText: 'file 390' }).first().waitFor();
+    const rows = await workbench.treeRows();
+    assert.ok(rows.find((r) => r.label === 'file-0390.txt')?.selected, 'the clicked row is selected');
   });
 
   it('keeps a secret in SecretStorage across a window reload (stored in the browser, no keyring)', async function () {

@@ -91,6 +91,8 @@ export interface Workbench {
   sidebarRows(): Promise<string[]>;
   /** Waits for a side-bar row whose label matches; returns that label. */
   waitForRow(match: RegExp, timeoutMs?: number): Promise<string>;
+  /** Scrolls the side bar's virtualized trees until a row whose label matches is rendered; returns its label. */
+  revealRow(match: RegExp, timeoutMs?: number): Promise<string>;
   clickRow(match: RegExp): Promise<void>;
   /** Shows an activity-bar view container (e.g. "Task History") in the side bar. */
   openContainer(title: string): Promise<void>;
@@ -242,7 +244,8 @@ export async function launchWorkbench(options: LaunchOptions): Promise<Workbench
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     const page = await context.newPage();
     page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
+      // The workbench asking open-vsx.org for updates cannot reach it here: noise, not a failure.
+      if (message.type() === 'error' && !message.text().includes('open-vsx.org')) consoleErrors.push(message.text());
       if (consoleErrors.length > 200) consoleErrors.shift();
     });
     page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
@@ -408,8 +411,54 @@ function createWorkbench(parts: Parts): Workbench {
     },
     waitForRow,
 
+    async revealRow(match, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      const pattern = { source: match.source, flags: match.flags.replace('g', '') };
+      const findRendered = () =>
+        page.evaluate(({ source, flags }) => {
+          const re = new RegExp(source, flags);
+          const row = Array.from(document.querySelectorAll<HTMLElement>('.part.sidebar .monaco-list-row')).find((r) => re.test(r.getAttribute('aria-label') ?? r.innerText));
+          return row ? (row.getAttribute('aria-label') ?? row.innerText) : null;
+        }, pattern);
+      const rendered = await findRendered();
+      if (rendered !== null) return rendered;
+      // Trees render only the rows in view, and ignore synthetic wheel events: page through
+      // each side-bar list with the keyboard (focus moves, the selection does not).
+      const lists = page.locator('.part.sidebar .monaco-list:visible');
+      const count = await lists.count();
+      for (let i = 0; i < count; i++) {
+        const list = lists.nth(i);
+        const position = () =>
+          list.evaluate((el) => {
+            const rows = Array.from(el.querySelectorAll<HTMLElement>('.monaco-list-row'));
+            return `${Math.max(-1, ...rows.map((r) => Number(r.dataset.index ?? -1)))}:${el.querySelector<HTMLElement>('.monaco-list-row.focused')?.dataset.index ?? ''}`;
+          });
+        await list.evaluate((el) => (el as HTMLElement).focus());
+        await page.keyboard.press('Home');
+        for (;;) {
+          const found = await findRendered();
+          if (found !== null) return found;
+          const before = await position();
+          await page.keyboard.press('PageDown');
+          const moved = await page
+            .waitForFunction(
+              ({ el, before }) => {
+                const rows = Array.from(el.querySelectorAll<HTMLElement>('.monaco-list-row'));
+                return `${Math.max(-1, ...rows.map((r) => Number(r.dataset.index ?? -1)))}:${el.querySelector<HTMLElement>('.monaco-list-row.focused')?.dataset.index ?? ''}` !== before;
+              },
+              { el: await list.elementHandle(), before },
+              { timeout: 1_000, polling: 50 },
+            )
+            .then(() => true, () => false);
+          if (!moved || Date.now() > deadline) break; // the end of this list
+        }
+      }
+      // Not rendered anywhere: it may still be arriving (e.g. after a Load more).
+      return waitForRow(match, Math.max(1_000, deadline - Date.now()));
+    },
+
     async clickRow(match) {
-      await waitForRow(match);
+      await workbench.revealRow(match);
       // Mark the row in the same step that finds it, so a re-render cannot swap it.
       const mark = `r${Math.random().toString(36).slice(2)}`;
       const found = await page.evaluate(
