@@ -69,7 +69,8 @@ export interface RunningEmulator {
   projectId: string;
   faults: { inject(kind: FaultKind, count: number, match?: RegExp): void; clear(): void };
   /** Appends `count` new EXECUTING Paragon executions now (they finish after replayDurationMs); returns their ids. */
-  startRuns(count: number): string[];
+  /** New EXECUTING runs starting now; they end with `outcome` (default SUCCEEDED) after replayDurationMs. */
+  startRuns(count: number, outcome?: 'SUCCEEDED' | 'FAILED'): string[];
   truth: {
     /** Ascending by dateStarted (then id). */
     paragonIds(filter: { userId?: string; workflowId?: string; integration?: string; status?: string; beforeDate?: string; afterDate?: string }): string[];

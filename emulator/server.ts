@@ -107,7 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const dispersl = createDisperslRouter({ store: tasks, apiKey, clock });
   const router: ApiRouter = (request) => paragon(request) ?? dispersl(request);
   const inject = (kind: FaultKind, count: number, match?: RegExp) => faults.inject(kind, count, match);
-  const startRuns = (count: number) => runs.startRuns(count);
+  const startRuns = (count: number, outcome: 'SUCCEEDED' | 'FAILED' = 'SUCCEEDED') => runs.startRuns(count, outcome);
   const control = createControlHandler({
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),

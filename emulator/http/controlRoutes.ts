@@ -8,7 +8,7 @@ export interface ControlTarget {
   resetStats(): void;
   inject(kind: FaultKind, count: number, match?: RegExp): void;
   clearFaults(): void;
-  startRuns(count: number): string[];
+  startRuns(count: number, outcome?: 'SUCCEEDED' | 'FAILED'): string[];
 }
 
 const MAX_BODY = 64 * 1024;
@@ -60,7 +60,7 @@ export function createControlHandler(target: ControlTarget): (req: IncomingMessa
           return reply(res, 200, { ok: true });
         case 'POST /__emulator/start-runs': {
           const body = await readJson(req);
-          return reply(res, 200, { ids: target.startRuns(count(body['count'])) });
+          return reply(res, 200, { ids: target.startRuns(count(body['count']), body['outcome'] === 'FAILED' ? 'FAILED' : 'SUCCEEDED') });
         }
         case 'POST /__emulator/reset-stats':
           target.resetStats();

@@ -116,14 +116,14 @@ export class RunStore {
     this.pending.length = kept;
   }
 
-  /** New EXECUTING runs starting now that finish SUCCEEDED after replayDurationMs. */
-  startRuns(count: number): string[] {
+  /** New EXECUTING runs starting now that finish with `outcome` after replayDurationMs. */
+  startRuns(count: number, outcome: 'SUCCEEDED' | 'FAILED' = 'SUCCEEDED'): string[] {
     const now = this.options.clock();
     this.refresh(now);
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const index = this.append(now, -1, -1);
-      this.schedule(index, SUCCEEDED);
+      this.schedule(index, outcome === 'FAILED' ? FAILED : SUCCEEDED);
       ids.push(this.idOf(index));
     }
     return ids;

@@ -1,0 +1,180 @@
+// The sidebar in a real VS Code: a source configured against the emulator, its key set
+// through the command palette, exact counts, paging, steps, filters and a rejected key.
+import assert from 'node:assert/strict';
+import { startEmulator, type RunningEmulator } from '../../emulator/server';
+import { launchWorkbench, packageExtension, type Workbench } from './workbench';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** The tree is virtualized: rows exist only once scrolled into view. Wheel down until one matches. */
+async function scrollToRow(workbench: Workbench, match: RegExp): Promise<string> {
+  const list = workbench.page.locator('.part.sidebar .monaco-list').first();
+  await list.hover();
+  for (let i = 0; i < 80; i++) {
+    const found = (await workbench.sidebarRows()).find((r) => match.test(r));
+    if (found) return found;
+    await workbench.page.mouse.wheel(0, 400);
+    await workbench.page.waitForTimeout(50);
+  }
+  return workbench.waitForRow(match, 5000);
+}
+
+describe('Sidebar in a real VS Code', function () {
+  let emulator: RunningEmulator;
+  let workbench: Workbench;
+  const integrations = () => emulator.truth.integrations.slice(0, 3);
+
+  before(async function () {
+    emulator = await startEmulator({ seed: 11, paragonExecutions: 2500, disperslTasks: 300, replayDurationMs: 6000 });
+    const vsix = packageExtension();
+    workbench = await launchWorkbench({
+      vsix,
+      settings: {
+        'taskHistory.refreshInterval': 5,
+        'taskHistory.notifyOnFailure': true,
+        'taskHistory.groupBy': 'status',
+        'taskHistory.sources': [
+          {
+            id: 'e2e-paragon',
+            kind: 'paragon',
+            label: 'E2E Paragon',
+            baseUrl: new URL(emulator.paragonBaseUrl).origin,
+            projectId: emulator.projectId,
+            integrations: integrations(),
+          },
+        ],
+      },
+    });
+    await workbench.openContainer('Task History');
+  });
+
+  after(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      await workbench.screenshot('test-results/sidebar-failure.png').catch(() => undefined);
+      console.log(workbench.serverLog().slice(-4000));
+    }
+    await workbench?.close();
+    await emulator?.close();
+  });
+
+  it('asks for a key before showing anything', async () => {
+    await workbench.waitForRow(/No API key set/);
+  });
+
+  it('takes the key through the command palette and shows status groups with the exact counts', async () => {
+    await workbench.runCommand('Task History: Set API Key…');
+    await workbench.quickInput(emulator.apiKey);
+    for (const [label, raw] of [
+      ['Failed', 'FAILED'],
+      ['Running', 'EXECUTING'],
+      ['Delayed', 'DELAYED'],
+      ['Succeeded', 'SUCCEEDED'],
+    ] as const) {
+      const count = emulator.truth.paragonIds({ status: raw }).length;
+      assert.ok(count > 0);
+      await workbench.waitForRow(new RegExp(`^${label}, ${count} runs$`));
+    }
+  });
+
+  it('counts failures of the last 24 hours in the status bar and on the view badge', async () => {
+    const since = new Date(Date.now() - 86_400_000).toISOString();
+    const failures = emulator.truth.paragonIds({ status: 'FAILED', afterDate: since }).length;
+    assert.ok(failures > 0);
+    await workbench.page.waitForFunction(
+      (n) => Array.from(document.querySelectorAll<HTMLElement>('.part.statusbar .statusbar-item')).some((i) => i.innerText.trim() === String(n)),
+      failures,
+      { timeout: 30_000 },
+    );
+    const badge = await workbench.page.locator('.activitybar li.action-item:has([aria-label*="Task History"]) .badge-content').first().innerText();
+    assert.equal(badge.trim(), String(failures));
+  });
+
+  it('expands a run to its steps', async () => {
+    await workbench.clickRow(/^Failed, /);
+    const newestFailed = [...emulator.truth.paragonIds({ status: 'FAILED' })].reverse()[0]!;
+    const short = newestFailed.slice(0, 8);
+    const row = await workbench.waitForRow(new RegExp(`^${short}, `));
+    // Expanding: the row's twistie, or the right arrow on the focused row.
+    await workbench.page.locator(`.part.sidebar .monaco-list-row[aria-label="${row}"] .monaco-tl-twistie`).first().click();
+    const detail = (await (await fetch(`${emulator.paragonBaseUrl}/workflow-executions/${newestFailed}`, { headers: { Authorization: `Bearer ${emulator.apiKey}` } })).json()) as {
+      stepExecutions: { type: string; status: string }[];
+    };
+    const firstType = detail.stepExecutions[0]!.type;
+    await workbench.waitForRow(new RegExp(firstType.replace('/', '\\/')));
+    const failedStep = detail.stepExecutions.find((s) => s.status === 'FAILED')!;
+    await workbench.waitForRow(new RegExp(`${failedStep.type.replace('/', '\\/')}.*failed`));
+    await workbench.screenshot('docs/screenshots/sidebar.png');
+  });
+
+  it('pages a group 100 runs at a time with Load more', async () => {
+    const failed = emulator.truth.paragonIds({ status: 'FAILED' }).length;
+    assert.ok(failed > 200, 'enough failures to page twice');
+    await scrollToRow(workbench, new RegExp(`^Load more…, 100 of ${fmt(failed)}`));
+    const before = emulator.stats().byRoute['paragon.list'] ?? 0;
+    await workbench.clickRow(/^Load more…/);
+    await scrollToRow(workbench, new RegExp(`^Load more…, 200 of ${fmt(failed)}`));
+    assert.equal((emulator.stats().byRoute['paragon.list'] ?? 0) - before, 1, 'one request for the next page');
+  });
+
+  it('filters by status through the API and clears the filter', async () => {
+    await workbench.runCommand('Task History: Filter Runs…');
+    await workbench.quickInput('Status', { pick: 'Status' });
+    await workbench.quickInput('Running', { pick: 'Running' });
+    const running = emulator.truth.paragonIds({ status: 'EXECUTING' }).length;
+    // The tree repaints from the API: wait until the other statuses are gone.
+    const deadline = Date.now() + 30_000;
+    let rows = await workbench.sidebarRows();
+    while (rows.some((r) => /^(Failed|Succeeded|Delayed), /.test(r)) && Date.now() < deadline) {
+      await workbench.page.waitForTimeout(200);
+      rows = await workbench.sidebarRows();
+    }
+    assert.ok(!rows.some((r) => /^(Failed|Succeeded|Delayed), /.test(r)), `only the filtered status remains: ${JSON.stringify(rows)}`);
+    await workbench.waitForRow(new RegExp(`^Running, ${running} runs$`));
+    const header = await workbench.page.locator('.part.sidebar').innerText();
+    assert.match(header, /running/i, 'the view shows the active filter');
+    await workbench.runCommand('Task History: Clear Filter');
+    await workbench.waitForRow(/^Failed, /);
+  });
+
+  it('re-polls running runs and repaints them when they finish, and notifies new failures', async () => {
+    await workbench.clearNotifications();
+    const started = [...emulator.startRuns(3), ...emulator.startRuns(2, 'FAILED')];
+    await workbench.runCommand('Task History: Refresh');
+    await workbench.clickRow(/^Running, /);
+    const first = started[started.length - 1]!.slice(0, 8);
+    await workbench.waitForRow(new RegExp(`^${first}, EXECUTING, `));
+    // No manual refresh from here: the live poll must notice the run finishing.
+    await workbench.waitForRow(new RegExp(`^${first}, (SUCCEEDED|FAILED), `), 45_000);
+    const failedNow = new Set(emulator.truth.paragonIds({ status: 'FAILED' }));
+    assert.equal(started.filter((id) => failedNow.has(id)).length, 2, 'two of the new runs failed');
+    await workbench.waitForNotification(/(a run failed|new failed runs) in E2E Paragon/, 30_000);
+  });
+
+  it('groups by integration, then status, with one query per integration', async () => {
+    await workbench.runCommand('Task History: Group Runs By…');
+    await workbench.quickInput('Integration, then status', { pick: 'Integration, then status' });
+    const first = integrations()[0]!;
+    const total = emulator.truth.paragonIds({ integration: first }).length;
+    await workbench.waitForRow(new RegExp(`^${first}, ${total} runs$`));
+  });
+
+  it('logs requests and timings to its log channel, never the key', async () => {
+    await workbench.runCommand('Task History: Show Log');
+    // The log file is written a little behind the channel.
+    let log = '';
+    for (let i = 0; i < 50 && !/→ 200 in/.test(log); i++) {
+      await workbench.page.waitForTimeout(200);
+      log = workbench.outputChannelLog('Task History');
+    }
+    assert.match(log, /GET \/projects\/[^ ]+\/task-history\/workflow-executions\?[^ ]* → 200 in \d+ ms/);
+    assert.ok(!log.includes(emulator.apiKey), 'the key never reaches the log');
+  });
+
+  it('shows a clear "key rejected" state with a wrong key', async () => {
+    await workbench.runCommand('Task History: Set API Key…');
+    await workbench.quickInput('not-the-right-key');
+    await workbench.waitForRow(/rejected the API key \(401/);
+    await workbench.screenshot('test-results/sidebar-key-rejected.png');
+    assert.ok(!workbench.outputChannelLog('Task History').includes('not-the-right-key'), 'a wrong key is not logged either');
+  });
+});
