@@ -159,8 +159,8 @@ export function ensureHost() {
   return withLock(() => {
     if (hostIsInstalled()) return hostPaths(); // another process finished it while we waited
     const started = Date.now();
-    say(`Installing the VS Code host (code-server ${CODE_SERVER_VERSION}) — first run only, about 3 minutes…`);
-    say(`  into ${HOST_DIR}`);
+    say(`Setting up the VS Code host (code-server ${CODE_SERVER_VERSION}) in ${HOST_DIR}`);
+    say('  first run only: installing takes about 3 minutes…');
     rmSync(marker, { force: true });
     if (!existsSync(CHROMIUM)) aptInstall('chromium', 'the browser that shows the workbench');
 
