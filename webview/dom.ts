@@ -4,19 +4,15 @@ export type Child = Node | string | number | null | undefined | false;
 
 /**
  * API text can carry characters that hide or disguise what it says: bidi overrides
- * ("invoice_\u202Egnp.exe" reads as "invoice_exe.png"), terminal escapes, NULs. Shown as
- * visible stand-ins (control pictures, ⟨U+202E⟩), so what the panel shows is what was sent.
+ * ("invoice_\u202Egnp.exe" reads as "invoice_exe.png"), terminal escapes, NULs. Each is
+ * shown as its code point, ⟨U+202E⟩ (plain characters every font has), so what the panel
+ * shows is what was sent.
  */
 // eslint-disable-next-line no-control-regex
 const DISGUISING = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 export function visible(text: string): string {
-  return text.replace(DISGUISING, (c) => {
-    const code = c.charCodeAt(0);
-    if (code < 0x20) return String.fromCharCode(0x2400 + code);
-    if (code === 0x7f) return '\u2421';
-    return `⟨U+${code.toString(16).toUpperCase().padStart(4, '0')}⟩`;
-  });
+  return text.replace(DISGUISING, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
 }
 
 export interface Props {

@@ -50,6 +50,9 @@ export class Timeline {
   private diverged: string | undefined;
   private frame = 0;
   private width = 0;
+  private resized = false;
+  /** Keep the selected row in view through resizes, until the user scrolls away from it. */
+  private follow = false;
 
   constructor(private readonly options: TimelineOptions) {
     this.steps = options.steps;
@@ -84,7 +87,12 @@ export class Timeline {
     this.element = el('section', { class: 'timeline', attrs: { 'aria-label': 'Timeline', 'data-step-count': String(count) } }, toolbar, axisRow, this.viewport);
     this.tooltip = new StepTooltip(this.element);
 
-    this.viewport.addEventListener('scroll', () => this.schedule(true));
+    this.viewport.addEventListener('scroll', () => this.schedule());
+    // The user scrolling (wheel, or dragging a scrollbar, which targets the viewport itself) stops the following.
+    this.viewport.addEventListener('wheel', () => (this.follow = false), { passive: true });
+    this.viewport.addEventListener('pointerdown', (e) => {
+      if (e.target === this.viewport) this.follow = false;
+    });
     this.viewport.addEventListener('keydown', (e) => this.onKey(e));
     this.viewport.addEventListener('click', (e) => {
       const index = this.indexAt(e.clientY);
@@ -101,7 +109,10 @@ export class Timeline {
       },
       { passive: false },
     );
-    new ResizeObserver(() => this.schedule(false)).observe(this.viewport);
+    new ResizeObserver(() => {
+      this.resized = true;
+      this.schedule();
+    }).observe(this.viewport);
     if (options.scrollTop) queueMicrotask(() => (this.viewport.scrollTop = options.scrollTop!));
   }
 
@@ -116,6 +127,7 @@ export class Timeline {
   select(index: number, scroll = true): void {
     if (index < 0 || index >= this.steps.length) return;
     this.selected = index;
+    this.follow = scroll;
     if (scroll) this.scrollIntoView(index);
     this.render();
     this.options.onSelect(index);
@@ -188,13 +200,19 @@ export class Timeline {
     else this.tooltip.show(this.steps[index]!, e.clientX, e.clientY);
   }
 
-  private schedule(fromScroll: boolean): void {
+  /** One render per frame, whatever scrolled or resized in between. */
+  private schedule(): void {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      if (!fromScroll) this.updateWidth();
+      if (this.resized) {
+        this.resized = false;
+        this.updateWidth();
+        // The header settling or the window shrinking must not push the selected step out of view.
+        if (this.follow) this.scrollIntoView(this.selected);
+      }
       this.render();
-      if (fromScroll) this.options.onViewChange({ zoom: this.zoom, scrollTop: this.viewport.scrollTop });
+      this.options.onViewChange({ zoom: this.zoom, scrollTop: this.viewport.scrollTop });
     });
   }
 

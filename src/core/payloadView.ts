@@ -23,7 +23,8 @@ export const MAX_TEXT_CHARS = 64 * 1024;
 export function payloadView(value: unknown, largeFlag: boolean, threshold = LARGE_PAYLOAD_BYTES): PayloadView {
   if (value === undefined || value === null) return { kind: 'missing' };
   if (typeof value === 'string') {
-    const bytes = Buffer.byteLength(value);
+    // As the API counts inputSize/outputSize: bytes of the JSON text, quotes and escapes included.
+    const bytes = jsonBytes(value);
     const truncated = value.length > MAX_TEXT_CHARS;
     return { kind: 'text', text: truncated ? value.slice(0, MAX_TEXT_CHARS) : value, bytes, truncated };
   }

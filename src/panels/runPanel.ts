@@ -75,6 +75,7 @@ export class RunPanel implements vscode.Disposable {
       panel.dispose();
       return existing;
     }
+    services.log.info(`restoring the panel of run ${state.runId}${state.selectedStepId ? ` on step ${state.selectedStepId}` : ''}`);
     panel.webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(services.extensionUri) };
     const revived = new RunPanel(services, panel, { sourceId: state.sourceId, runId: state.runId });
     revived.selectedStepId = state.selectedStepId;

@@ -49,9 +49,10 @@ describe('Step payloads for the panel', () => {
       assert.deepEqual(payloadView(null, false), { kind: 'missing' });
     });
 
-    it('sends a string as text — the error message a failed step outputs — with its bytes', () => {
+    it('sends a string as text — the error message a failed step outputs — with its size counted as the API does (JSON bytes)', () => {
       const view = payloadView('Error: no auth mechanism defined', false);
-      assert.deepEqual(view, { kind: 'text', text: 'Error: no auth mechanism defined', bytes: 32, truncated: false });
+      assert.deepEqual(view, { kind: 'text', text: 'Error: no auth mechanism defined', bytes: 34, truncated: false });
+      assert.equal(payloadView('a\u0000é', false).kind === 'text' && (payloadView('a\u0000é', false) as { bytes: number }).bytes, Buffer.byteLength(JSON.stringify('a\u0000é')));
     });
 
     it('sends a small value whole', () => {

@@ -61,8 +61,8 @@ describe('Run panel webview safety', () => {
   describe('text the panel shows', () => {
     it('shows bidi overrides and terminal escapes as visible stand-ins instead of obeying them', () => {
       assert.equal(visible('invoice_\u202Egnp.exe'), 'invoice_⟨U+202E⟩gnp.exe');
-      assert.equal(visible('ansi \u001b[31mred\u001b[0m'), 'ansi ␛[31mred␛[0m');
-      assert.equal(visible('null\u0000byte'), 'null␀byte');
+      assert.equal(visible('ansi \u001b[31mred\u001b[0m'), 'ansi ⟨U+001B⟩[31mred⟨U+001B⟩[0m');
+      assert.equal(visible('null\u0000byte'), 'null⟨U+0000⟩byte');
     });
 
     it('leaves ordinary text alone: line breaks, tabs, right-to-left script, emoji', () => {
