@@ -75,8 +75,10 @@ export async function exportRun(deps: RunCommandDeps, resolved: ResolvedRun | un
       },
     );
     deps.log.info(`exported run ${detail.id} to ${uri.fsPath} (${bytes} bytes)`);
-    const open = await vscode.window.showInformationMessage(`Exported run ${detail.id} (${detail.steps.length} steps) to ${uri.fsPath}.`, 'Open');
-    if (open) await vscode.window.showTextDocument(uri);
+    // Not awaited: the run is free for another export while the notification stays up.
+    void vscode.window.showInformationMessage(`Exported run ${detail.id} (${detail.steps.length} steps) to ${uri.fsPath}.`, 'Open').then((open) => {
+      if (open) void vscode.window.showTextDocument(uri);
+    });
   } catch (error) {
     if (error instanceof CancelledError || (error instanceof DOMException && error.name === 'AbortError')) return;
     void vscode.window.showErrorMessage(`Export Run failed: ${userMessage(error)}`);

@@ -3,6 +3,8 @@
 // nothing; Replay sends exactly one request per confirmation and offers the new run;
 // Compare opens a diff editor; the panel survives a window reload.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { visible } from '../../webview/dom';
 import { launchWorkbench, packageExtension, type Workbench } from './workbench';
@@ -193,10 +195,82 @@ describe('Run panel in a real VS Code', function () {
     await workbench.screenshot('test-results/panel-compare.png');
   });
 
+  it('moves through the steps with the keyboard', async () => {
+    await workbench.clickRow(new RegExp(`^${run.id.slice(0, 8)}, `));
+    const frame = await panelFrame(run.id);
+    const at = () => frame.locator('.row[aria-selected="true"]').getAttribute('aria-posinset');
+    await frame.locator('.timeline-viewport').focus();
+    await frame.locator('.timeline-viewport').press('Home');
+    assert.equal(await at(), '1');
+    await frame.locator('.timeline-viewport').press('ArrowDown');
+    assert.equal(await at(), '2');
+    await frame.locator('.timeline-viewport').press('End');
+    assert.equal(await at(), String(run.steps.length));
+  });
+
+  it('opens the raw JSON, and exports the run with every step input and output to one JSON file', async () => {
+    const frame = await panelFrame(run.id);
+    await frame.locator('vscode-button[data-action="openRaw"]').click();
+    await until('the raw JSON tab', async () =>
+      (await workbench.page.$$eval('.tabs-container .tab', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).find((t) => t.includes(`${run.id}.json`)),
+    );
+    await workbench.clickRow(new RegExp(`^${run.id.slice(0, 8)}, `));
+    const panel = await panelFrame(run.id);
+    const target = join(workbench.workspaceFolder, 'exported-run.json');
+    await panel.locator('vscode-button[data-action="export"]').click();
+    // The save dialog (VS Code's simple file dialog) is ready once it shows the proposed name.
+    await workbench.page.waitForFunction(
+      (name) => (document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input')?.value ?? '').endsWith(name),
+      `run-${run.id}.json`,
+      { timeout: 30_000 },
+    );
+    await workbench.quickInput(target);
+    await workbench.waitForNotification(/Exported run/, 60_000);
+    const bundle = JSON.parse(readFileSync(target, 'utf8')) as { run: { id: string }; steps: { id: string; output?: unknown }[] };
+    assert.equal(bundle.run.id, run.id);
+    assert.equal(bundle.steps.length, run.steps.length);
+    assert.equal(bundle.steps.find((s) => s.id === run.failed.id)?.output, run.error);
+  });
+
+  it('opens a 1,000-step run by id: every step on the timeline, only the rows in view in the page', async () => {
+    const huge = emulator.truth.paragonIds({})[999]!;
+    await workbench.runCommand('Task History: Open Run by ID…');
+    await workbench.quickInput(huge);
+    const frame = await panelFrame(huge);
+    const timeline = await frame.waitForSelector('.timeline[data-step-count]');
+    assert.equal(await timeline.getAttribute('data-step-count'), '1000');
+    assert.ok((await frame.locator('.row').count()) < 100, 'rows are virtualized');
+    await frame.locator('.timeline-viewport').press('End');
+    const last = frame.locator('.row[aria-selected="true"]');
+    assert.equal(await last.getAttribute('aria-posinset'), '1000');
+  });
+
+  it('previews a large payload and opens all of it as a JSON document', async () => {
+    const large = emulator.truth.paragonIds({})[50]!;
+    const detail = await api<{ stepExecutions: (WireStep & { outputSize: string })[] }>(`/workflow-executions/${large}`);
+    const step = detail.stepExecutions.find((s) => Number(s.outputSize) > 1_000_000)!;
+    await workbench.runCommand('Task History: Open Run by ID…');
+    await workbench.quickInput(large);
+    const frame = await panelFrame(large);
+    await frame.locator(`.row[data-step-id="${step.id}"]`).click();
+    const output = frame.locator('vscode-collapsible[data-part="output"]');
+    await output.locator('.preview-text').waitFor({ timeout: 30_000 });
+    assert.match(await output.innerText(), /The API marks it large \(\d\.\d MB\)/);
+    assert.ok((await output.locator('.preview-text').innerText()).length < 10_000, 'only a preview crosses into the webview');
+    await output.locator('vscode-button[data-action="open-output"]').click();
+    await until('the payload document', async () =>
+      (await workbench.page.$$eval('.tabs-container .tab', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).find((t) => /output-\w+\.json/.test(t)),
+    );
+    await workbench.page.locator('.monaco-editor .view-lines', { hasText: '"object": "list"' }).first().waitFor({ timeout: 30_000 });
+  });
+
   it('comes back after a window reload, on the same step', async () => {
     await workbench.clickRow(new RegExp(`^${run.id.slice(0, 8)}, `));
     const before = await panelFrame(run.id);
+    // Another step than the one a fresh panel would select (the failing one).
+    await before.locator('.timeline-viewport').press('Home');
     const selected = await before.locator('.row[aria-selected="true"]').getAttribute('data-step-id');
+    assert.notEqual(selected, run.failed.id);
     // Reload Window, as a user would: VS Code saves its editors' state (the webview's
     // setState included) before it reloads. A bare page reload may cut that save short.
     await Promise.all([workbench.page.waitForEvent('framenavigated', { predicate: (f) => f === workbench.page.mainFrame(), timeout: 60_000 }), workbench.runCommand('Developer: Reload Window')]);
