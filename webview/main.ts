@@ -36,7 +36,6 @@ function showRun(message: RunMessage): void {
       const step = message.steps[index]!;
       inspector.show(step);
       saveState({ selectedStepId: step.id });
-      post({ type: 'stepSelected', stepId: step.id });
     },
     onViewChange: ({ zoom, scrollTop }) => saveState({ zoom, scrollTop }),
   });

@@ -116,10 +116,6 @@ export class Timeline {
     if (options.scrollTop) queueMicrotask(() => (this.viewport.scrollTop = options.scrollTop!));
   }
 
-  get selectedIndex(): number {
-    return this.selected;
-  }
-
   focus(): void {
     this.viewport.focus({ preventScroll: true });
   }

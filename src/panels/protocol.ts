@@ -164,12 +164,7 @@ export interface OpenPayloadMessage {
   readonly part: PayloadPart;
 }
 
-export interface StepSelectedMessage {
-  readonly type: 'stepSelected';
-  readonly stepId: string;
-}
-
-export type FromWebviewMessage = ReadyMessage | LoadPayloadMessage | ActionMessage | OpenPayloadMessage | StepSelectedMessage;
+export type FromWebviewMessage = ReadyMessage | LoadPayloadMessage | ActionMessage | OpenPayloadMessage;
 
 /** What the webview keeps with getState/setState, and what the serializer gets back. */
 export interface PanelState {
@@ -202,8 +197,6 @@ export function parseFromWebview(value: unknown): FromWebviewMessage | undefined
       const part = value['part'];
       return isString(value['stepId']) && (part === 'input' || part === 'output') ? { type: 'openPayload', stepId: value['stepId'], part } : undefined;
     }
-    case 'stepSelected':
-      return isString(value['stepId']) ? { type: 'stepSelected', stepId: value['stepId'] } : undefined;
     default:
       return undefined;
   }

@@ -45,7 +45,6 @@ export class RunPanel implements vscode.Disposable {
   private detail: Promise<RunDetail> | undefined;
   private loaded: RunDetail | undefined;
   private ready = false;
-  selectedStepId: string | undefined;
   private readonly busy = new Set<PanelAction>();
   /** The last Compare result, sent again whenever the webview (re)loads. */
   private divergence: ToWebviewMessage | undefined;
@@ -77,9 +76,7 @@ export class RunPanel implements vscode.Disposable {
     }
     services.log.info(`restoring the panel of run ${state.runId}${state.selectedStepId ? ` on step ${state.selectedStepId}` : ''}`);
     panel.webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(services.extensionUri) };
-    const revived = new RunPanel(services, panel, { sourceId: state.sourceId, runId: state.runId });
-    revived.selectedStepId = state.selectedStepId;
-    return revived;
+    return new RunPanel(services, panel, { sourceId: state.sourceId, runId: state.runId });
   }
 
   static get(target: RunTarget): RunPanel | undefined {
@@ -204,9 +201,6 @@ export class RunPanel implements vscode.Disposable {
         this.ready = true;
         if (!this.loaded) await this.post({ type: 'loading', ...this.target });
         await this.sendRun();
-        return;
-      case 'stepSelected':
-        this.selectedStepId = message.stepId;
         return;
       case 'loadPayload':
         await this.sendPayload(message.requestId, message.stepId);
