@@ -139,6 +139,9 @@ describe('Run panel in a real VS Code', function () {
     assert.deepEqual(dom.ours.map((s) => s.split('/').pop()), ['webview.js'], 'the only script file is our bundle');
     assert.ok(dom.text.includes('<script>alert(1)</script>'));
     assert.deepEqual(dialogs, [], 'no alert was raised');
+    // A blocked inline script or style would have been reported to the console by the CSP.
+    const refused = workbench.logs().split('\n').filter((l) => /Refused to|Content Security Policy/.test(l));
+    assert.deepEqual(refused, [], 'the panel needs nothing its CSP forbids');
   });
 
   it('keeps one panel per run: opening the run again focuses the same panel', async () => {
