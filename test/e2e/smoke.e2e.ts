@@ -2,7 +2,7 @@
 // (code-server), activates, its command runs from the palette, and SecretStorage works there.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launchWorkbench, packageExtension, type Workbench } from './workbench';
@@ -73,6 +73,18 @@ describe('Smoke: the packaged extension in a real VS Code', function () {
     await workbench.page.locator('.editor-instance .view-lines', { hasText: 'file 390' }).first().waitFor();
     const rows = await workbench.treeRows();
     assert.ok(rows.find((r) => r.label === 'file-0390.txt')?.selected, 'the clicked row is selected');
+  });
+
+  it('saves to a typed path through the save dialog (VS Code\'s simple file dialog)', async function () {
+    await workbench.runCommand('File: New Untitled Text File');
+    await workbench.page.locator('.editor-instance .view-lines').first().waitFor();
+    await workbench.page.keyboard.type('saved by the smoke test');
+    await workbench.runCommand('File: Save As...');
+    // The dialog first shows a folder, then writes its proposed name: typing must not race it.
+    const target = join(workbench.workspaceFolder, 'saved-by-smoke.txt');
+    await workbench.quickInput(target);
+    await workbench.page.locator('.tabs-container .tab', { hasText: 'saved-by-smoke.txt' }).first().waitFor();
+    assert.equal(readFileSync(target, 'utf8'), 'saved by the smoke test');
   });
 
   it('keeps a secret in SecretStorage across a window reload (stored in the browser, no keyring)', async function () {

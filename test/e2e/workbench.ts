@@ -305,6 +305,28 @@ function createWorkbench(parts: Parts): Workbench {
     throw new Error(`Could not move the quick input's focus to "${label}"`);
   };
 
+  /** The quick input shows no progress, and its text and items stay the same for a moment. */
+  const waitForIdle = async () => {
+    const snapshot = () =>
+      page.evaluate(() => {
+        const w = document.querySelector<HTMLElement>('.quick-input-widget');
+        const busy = Boolean(w?.querySelector('.monaco-progress-container.active'));
+        const value = w?.querySelector<HTMLInputElement>('.quick-input-box input')?.value ?? '';
+        const items = Array.from(w?.querySelectorAll<HTMLElement>('.monaco-list-row .label-name') ?? []).map((e) => e.innerText).join('|');
+        return { busy, state: `${value}\u0000${items}` };
+      });
+    const deadline = Date.now() + 15_000;
+    let last = await snapshot();
+    for (;;) {
+      await page.waitForFunction(() => !document.querySelector('.quick-input-widget .monaco-progress-container.active'), undefined, { timeout: Math.max(1, deadline - Date.now()), polling: 50 });
+      await page.waitForTimeout(150); // settle: the box may change right after the progress ends
+      const now = await snapshot();
+      if (!now.busy && now.state === last.state) return;
+      if (Date.now() > deadline) return; // never settles (e.g. a live list): go on, the test sees the rest
+      last = now;
+    }
+  };
+
   /** After Enter: the quick input closes, or shows the next step (another value). */
   const waitForAccept = async (typed: string) => {
     await page
@@ -387,8 +409,12 @@ function createWorkbench(parts: Parts): Workbench {
     extensionIds: parts.extensionIds,
 
     async runCommand(title) {
-      if (await widget.isVisible()) await page.keyboard.press('Escape');
-      await widget.waitFor({ state: 'hidden' });
+      // Close whatever quick input is open (a nested one may need more than one Escape).
+      for (let presses = 0; (await widget.isVisible()) && presses < 5; presses++) {
+        await page.keyboard.press('Escape');
+        await widget.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+      }
+      await widget.waitFor({ state: 'hidden', timeout: 5_000 });
       await page.keyboard.press('F1');
       await input.waitFor({ state: 'visible' });
       await input.fill(`>${title}`);
@@ -399,7 +425,16 @@ function createWorkbench(parts: Parts): Workbench {
 
     async quickInput(text, options) {
       await input.waitFor({ state: 'visible' });
-      await input.fill(text);
+      // A picker that is still loading (the simple file dialog lists folders, then writes its
+      // proposed path into the box) would overwrite the typed text: type once it is idle,
+      // and again if it rewrote the text anyway.
+      for (let attempt = 0; ; attempt++) {
+        await waitForIdle();
+        await input.fill(text);
+        await waitForIdle();
+        if ((await input.inputValue()) === text) break;
+        if (attempt === 2) throw new Error(`The quick input keeps replacing "${text}" with "${await input.inputValue()}"`);
+      }
       if (options?.pick) await focusItem(options.pick);
       await page.keyboard.press('Enter');
       await waitForAccept(text);
