@@ -149,10 +149,13 @@ const TEST_SETTINGS: Record<string, unknown> = {
   'workbench.colorTheme': 'Default Dark Modern',
 };
 
-const open = new Set<{ kill(): void }>();
-// A crashed or interrupted test run must not leave code-server servers behind.
+const open = new Set<{ kill(): void; discard(): void }>();
+// A crashed or interrupted test run must not leave code-server servers or folders behind.
 process.once('exit', () => {
-  for (const w of open) w.kill();
+  for (const w of open) {
+    w.kill();
+    w.discard();
+  }
 });
 
 export async function launchWorkbench(options: LaunchOptions): Promise<Workbench> {
@@ -215,6 +218,9 @@ export async function launchWorkbench(options: LaunchOptions): Promise<Workbench
         }
       }
     },
+    discard() {
+      if (!process.env.TH_E2E_KEEP) rmSync(base, { recursive: true, force: true });
+    },
   };
   open.add(killer);
 
@@ -234,7 +240,7 @@ export async function launchWorkbench(options: LaunchOptions): Promise<Workbench
       if (!exited) killer.kill();
     }
     open.delete(killer);
-    if (!process.env.TH_E2E_KEEP) rmSync(base, { recursive: true, force: true });
+    killer.discard();
   };
 
   try {
