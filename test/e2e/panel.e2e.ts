@@ -120,7 +120,7 @@ describe('Run panel in a real VS Code', function () {
     assert.ok(shown.includes('Error: <img src=x onerror=alert(1)><script>alert(1)</script> failed for ⟨U+202E⟩gnp.exe'), shown);
     assert.ok(shown.includes(visible('\u001b[31mred\u001b[0m')), shown);
     await workbench.clearNotifications();
-    await workbench.screenshot('test-results/panel.png');
+    await workbench.screenshot('docs/screenshots/panel.png');
   });
 
   it('shows the hostile payload as text and runs no script', async () => {
