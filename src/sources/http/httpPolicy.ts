@@ -7,12 +7,12 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import axiosRetry, { exponentialDelay, isNetworkError } from 'axios-retry';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { AuthError, CancelledError, ProtocolError } from '../errors';
-import { BODY_NOT_JSON, mapRequestError, retryAfterSeconds, type ErrorContext } from './errorMapping';
+import { BODY_NOT_JSON, mapRequestError, type ErrorContext } from './errorMapping';
 import { InflightRequests } from './inflight';
 import { RateLimiter, type RateLimit } from './rateLimiter';
+import { installRetries, RETRY_STATE } from './retryPolicy';
 
 export interface HttpLog {
   info(message: string): void;
@@ -79,8 +79,6 @@ export interface HttpStats {
   deduplicated: number;
 }
 
-const RETRY_STATE = 'axios-retry';
-
 export class HttpPolicy {
   readonly origin: string;
   private readonly counters = { requests: 0, retries: 0, rateLimitWaitMs: 0 };
@@ -119,7 +117,15 @@ export class HttpPolicy {
       (response) => this.onResponse(response),
       (error: unknown) => this.onErrorResponse(error),
     );
-    this.installRetries();
+    installRetries(this.axios, {
+      retries: options.retries ?? 4,
+      baseDelayMs: options.retryBaseDelayMs ?? 500,
+      maxWaitMs: options.maxRetryWaitMs ?? 60_000,
+      onRetry: (message) => {
+        this.counters.retries++;
+        options.log?.warn(message);
+      },
+    });
   }
 
   get stats(): HttpStats {
@@ -250,46 +256,6 @@ export class HttpPolicy {
     const url = config.url ? new URL(config.url) : undefined;
     this.options.log?.info(`${config.method?.toUpperCase()} ${url ? url.pathname + url.search : ''} → ${outcome} in ${ms} ms`);
   }
-
-  private installRetries(): void {
-    const baseDelay = this.options.retryBaseDelayMs ?? 500;
-    const maxWait = this.options.maxRetryWaitMs ?? 60_000;
-    axiosRetry(this.axios, {
-      retries: this.options.retries ?? 4,
-      shouldResetTimeout: true,
-      retryCondition: (error) => {
-        const retryAfter = retryAfterSeconds(error.response?.headers?.['retry-after']);
-        if (retryAfter !== undefined && retryAfter * 1000 > maxWait) return false;
-        return isRetryable(error);
-      },
-      // Exponential backoff with jitter; never shorter than the server's Retry-After.
-      retryDelay: (retryCount, error) => Math.min(maxWait, exponentialDelay(retryCount - 1, error, baseDelay)),
-      onRetry: (retryCount, error, config) => {
-        this.counters.retries++;
-        const reason = error.response ? `${error.response.status}` : (error.code ?? error.message);
-        const url = config.url ? new URL(config.url) : undefined;
-        this.options.log?.warn(`retry ${retryCount} of ${config.method?.toUpperCase()} ${url?.pathname ?? ''} after ${reason}`);
-      },
-    });
-  }
-}
-
-function isRetryable(error: AxiosError): boolean {
-  if (error.code === AxiosError.ERR_CANCELED) return false;
-  const idempotent = (error.config?.method ?? 'get').toLowerCase() === 'get';
-  const status = error.response?.status;
-  if (status === 429) return true; // the server did nothing: safe even for a POST
-  if (error.code === 'ECONNREFUSED') return true; // never reached the server
-  if (!idempotent) return false;
-  if (error.code === BODY_NOT_JSON || isCutShort(error)) return true;
-  if (status !== undefined) return status >= 500;
-  return isNetworkError(error) || error.code === AxiosError.ECONNABORTED || error.code === AxiosError.ETIMEDOUT;
-}
-
-/** A success status whose body broke off mid-way (the connection dropped while reading). */
-export function isCutShort(error: AxiosError): boolean {
-  const status = error.response?.status;
-  return status !== undefined && status < 300 && error.code !== BODY_NOT_JSON;
 }
 
 function attemptsOf(error: unknown): number {

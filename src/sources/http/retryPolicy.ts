@@ -1,0 +1,55 @@
+// When to try a request again, and how long to wait: exponential backoff with jitter that
+// honours Retry-After (axios-retry). A request the server may have acted on (a replay POST
+// answered 5xx, or cut off) is never repeated; a 429 or a refused connection is safe to.
+import { AxiosError, type AxiosInstance } from 'axios';
+import axiosRetry, { exponentialDelay, isNetworkError } from 'axios-retry';
+import { BODY_NOT_JSON, retryAfterSeconds } from './errorMapping';
+
+/** Where axios-retry keeps its per-request state on the config. */
+export const RETRY_STATE = 'axios-retry';
+
+export interface RetryOptions {
+  readonly retries: number;
+  /** First backoff step; doubles each retry, plus up to 20% jitter. */
+  readonly baseDelayMs: number;
+  /** The longest single wait accepted; a longer Retry-After fails at once. */
+  readonly maxWaitMs: number;
+  readonly onRetry: (message: string) => void;
+}
+
+export function installRetries(instance: AxiosInstance, options: RetryOptions): void {
+  axiosRetry(instance, {
+    retries: options.retries,
+    shouldResetTimeout: true,
+    retryCondition: (error) => {
+      const retryAfter = retryAfterSeconds(error.response?.headers?.['retry-after']);
+      if (retryAfter !== undefined && retryAfter * 1000 > options.maxWaitMs) return false;
+      return isRetryable(error);
+    },
+    // Never shorter than the server's Retry-After (exponentialDelay takes the larger).
+    retryDelay: (retryCount, error) => Math.min(options.maxWaitMs, exponentialDelay(retryCount - 1, error, options.baseDelayMs)),
+    onRetry: (retryCount, error, config) => {
+      const reason = error.response ? `${error.response.status}` : (error.code ?? error.message);
+      const url = config.url ? new URL(config.url) : undefined;
+      options.onRetry(`retry ${retryCount} of ${config.method?.toUpperCase()} ${url?.pathname ?? ''} after ${reason}`);
+    },
+  });
+}
+
+export function isRetryable(error: AxiosError): boolean {
+  if (error.code === AxiosError.ERR_CANCELED) return false;
+  const idempotent = (error.config?.method ?? 'get').toLowerCase() === 'get';
+  const status = error.response?.status;
+  if (status === 429) return true; // the server did nothing: safe even for a POST
+  if (error.code === 'ECONNREFUSED') return true; // never reached the server
+  if (!idempotent) return false;
+  if (error.code === BODY_NOT_JSON || isCutShort(error)) return true;
+  if (status !== undefined) return status >= 500;
+  return isNetworkError(error) || error.code === AxiosError.ECONNABORTED || error.code === AxiosError.ETIMEDOUT;
+}
+
+/** A success status whose body broke off mid-way (the connection dropped while reading). */
+export function isCutShort(error: AxiosError): boolean {
+  const status = error.response?.status;
+  return status !== undefined && status < 300 && error.code !== BODY_NOT_JSON;
+}
