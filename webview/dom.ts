@@ -1,5 +1,7 @@
 // The only way the panel builds DOM: elements with attributes, and children added as
 // nodes or as text nodes. API data therefore always lands as text, never as markup.
+import { BIDI_OVERRIDE_CLASS, codePoint } from '../src/core/format';
+
 export type Child = Node | string | number | null | undefined | false;
 
 /**
@@ -8,11 +10,11 @@ export type Child = Node | string | number | null | undefined | false;
  * shown as its code point, ⟨U+202E⟩ (plain characters every font has), so what the panel
  * shows is what was sent.
  */
-// eslint-disable-next-line no-control-regex
-const DISGUISING = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// Tabs and line breaks stay: payloads are multi-line. The bidi set is core's, shared with the tree and CLI.
+const DISGUISING = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f${BIDI_OVERRIDE_CLASS}]`, 'g');
 
 export function visible(text: string): string {
-  return text.replace(DISGUISING, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
+  return text.replace(DISGUISING, (c) => `⟨${codePoint(c)}⟩`);
 }
 
 export interface Props {

@@ -11,13 +11,8 @@ export interface Column<T> {
   readonly maxWidth?: number;
 }
 
-// Bidi embeddings, overrides and isolates, and the invisible marks.
-const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** One line, no control characters, bidi controls shown as <U+202E>. */
-export function terminalSafe(text: string): string {
-  return singleLine(text.replace(BIDI_CONTROLS, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`));
-}
+/** One line, no control characters, bidi overrides shown as <U+202E> (core's singleLine). */
+export const terminalSafe = singleLine;
 
 function fit(text: string, width: number, align: 'left' | 'right'): string {
   const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;

@@ -36,10 +36,37 @@ export function stepLabel(step: Step): string {
   return singleLine(step.name ?? step.type ?? shortId(step.id));
 }
 
-/** Untrusted names can carry newlines and control characters; a tree label must not. */
+/**
+ * Bidi embeddings, overrides and isolates, as a character-class body: they can make text
+ * read as something else ("invoice_\u202Egnp.exe" reads as "invoice_exe.png"). The plain
+ * direction marks (LRM, RLM) are left alone: real right-to-left text uses them.
+ * Shared by the tree, the CLI and the webview, so all of them neutralize the same set.
+ */
+export const BIDI_OVERRIDE_CLASS = '\\u202a-\\u202e\\u2066-\\u2069';
+const BIDI_OVERRIDES = new RegExp(`[${BIDI_OVERRIDE_CLASS}]`, 'g');
+
+/** "U+202E" for a character: how hidden characters are shown instead of obeyed. */
+export function codePoint(char: string): string {
+  return `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Removes the bidi overrides (for places where a visible stand-in would be noise, like a tab title). */
+export function withoutBidiOverrides(text: string): string {
+  return text.replace(BIDI_OVERRIDES, '');
+}
+
+/**
+ * Untrusted names on one line: newlines and control characters become spaces, and bidi
+ * overrides are shown as <U+202E> rather than obeyed. For tree labels and terminals.
+ */
 export function singleLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+      .replace(BIDI_OVERRIDES, (c) => `<${codePoint(c)}>`)
+      .trim()
+  );
 }
 
 /** Every field of a run, as label/value rows, for tooltips and headers. */

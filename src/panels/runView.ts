@@ -1,7 +1,7 @@
 // Turns a run with its steps into what the panel draws: the header as text, the steps in
 // graph order with their place on one shared time axis. No `vscode`: tested in plain Node.
 import { formatDuration } from '../core/duration';
-import { runLabel, stepLabel } from '../core/format';
+import { runLabel, stepLabel, withoutBidiOverrides } from '../core/format';
 import type { RunDetail, SourceCapabilities, Step } from '../core/model';
 import { firstFailedStep, orderSteps } from '../core/stepGraph';
 import { PROTOCOL_VERSION, type PanelCapabilities, type RunHeaderView, type RunMessage, type StepView } from './protocol';
@@ -37,7 +37,7 @@ export function headerView(detail: RunDetail, sourceLabel: string): RunHeaderVie
 
 /** The tab title: "<name or short id> · failed", with nothing that could disguise it (bidi overrides). */
 export function panelTitle(detail: RunDetail): string {
-  const label = runLabel(detail).replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+  const label = runLabel({ ...detail, name: detail.name === undefined ? undefined : withoutBidiOverrides(detail.name) });
   return `${label.length > 40 ? `${label.slice(0, 39)}…` : label} · ${detail.rawStatus.toLowerCase()}`;
 }
 

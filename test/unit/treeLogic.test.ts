@@ -102,4 +102,8 @@ describe('Presentation text', () => {
     assert.equal(singleLine('evil\nname\u0000\u001b[31m'), 'evil name [31m');
     assert.equal(runLabel({ ...run, name: '<img src=x onerror=alert(1)>\n' }), '<img src=x onerror=alert(1)>');
   });
+  it('shows bidi overrides in labels instead of obeying them, and keeps plain RTL text', () => {
+    assert.equal(runLabel({ ...run, name: 'invoice_\u202Egnp.exe' }), 'invoice_<U+202E>gnp.exe');
+    assert.equal(singleLine('مرحبا \u200Fبالعالم'), 'مرحبا \u200Fبالعالم');
+  });
 });
