@@ -29,6 +29,12 @@ export interface ExportOptions {
   /** Use the API's own export when it can produce the format and nothing client-side is asked (default true). */
   readonly preferServerExport?: boolean;
   readonly pinnedAt?: Date;
+  /**
+   * CSV only: write cells exactly as the API sent them. By default a cell starting with
+   * `=`, `+`, `-`, `@`, a tab or a carriage return is neutralized (prefixed with `'`) so a
+   * spreadsheet shows it as text instead of running it as a formula; this turns that off.
+   */
+  readonly rawCsv?: boolean;
 }
 
 export interface ExportProgress {
