@@ -50,6 +50,11 @@ export class BadRequestError extends HistoryApiError {
   }
 }
 
+/** An id that cannot be one URL path segment ("..", empty, control characters): refused before any request. */
+export class InvalidIdError extends HistoryApiError {
+  readonly kind = 'bad-request';
+}
+
 /** 429 after the retries ran out, or a Retry-After longer than we are willing to wait. */
 export class RateLimitedError extends HistoryApiError {
   readonly kind = 'rate-limited';

@@ -6,6 +6,7 @@ import type { RunDetail, RunPage, RunQuery, SourceCapabilities } from '../../cor
 import type { HistorySource, ListOptions } from '../../core/source';
 import { CancelledError, UnsupportedError } from '../errors';
 import { HttpPolicy, tuningOf, type ClientTuning } from '../http/httpPolicy';
+import { pathSegment } from '../pathSegment';
 import { DISPERSL_STATUS_FILTER, parseTaskDetail, parseTaskList } from './disperslWire';
 
 export const DISPERSL_ORIGIN = 'https://api.dispersl.com/v1';
@@ -67,7 +68,7 @@ export class DisperslClient implements HistorySource {
   }
 
   async getRun(id: string, signal?: AbortSignal): Promise<RunDetail> {
-    const body = await this.http.getJson({ path: `/history/${encodeURIComponent(id)}`, subject: `Task ${id}`, signal });
+    const body = await this.http.getJson({ path: `/history/${pathSegment(id, 'task id')}`, subject: `Task ${id}`, signal });
     return parseTaskDetail(body);
   }
 

@@ -5,6 +5,7 @@ import type { HistorySource, ListOptions } from '../../core/source';
 import { UnsupportedError } from '../errors';
 import { HttpPolicy, tuningOf, type ClientTuning } from '../http/httpPolicy';
 import type { RateLimit } from '../http/rateLimiter';
+import { pathSegment } from '../pathSegment';
 import { nextOffsetFrom, parseExecutionDetail, parseList, parseStepPayload, PARAGON_STATUS_FILTER } from './paragonWire';
 
 export const PARAGON_CLOUD_ORIGIN = 'https://api.useparagon.com';
@@ -25,7 +26,7 @@ export interface ParagonClientOptions extends ClientTuning {
 export function paragonTaskHistoryUrl(baseUrl: string | undefined, projectId: string): string {
   const raw = (baseUrl ?? PARAGON_CLOUD_ORIGIN).trim().replace(/\/+$/, '');
   if (/\/projects\/[^/]+\/task-history$/.test(raw)) return raw;
-  return `${raw}/projects/${encodeURIComponent(projectId)}/task-history`;
+  return `${raw}/projects/${pathSegment(projectId, 'Paragon project id')}/task-history`;
 }
 
 export class ParagonClient implements HistorySource {
@@ -86,7 +87,7 @@ export class ParagonClient implements HistorySource {
 
   async getRun(id: string, signal?: AbortSignal): Promise<RunDetail> {
     const body = await this.http.getJson({
-      path: `/workflow-executions/${encodeURIComponent(id)}`,
+      path: `/workflow-executions/${pathSegment(id, 'run id')}`,
       subject: `Workflow execution ${id}`,
       signal,
     });
@@ -95,7 +96,7 @@ export class ParagonClient implements HistorySource {
 
   async getStepPayload(runId: string, stepId: string, signal?: AbortSignal): Promise<StepPayload> {
     const body = await this.http.getJson({
-      path: `/workflow-executions/${encodeURIComponent(runId)}/step-executions/${encodeURIComponent(stepId)}`,
+      path: `/workflow-executions/${pathSegment(runId, 'run id')}/step-executions/${pathSegment(stepId, 'step id')}`,
       subject: `Step execution ${stepId} of workflow execution ${runId}`,
       signal,
     });
@@ -105,7 +106,7 @@ export class ParagonClient implements HistorySource {
   /** Replays an execution (beta endpoint). One call, one POST: never retried once it may have run. */
   async replay(runId: string, signal?: AbortSignal): Promise<void> {
     await this.http.post({
-      path: `/workflow-executions/${encodeURIComponent(runId)}/replay`,
+      path: `/workflow-executions/${pathSegment(runId, 'run id')}/replay`,
       subject: `Workflow execution ${runId}`,
       signal,
     });
