@@ -20,6 +20,12 @@ export interface RunFilter {
   readonly workflowId?: string;
 }
 
+/** A preset's definition, or undefined for a name that is not one (a stored filter is not trusted). */
+export function presetOf(range: TimeRange | undefined): { label: string; ms: number } | undefined {
+  if (!range || !('preset' in range) || typeof range.preset !== 'string') return undefined;
+  return Object.hasOwn(TIME_RANGE_PRESETS, range.preset) ? TIME_RANGE_PRESETS[range.preset] : undefined;
+}
+
 export function isEmptyFilter(filter: RunFilter): boolean {
   return !filter.status && !filter.timeRange && !filter.userId && !filter.workflowId;
 }
@@ -30,7 +36,8 @@ export function filterToQuery(filter: RunFilter, now: Date = new Date()): RunQue
   let startedBefore: Date | undefined;
   const range = filter.timeRange;
   if (range && 'preset' in range) {
-    startedAfter = new Date(now.getTime() - TIME_RANGE_PRESETS[range.preset].ms);
+    const preset = presetOf(range);
+    startedAfter = preset ? new Date(now.getTime() - preset.ms) : undefined;
   } else if (range) {
     startedAfter = range.from ? new Date(range.from) : undefined;
     startedBefore = range.to ? new Date(range.to) : undefined;
@@ -49,7 +56,10 @@ export function describeFilter(filter: RunFilter): string {
   const parts: string[] = [];
   if (filter.status) parts.push(filter.status);
   const range = filter.timeRange;
-  if (range && 'preset' in range) parts.push(TIME_RANGE_PRESETS[range.preset].label);
+  if (range && 'preset' in range) {
+    const preset = presetOf(range);
+    if (preset) parts.push(preset.label);
+  }
   else if (range) parts.push(`${range.from ? range.from.slice(0, 16) : '…'} – ${range.to ? range.to.slice(0, 16) : 'now'}`);
   if (filter.userId) parts.push(`user ${filter.userId}`);
   if (filter.workflowId) parts.push(`workflow ${filter.workflowId.slice(0, 8)}`);

@@ -43,8 +43,9 @@ const STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
 /** Failures first: that is what people open the view for. */
 const STATUS_ORDER: readonly RunStatus[] = ['failed', 'running', 'delayed', 'queued', 'cancelled', 'succeeded'];
 
+/** A status's label; anything else ("constructor" from a hostile API) is "Other", never an inherited member. */
 export function statusLabel(status: RunStatus): string {
-  return STATUS_LABELS[status];
+  return Object.hasOwn(STATUS_LABELS, status) ? STATUS_LABELS[status] : STATUS_LABELS.unknown;
 }
 
 /** The child groups of a level: one per filterable status, or per integration. */

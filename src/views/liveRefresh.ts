@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import * as settings from '../config/settings';
-import { filterToQuery, TIME_RANGE_PRESETS } from '../core/filters';
+import { filterToQuery, presetOf } from '../core/filters';
 import { runLabel } from '../core/format';
 import type { Run, RunQuery } from '../core/model';
 import type { RunsTreeProvider } from './runsTree';
@@ -87,7 +87,7 @@ export class LiveRefresh implements vscode.Disposable {
   async countFailures(): Promise<void> {
     const filter = this.tree.filter;
     const range = filter.timeRange ?? { preset: '24h' as const };
-    const rangeLabel = 'preset' in range ? TIME_RANGE_PRESETS[range.preset].label : 'the chosen range';
+    const rangeLabel = presetOf(range)?.label ?? 'the chosen range';
     const base = filterToQuery({ ...filter, timeRange: range });
     const bySource = new Map<string, number>();
     await Promise.all(

@@ -13,6 +13,7 @@ const STYLE: Record<RunStatus, [icon: string, color: string | undefined]> = {
 };
 
 export function statusIcon(status: RunStatus): vscode.ThemeIcon {
-  const [icon, color] = STYLE[status];
+  // Own keys only: a status that is not ours must not find an inherited member.
+  const [icon, color] = Object.hasOwn(STYLE, status) ? STYLE[status] : STYLE.unknown;
   return new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
 }

@@ -3,23 +3,24 @@
 import { durationBetween, parseDurationText } from '../../core/duration';
 import type { Run, RunDetail, RunStatus, Step } from '../../core/model';
 import { ProtocolError } from '../errors';
+import { lookupTable } from '../lookupTable';
 import { WireReader, type WireObject } from '../wireReader';
 
-export const DISPERSL_STATUS: Readonly<Record<string, RunStatus>> = {
+export const DISPERSL_STATUS: Readonly<Record<string, RunStatus>> = lookupTable({
   created: 'queued',
   in_progress: 'running',
   completed: 'succeeded',
   failed: 'failed',
   cancelled: 'cancelled',
-};
+});
 
-export const DISPERSL_STATUS_FILTER: Partial<Readonly<Record<RunStatus, string>>> = {
+export const DISPERSL_STATUS_FILTER: Partial<Readonly<Record<RunStatus, string>>> = lookupTable({
   queued: 'created',
   running: 'in_progress',
   succeeded: 'completed',
   failed: 'failed',
   cancelled: 'cancelled',
-};
+});
 
 export interface DisperslTask {
   task_id: string;

@@ -2,22 +2,23 @@
 // its mapping to the normalized model.
 import { durationBetween } from '../../core/duration';
 import type { Run, RunDetail, RunStatus, Step, StepPayload } from '../../core/model';
+import { lookupTable } from '../lookupTable';
 import { WireReader, type WireObject } from '../wireReader';
 
 /** Documented statuses; others are kept raw and shown as they are. */
-export const PARAGON_STATUS: Readonly<Record<string, RunStatus>> = {
+export const PARAGON_STATUS: Readonly<Record<string, RunStatus>> = lookupTable({
   EXECUTING: 'running',
   FAILED: 'failed',
   SUCCEEDED: 'succeeded',
   DELAYED: 'delayed',
-};
+});
 
-export const PARAGON_STATUS_FILTER: Partial<Readonly<Record<RunStatus, string>>> = {
+export const PARAGON_STATUS_FILTER: Partial<Readonly<Record<RunStatus, string>>> = lookupTable({
   running: 'EXECUTING',
   failed: 'FAILED',
   succeeded: 'SUCCEEDED',
   delayed: 'DELAYED',
-};
+});
 
 export interface ParagonExecution {
   id: string;
