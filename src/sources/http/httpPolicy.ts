@@ -96,7 +96,8 @@ export class HttpPolicy {
     this.origin = this.base.origin;
     this.keyHint = options.keyHint ?? 'Check the API key.';
     this.retentionHint = options.retentionHint ?? '';
-    this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
+    // The budget belongs to the key: one window per (origin, key) in the process (rateBudgets.ts).
+    this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit, { origin: this.origin, apiKey: options.apiKey }) : undefined;
     const concurrency = options.concurrency ?? 4;
     this.limit = pLimit(concurrency);
     this.axios = axios.create({
