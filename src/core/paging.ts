@@ -1,15 +1,28 @@
 // Paging as async iterables over any HistorySource, and the snapshot listing: a complete,
-// duplicate-free set of runs that stays exact while new runs keep starting.
+// duplicate-free set of runs that stays exact while new runs keep starting. The API's
+// numbers are never trusted to size anything: pages are asked for as the data arriving
+// justifies, and every page passes the rules of ListingGuard.
+import { setMaxListeners } from 'node:events';
+import { ListingGuard, SnapshotMismatchError } from './listingGuard';
 import type { Run, RunPage, RunQuery } from './model';
 import type { HistorySource, ListOptions } from './source';
 
-/** Every page of a query, one request at a time, in the API's order. */
+export { SnapshotMismatchError };
+
+/**
+ * Every page of a query, one request at a time, in the API's order, as the API sent it
+ * (a run repeated across one page boundary is kept). Ends at an empty or short page;
+ * throws a ProtocolError when the paging stays, goes back, skips, repeats runs from an
+ * earlier page, or yields more runs than the API counted.
+ */
 export async function* pages(source: HistorySource, query: RunQuery, options: ListOptions = {}): AsyncGenerator<RunPage> {
+  const guard = new ListingGuard(source.label, 'keep', false);
   let offset: number | undefined = 0;
   while (offset !== undefined) {
     const page: RunPage = await source.listPage(query, offset, options);
+    guard.accept(page, offset);
     yield page;
-    offset = page.runs.length > 0 ? page.nextOffset : undefined;
+    offset = guard.next(page);
   }
 }
 
@@ -41,26 +54,17 @@ export function pinQuery(query: RunQuery, pinnedAt: Date): RunQuery {
   return { ...query, startedBefore: before };
 }
 
-/** The count did not match the API's total: runs expired or appeared inside the pinned range. */
-export class SnapshotMismatchError extends Error {
-  constructor(
-    readonly expected: number,
-    readonly received: number,
-  ) {
-    super(
-      `The listing changed while it was read: the API counted ${expected} runs but ${received} arrived. ` +
-        'Runs may have expired past retention during the read; run it again.',
-    );
-    this.name = 'SnapshotMismatchError';
-  }
-}
-
 /**
  * Yields every run of `query` that started before the pin, exactly once, oldest first
- * where the source can sort. The first page gives `total`; the rest are fetched
- * concurrently (bounded look-ahead, so memory stays flat) and emitted in order.
- * Duplicates can only come from a shift at a page boundary, so ids are remembered for
- * the last two pages only; the final count is checked against the API's `total`.
+ * where the source can sort. The first page gives the page size and `total`; after it, up
+ * to `concurrency` pages are requested ahead of the one being emitted, at offsets the
+ * total still allows, generated one at a time (a total of 1e12 costs nothing). The page
+ * after a full one is always asked for, total or not; an empty or short page ends the
+ * listing and aborts the look-ahead still in flight (settled before the listing ends). Ids are remembered for the whole
+ * listing (about 12 bytes each): a repeat across one page boundary is dropped, any other
+ * repeat is a ProtocolError, and the count must equal the API's total at the end (a
+ * SnapshotMismatchError saying what was seen otherwise, as soon as more runs than the
+ * total have arrived).
  */
 export async function* snapshot(
   source: HistorySource,
@@ -69,79 +73,48 @@ export async function* snapshot(
 ): AsyncGenerator<Run, SnapshotSummary> {
   const pinnedAt = options.pinnedAt ?? new Date();
   const pinned = pinQuery(query, pinnedAt);
-  const listOptions: ListOptions = { signal: options.signal, order: 'asc' };
   const concurrency = Math.max(1, options.concurrency ?? 4);
+  // Our own signal for the look-ahead, so pages past the end stop when the listing does.
+  const lookahead = new AbortController();
+  setMaxListeners(0, lookahead.signal);
+  const outer = options.signal;
+  const forward = () => lookahead.abort(outer?.reason);
+  if (outer?.aborted) forward();
+  else outer?.addEventListener('abort', forward, { once: true });
+  const listOptions: ListOptions = { signal: lookahead.signal, order: 'asc' };
+  const guard = new ListingGuard(source.label, 'drop', true);
+  const queue: { offset: number; request: Promise<RunPage> }[] = [];
 
-  const first = await source.listPage(pinned, 0, listOptions);
-  const total = first.total;
-  options.onTotal?.(total);
-  const pageSize = Math.max(1, first.runs.length);
+  try {
+    const first = await source.listPage(pinned, 0, listOptions);
+    const firstRuns = guard.accept(first, 0);
+    options.onTotal?.(first.total);
+    yield* firstRuns;
 
-  const recent = new RecentIds();
-  let emitted = 0;
-  let duplicatesDropped = 0;
-  const emit = function* (page: RunPage): Generator<Run> {
-    recent.nextPage();
-    for (const run of page.runs) {
-      if (recent.has(run.id)) {
-        duplicatesDropped++;
-        continue;
-      }
-      recent.add(run.id);
-      emitted++;
-      yield run;
-    }
-  };
-
-  let finalTotal = total;
-  yield* emit(first);
-  if (first.nextOffset !== undefined && first.runs.length > 0) {
-    // Offsets are known from `total`, so pages can be requested ahead of the one emitted.
-    const offsets: number[] = [];
-    for (let offset = first.nextOffset; offset < total; offset += pageSize) offsets.push(offset);
-    const inFlight = new Map<number, Promise<RunPage>>();
-    let nextToStart = 0;
-    const startMore = () => {
-      while (inFlight.size < concurrency && nextToStart < offsets.length) {
-        const offset = offsets[nextToStart++]!;
+    let next = guard.next(first);
+    let ahead = next ?? 0; // the next offset to request
+    while (next !== undefined) {
+      // The page at `next` is always justified (the page before was full and said there
+      // is more); those after it only while the total allows them.
+      while (queue.length < concurrency && (queue.length === 0 || ahead < guard.total)) {
+        const offset = ahead;
         const request = source.listPage(pinned, offset, listOptions);
         request.catch(() => undefined); // awaited below, in order; keep it from being "unhandled" meanwhile
-        inFlight.set(offset, request);
+        queue.push({ offset, request });
+        ahead += guard.pageSize;
       }
-    };
-    try {
-      startMore();
-      for (const offset of offsets) {
-        const page = await inFlight.get(offset)!;
-        inFlight.delete(offset);
-        startMore();
-        finalTotal = page.total;
-        yield* emit(page);
-      }
-    } finally {
-      inFlight.clear();
+      const head = queue.shift()!;
+      const page = await head.request;
+      const passed = guard.accept(page, next);
+      next = guard.next(page);
+      yield* passed;
     }
-  }
-  // Each page reports the filter's total; the last one is the freshest word on it.
-  if (emitted !== finalTotal) throw new SnapshotMismatchError(finalTotal, emitted);
-  return { total: finalTotal, emitted, duplicatesDropped, pinnedAt };
-}
-
-/** Ids of the current and the previous page: enough to catch a boundary shift. */
-class RecentIds {
-  private previous = new Set<string>();
-  private current = new Set<string>();
-
-  nextPage(): void {
-    this.previous = this.current;
-    this.current = new Set();
-  }
-
-  has(id: string): boolean {
-    return this.current.has(id) || this.previous.has(id);
-  }
-
-  add(id: string): void {
-    this.current.add(id);
+    guard.finish();
+    return { total: guard.total, emitted: guard.distinct, duplicatesDropped: guard.duplicatesDropped, pinnedAt };
+  } finally {
+    outer?.removeEventListener('abort', forward);
+    lookahead.abort();
+    // Nothing of ours stays in flight once the listing is over (aborted requests settle at once).
+    await Promise.allSettled(queue.map((entry) => entry.request));
   }
 }

@@ -1,5 +1,7 @@
 // `task-history list`: the newest runs behind the filter as a table (or JSON). One page by
-// default; --limit N or --all page further, printing each page as it arrives.
+// default; --limit N or --all page further, printing each page as it arrives. Paging ends
+// at an empty or short page and fails on a loop or a repeat (src/core/paging.ts), so a
+// never-ending nextLink cannot print forever.
 import { Option, type Command } from 'commander';
 import { toExportedRun } from '../../core/export/records';
 import type { Run } from '../../core/model';
@@ -56,6 +58,13 @@ export async function runList(flags: ListFlags, ctx: CliContext): Promise<void> 
     if (shown >= limit) break;
   }
   if (flags.json) io.stdout.write(shown === 0 ? '[]\n' : '\n]\n');
-  const more = shown < total ? ' Use --limit N or --all for more, or export for everything.' : '';
+  // With --all, fewer runs than the total means the API's pages ended early (an empty or
+  // short page): say so rather than suggest --all.
+  const more =
+    shown >= total
+      ? ''
+      : flags.all
+        ? ` The API counted ${total.toLocaleString('en-US')} but its pages ended after ${shown.toLocaleString('en-US')}; export checks the count and fails when it does not add up.`
+        : ' Use --limit N or --all for more, or export for everything.';
   io.stderr.write(`${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} runs in ${source.label}, newest first.${more}\n`);
 }

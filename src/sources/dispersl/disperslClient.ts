@@ -69,7 +69,7 @@ export class DisperslClient implements HistorySource {
 
   async getRun(id: string, signal?: AbortSignal): Promise<RunDetail> {
     const body = await this.http.getJson({ path: `/history/${pathSegment(id, 'task id')}`, subject: `Task ${id}`, signal });
-    return parseTaskDetail(body);
+    return parseTaskDetail(body, id);
   }
 
   /** Streams the server's export into `out` (which it ends); resolves with the bytes written. */

@@ -100,20 +100,49 @@ export interface ParsedTaskList {
   readonly hasMore: boolean;
 }
 
+/**
+ * One page of `GET /history` asked at `offset`. The paging fields are checked: a page for
+ * another offset (an API ignoring `offset` would serve its first page forever) or a
+ * total that is not a count is a ProtocolError.
+ */
 export function parseTaskList(body: unknown, offset: number): ParsedTaskList {
   const { data, envelope } = openEnvelope(body);
   const runs = read.array(data, 'data').map((item, i) => parseTask(item, `data[${i}]`));
   const pagination = read.object(envelope['pagination'], 'pagination');
-  const total = read.number(pagination, 'total', 'pagination');
+  const total = readCount(pagination, 'total');
+  const answered = pagination['offset'] === undefined || pagination['offset'] === null ? offset : readCount(pagination, 'offset');
+  if (answered !== offset) {
+    throw new ProtocolError(
+      `Dispersl answered a request for offset ${offset} with the page at offset ${answered}: it does not page as asked, and following it would read the same tasks again.`,
+      `pagination.offset ${answered}, asked ${offset}`,
+    );
+  }
   const hasMore = read.optionalBoolean(pagination, 'has_more', 'pagination') ?? offset + runs.length < total;
   return { runs, total, hasMore };
 }
 
-export function parseTaskDetail(body: unknown): RunDetail {
+/** A count: a non-negative whole number no larger than JavaScript counts exactly. */
+function readCount(pagination: WireObject, key: string): number {
+  const value = read.number(pagination, key, 'pagination');
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new ProtocolError(`Dispersl sent ${value} as "pagination.${key}", which is not a count.`, `pagination.${key} = ${value}`);
+  }
+  return value;
+}
+
+/** A task with its steps; when `requestedId` is given, the task must be that one. */
+export function parseTaskDetail(body: unknown, requestedId?: string): RunDetail {
   const { data } = openEnvelope(body);
   const list = read.array(data, 'data');
   if (list.length === 0) read.fail('data', 'an array holding one task', list);
   const run = parseTask(list[0], 'data[0]');
+  if (requestedId !== undefined && run.id !== requestedId) {
+    const show = (id: string) => JSON.stringify(id.length > 100 ? `${id.slice(0, 100)}…` : id);
+    throw new ProtocolError(
+      `Dispersl answered a request for task ${show(requestedId)} with task ${show(run.id)}; the answer was not used.`,
+      `data[0].task_id ${show(run.id)}, requested ${show(requestedId)}`,
+    );
+  }
   const obj = read.object(list[0], 'data[0]');
   const rawSteps = obj['steps'] === undefined || obj['steps'] === null ? [] : read.array(obj['steps'], 'data[0].steps');
   const steps = rawSteps.map((s, i) => parseStep(s, `data[0].steps[${i}]`, run.id));

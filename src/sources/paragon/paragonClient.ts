@@ -91,7 +91,7 @@ export class ParagonClient implements HistorySource {
       subject: `Workflow execution ${id}`,
       signal,
     });
-    return parseExecutionDetail(body);
+    return parseExecutionDetail(body, id);
   }
 
   async getStepPayload(runId: string, stepId: string, signal?: AbortSignal): Promise<StepPayload> {

@@ -3,6 +3,7 @@
 import { durationBetween } from '../../core/duration';
 import type { Run, RunDetail, RunStatus, Step, StepPayload } from '../../core/model';
 import { lookupTable } from '../lookupTable';
+import { ProtocolError } from '../errors';
 import { WireReader, type WireObject } from '../wireReader';
 
 /** Documented statuses; others are kept raw and shown as they are. */
@@ -86,7 +87,7 @@ export interface ParsedList {
 export function parseList(body: unknown, integration?: string): ParsedList {
   const obj = read.object(body, 'response');
   const list = read.array(obj['workflowExecutions'], 'workflowExecutions');
-  const total = read.number(obj, 'total', 'response');
+  const total = readCount(obj, 'total', 'response');
   const nextLink = read.optionalString(obj, 'nextLink', 'response') ?? null;
   return {
     runs: list.map((item, i) => parseExecution(item, `workflowExecutions[${i}]`, integration)),
@@ -95,8 +96,28 @@ export function parseList(body: unknown, integration?: string): ParsedList {
   };
 }
 
-export function parseExecutionDetail(body: unknown): RunDetail {
+/** The API answered for another id than the one asked for: never shown as the one asked for. */
+function notRequested(what: string, requested: string, answered: string, path: string): ProtocolError {
+  const show = (id: string) => JSON.stringify(id.length > 100 ? `${id.slice(0, 100)}…` : id);
+  return new ProtocolError(
+    `Paragon answered a request for ${what} ${show(requested)} with ${what} ${show(answered)}; the answer was not used.`,
+    `${path} ${show(answered)}, requested ${show(requested)}`,
+  );
+}
+
+/** A count of runs: a non-negative whole number no larger than JavaScript counts exactly. */
+function readCount(obj: WireObject, key: string, path: string): number {
+  const value = read.number(obj, key, path);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new ProtocolError(`Paragon sent ${value} as "${path}.${key}", which is not a count of runs.`, `${path}.${key} = ${value}`);
+  }
+  return value;
+}
+
+/** An execution with its steps; when `requestedId` is given, the body must be that execution. */
+export function parseExecutionDetail(body: unknown, requestedId?: string): RunDetail {
   const run = parseExecution(body, 'execution');
+  if (requestedId !== undefined && run.id !== requestedId) throw notRequested('workflow execution', requestedId, run.id, 'execution.id');
   const obj = read.object(body, 'execution');
   const steps = obj['stepExecutions'] === undefined || obj['stepExecutions'] === null ? [] : read.array(obj['stepExecutions'], 'stepExecutions');
   return { ...run, stepCount: steps.length, steps: steps.map((s, i) => parseStep(s, `stepExecutions[${i}]`, run.id)) };
@@ -124,8 +145,16 @@ function parseStep(value: unknown, path: string, runId: string): Step {
   };
 }
 
+/**
+ * A step's input and output. The documented body names no ids; where it does name the
+ * execution or the step, they must be the ones asked for.
+ */
 export function parseStepPayload(body: unknown, runId: string, stepId: string): StepPayload {
   const obj = read.object(body, 'stepExecution');
+  const namedRun = read.optionalString(obj, 'workflowExecutionId', 'stepExecution');
+  if (namedRun !== undefined && namedRun !== runId) throw notRequested('workflow execution', runId, namedRun, 'stepExecution.workflowExecutionId');
+  const namedStep = read.optionalString(obj, 'id', 'stepExecution');
+  if (namedStep !== undefined && namedStep !== stepId) throw notRequested('step execution', stepId, namedStep, 'stepExecution.id');
   return {
     runId,
     stepId,
@@ -139,14 +168,34 @@ export function parseStepPayload(body: unknown, runId: string, stepId: string): 
 /**
  * The next offset named by a nextLink. The link itself is never requested: it may point
  * at another origin (the docs' example does), and following it would send the key there.
+ * An empty page is the last whatever the link says; a link naming the offset just read,
+ * an earlier one, or one inside the page just read is a ProtocolError (following it would
+ * loop or re-read). A link further on is returned as it is: the paging rules
+ * (src/core/listingGuard.ts) know the page size and judge a skip.
  */
 export function nextOffsetFrom(nextLink: string | null, offset: number, received: number): number | undefined {
-  if (nextLink === null) return undefined;
+  if (nextLink === null || received === 0) return undefined;
+  let named: number | undefined;
   try {
-    const named = new URL(nextLink, 'https://placeholder.invalid').searchParams.get('offset');
-    if (named !== null && /^\d+$/.test(named) && Number(named) > offset) return Number(named);
+    const text = new URL(nextLink, 'https://placeholder.invalid').searchParams.get('offset');
+    if (text !== null && /^\d{1,15}$/.test(text)) named = Number(text);
   } catch {
     // An unparseable link still tells us there is more: count it ourselves.
   }
-  return received > 0 ? offset + received : undefined;
+  if (named === undefined) return offset + received;
+  const problem =
+    named === offset
+      ? 'names the page just read again: its paging does not advance'
+      : named < offset
+        ? 'goes back to an earlier page'
+        : named < offset + received
+          ? `would overlap the ${received} runs just read`
+          : undefined;
+  if (problem !== undefined) {
+    throw new ProtocolError(
+      `Paragon's nextLink after the page at offset ${offset} names offset ${named}: it ${problem}, and following it would read the same runs again.`,
+      `nextLink offset ${named} after ${received} runs at offset ${offset}`,
+    );
+  }
+  return named;
 }

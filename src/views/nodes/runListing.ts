@@ -1,5 +1,8 @@
 // The paging state of one query in the tree: the runs loaded so far (100 at a time),
-// the API's total, and the last error. Never fetches more than the user asked for.
+// the API's total, and the last error. Never fetches more than the user asked for, and
+// offers no more after an empty or short page, whatever the total says; a next offset
+// that stays, goes back or skips is shown as an error (src/core/listingGuard.ts).
+import { followingOffset } from '../../core/listingGuard';
 import type { Run, RunQuery } from '../../core/model';
 import type { HistorySource } from '../../core/source';
 
@@ -8,6 +11,8 @@ export class RunListing {
   total: number | undefined;
   error: unknown;
   private nextOffset: number | undefined = 0;
+  /** Runs per page, from the first page. */
+  private pageSize = 0;
   private pending: Promise<void> | undefined;
 
   constructor(
@@ -37,12 +42,19 @@ export class RunListing {
     this.pending = this.source
       .listPage(this.query, offset)
       .then((page) => {
+        if (offset === 0) this.pageSize = page.runs.length;
         const known = new Set(this.runs.map((r) => r.id));
         // New runs may shift a newest-first listing between pages: skip repeats.
         this.runs.push(...page.runs.filter((r) => !known.has(r.id)));
         this.total = page.total;
-        this.nextOffset = page.runs.length > 0 ? page.nextOffset : undefined;
         this.error = undefined;
+        try {
+          this.nextOffset = followingOffset(this.source.label, page, this.pageSize);
+        } catch (error) {
+          // Asking again would get the same answer: no Load more, the error instead.
+          this.nextOffset = undefined;
+          throw error;
+        }
       })
       .catch((error: unknown) => {
         this.error = error;
@@ -59,5 +71,6 @@ export class RunListing {
     this.total = undefined;
     this.error = undefined;
     this.nextOffset = 0;
+    this.pageSize = 0;
   }
 }
