@@ -122,7 +122,7 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-const BROWSER_ARGS = [
+export const BROWSER_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
