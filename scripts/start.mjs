@@ -76,13 +76,14 @@ async function waitUntil(url, ready, what, deadline, stillRunning) {
 // 1. The platform: the bundled host is Linux x64 only. Elsewhere the extension still runs in
 //    a desktop VS Code, so build the .vsix and say how.
 const problem = platformProblem();
+if (problem) console.log(`\n▶ ${problem}\n  Building the .vsix for a desktop VS Code instead.`);
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   run('npm', ['ci', '--no-audit', '--no-fund'], 'Installing dependencies (first run only)');
 }
 run('npm', ['run', '--silent', 'package'], 'Building and packaging the extension (.vsix)');
 if (problem) {
   fail(
-    `${problem}
+    `The demo cannot run in the bundled VS Code host here (${process.platform}-${process.arch}).
   Run the demo in your own VS Code instead, either way:
     code --install-extension ${vsix}
       then run "Task History: Open Demo" from the Command Palette (or the Task History view's welcome);

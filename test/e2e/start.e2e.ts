@@ -121,3 +121,21 @@ describe('npm start', function () {
     assert.equal(await get(`http://127.0.0.1:${started.emulatorPort}/__emulator/stats`), undefined);
   });
 });
+
+describe('npm start on a platform the bundled host cannot run', function () {
+  it('builds the .vsix, says how to run the demo in a desktop VS Code, and exits non-zero without starting anything', async function () {
+    // The real script, with Node told it runs on macOS: the only way to see this path on Linux.
+    const pretend = `data:text/javascript,Object.defineProperty(process, "platform", { value: "darwin" })`;
+    const child = spawn(process.execPath, ['--import', pretend, join(ROOT, 'scripts', 'start.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const code = await new Promise<number | null>((done) => child.once('exit', done));
+    assert.equal(code, 1, output);
+    assert.match(output, /runs on Linux x64 only; this machine is darwin-x64/);
+    assert.match(output, /code --install-extension .*task-history-explorer\.vsix/);
+    assert.match(output, /code --extensionDevelopmentPath=/);
+    assert.ok(output.indexOf('Linux x64 only') < output.indexOf('Building and packaging'), 'the platform is checked first');
+    assert.doesNotMatch(output, /Checking the VS Code host|The demo is running/);
+  });
+});
