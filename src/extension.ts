@@ -34,7 +34,8 @@ export function activate(context: vscode.ExtensionContext): void {
     if (node) await view.reveal(node, { select: true, focus: true });
     else await vscode.commands.executeCommand('taskHistory.openRun', sourceId, run.id);
   };
-  const live = new LiveRefresh(registry, tree, log, reveal);
+  // The view tells live refresh when it is on screen: polling stops while nobody sees it.
+  const live = new LiveRefresh(registry, tree, log, reveal, view);
 
   const showFilter = () => {
     view.description = tree.filterDescription || undefined;

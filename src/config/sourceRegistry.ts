@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { HistorySource } from '../core/source';
 import { DEFAULT_EXPORT_CONCURRENCY } from '../core/export/exportRuns';
 import { createSource } from '../sources/createSource';
+import { limiterReading, type BudgetInUse, type KeySource } from '../sources/http/rateLimiter';
 import type { SourceConfig } from '../sources/sourceConfig';
 import type { ApiKeys } from './secrets';
 import { readSources, type SettingsProblem } from './settings';
@@ -21,6 +22,8 @@ export class SourceRegistry implements vscode.Disposable {
   private sources: ConfiguredSource[] = [];
   private demoConfigs: SourceConfig[] = [];
   private readonly demoKeys = new Map<string, string>();
+  /** The key source each client was built with: it finds the client's rate limiter. */
+  private readonly keySources = new Map<string, KeySource>();
   problems: SettingsProblem[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -44,15 +47,30 @@ export class SourceRegistry implements vscode.Disposable {
     return this.demoKeys.has(id) || Boolean(await this.keys.get(id));
   }
 
-  /** Rebuilds every client (settings changed); their caches and budgets start afresh. */
+  /**
+   * The requests this source's key sent in the current window, of its budget; undefined
+   * without a client-side budget. Shared with every source on the same key and origin.
+   */
+  budgetInUse(id: string): BudgetInUse | undefined {
+    const keySource = this.keySources.get(id);
+    return keySource === undefined ? undefined : limiterReading(keySource)?.inUse();
+  }
+
+  /**
+   * Rebuilds every client (settings changed). Their caches start afresh; their request
+   * budgets do not: the budget belongs to the key (one window per origin and key in the process).
+   */
   reload(): void {
     const { sources, problems } = readSources();
     this.problems = problems;
     for (const problem of problems) this.log.warn(`taskHistory.sources[${problem.index}]: ${problem.message}`);
+    this.keySources.clear();
     const build = (config: SourceConfig, demo: boolean): ConfiguredSource | undefined => {
       try {
+        const apiKey = async () => this.demoKeys.get(config.id) ?? (await this.keys.get(config.id));
+        this.keySources.set(config.id, apiKey);
         const source = createSource(config, {
-          apiKey: async () => this.demoKeys.get(config.id) ?? (await this.keys.get(config.id)),
+          apiKey,
           keyHint: demo ? 'The demo key was lost; run "Task History: Open Demo" again.' : KEY_HINT,
           log: this.log,
           // Exports fetch pages this many at a time (as the CLI does); the rate budget still governs.

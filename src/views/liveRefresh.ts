@@ -1,17 +1,19 @@
-// Live refresh: on `taskHistory.refreshInterval`, re-polls the runs shown in a running
-// state and repaints only those that changed; counts failures in the current time range
-// for the status bar and the view badge; and, when enabled, notifies new failures.
+// Live refresh: re-polls the runs shown in a running state and repaints only those that
+// changed; counts failures in the current time range for the status bar and the view
+// badge; and, when enabled, notifies new failures. Polling is background work on the
+// user's request budget, so it runs only in a focused window while the view is visible
+// (or failures are announced), and each source waits long enough between polls that
+// polling spends at most a tenth of its budget (pollPolicy.ts).
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import * as settings from '../config/settings';
 import { filterToQuery, presetOf } from '../core/filters';
 import { runLabel } from '../core/format';
 import type { Run, RunQuery } from '../core/model';
+import { budgetHasRoom, pickRunsToPoll, pollDelayMs, runPollsPerTick, shouldPoll, type PollConditions } from './pollPolicy';
 import type { RunsTreeProvider } from './runsTree';
 
 const ACTIVE = new Set(['running', 'queued', 'delayed']);
-/** Polls per tick and source at most, so a tree full of running runs stays within budget. */
-const MAX_POLLS_PER_SOURCE = 20;
 
 export interface FailureCount {
   readonly total: number;
@@ -19,20 +21,38 @@ export interface FailureCount {
   readonly rangeLabel: string;
 }
 
+/** What a view needs of the tree view: whether it is on screen. */
+export type VisibleView = Pick<vscode.TreeView<unknown>, 'visible' | 'onDidChangeVisibility'>;
+
 export class LiveRefresh implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   /** Newest failure start time seen per source: later ones are "new". */
   private readonly watermark = new Map<string, number>();
+  /** When each source may be polled again (ms since epoch); absent means now. */
+  private readonly nextPoll = new Map<string, number>();
+  /** Where the rotation over a source's running runs stands. */
+  private readonly rotation = new Map<string, number>();
+  /** The last failure count per source, so a tick that counts only some still shows a total. */
+  private readonly counts = new Map<string, number>();
   private readonly counted = new vscode.EventEmitter<FailureCount>();
   readonly onDidCountFailures = this.counted.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
     private readonly registry: SourceRegistry,
     private readonly tree: RunsTreeProvider,
     private readonly log: vscode.LogOutputChannel,
     private readonly reveal: (sourceId: string, run: Run) => Promise<void>,
+    private readonly view?: VisibleView,
   ) {
+    this.subscriptions.push(
+      vscode.window.onDidChangeWindowState(() => this.conditionsChanged()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('taskHistory.notifyOnFailure')) this.conditionsChanged();
+      }),
+    );
+    if (view) this.subscriptions.push(view.onDidChangeVisibility(() => this.conditionsChanged()));
     this.restart();
   }
 
@@ -40,22 +60,91 @@ export class LiveRefresh implements vscode.Disposable {
   restart(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.nextPoll.clear();
     const seconds = settings.refreshIntervalSeconds();
     if (seconds > 0) this.timer = setInterval(() => void this.tick(), seconds * 1000);
-    void this.countFailures();
+    if (this.watched()) void this.countFailures();
+  }
+
+  /** The conditions polling depends on, right now. */
+  conditions(): PollConditions {
+    return {
+      intervalSeconds: settings.refreshIntervalSeconds(),
+      windowFocused: vscode.window.state.focused,
+      // Without a view to ask, assume it is shown (the old behaviour).
+      viewVisible: this.view?.visible ?? true,
+      notifyOnFailure: settings.notifyOnFailure(),
+    };
   }
 
   async tick(): Promise<void> {
-    if (this.ticking) return; // a slow API must not pile ticks up
+    if (this.ticking || !shouldPoll(this.conditions())) return; // a slow API must not pile ticks up
     this.ticking = true;
     try {
-      await Promise.all([this.pollActiveRuns(), this.countFailures()]);
+      const now = Date.now();
+      const due = this.registry.list().filter(({ config }) => (this.nextPoll.get(config.id) ?? 0) <= now);
+      if (due.length === 0) return;
+      const active = this.activeRunsBySource();
+      const sent = new Map<string, number>();
+      await Promise.all(
+        due.map(async ({ config, source }) => {
+          const runs = active.get(config.id) ?? [];
+          const planned = 1 + Math.min(runs.length, runPollsPerTick(source.capabilities.requestBudget));
+          if (!budgetHasRoom(this.registry.budgetInUse(config.id), planned)) {
+            this.log.info(`live refresh of ${config.id} skipped: its request budget is nearly spent`);
+            sent.set(config.id, 0);
+            return;
+          }
+          const [polled, counted] = await Promise.all([this.pollActiveRuns(config.id, runs), this.countSource(config.id)]);
+          sent.set(config.id, polled + (counted ? 1 : 0));
+        }),
+      );
+      this.scheduleNext(sent);
+      this.fireCount();
     } finally {
       this.ticking = false;
     }
   }
 
-  private async pollActiveRuns(): Promise<void> {
+  /** Failures in the filter's time range (the last 24 hours when it has none), for every source. */
+  async countFailures(): Promise<void> {
+    if (!this.watched()) {
+      // Nobody would see it: count when the view shows again.
+      this.nextPoll.clear();
+      return;
+    }
+    const sent = new Map<string, number>();
+    this.counts.clear();
+    await Promise.all(
+      this.registry.list().map(async ({ config }) => {
+        if (await this.countSource(config.id)) sent.set(config.id, 1);
+      }),
+    );
+    this.scheduleNext(sent);
+    this.fireCount();
+  }
+
+  /** The view is shown or failures are announced: someone sees what polling finds. */
+  private watched(): boolean {
+    const c = this.conditions();
+    return c.viewVisible || c.notifyOnFailure;
+  }
+
+  private conditionsChanged(): void {
+    if (shouldPoll(this.conditions())) void this.tick();
+  }
+
+  private scheduleNext(sent: ReadonlyMap<string, number>): void {
+    const seconds = settings.refreshIntervalSeconds();
+    const now = Date.now();
+    for (const [sourceId, requests] of sent) {
+      const budget = this.registry.get(sourceId)?.source.capabilities.requestBudget;
+      const delay = pollDelayMs(seconds, Math.max(1, requests), budget);
+      this.nextPoll.set(sourceId, now + delay);
+    }
+  }
+
+  private activeRunsBySource(): Map<string, Run[]> {
     const bySource = new Map<string, Run[]>();
     for (const node of this.tree.runNodes.values()) {
       if (!ACTIVE.has(node.run.status)) continue;
@@ -63,48 +152,59 @@ export class LiveRefresh implements vscode.Disposable {
       if (!list.some((r) => r.id === node.run.id)) list.push(node.run);
       bySource.set(node.sourceId, list);
     }
-    await Promise.all(
-      [...bySource.entries()].map(async ([sourceId, runs]) => {
-        const configured = this.registry.get(sourceId);
-        if (!configured) return;
-        for (const run of runs.slice(0, MAX_POLLS_PER_SOURCE)) {
-          try {
-            const fresh = await configured.source.getRun(run.id);
-            if (fresh.status !== run.status || fresh.endedAt !== run.endedAt || fresh.rawStatus !== run.rawStatus) {
-              this.log.info(`run ${run.id} is now ${fresh.rawStatus}`);
-              const { steps: _steps, ...summary } = fresh;
-              this.tree.runChanged({ ...summary, integration: run.integration, name: summary.name ?? run.name });
-            }
-          } catch (error) {
-            this.log.warn(`live refresh of ${run.id}: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }
-      }),
-    );
+    return bySource;
   }
 
-  /** Failures in the filter's time range (the last 24 hours when it has none). */
-  async countFailures(): Promise<void> {
-    const filter = this.tree.filter;
-    const range = filter.timeRange ?? { preset: '24h' as const };
-    const rangeLabel = presetOf(range)?.label ?? 'the chosen range';
-    const base = filterToQuery({ ...filter, timeRange: range });
-    const bySource = new Map<string, number>();
-    await Promise.all(
-      this.registry.list().map(async ({ config, source }) => {
-        if (!source.capabilities.filterStatuses.includes('failed') || !(await this.registry.hasKey(config.id))) return;
-        const query: RunQuery = { ...base, status: 'failed' };
-        try {
-          const page = await source.listPage(query, 0);
-          bySource.set(config.id, page.total);
-          this.notifyNew(config.id, config.label ?? config.id, page.runs);
-        } catch (error) {
-          this.log.warn(`failure count for ${config.id}: ${error instanceof Error ? error.message : String(error)}`);
+  /** Re-polls some of a source's running runs (pickRunsToPoll); resolves with the requests sent. */
+  private async pollActiveRuns(sourceId: string, runs: readonly Run[]): Promise<number> {
+    const configured = this.registry.get(sourceId);
+    if (!configured || runs.length === 0) return 0;
+    const allowance = runPollsPerTick(configured.source.capabilities.requestBudget);
+    const { picked, cursor } = pickRunsToPoll(runs, allowance, this.rotation.get(sourceId) ?? 0);
+    this.rotation.set(sourceId, cursor);
+    let sent = 0;
+    for (const run of picked) {
+      sent++;
+      try {
+        const fresh = await configured.source.getRun(run.id);
+        if (fresh.status !== run.status || fresh.endedAt !== run.endedAt || fresh.rawStatus !== run.rawStatus) {
+          this.log.info(`run ${run.id} is now ${fresh.rawStatus}`);
+          const { steps: _steps, ...summary } = fresh;
+          this.tree.runChanged({ ...summary, integration: run.integration, name: summary.name ?? run.name });
         }
-      }),
-    );
+      } catch (error) {
+        this.log.warn(`live refresh of ${run.id}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return sent;
+  }
+
+  /** Counts one source's failures; resolves with whether a request was sent. */
+  private async countSource(sourceId: string): Promise<boolean> {
+    const configured = this.registry.get(sourceId);
+    if (!configured) return false;
+    const { config, source } = configured;
+    if (!source.capabilities.filterStatuses.includes('failed') || !(await this.registry.hasKey(config.id))) return false;
+    const query: RunQuery = { ...filterToQuery({ ...this.tree.filter, timeRange: this.range() }), status: 'failed' };
+    try {
+      const page = await source.listPage(query, 0);
+      this.counts.set(config.id, page.total);
+      this.notifyNew(config.id, config.label ?? config.id, page.runs);
+    } catch (error) {
+      this.log.warn(`failure count for ${config.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return true;
+  }
+
+  private range() {
+    return this.tree.filter.timeRange ?? { preset: '24h' as const };
+  }
+
+  private fireCount(): void {
+    const present = new Set(this.registry.list().map((s) => s.config.id));
+    const bySource = new Map([...this.counts].filter(([id]) => present.has(id)));
     const total = [...bySource.values()].reduce((a, b) => a + b, 0);
-    this.counted.fire({ total, bySource, rangeLabel });
+    this.counted.fire({ total, bySource, rangeLabel: presetOf(this.range())?.label ?? 'the chosen range' });
   }
 
   private notifyNew(sourceId: string, sourceLabel: string, failures: readonly Run[]): void {
@@ -126,6 +226,7 @@ export class LiveRefresh implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
+    for (const s of this.subscriptions) s.dispose();
     this.counted.dispose();
   }
 }

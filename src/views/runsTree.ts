@@ -51,6 +51,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     return node.getTreeItem();
   }
 
+  /** On hover: a source's tooltip, computed then so its request budget is current. */
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    if (node instanceof SourceNode) item.tooltip = node.tooltip();
+    return item;
+  }
+
   getChildren(node?: TreeNode): TreeNode[] | Promise<TreeNode[]> {
     if (node) return node.getChildren();
     this.roots ??= this.buildRoots();

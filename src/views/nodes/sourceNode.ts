@@ -2,8 +2,10 @@
 // why there is nothing to show (no key, bad key, unreachable).
 import * as vscode from 'vscode';
 import type { ConfiguredSource } from '../../config/sourceRegistry';
+import * as settings from '../../config/settings';
 import { filterToQuery } from '../../core/filters';
 import { dimensionsFor, groupsAt } from '../../core/grouping';
+import { describeBudget, describeInterval, pollDelayMs, POLL_BUDGET_SHARE } from '../pollPolicy';
 import { errorNode } from './errorNodes';
 import { GroupNode } from './groupNode';
 import { listingChildren } from './listingChildren';
@@ -34,10 +36,23 @@ export class SourceNode implements TreeNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(config.kind === 'paragon' ? 'server-process' : 'hubot');
     item.description = [config.kind === 'paragon' ? 'Paragon' : 'Dispersl', demo ? 'demo' : ''].filter(Boolean).join(' · ');
-    item.tooltip = `${source.label}\n${config.kind === 'paragon' ? 'Paragon Task History API' : 'Dispersl History API'}${config.baseUrl ? `\n${config.baseUrl}` : ''}`;
+    // The tooltip is filled in on hover (RunsTreeProvider.resolveTreeItem), so the budget it shows is current.
     const caps = source.capabilities;
     item.contextValue = ['source', config.kind, caps.replay ? 'replayable' : '', demo ? 'demo' : ''].filter(Boolean).join(' ');
     return item;
+  }
+
+  /** Which API, where, and how much of the key's request budget is in use. */
+  tooltip(): string {
+    const { config, source } = this.configured;
+    const lines = [source.label, config.kind === 'paragon' ? 'Paragon Task History API' : 'Dispersl History API'];
+    if (config.baseUrl) lines.push(config.baseUrl);
+    const inUse = this.ctx.registry.budgetInUse(config.id);
+    if (inUse) lines.push(`Request budget: ${describeBudget(inUse)}${inUse.waiting > 0 ? ` (${inUse.waiting} waiting)` : ''}`);
+    const seconds = settings.refreshIntervalSeconds();
+    const every = describeInterval(pollDelayMs(seconds, 1, source.capabilities.requestBudget));
+    lines.push(seconds > 0 ? `Live refresh: ${every}, while this window has focus and the view is visible (at most ${Math.round(POLL_BUDGET_SHARE * 100)}% of the budget)` : 'Live refresh: off');
+    return lines.join('\n');
   }
 
   async getChildren(): Promise<TreeNode[]> {
