@@ -1,15 +1,19 @@
 // Entry of `task-history` (dist/cli.js): wires the process (argv, environment, stdout and
-// stderr with the key redacted, Ctrl-C) to the command line in src/cli/.
+// stderr with the key redacted: whole, in pieces, in any case or in base64; Ctrl-C) to the command line in src/cli/.
 import { setMaxListeners } from 'node:events';
 import { API_KEY_ENV } from './cli/apiKey';
 import { processIo } from './cli/cliIo';
 import { EXIT } from './cli/exitCodes';
 import { runCli } from './cli/program';
+import { rememberSecret } from './sources/redaction';
 
 const controller = new AbortController();
 // Every request in flight listens to this one signal: dozens of listeners are expected.
 setMaxListeners(0, controller.signal);
-const io = processIo([process.env[API_KEY_ENV] ?? '', process.env[API_KEY_ENV]?.trim() ?? '']);
+const key = process.env[API_KEY_ENV];
+// Typed errors are redacted where they are built, the outputs once more as they are written.
+rememberSecret(key);
+const io = processIo([key ?? '', key?.trim() ?? '']);
 
 // `task-history list | head` closes stdout early: that is the reader's choice, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -43,6 +43,15 @@ export function parsePositiveInteger(text: string): number {
   return value;
 }
 
+/** A whole number of seconds, 0 allowed. */
+export function parseSeconds(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value > 3600) {
+    throw new InvalidArgumentError('Give a whole number of seconds from 0 to 3600, for example 60.');
+  }
+  return value;
+}
+
 export function parseConcurrency(text: string): number {
   const value = parsePositiveInteger(text);
   if (value > 64) throw new InvalidArgumentError('Give at most 64: more requests at once only meet the rate limit sooner.');

@@ -1,6 +1,8 @@
 // Where the command line writes: data to stdout, messages and progress to stderr. Every
-// write passes a redactor, so the key cannot reach the terminal or a log file even if a
-// message were ever to quote it.
+// write passes the redactor (src/sources/redaction.ts: the key whole, any piece of 8+
+// characters, any case, base64), so the key cannot reach the terminal or a log file even
+// if a message were ever to quote it. Messages are redacted where they are built too.
+import { Redactor } from '../sources/redaction';
 
 export interface CliOutput {
   write(text: string): void;
@@ -13,21 +15,11 @@ export interface CliIo {
   readonly stderrIsTTY: boolean;
 }
 
-const REDACTED = '[redacted]';
-
-/** Replaces every secret (of a length worth matching) in the text. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
-  }
-  return out;
-}
-
 export function processIo(secrets: readonly string[]): CliIo {
+  const redactor = new Redactor(secrets);
   const through = (stream: NodeJS.WriteStream): CliOutput => ({
     write: (text) => {
-      stream.write(redact(text, secrets));
+      stream.write(redactor.redact(text));
     },
   });
   return { stdout: through(process.stdout), stderr: through(process.stderr), stderrIsTTY: process.stderr.isTTY === true };

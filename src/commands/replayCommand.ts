@@ -1,12 +1,15 @@
 // Replay Run…: runs a workflow again, side effects included, so it asks first (modal,
 // naming the workflow), sends exactly one request per confirmation (a second click while
 // one is being confirmed or sent is ignored), then looks for the new execution and offers it.
+// When the answer leaves open whether the replay ran (a 5xx, a connection broken after the
+// request went out, a 201 cut short), it says so — never "try again" — looks for the new
+// execution as after a success, and offers "Replay Again" only if the search found nothing.
 import * as vscode from 'vscode';
 import { shortId } from '../core/format';
 import type { Run } from '../core/model';
-import { findReplayedRun } from '../core/replay';
+import { FIND_ATTEMPTS, FIND_INTERVAL_MS, findReplayedRun, settleUncertainReplay, uncertainReplayNotice, type UncertainReplayOutcome } from '../core/replay';
 import type { HistorySource } from '../core/source';
-import { isHistoryApiError, userMessage } from '../sources/errors';
+import { isHistoryApiError, OutcomeUnknownError, userMessage } from '../sources/errors';
 import type { RunCommandDeps, ResolvedRun } from './runCommands';
 
 /** Runs being confirmed or replayed right now, by source and id. */
@@ -53,6 +56,10 @@ export async function replayRun(deps: RunCommandDeps, resolved: ResolvedRun | un
       await source.replay(target.runId);
     } catch (error) {
       deps.log.error(`replay ${target.runId}: ${isHistoryApiError(error) ? error.detail : String(error)}`);
+      if (error instanceof OutcomeUnknownError) {
+        void settleUncertain(deps, resolved, run, requestedAt, error);
+        return;
+      }
       void vscode.window.showErrorMessage(`Replay failed: ${userMessage(error)}`);
       return;
     }
@@ -87,4 +94,36 @@ async function offerReplayedRun(deps: RunCommandDeps, sourceId: string, source: 
   deps.log.info(`replay of ${original.id} is execution ${found.id}`);
   const open = await vscode.window.showInformationMessage(`The replay of ${shortId(original.id)} is execution ${found.id} (${found.rawStatus.toLowerCase()}).`, 'Open Run');
   if (open) await vscode.commands.executeCommand('taskHistory.openRun', sourceId, found.id);
+}
+
+/** The replay may have started: look for its execution first; offer to replay again only if none appeared. */
+async function settleUncertain(deps: RunCommandDeps, resolved: ResolvedRun, original: Run, requestedAt: number, error: OutcomeUnknownError): Promise<void> {
+  const { target, configured } = resolved;
+  let outcome: UncertainReplayOutcome;
+  try {
+    outcome = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `The replay of ${shortId(original.id)} may have started (${error.reason}). Looking for its new execution…`,
+        cancellable: true,
+      },
+      (_progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return settleUncertainReplay(configured.source, original, requestedAt, { signal: abort.signal });
+      },
+    );
+  } catch (searchError) {
+    outcome = { kind: 'look-failed', error: searchError };
+  }
+  if (outcome.kind === 'look-failed') deps.log.warn(`looking for the replay of ${original.id}: ${userMessage(outcome.error)}`);
+  void vscode.commands.executeCommand('taskHistory.refresh');
+  const notice = uncertainReplayNotice(outcome, original, error.reason, Math.round((FIND_ATTEMPTS * FIND_INTERVAL_MS) / 1000));
+  deps.log.info(notice.message);
+  const items = notice.action ? [notice.action] : [];
+  const choice =
+    notice.severity === 'info' ? await vscode.window.showInformationMessage(notice.message, ...items) : await vscode.window.showWarningMessage(notice.message, ...items);
+  if (choice === 'Open Run' && outcome.kind === 'found') await vscode.commands.executeCommand('taskHistory.openRun', target.sourceId, outcome.run.id);
+  // Asks for confirmation again, like any replay.
+  if (choice === 'Replay Again') await replayRun(deps, { ...resolved, known: original });
 }

@@ -69,6 +69,23 @@ export function singleLine(text: string): string {
   );
 }
 
+/**
+ * Characters JSON.stringify leaves raw (it escapes only C0 controls, `"` and `\\`) that a
+ * terminal obeys or that reorder text: DEL, the C1 controls (U+0080–U+009F: U+009B is a CSI,
+ * U+009D an OSC), the line and paragraph separators, and the bidi embeddings, overrides
+ * and isolates.
+ */
+// eslint-disable-next-line no-control-regex
+const JSON_UNSAFE = new RegExp(`[\u007f-\u009f\u2028\u2029${BIDI_OVERRIDE_CLASS}]`, 'g');
+
+/**
+ * JSON for a terminal: JSON.stringify with those characters written as \u escapes. They can
+ * only occur inside strings, so the text stays valid JSON and parses to the same value.
+ */
+export function terminalJson(value: unknown, space?: number): string {
+  return (JSON.stringify(value, null, space) ?? 'null').replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Every field of a run, as label/value rows, for tooltips and headers. */
 export function runFields(run: Run): [string, string][] {
   const rows: [string, string | number | undefined][] = [

@@ -1,5 +1,7 @@
 // After a replay: find the execution it started. Paragon answers the replay with 201 and no
 // body, so the new execution is found by listing the workflow's runs started since the request.
+// The same search settles a replay whose outcome is unknown (a 5xx, a connection broken after
+// the request went out, a 201 cut short): only when it finds nothing is replaying again offered.
 import type { Run } from './model';
 import type { HistorySource } from './source';
 
@@ -44,4 +46,69 @@ export async function findReplayedRun(
     }
   }
   return undefined;
+}
+
+/** Whether the replay's execution can be looked for: the run names its workflow and the source filters by it. */
+export function canFindReplayedRun(source: HistorySource, original: Run): boolean {
+  return Boolean(original.workflowId) && source.capabilities.filterByWorkflow;
+}
+
+/** Look-ups that fit in `ms`, FIND_INTERVAL_MS apart: at least one. */
+export function findAttemptsWithin(ms: number, intervalMs: number = FIND_INTERVAL_MS): number {
+  return Math.max(1, Math.floor(Math.max(0, ms) / intervalMs) + 1);
+}
+
+/** What the history says about a replay whose outcome was unknown. */
+export type UncertainReplayOutcome =
+  /** It did start: this is its execution. */
+  | { readonly kind: 'found'; readonly run: Run }
+  /** Nothing new appeared while we looked: it may still have started (or be queued). */
+  | { readonly kind: 'not-found' }
+  /** The run names no workflow (or the source cannot filter by one): nothing to look for. */
+  | { readonly kind: 'cannot-look' }
+  /** The look-up itself failed. */
+  | { readonly kind: 'look-failed'; readonly error: unknown };
+
+/** Looks for the execution of a replay that may have started. Cancelling rejects. */
+export async function settleUncertainReplay(
+  source: HistorySource,
+  original: Run,
+  requestedAt: number,
+  options: { attempts?: number; intervalMs?: number; signal?: AbortSignal } = {},
+): Promise<UncertainReplayOutcome> {
+  if (!canFindReplayedRun(source, original)) return { kind: 'cannot-look' };
+  try {
+    const run = await findReplayedRun(source, original, requestedAt, options);
+    return run ? { kind: 'found', run } : { kind: 'not-found' };
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    return { kind: 'look-failed', error };
+  }
+}
+
+/** What to tell a person about a replay whose outcome was unknown, once the history was searched. */
+export interface UncertainReplayNotice {
+  readonly severity: 'info' | 'warning';
+  readonly message: string;
+  /** "Open Run" when the execution was found; "Replay Again" only when the search found nothing. */
+  readonly action?: 'Open Run' | 'Replay Again';
+}
+
+export function uncertainReplayNotice(outcome: UncertainReplayOutcome, original: Run, reason: string, lookedForSeconds: number): UncertainReplayNotice {
+  const what = `The replay of ${original.id}${original.workflowId ? ` (workflow ${original.workflowId})` : ''}`;
+  const check = 'Check the history before replaying: a second replay runs its side effects again.';
+  switch (outcome.kind) {
+    case 'found':
+      return { severity: 'info', message: `${what} did start (${reason}): it is execution ${outcome.run.id} (${outcome.run.rawStatus.toLowerCase()}).`, action: 'Open Run' };
+    case 'not-found':
+      return {
+        severity: 'warning',
+        message: `${what} may have started (${reason}), but no new execution of its workflow appeared in the history within ${lookedForSeconds} s. ${check}`,
+        action: 'Replay Again',
+      };
+    case 'cannot-look':
+      return { severity: 'warning', message: `${what} may have started (${reason}); its new execution cannot be looked for, as the run names no workflow. ${check}` };
+    case 'look-failed':
+      return { severity: 'warning', message: `${what} may have started (${reason}); looking for its new execution did not finish. ${check}` };
+  }
 }

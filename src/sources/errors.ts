@@ -1,6 +1,9 @@
 // Typed failures of the history APIs. Each carries a message a person can act on
 // (`message`, shown in the UI and the CLI) and the technical detail for the log
-// (`detail`), kept apart so neither leaks into the other. No error ever holds a key.
+// (`detail`), kept apart so neither leaks into the other. No error ever holds a key: both
+// texts pass the redactor (every key the process knows) when the error is built, whichever
+// layer builds it.
+import { redactKnown } from './redaction';
 
 export type ApiErrorKind =
   | 'auth'
@@ -12,7 +15,8 @@ export type ApiErrorKind =
   | 'timeout'
   | 'protocol'
   | 'cancelled'
-  | 'unsupported';
+  | 'unsupported'
+  | 'outcome-unknown';
 
 export abstract class HistoryApiError extends Error {
   abstract readonly kind: ApiErrorKind;
@@ -21,9 +25,9 @@ export abstract class HistoryApiError extends Error {
   readonly status?: number;
 
   constructor(message: string, detail: string, status?: number) {
-    super(message);
+    super(redactKnown(message));
     this.name = new.target.name;
-    this.detail = detail;
+    this.detail = redactKnown(detail);
     this.status = status;
   }
 }
@@ -100,6 +104,24 @@ export class UnsupportedError extends HistoryApiError {
   readonly kind = 'unsupported';
 }
 
+/**
+ * A request that changes something (a replay) failed in a way that leaves open whether the
+ * server acted on it: a 5xx, a connection that broke after the request went out, no answer
+ * in time, a success answer cut short. It must not be sent again blindly: look first.
+ */
+export class OutcomeUnknownError extends HistoryApiError {
+  readonly kind = 'outcome-unknown';
+  constructor(
+    message: string,
+    detail: string,
+    /** What happened, as a clause: "Paragon answered 502", "the connection broke after the request was sent". */
+    readonly reason: string,
+    status?: number,
+  ) {
+    super(message, detail, status);
+  }
+}
+
 export function isHistoryApiError(value: unknown): value is HistoryApiError {
   return value instanceof HistoryApiError;
 }
@@ -107,6 +129,5 @@ export function isHistoryApiError(value: unknown): value is HistoryApiError {
 /** The message to show a person for any thrown value. */
 export function userMessage(error: unknown): string {
   if (error instanceof HistoryApiError) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return redactKnown(error instanceof Error ? error.message : String(error));
 }

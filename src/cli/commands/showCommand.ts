@@ -1,7 +1,7 @@
 // `task-history show <id>`: one run's fields and its steps in the order the workflow flows.
 import type { Command } from 'commander';
 import { toExportedRun, toExportedStep } from '../../core/export/records';
-import { runFields } from '../../core/format';
+import { runFields, terminalJson } from '../../core/format';
 import { orderSteps } from '../../core/stepGraph';
 import type { CliContext } from '../cliContext';
 import { stderrHttpLog } from '../httpLog';
@@ -27,7 +27,8 @@ export async function runShow(id: string, flags: ShowFlags, ctx: CliContext): Pr
   const run = await source.getRun(id, ctx.signal);
   const ordered = orderSteps(run.steps);
   if (flags.json) {
-    io.stdout.write(`${JSON.stringify(toExportedRun(run, ordered.map((o) => toExportedStep(o.step))), null, 2)}\n`);
+    // C1 controls and bidi overrides as \u escapes: JSON.stringify leaves them raw for the terminal to obey.
+    io.stdout.write(`${terminalJson(toExportedRun(run, ordered.map((o) => toExportedStep(o.step))), 2)}\n`);
     return;
   }
   const fields = runFields(run);

@@ -1,6 +1,11 @@
 // Turns whatever a request failed with into one of our typed errors, with a message a
 // person can act on. The raw axios error is never attached (not even as `cause`): its
 // config holds the Authorization header, and a logger that prints causes would leak it.
+// Whatever the server sent back (an error body echoing the Authorization header, a
+// Location) passes the redactor — with the key this very request carried — before any of
+// it is quoted or cut short, so no piece of the key reaches a message or the log.
+// A request that changes something (POST: a replay) and failed where the server may
+// already have acted is an OutcomeUnknownError, never a "try again".
 import { AxiosError } from 'axios';
 import {
   AuthError,
@@ -9,11 +14,13 @@ import {
   HistoryApiError,
   NetworkError,
   NotFoundError,
+  OutcomeUnknownError,
   ProtocolError,
   RateLimitedError,
   ServerError,
   TimeoutError,
 } from '../errors';
+import { redactorFor } from '../redaction';
 
 /** What the mapper needs to know to word a message. */
 export interface ErrorContext {
@@ -32,26 +39,45 @@ export interface ErrorContext {
   readonly target: string;
   readonly origin: string;
   readonly attempts: number;
+  /**
+   * Extra redaction (the policy's own). Not needed for the request's key: it is read from
+   * the request's Authorization header; keys the process knows are always redacted.
+   */
+  readonly redact?: (text: string) => string;
 }
 
 export const BODY_NOT_JSON = 'ERR_BODY_NOT_JSON';
 
+/** Connection failures that mean the request never reached the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_INVALID_URL']);
+
+/** The Authorization header the request carried, and the key in it. */
+function sentSecrets(error: AxiosError): string[] {
+  const headers = error.config?.headers as { get?: (name: string) => unknown } | Record<string, unknown> | undefined;
+  const raw = typeof headers?.get === 'function' ? headers.get('Authorization') : (headers as Record<string, unknown> | undefined)?.['Authorization'];
+  if (typeof raw !== 'string' || raw === '') return [];
+  return [raw, raw.replace(/^\s*(Bearer|Basic|Token)\s+/i, '')];
+}
+
 export function mapRequestError(error: unknown, ctx: ErrorContext): HistoryApiError {
   if (error instanceof HistoryApiError) return error;
+  const own = redactorFor(error instanceof AxiosError ? sentSecrets(error) : []);
+  const redact = ctx.redact ? (text: string) => own(ctx.redact!(text)) : own;
   if (!(error instanceof AxiosError)) {
-    const text = error instanceof Error ? error.message : String(error);
+    const text = redact(error instanceof Error ? error.message : String(error));
     return new NetworkError(`${ctx.apiName} request failed: ${text}`, `${ctx.method} ${ctx.target}: ${text}`);
   }
   const where = `${ctx.method} ${ctx.target}`;
   if (error.code === AxiosError.ERR_CANCELED) return new CancelledError(`${where}: cancelled`);
 
   const response = error.response;
-  if (error.code === BODY_NOT_JSON && response) return bodyNotJson(String(response.data ?? ''), response.status, ctx);
+  // Redacted whole, before anything is cut from it.
+  const bodyText = redact(response && typeof response.data === 'string' ? response.data : '');
+  if (error.code === BODY_NOT_JSON && response) return bodyNotJson(bodyText, response.status, ctx);
   // A success status with a body that broke off: the connection dropped mid-response.
-  if (!response || response.status < 300) return connectionFailure(error, ctx);
+  if (!response || response.status < 300) return connectionFailure(error, ctx, redact);
 
   const status = response.status;
-  const bodyText = typeof response.data === 'string' ? response.data : '';
   const apiMessage = messageFromBody(bodyText);
   const detail = `${where} → ${status}${apiMessage ? `: ${apiMessage}` : ''} (after ${ctx.attempts} attempt${ctx.attempts === 1 ? '' : 's'})`;
 
@@ -80,6 +106,10 @@ export function mapRequestError(error: unknown, ctx: ErrorContext): HistoryApiEr
       retryAfter,
     );
   }
+  if (status >= 500 && mayHaveActed(ctx)) {
+    const reason = `${ctx.apiName} answered ${status}${apiMessage ? ` (${apiMessage})` : ''}`;
+    return outcomeUnknown(reason, detail, ctx, status);
+  }
   if (status >= 500) {
     return new ServerError(
       `${ctx.apiName} had a server error (${status}) and still failed after ${ctx.attempts} attempts. The service may be down; try again later.`,
@@ -89,7 +119,7 @@ export function mapRequestError(error: unknown, ctx: ErrorContext): HistoryApiEr
   }
   if (status >= 300 && status < 400) {
     return new ProtocolError(
-      `${ctx.apiName} redirected the request (${status}) to ${String(response.headers['location'] ?? 'another address')}; it was not followed so the key is not sent elsewhere. Check the base URL.`,
+      `${ctx.apiName} redirected the request (${status}) to ${redact(String(response.headers['location'] ?? 'another address'))}; it was not followed so the key is not sent elsewhere. Check the base URL.`,
       detail,
       status,
     );
@@ -97,10 +127,32 @@ export function mapRequestError(error: unknown, ctx: ErrorContext): HistoryApiEr
   return new ProtocolError(`${ctx.apiName} answered ${status}${apiMessage ? `: ${apiMessage}` : ''}.`, detail, status);
 }
 
-function connectionFailure(error: AxiosError, ctx: ErrorContext): HistoryApiError {
+/** A request that changes something: if the server may have acted, it must not be repeated blindly. */
+function mayHaveActed(ctx: ErrorContext): boolean {
+  return ctx.method.toUpperCase() !== 'GET';
+}
+
+function outcomeUnknown(reason: string, detail: string, ctx: ErrorContext, status?: number): OutcomeUnknownError {
+  return new OutcomeUnknownError(
+    `${ctx.apiName} may have acted on the request: ${reason}. It was not sent again; check whether it took effect before repeating it.`,
+    detail,
+    reason,
+    status,
+  );
+}
+
+function connectionFailure(error: AxiosError, ctx: ErrorContext, redact: (text: string) => string): HistoryApiError {
   const where = `${ctx.method} ${ctx.target}`;
   const code = error.code ?? 'ERR_NETWORK';
-  const detail = `${where}: ${code} ${error.message} (after ${ctx.attempts} attempt${ctx.attempts === 1 ? '' : 's'})`;
+  const detail = `${where}: ${code} ${redact(error.message)} (after ${ctx.attempts} attempt${ctx.attempts === 1 ? '' : 's'})`;
+  if (mayHaveActed(ctx) && !NOT_SENT_CODES.has(code)) {
+    const reason = error.response
+      ? `its answer (${error.response.status}) broke off before it was complete`
+      : code === AxiosError.ECONNABORTED || code === AxiosError.ETIMEDOUT
+        ? `${ctx.apiName} did not answer in time`
+        : `the connection broke after the request was sent (${code})`;
+    return outcomeUnknown(reason, detail, ctx, error.response?.status);
+  }
   if (code === AxiosError.ECONNABORTED || code === AxiosError.ETIMEDOUT) {
     return new TimeoutError(`${ctx.apiName} did not answer in time (${ctx.origin}). The service may be slow or unreachable; try again.`, detail);
   }
@@ -124,7 +176,7 @@ function bodyNotJson(body: string, status: number, ctx: ErrorContext): HistoryAp
   return new ProtocolError(message, detail, status);
 }
 
-/** The `message` both vendors put in their error bodies, if the body is JSON. */
+/** The `message` both vendors put in their error bodies, if the body is JSON (pass it redacted: it is cut here). */
 function messageFromBody(body: string): string | undefined {
   if (!body) return undefined;
   try {

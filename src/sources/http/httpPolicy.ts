@@ -161,10 +161,11 @@ export class HttpPolicy {
   /**
    * POST without a body. Not idempotent: never retried after the server may have acted
    * (5xx, a broken connection); only a 429 or a refused connection is tried again.
+   * Resolves with the status and the body as text, for the caller to check it came from the API.
    */
-  async post(spec: RequestSpec): Promise<number> {
+  async post(spec: RequestSpec): Promise<{ status: number; body: string; contentType: string }> {
     const response = await this.send<unknown>(spec, this.urlFor(spec.path, spec.query), 'POST', 'text');
-    return response.status;
+    return { status: response.status, body: typeof response.data === 'string' ? response.data : '', contentType: String(response.headers['content-type'] ?? '') };
   }
 
   private async send<T>(spec: RequestSpec, url: URL, method: 'GET' | 'POST', responseType: 'text' | 'stream'): Promise<AxiosResponse<T>> {

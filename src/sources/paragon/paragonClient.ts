@@ -2,7 +2,7 @@
 // The project id lives in the base URL's path; cloud and on-premise differ only in origin.
 import type { RunDetail, RunPage, RunQuery, SourceCapabilities, StepPayload } from '../../core/model';
 import type { HistorySource, ListOptions } from '../../core/source';
-import { UnsupportedError } from '../errors';
+import { OutcomeUnknownError, ProtocolError, UnsupportedError } from '../errors';
 import { HttpPolicy, tuningOf, type ClientTuning } from '../http/httpPolicy';
 import type { RateLimit } from '../http/rateLimiter';
 import { pathSegment } from '../pathSegment';
@@ -103,13 +103,34 @@ export class ParagonClient implements HistorySource {
     return parseStepPayload(body, runId, stepId);
   }
 
-  /** Replays an execution (beta endpoint). One call, one POST: never retried once it may have run. */
+  /**
+   * Replays an execution (beta endpoint). One call, one POST: never retried once it may have
+   * run. Where it may have run without our knowing (a 5xx, a connection broken after the
+   * request went out, a 201 cut short) it fails with OutcomeUnknownError: look in the
+   * history before replaying again. The documented answer is 201 with no body; an HTML page
+   * (a captive portal, a proxy's sign-in) is not the API's answer and not a replay.
+   */
   async replay(runId: string, signal?: AbortSignal): Promise<void> {
-    await this.http.post({
-      path: `/workflow-executions/${pathSegment(runId, 'run id')}/replay`,
-      subject: `Workflow execution ${runId}`,
-      signal,
-    });
+    const segment = pathSegment(runId, 'run id');
+    let answer: { status: number; body: string; contentType: string };
+    try {
+      answer = await this.http.post({ path: `/workflow-executions/${segment}/replay`, subject: `Workflow execution ${runId}`, signal });
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError)) throw error;
+      throw new OutcomeUnknownError(
+        `The replay of execution ${runId} may have started: ${error.reason}. It was not sent again: look for its new execution in the history before replaying.`,
+        error.detail,
+        error.reason,
+        error.status,
+      );
+    }
+    if (/html/i.test(answer.contentType) || /^\s*</.test(answer.body)) {
+      throw new ProtocolError(
+        `The answer to the replay of execution ${runId} did not come from the Paragon API: an HTML page came back (${answer.status}), so a captive portal, proxy or sign-in page is in the way. The replay most likely did not reach Paragon; check the network, and the history, before replaying.`,
+        `POST /workflow-executions/${segment}/replay → ${answer.status} ${answer.contentType || 'no content type'}, HTML body: ${JSON.stringify(answer.body.slice(0, 200))}`,
+        answer.status,
+      );
+    }
   }
 
   private statusParameter(query: RunQuery): string | undefined {
