@@ -59,12 +59,13 @@ export function pinQuery(query: RunQuery, pinnedAt: Date): RunQuery {
  * where the source can sort. The first page gives the page size and `total`; after it, up
  * to `concurrency` pages are requested ahead of the one being emitted, at offsets the
  * total still allows, generated one at a time (a total of 1e12 costs nothing). The page
- * after a full one is always asked for, total or not; an empty or short page ends the
- * listing and aborts the look-ahead still in flight (settled before the listing ends). Ids are remembered for the whole
- * listing (about 12 bytes each): a repeat across one page boundary is dropped, any other
- * repeat is a ProtocolError, and the count must equal the API's total at the end (a
- * SnapshotMismatchError saying what was seen otherwise, as soon as more runs than the
- * total have arrived).
+ * after a full one is always asked for, total or not. An empty or short page ends the
+ * listing; the look-ahead past it (at most `concurrency` requests) is let finish, while a
+ * failure or a cancellation aborts it: either way none is left in flight. Ids are
+ * remembered for the whole listing (about 12 bytes each): a repeat across one page
+ * boundary is dropped, any other repeat is a ProtocolError, and the count must equal the
+ * API's total (a SnapshotMismatchError saying what was seen otherwise, raised as soon as
+ * more runs than the total have arrived).
  */
 export async function* snapshot(
   source: HistorySource,
@@ -109,12 +110,17 @@ export async function* snapshot(
       next = guard.next(page);
       yield* passed;
     }
+    // The listing reached its end by the rules: let the look-ahead past it finish rather
+    // than abort it, so no request of ours is still on its way to the server when this
+    // listing is over (an aborted one may still arrive there after we have moved on).
+    await Promise.allSettled(queue.map((entry) => entry.request));
+    queue.length = 0;
     guard.finish();
     return { total: guard.total, emitted: guard.distinct, duplicatesDropped: guard.duplicatesDropped, pinnedAt };
   } finally {
     outer?.removeEventListener('abort', forward);
+    // A failure, a cancellation or a consumer that stopped early: abort what is in flight.
     lookahead.abort();
-    // Nothing of ours stays in flight once the listing is over (aborted requests settle at once).
     await Promise.allSettled(queue.map((entry) => entry.request));
   }
 }

@@ -90,6 +90,7 @@ describe('Listings against a hostile API', () => {
       const sent = source.http.stats.requests;
       console.log(`      total 1e6, 230 runs: ${sent} list requests sent (bound ${bound})`);
       assert.ok(sent <= bound, `${sent} requests`);
+      assert.equal(server.counts.list, sent, 'the look-ahead past the end finished before the listing did: none still on its way');
     });
 
     it('stops at a short page on Dispersl too, whatever has_more and total say', async () => {
@@ -99,6 +100,13 @@ describe('Listings against a hostile API', () => {
       const again = dispersl({ runs: 230, total: 1e6, hasMore: 'forever' });
       assert.equal((await drainRuns(again)).length, 230);
       assert.equal(again.http.stats.requests, 3, 'pages at 0, 100 and 200 (short: the last)');
+    });
+
+    it('rejects a total that is not a count of runs, on both APIs', async () => {
+      for (const total of [-1, 1e300, 2.5]) {
+        await assert.rejects(paragon({ runs: 10, total }).listPage({}, 0), (error: unknown) => error instanceof ProtocolError && /not a count/.test(error.message));
+        await assert.rejects(dispersl({ runs: 10, total }).listPage({}, 0), (error: unknown) => error instanceof ProtocolError && /not a count/.test(error.message));
+      }
     });
 
     it('says what it saw when fewer runs arrive than the total', async () => {
@@ -231,6 +239,7 @@ describe('Listings against a hostile API', () => {
       assert.throws(() => nextOffsetFrom(link(100), 100, 100), /does not advance/);
       assert.throws(() => nextOffsetFrom(link(0), 100, 100), /goes back/);
       assert.throws(() => nextOffsetFrom(link(150), 100, 100), /overlap/);
+      assert.ok(nextOffsetFrom(`https://zeus.invalid/x?offset=${'9'.repeat(30)}`, 100, 100)! > 1e29, 'an absurd offset is passed on, for the paging rules to call a skip');
     });
 
     it('shows a looping or skipping nextLink as an error in the tree, with no Load more', async () => {

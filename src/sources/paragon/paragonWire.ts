@@ -178,7 +178,7 @@ export function nextOffsetFrom(nextLink: string | null, offset: number, received
   let named: number | undefined;
   try {
     const text = new URL(nextLink, 'https://placeholder.invalid').searchParams.get('offset');
-    if (text !== null && /^\d{1,15}$/.test(text)) named = Number(text);
+    if (text !== null && /^\d+$/.test(text)) named = Number(text);
   } catch {
     // An unparseable link still tells us there is more: count it ourselves.
   }
