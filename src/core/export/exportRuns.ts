@@ -3,15 +3,14 @@
 // order, streamed through a format sink into a temp file renamed on success only.
 // Shared by the VS Code command and the CLI, so both produce the same records.
 import { setMaxListeners } from 'node:events';
-import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import type { RunQuery, StepPayload } from '../model';
-import { snapshot, pinQuery, SnapshotMismatchError } from '../paging';
+import { snapshot } from '../paging';
 import type { HistorySource } from '../source';
 import { openAtomic } from './atomicFile';
 import { mapConcurrent, mapOrdered } from './orderedMap';
 import { toExportedRun, toExportedStep, type ExportedRun } from './records';
-import { CsvRecordCounter, JsonArrayRecordCounter } from './recordCounter';
+import { serverExport } from './serverExport';
 import { createSink, type ExportFormat } from './sinks';
 
 export interface ExportOptions {
@@ -83,7 +82,7 @@ async function exportToFile(options: ExportOptions, pinnedAt: Date, started: num
       (options.format === 'csv' || options.format === 'json') &&
       options.source.capabilities.serverExport.includes(options.format);
     const counts = useServer
-      ? await serverExport(options, pinnedAt, file.stream, started)
+      ? await serverExport(options, pinnedAt, file.stream, (written, total) => report(options, written, total, started))
       : await clientExport(options, pinnedAt, file.stream, started);
     options.signal?.throwIfAborted();
     await file.commit();
@@ -154,28 +153,6 @@ async function clientExport(options: ExportOptions, pinnedAt: Date, out: Writabl
 
 async function payloadOf(source: HistorySource, runId: string, stepId: string, signal?: AbortSignal): Promise<StepPayload> {
   return source.getStepPayload!(runId, stepId, signal);
-}
-
-async function serverExport(options: ExportOptions, pinnedAt: Date, out: Writable, started: number): Promise<{ records: number; total: number }> {
-  const { source, signal } = options;
-  const format = options.format as 'csv' | 'json';
-  const pinned = pinQuery(options.query, pinnedAt);
-  const first = await source.listPage(pinned, 0, { signal });
-  report(options, 0, first.total, started);
-  const counter = format === 'csv' ? new CsvRecordCounter() : new JsonArrayRecordCounter();
-  // The counter sits between the API's stream and the file.
-  const done = pipeline(counter, out, { signal });
-  done.catch(() => undefined); // awaited below; an early failure is reported by exportToStream
-  try {
-    await source.exportToStream!(format, pinned, counter, signal);
-  } catch (error) {
-    counter.destroy();
-    throw error;
-  }
-  await done;
-  if (counter.records !== first.total) throw new SnapshotMismatchError(first.total, counter.records);
-  report(options, counter.records, first.total, started);
-  return { records: counter.records, total: first.total };
 }
 
 function report(options: ExportOptions, written: number, total: number | undefined, started: number): void {

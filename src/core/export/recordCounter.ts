@@ -1,57 +1,788 @@
-// Counts the records of a server-side export as it streams past, without parsing it,
-// so a streamed export is still checked against the API's total.
-import { Transform, type TransformCallback } from 'node:stream';
+// Checks a server-side export as it streams past on its way to the file, so the API's own
+// export is held to what a paged export is: the format must end where the stream ends (a
+// body cut inside its last record, or with data after its end, is a ProtocolError even when
+// the HTTP answer itself was complete), every record is counted, and every record's task id
+// is remembered so repeated rows are caught. Memory stays flat: one chunk at a time, plus
+// the set of ids (about 13 MiB at 150,000 UUID-sized ids, measured in the tests).
+//
+// JSON: the export's shape is not documented, so three are accepted, told apart by what
+// the stream holds: a bare array of records; an envelope `{ "status", "message", "data":
+// [records] }` like every other Dispersl answer; NDJSON (one record object per line). The
+// bytes pass through unchanged.
+//
+// CSV: parsed with csv-parse (quoted line breaks, doubled quotes, every row as wide as the
+// header), and by default re-written with csv-stringify's `escape_formulas` (the option the
+// client-side CSV sinks use, so both neutralize the same cells), keeping the header, the
+// columns, the record delimiter and a byte-order mark; with `raw` the server's bytes pass
+// through unchanged and are still parsed, counted and checked.
+import { Transform, finished, type TransformCallback } from 'node:stream';
+import { parse as csvParse, CsvError, type Parser as CsvParser } from 'csv-parse';
+import { stringify as csvStringify } from 'csv-stringify/sync';
+import { ProtocolError } from '../../sources/errors';
 
-const QUOTE = 0x22;
-const NEWLINE = 0x0a;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
+/** How a server export turned out to be laid out. */
+export type ServerExportShape = 'array' | 'envelope' | 'ndjson' | 'csv';
 
-/** CSV: rows are newlines outside quotes; the header row is not counted. */
-export class CsvRecordCounter extends Transform {
-  private inQuotes = false;
-  private lines = 0;
-  private lastByte = NEWLINE;
+export interface ExportTally {
+  /** Records (rows under the header, array elements, NDJSON lines). */
+  readonly records: number;
+  /** Records whose task id an earlier record already had. */
+  readonly duplicates: number;
+  /** A few of the repeated ids, for the log. */
+  readonly repeatedIds: readonly string[];
+  readonly shape: ServerExportShape | undefined;
+  /** Input chunks seen: a streamed export arrives in many. */
+  readonly chunks: number;
+  readonly bytes: number;
+}
 
-  get records(): number {
-    const rows = this.lines + (this.lastByte === NEWLINE ? 0 : 1);
-    return Math.max(0, rows - 1);
+export interface ExportCheck extends Transform {
+  readonly tally: ExportTally;
+}
+
+export interface ExportCheckOptions {
+  /** Names the export in messages, e.g. "The export from Dispersl". */
+  readonly subject: string;
+  /** Called as records are counted (every 500, and at the end). */
+  readonly onRecords?: (records: number) => void;
+}
+
+/** The fields a record's id is read from, in order of preference. */
+const ID_FIELDS = ['task_id', 'id'] as const;
+/** Longer ids are not ids: a hostile body must not grow the id set without bound. */
+export const MAX_ID_BYTES = 1024;
+const REPORT_EVERY = 500;
+
+/** The id set and the counts; exact (a Set of strings), never a hash that could collide. */
+class IdTally {
+  records = 0;
+  duplicates = 0;
+  readonly repeatedIds: string[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly onRecords: ((records: number) => void) | undefined) {}
+
+  add(id: string): void {
+    this.records++;
+    if (this.seen.has(id)) {
+      this.duplicates++;
+      if (this.repeatedIds.length < 5) this.repeatedIds.push(id);
+    } else {
+      this.seen.add(id);
+    }
+    if (this.records % REPORT_EVERY === 0) this.onRecords?.(this.records);
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    for (const byte of chunk) {
-      if (byte === QUOTE) this.inQuotes = !this.inQuotes;
-      else if (byte === NEWLINE && !this.inQuotes) this.lines++;
-    }
-    if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1]!;
-    done(null, chunk);
+  onRecordsFinal(): void {
+    this.onRecords?.(this.records);
   }
 }
 
-/** JSON array of objects: counts objects that open at depth 1. */
-export class JsonArrayRecordCounter extends Transform {
+function protocolError(subject: string, what: string, detail: string): ProtocolError {
+  return new ProtocolError(`${subject} ${what}`, `server export: ${detail}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON
+//
+// A hand-written scanner rather than a streaming JSON library: it has to do three things a
+// tokenizer alone does not (tell the three shapes apart, count records at the right depth,
+// and pick each record's id out of the stream) while copying nothing but ids, and the JSON
+// grammar it must check is small. It is exact: every byte goes through a state of the
+// RFC 8259 grammar (strings with their escapes and no raw control characters, numbers,
+// literals, nesting matched by a stack), so anything JSON.parse would reject is rejected,
+// in whatever pieces the body arrives (the tests split bodies at every byte).
+// ---------------------------------------------------------------------------------------
+
+const enum S {
+  /** Between top-level values (before the first, or after one). */
+  Top,
+  /** A value must come (after `:` or `,` in an array). */
+  Value,
+  /** After `[`: a value or `]`. */
+  ArrayFirst,
+  /** After `{`: a key or `}`. */
+  ObjectFirst,
+  /** After `,` in an object: a key. */
+  Key,
+  /** After a key: `:`. */
+  Colon,
+  /** After a value inside a container: `,` or the closing bracket. */
+  After,
+  String,
+  Number,
+  Literal,
+}
+
+const enum N {
+  Minus,
+  Zero,
+  Int,
+  Dot,
+  Frac,
+  Exp,
+  ExpSign,
+  ExpDigits,
+}
+
+const enum Capture {
+  None,
+  Key,
+  Id,
+  Status,
+  Message,
+}
+
+const MAX_DEPTH = 256;
+const MAX_KEY_BYTES = 32;
+const MAX_TEXT_BYTES = 300;
+
+const LITERALS: Readonly<Record<number, Buffer>> = {
+  0x74: Buffer.from('true'),
+  0x66: Buffer.from('false'),
+  0x6e: Buffer.from('null'),
+};
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+function isDigit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
+}
+function isHex(b: number): boolean {
+  return isDigit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
+}
+
+/** The value of a JSON string's raw content (escapes decoded); the content is known to be valid. */
+function decodeJsonString(raw: Buffer): string {
+  const text = raw.toString('utf8');
+  return text.includes('\\') ? (JSON.parse(`"${text}"`) as string) : text;
+}
+
+/** Record ids of one object being read: the preferred field wins whatever the order. */
+class RecordIds {
+  values: (string | undefined)[] = [];
+  reset(): void {
+    this.values = [];
+  }
+  set(field: number, value: string): void {
+    this.values[field] = value;
+  }
+  get id(): string | undefined {
+    return this.values.find((v) => v !== undefined && v !== '');
+  }
+}
+
+export class JsonExportCheck extends Transform implements ExportCheck {
+  private readonly subject: string;
+  private readonly ids: IdTally;
+  private state = S.Top;
+  /** Container kinds, 1 = object, 0 = array, by depth (stack[0] is the top-level value). */
+  private readonly stack = new Uint8Array(MAX_DEPTH);
   private depth = 0;
-  private inString = false;
-  private escaped = false;
-  records = 0;
+  private shape: ServerExportShape | undefined;
+  private topValues = 0;
+  private newlineSinceValue = false;
+  private bom = 0;
+  private offset = 0;
+  private chunks = 0;
+  // Numbers and literals.
+  private num = N.Int;
+  private literal: Buffer | undefined;
+  private literalAt = 0;
+  // Strings.
+  private escape = 0; // 0 none, 1 after a backslash, 2..5 hex digits of \u still to come
+  private stringIsKey = false;
+  // Where records are: the depth of a record object's own members, 0 when not in one.
+  private recordDepth = 0;
+  /** Inside the top-level object: it is an envelope if it turns out to have `data: [...]`. */
+  private dataArrayOpen = false;
+  private sawDataArray = false;
+  private dataNotArray = false;
+  private readonly topIds = new RecordIds();
+  private readonly recordIds = new RecordIds();
+  private envelopeStatus: string | undefined;
+  private envelopeMessage: string | undefined;
+  // The last key at depth 1 and at the record's depth.
+  private keyTop = '';
+  private keyRecord = '';
+  // Bytes of the key or scalar being captured.
+  private capture = Capture.None;
+  private captureField = 0;
+  private captureIntoTop = false;
+  private captureLimit = 0;
+  private captureParts: Buffer[] = [];
+  private captureBytes = 0;
+  private captureOverflow = false;
+  private captureIsString = false;
+
+  constructor(options: ExportCheckOptions) {
+    super();
+    this.subject = options.subject;
+    this.ids = new IdTally(options.onRecords);
+  }
+
+  get tally(): ExportTally {
+    return { records: this.ids.records, duplicates: this.ids.duplicates, repeatedIds: this.ids.repeatedIds, shape: this.shape, chunks: this.chunks, bytes: this.offset };
+  }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    for (const byte of chunk) {
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (byte === BACKSLASH) this.escaped = true;
-        else if (byte === QUOTE) this.inString = false;
-        continue;
-      }
-      if (byte === QUOTE) this.inString = true;
-      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-        if (byte === OPEN_BRACE && this.depth === 1) this.records++;
-        this.depth++;
-      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) this.depth--;
+    this.chunks++;
+    try {
+      this.scan(chunk);
+    } catch (error) {
+      done(error as Error);
+      return;
     }
     done(null, chunk);
   }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      this.finish();
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    this.ids.onRecordsFinal();
+    done();
+  }
+
+  private fail(what: string, detail: string): never {
+    throw protocolError(this.subject, what, `${detail} at byte ${this.offset} (${this.ids.records} complete records before it)`);
+  }
+
+  private invalid(b: number, expected: string): never {
+    const shown = b >= 0x20 && b < 0x7f ? `"${String.fromCharCode(b)}"` : `byte 0x${b.toString(16).padStart(2, '0')}`;
+    this.fail(`is not valid JSON: ${shown} where ${expected} should be, in record ${this.ids.records + 1}.`, `invalid JSON: ${shown}, expected ${expected}`);
+  }
+
+  private scan(chunk: Buffer): void {
+    const n = chunk.length;
+    // Where the bytes of the key or scalar being captured start in this chunk (-1: none).
+    let captureFrom = this.capture !== Capture.None && (this.state === S.String || this.state === S.Number) ? 0 : -1;
+    for (let i = 0; i < n; i++, this.offset++) {
+      const b = chunk[i]!;
+      switch (this.state) {
+        case S.String: {
+          if (this.escape === 1) {
+            if (b === 0x75) this.escape = 5;
+            else if (b === 0x22 || b === 0x5c || b === 0x2f || b === 0x62 || b === 0x66 || b === 0x6e || b === 0x72 || b === 0x74) this.escape = 0;
+            else this.invalid(b, 'an escape character');
+          } else if (this.escape > 1) {
+            if (!isHex(b)) this.invalid(b, 'a hex digit');
+            this.escape = this.escape === 2 ? 0 : this.escape - 1;
+          } else if (b === 0x5c) {
+            this.escape = 1;
+          } else if (b === 0x22) {
+            if (captureFrom >= 0) this.keep(chunk.subarray(captureFrom, i));
+            captureFrom = -1;
+            this.endString();
+          } else if (b < 0x20) {
+            this.invalid(b, 'a string character (control characters must be escaped)');
+          }
+          break;
+        }
+        case S.Number: {
+          if (this.numberContinues(b)) break;
+          if (this.num !== N.Zero && this.num !== N.Int && this.num !== N.Frac && this.num !== N.ExpDigits) this.invalid(b, 'a digit');
+          if (captureFrom >= 0) this.keep(chunk.subarray(captureFrom, i));
+          captureFrom = -1;
+          this.endScalar();
+          i--; // the byte after a number is read again, after the value
+          this.offset--;
+          break;
+        }
+        case S.Literal: {
+          if (b !== this.literal![this.literalAt]) this.invalid(b, `"${this.literal!.toString()}"`);
+          if (++this.literalAt === this.literal!.length) this.endScalar();
+          break;
+        }
+        case S.Top: {
+          if (this.bom > 0 || (this.offset === 0 && b === 0xef)) {
+            // A UTF-8 byte-order mark before the first value.
+            const expected = [0xef, 0xbb, 0xbf][this.bom];
+            if (b !== expected) this.invalid(b, 'a byte-order mark');
+            this.bom = this.bom === 2 ? 0 : this.bom + 1;
+            break;
+          }
+          if (isSpace(b)) {
+            if (b === 0x0a) this.newlineSinceValue = true;
+            break;
+          }
+          this.topValue(b);
+          break;
+        }
+        case S.Value:
+        case S.ArrayFirst: {
+          if (isSpace(b)) break;
+          if (b === 0x5d && this.state === S.ArrayFirst) {
+            this.close(0);
+            break;
+          }
+          const from = this.startValue(b);
+          if (from >= 0) captureFrom = i + from;
+          break;
+        }
+        case S.ObjectFirst:
+        case S.Key: {
+          if (isSpace(b)) break;
+          if (b === 0x7d && this.state === S.ObjectFirst) {
+            this.close(1);
+            break;
+          }
+          if (b !== 0x22) this.invalid(b, this.state === S.Key ? 'a key' : 'a key or "}"');
+          this.startKey();
+          if (this.capture !== Capture.None) captureFrom = i + 1;
+          break;
+        }
+        case S.Colon: {
+          if (isSpace(b)) break;
+          if (b !== 0x3a) this.invalid(b, '":"');
+          this.state = S.Value;
+          break;
+        }
+        case S.After: {
+          if (isSpace(b)) break;
+          const kind = this.stack[this.depth - 1]!;
+          if (b === 0x2c) this.state = kind === 1 ? S.Key : S.Value;
+          else if (b === (kind === 1 ? 0x7d : 0x5d)) this.close(kind);
+          else this.invalid(b, kind === 1 ? '"," or "}"' : '"," or "]"');
+          break;
+        }
+      }
+    }
+    if (captureFrom >= 0 && (this.state === S.String || this.state === S.Number)) this.keep(chunk.subarray(captureFrom));
+  }
+
+  private numberContinues(b: number): boolean {
+    switch (this.num) {
+      case N.Minus:
+        if (b === 0x30) this.num = N.Zero;
+        else if (isDigit(b)) this.num = N.Int;
+        else this.invalid(b, 'a digit');
+        return true;
+      case N.Zero:
+      case N.Int:
+        if (this.num === N.Int && isDigit(b)) return true;
+        if (b === 0x2e) this.num = N.Dot;
+        else if (b === 0x65 || b === 0x45) this.num = N.Exp;
+        else return false;
+        return true;
+      case N.Dot:
+        if (!isDigit(b)) this.invalid(b, 'a digit');
+        this.num = N.Frac;
+        return true;
+      case N.Frac:
+        if (isDigit(b)) return true;
+        if (b === 0x65 || b === 0x45) {
+          this.num = N.Exp;
+          return true;
+        }
+        return false;
+      case N.Exp:
+        if (b === 0x2b || b === 0x2d) this.num = N.ExpSign;
+        else if (isDigit(b)) this.num = N.ExpDigits;
+        else this.invalid(b, 'an exponent');
+        return true;
+      case N.ExpSign:
+        if (!isDigit(b)) this.invalid(b, 'a digit');
+        this.num = N.ExpDigits;
+        return true;
+      case N.ExpDigits:
+        return isDigit(b);
+    }
+  }
+
+  /** A value at depth 0: the whole export, or the next NDJSON record. */
+  private topValue(b: number): void {
+    if (this.topValues === 0) {
+      if (b === 0x5b) this.shape = 'array';
+      else if (b !== 0x7b) this.fail('is not JSON: it does not start with an array or an object.', `first byte 0x${b.toString(16)}`);
+    } else if (this.shape !== 'ndjson') {
+      this.fail('has data after the end of its JSON: the export is not what the API sent, or is two exports in one.', 'trailing data');
+    } else if (b !== 0x7b) {
+      this.fail(`is not valid NDJSON: line ${this.ids.records + 1} is not a JSON object.`, 'NDJSON value not an object');
+    } else if (!this.newlineSinceValue) {
+      this.fail(`is not valid NDJSON: record ${this.ids.records + 1} is not on a line of its own.`, 'NDJSON values on one line');
+    }
+    this.topValues++;
+    this.topIds.reset();
+    this.open(b === 0x7b ? 1 : 0);
+  }
+
+  /** Starts any value inside a container; returns where its captured bytes start (0 this byte, 1 the next) or -1. */
+  private startValue(b: number): number {
+    const depth = this.depth;
+    const parentIsObject = this.stack[depth - 1] === 1;
+    const key = parentIsObject ? (depth === 1 ? this.keyTop : depth === this.recordDepth ? this.keyRecord : '') : '';
+    // Where this value sits.
+    const isRecord = (this.shape === 'array' && depth === 1) || (this.dataArrayOpen && depth === 2);
+    if (isRecord && b !== 0x7b) this.fail(`is not a list of records: record ${this.ids.records + 1} is not a JSON object.`, 'record not an object');
+    const topObject = depth === 1 && parentIsObject && this.topValues === 1 && this.shape !== 'ndjson';
+    if (topObject && key === 'data') {
+      if (b === 0x5b) this.sawDataArray = true;
+      else this.dataNotArray = true;
+    }
+    this.capture = Capture.None;
+    if (b === 0x7b || b === 0x5b) {
+      if (topObject && key === 'data' && b === 0x5b) {
+        this.open(0);
+        this.dataArrayOpen = true;
+        return -1;
+      }
+      this.open(b === 0x7b ? 1 : 0);
+      if (isRecord) {
+        this.recordDepth = this.depth;
+        this.recordIds.reset();
+        this.keyRecord = '';
+      }
+      return -1;
+    }
+    // A scalar: capture it when it is an id, or the envelope's status or message.
+    if (parentIsObject && (depth === 1 || depth === this.recordDepth)) {
+      const field = (ID_FIELDS as readonly string[]).indexOf(key);
+      if (field >= 0 && (b === 0x22 || b === 0x2d || isDigit(b))) {
+        this.beginCapture(Capture.Id, MAX_ID_BYTES);
+        this.captureField = field;
+        this.captureIntoTop = depth === 1;
+      } else if (topObject && b === 0x22 && (key === 'status' || key === 'message')) {
+        this.beginCapture(key === 'status' ? Capture.Status : Capture.Message, MAX_TEXT_BYTES);
+      }
+    }
+    if (b === 0x22) {
+      this.state = S.String;
+      this.stringIsKey = false;
+      this.escape = 0;
+      this.captureIsString = true;
+      return this.capture !== Capture.None ? 1 : -1; // after the quote
+    }
+    if (b === 0x2d || isDigit(b)) {
+      this.state = S.Number;
+      this.num = b === 0x2d ? N.Minus : b === 0x30 ? N.Zero : N.Int;
+      this.captureIsString = false;
+      return this.capture !== Capture.None ? 0 : -1;
+    }
+    const literal = LITERALS[b];
+    if (!literal) this.invalid(b, 'a value');
+    this.capture = Capture.None;
+    this.literal = literal;
+    this.literalAt = 1;
+    this.state = S.Literal;
+    return -1;
+  }
+
+  private startKey(): void {
+    this.state = S.String;
+    this.stringIsKey = true;
+    this.escape = 0;
+    this.captureIsString = true;
+    if (this.depth === 1 || this.depth === this.recordDepth) this.beginCapture(Capture.Key, MAX_KEY_BYTES);
+    else this.capture = Capture.None;
+  }
+
+  private beginCapture(kind: Capture, limit: number): void {
+    this.capture = kind;
+    this.captureLimit = limit;
+    this.captureParts = [];
+    this.captureBytes = 0;
+    this.captureOverflow = false;
+  }
+
+  private keep(bytes: Buffer): void {
+    if (this.capture === Capture.None || this.captureOverflow) return;
+    if (this.captureBytes + bytes.length > this.captureLimit) {
+      this.captureOverflow = true;
+      return;
+    }
+    this.captureParts.push(Buffer.from(bytes));
+    this.captureBytes += bytes.length;
+  }
+
+  private captured(): string | undefined {
+    if (this.captureOverflow) return undefined;
+    const raw = Buffer.concat(this.captureParts);
+    return this.captureIsString ? decodeJsonString(raw) : raw.toString('latin1');
+  }
+
+  private endString(): void {
+    if (this.stringIsKey) {
+      const key = this.capture === Capture.Key ? (this.captured() ?? '') : '';
+      if (this.depth === 1) this.keyTop = key;
+      if (this.depth === this.recordDepth) this.keyRecord = key;
+      this.capture = Capture.None;
+      this.state = S.Colon;
+      return;
+    }
+    this.endScalar();
+  }
+
+  /** A string, number or literal value ended. */
+  private endScalar(): void {
+    if (this.capture !== Capture.None) {
+      const text = this.captured();
+      if (this.capture === Capture.Id) {
+        if (text === undefined) this.fail(`has a task id longer than ${MAX_ID_BYTES} bytes in record ${this.ids.records + 1}.`, 'id too long');
+        (this.captureIntoTop ? this.topIds : this.recordIds).set(this.captureField, text);
+      } else if (this.capture === Capture.Status) {
+        this.envelopeStatus = text;
+      } else if (this.capture === Capture.Message) {
+        this.envelopeMessage = text;
+      }
+      this.capture = Capture.None;
+    }
+    this.state = S.After;
+  }
+
+  private open(kind: 0 | 1): void {
+    if (this.depth === MAX_DEPTH) this.fail(`nests deeper than ${MAX_DEPTH} levels.`, 'too deep');
+    this.stack[this.depth++] = kind;
+    this.state = kind === 1 ? S.ObjectFirst : S.ArrayFirst;
+  }
+
+  private close(kind: number): void {
+    const closing = this.depth;
+    this.depth--;
+    if (kind === 1 && closing === this.recordDepth && closing > 1) {
+      this.endRecord(this.recordIds);
+      this.recordDepth = 0;
+    } else if (kind === 0 && this.dataArrayOpen && closing === 2) {
+      this.dataArrayOpen = false;
+    }
+    if (this.depth > 0) {
+      this.state = S.After;
+      return;
+    }
+    if (kind === 1) this.endTopObject();
+    this.state = S.Top;
+    this.newlineSinceValue = false;
+  }
+
+  private endRecord(ids: RecordIds): void {
+    const id = ids.id;
+    if (id === undefined) {
+      this.fail(`cannot be checked: record ${this.ids.records + 1} has no task_id, so repeated rows would go unseen.`, 'record without an id');
+    }
+    this.ids.add(id);
+  }
+
+  /** The top-level object closed: an envelope, or the first (or next) NDJSON record. */
+  private endTopObject(): void {
+    if (this.shape === 'ndjson') {
+      this.endRecord(this.topIds);
+      return;
+    }
+    if (this.envelopeStatus?.toLowerCase() === 'error' && this.topIds.id === undefined) {
+      const message = this.envelopeMessage ?? 'no message';
+      this.fail(`is an error, not an export: the API answered "${message}".`, `envelope status error: ${message}`);
+    }
+    if (this.sawDataArray) {
+      this.shape = 'envelope';
+      return;
+    }
+    if (this.dataNotArray && this.topIds.id === undefined) {
+      this.fail('is not a list of records: its "data" is not an array.', 'envelope data not an array');
+    }
+    this.shape = 'ndjson';
+    this.endRecord(this.topIds);
+  }
+
+  private finish(): void {
+    if (this.topValues === 0) {
+      this.fail('is empty: the API sent no JSON at all.', 'empty body');
+    }
+    if (this.depth > 0 || this.state !== S.Top) {
+      const inRecord = this.recordDepth > 0 || this.shape === 'ndjson' || (this.depth > 0 && this.topValues > 1);
+      const where = inRecord
+        ? `inside record ${this.ids.records + 1}`
+        : `before its ${this.dataArrayOpen || this.shape === 'array' ? 'array' : 'object'} is closed`;
+      this.fail(`is cut short: it ends ${where}, after ${this.ids.records} complete records.`, `ends ${where}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// CSV
+// ---------------------------------------------------------------------------------------
+
+export interface CsvExportCheckOptions extends ExportCheckOptions {
+  /** Pass the server's bytes through unchanged instead of neutralizing formula cells. */
+  readonly raw: boolean;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const QUOTE = 0x22;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** No Dispersl task row comes near this; a longer one is a body gone wrong. */
+const MAX_CSV_RECORD_BYTES = 8 * 1024 * 1024;
+
+export class CsvExportCheck extends Transform implements ExportCheck {
+  private readonly subject: string;
+  private readonly raw: boolean;
+  private readonly ids: IdTally;
+  private readonly parser: CsvParser;
+  private header: string[] | undefined;
+  private idColumn = -1;
+  private chunks = 0;
+  private bytes = 0;
+  // Read from the raw bytes: the record delimiter (the first line break outside quotes),
+  // whether the body starts with a byte-order mark, and how it ends.
+  private delimiter: string | undefined;
+  private inQuotes = false;
+  private pendingCr = false;
+  private hasBom = false;
+  private readonly head: number[] = [];
+  private tail = Buffer.alloc(0);
+  private failure: Error | undefined;
+  private rewritten: string[] = [];
+
+  constructor(options: CsvExportCheckOptions) {
+    super();
+    this.subject = options.subject;
+    this.raw = options.raw;
+    this.ids = new IdTally(options.onRecords);
+    this.parser = csvParse({
+      bom: true,
+      // A quoted field that never ends must not grow memory without bound.
+      max_record_size: MAX_CSV_RECORD_BYTES,
+      // Every record, the header included, is handled here as it is parsed; none is queued.
+      on_record: (record: string[]) => {
+        this.record(record);
+        return null;
+      },
+    });
+    this.parser.on('error', (error: Error) => {
+      this.failure ??= error;
+    });
+    this.parser.resume();
+  }
+
+  get tally(): ExportTally {
+    return { records: this.ids.records, duplicates: this.ids.duplicates, repeatedIds: this.ids.repeatedIds, shape: 'csv', chunks: this.chunks, bytes: this.bytes };
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.chunks++;
+    this.bytes += chunk.length;
+    this.scanBytes(chunk);
+    if (this.raw) this.push(chunk);
+    this.parser.write(chunk, (error) => {
+      if (error) {
+        done(this.explain(error, false));
+        return;
+      }
+      this.pushRewritten();
+      done();
+    });
+  }
+
+  /** The rows re-written from one chunk go out as one piece (not one write per row). */
+  private pushRewritten(): void {
+    if (this.rewritten.length === 0) return;
+    this.push(this.rewritten.join(''));
+    this.rewritten = [];
+  }
+
+  override _flush(done: TransformCallback): void {
+    finished(this.parser, { readable: false }, (error) => {
+      if (error || this.failure) {
+        done(this.explain((this.failure ?? error)!, true));
+        return;
+      }
+      try {
+        this.checkEnd();
+      } catch (failure) {
+        done(failure as Error);
+        return;
+      }
+      this.pushRewritten();
+      this.ids.onRecordsFinal();
+      done();
+    });
+    this.parser.end();
+  }
+
+  override _destroy(error: Error | null, done: (error: Error | null) => void): void {
+    this.parser.destroy();
+    done(error);
+  }
+
+  private scanBytes(chunk: Buffer): void {
+    if (this.head.length < 3) {
+      for (const b of chunk.subarray(0, 3 - this.head.length)) this.head.push(b);
+      this.hasBom = this.head.length === 3 && Buffer.from(this.head).equals(UTF8_BOM);
+    }
+    if (this.delimiter === undefined) {
+      for (const b of chunk) {
+        if (this.pendingCr) {
+          this.delimiter = b === LF ? '\r\n' : '\r';
+          break;
+        }
+        if (b === QUOTE) this.inQuotes = !this.inQuotes;
+        else if (!this.inQuotes && b === LF) {
+          this.delimiter = '\n';
+          break;
+        } else if (!this.inQuotes && b === CR) this.pendingCr = true;
+      }
+    }
+    this.tail = chunk.length >= 2 ? Buffer.from(chunk.subarray(chunk.length - 2)) : Buffer.concat([this.tail, chunk]).subarray(-2);
+  }
+
+  private record(record: string[]): void {
+    if (this.header === undefined) {
+      this.header = record;
+      const names = record.map((name) => name.trim().toLowerCase());
+      this.idColumn = ID_FIELDS.map((f) => names.indexOf(f)).find((i) => i >= 0) ?? -1;
+      if (this.idColumn < 0) {
+        throw protocolError(this.subject, 'cannot be checked: its header has no task_id column, so repeated rows would go unseen.', `CSV header without an id column (${record.length} columns)`);
+      }
+    } else {
+      const id = record[this.idColumn] ?? '';
+      if (id === '') throw protocolError(this.subject, `cannot be checked: row ${this.ids.records + 1} has no task_id.`, 'CSV row without an id');
+      if (id.length > MAX_ID_BYTES) throw protocolError(this.subject, `has a task id longer than ${MAX_ID_BYTES} characters in row ${this.ids.records + 1}.`, 'CSV id too long');
+      this.ids.add(id);
+    }
+    if (!this.raw) {
+      const bom = this.header === record && this.hasBom ? '\ufeff' : '';
+      this.rewritten.push(bom + csvStringify([record], { escape_formulas: true, record_delimiter: this.delimiter ?? '\n', eof: true }));
+    }
+  }
+
+  /** Rows end with the record delimiter when the export has one: a body without it at the end was cut. */
+  private checkEnd(): void {
+    if (this.delimiter === undefined) return; // at most a header: nothing to cut
+    if (!this.tail.toString('latin1').endsWith(this.delimiter)) {
+      throw protocolError(
+        this.subject,
+        `is cut short: its last row does not end with a line break like every other row, so it may be missing the end of its last field (after ${Math.max(0, this.ids.records - 1)} complete rows).`,
+        `CSV does not end with its record delimiter (${JSON.stringify(this.delimiter)}); ${this.ids.records} rows`,
+      );
+    }
+  }
+
+  /** csv-parse's errors in the user's terms; our own ProtocolErrors (thrown from on_record) pass as they are. */
+  private explain(error: Error, atEnd: boolean): Error {
+    if (error instanceof ProtocolError) return error;
+    const complete = this.ids.records;
+    if (error instanceof CsvError) {
+      const code = error.code;
+      if (code === 'CSV_QUOTE_NOT_CLOSED') {
+        return protocolError(this.subject, `is cut short: it ends inside a quoted field of row ${complete + 1}, after ${complete} complete rows.`, `${code} at end`);
+      }
+      if (code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
+        const fields = (error as CsvError & { record?: unknown[] }).record?.length ?? 0;
+        const width = this.header?.length ?? 0;
+        return atEnd
+          ? protocolError(this.subject, `is cut short: its last row has ${fields} of the header's ${width} fields, after ${complete} complete rows.`, `${code} at end: ${fields}/${width}`)
+          : protocolError(this.subject, `is not valid CSV: row ${complete + 1} has ${fields} fields where the header has ${width}.`, `${code}: ${fields}/${width}`);
+      }
+      return protocolError(this.subject, `is not valid CSV at row ${complete + 1}: ${error.message.split(':')[0]}.`, `${code}: ${error.message.slice(0, 200)}`);
+    }
+    return error;
+  }
+}
+
+export function createExportCheck(format: 'csv' | 'json', options: ExportCheckOptions & { rawCsv?: boolean }): ExportCheck {
+  return format === 'csv' ? new CsvExportCheck({ ...options, raw: options.rawCsv === true }) : new JsonExportCheck(options);
 }
