@@ -248,6 +248,34 @@ describe('Server export (the API\'s own export streamed to disk)', () => {
       assert.ok(error instanceof NetworkError, `${error.name}: ${error.message}`);
     });
 
+    it('a chunked export whose connection dies mid-body is a typed network error', async () => {
+      const source = await serve(230, async (_format, res) => {
+        res.writeHead(200, { 'Content-Type': JSON_TYPE });
+        await writePieces(res, [jsonArrayOf(tasks(230)).slice(0, 5000)]);
+        res.socket?.destroy();
+      });
+      const error = await rejected(exportTo(source, 'json'));
+      assert.ok(error instanceof NetworkError, `${error.name}: ${error.message}`);
+    });
+
+    it('a file that fails mid-export fails it with the file\'s own error, not a network error', async () => {
+      const { serverExport } = await import('../../src/core/export/serverExport');
+      const source = await serve(230, sendBody(jsonArrayOf(tasks(230)), JSON_TYPE, 1000));
+      let written = 0;
+      const full = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          written += chunk.length;
+          if (written > 8000) done(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+          else done();
+        },
+      });
+      const error = await serverExport({ source, query: {}, format: 'json', target: '(memory)' }, new Date(), full, () => undefined).then(
+        () => assert.fail('the export succeeded'),
+        (e: unknown) => e as NodeJS.ErrnoException,
+      );
+      assert.equal(error.code, 'ENOSPC', String(error));
+    });
+
     it('the emulator\'s own exports pass every check, in both formats', async () => {
       const source = new DisperslClient({ baseUrl: emulator().disperslBaseUrl, apiKey: emulator().apiKey, requestsPerHour: null });
       for (const format of ['csv', 'json'] as const) {

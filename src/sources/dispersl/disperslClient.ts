@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, type Writable } from 'node:stream';
 import type { RunDetail, RunPage, RunQuery, SourceCapabilities } from '../../core/model';
 import type { HistorySource, ListOptions } from '../../core/source';
-import { CancelledError, UnsupportedError } from '../errors';
+import { CancelledError, HistoryApiError, NetworkError, UnsupportedError } from '../errors';
 import { HttpPolicy, tuningOf, type ClientTuning } from '../http/httpPolicy';
 import { pathSegment } from '../pathSegment';
 import { DISPERSL_STATUS_FILTER, parseTaskDetail, parseTaskList } from './disperslWire';
@@ -72,7 +72,11 @@ export class DisperslClient implements HistorySource {
     return parseTaskDetail(body, id);
   }
 
-  /** Streams the server's export into `out` (which it ends); resolves with the bytes written. */
+  /**
+   * Streams the server's export into `out` (which it ends); resolves with the bytes written.
+   * A failure of `out` (the caller's check of the export, or its file) is rethrown as it is;
+   * a body that breaks off is a NetworkError saying how far it got.
+   */
   async exportToStream(format: 'csv' | 'json', query: RunQuery, out: Writable, signal?: AbortSignal): Promise<number> {
     this.rejectUnsupported(query);
     const body = await this.http.getStream({
@@ -88,11 +92,22 @@ export class DisperslClient implements HistorySource {
         done(null, chunk);
       },
     });
+    // Which side failed first: the pipeline then destroys the others with the same error.
+    // (Listeners stay: a late 'error' from a destroyed stream must find one.)
+    let failedFirst: 'body' | 'out' | undefined;
+    body.on('error', () => (failedFirst ??= 'body'));
+    count.on('error', () => (failedFirst ??= 'body'));
+    out.on('error', () => (failedFirst ??= 'out'));
     try {
       await pipeline(body, count, out, { signal });
     } catch (error) {
       if (signal?.aborted) throw new CancelledError('export cancelled while streaming');
-      throw error;
+      if (error instanceof HistoryApiError || failedFirst === 'out') throw error;
+      const reason = (error as NodeJS.ErrnoException | undefined)?.code ?? (error instanceof Error ? error.message : String(error));
+      throw new NetworkError(
+        `The Dispersl export broke off after ${bytes.toLocaleString('en-US')} bytes: the connection ended before the file was complete. Try again.`,
+        `GET /history/export?format=${format}: body failed after ${bytes} bytes: ${reason}`,
+      );
     }
     return bytes;
   }
