@@ -343,6 +343,28 @@ describe('Server export (the API\'s own export streamed to disk)', () => {
     }
   });
 
+  it('cancelled mid-stream (from its own progress report), it ends with a CancelledError and leaves nothing', async () => {
+    const source = await serve(5000, async (_format, res) => {
+      res.writeHead(200, { 'Content-Type': CSV_TYPE });
+      await writePieces(res, [csvOf(tasks(2500))]);
+      // …and the rest never comes: only the cancel can end this export.
+    });
+    const controller = new AbortController();
+    const progress: number[] = [];
+    const error = await rejected(
+      exportTo(source, 'csv', {
+        signal: controller.signal,
+        onProgress: (p) => {
+          progress.push(p.written);
+          if (p.written >= 1000) controller.abort();
+        },
+      }),
+    );
+    assert.equal(error.kind, 'cancelled', `${error.name}: ${error.message}`);
+    assert.equal(progress[0], 0);
+    assert.ok(progress.includes(1000), `progress counted records as they passed: ${progress.join(',')}`);
+  });
+
   it('leaves the target untouched when an export fails', async () => {
     const source = await serve(230, sendBody(jsonArrayOf(tasks(230)).slice(0, -3), JSON_TYPE));
     await assert.rejects(exportTo(source, 'json'), ProtocolError);
