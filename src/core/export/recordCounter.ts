@@ -15,7 +15,7 @@
 // client-side CSV sinks use, so both neutralize the same cells), keeping the header, the
 // columns, the record delimiter and a byte-order mark; with `raw` the server's bytes pass
 // through unchanged and are still parsed, counted and checked.
-import { Transform, finished, type TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 import { parse as csvParse, CsvError, type Parser as CsvParser } from 'csv-parse';
 import { stringify as csvStringify } from 'csv-stringify/sync';
 import { ProtocolError } from '../../sources/errors';
@@ -685,7 +685,11 @@ export class CsvExportCheck extends Transform implements ExportCheck {
   }
 
   override _flush(done: TransformCallback): void {
-    finished(this.parser, { readable: false }, (error) => {
+    // 'finish' once the parser has read the end (its last row included), or 'error'.
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
       if (error || this.failure) {
         done(this.explain((this.failure ?? error)!, true));
         return;
@@ -699,7 +703,9 @@ export class CsvExportCheck extends Transform implements ExportCheck {
       this.pushRewritten();
       this.ids.onRecordsFinal();
       done();
-    });
+    };
+    this.parser.once('finish', () => settle());
+    this.parser.once('error', settle);
     this.parser.end();
   }
 
