@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import { ApiKeys, redactingLog, redactNotifications } from '../../src/config/secrets';
+import { isHistoryApiError, NetworkError, OutcomeUnknownError, userMessage } from '../../src/sources/errors';
+import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { REDACTED, Redactor, redactSecrets } from '../../src/sources/redaction';
+import { buildCli, runCliProcess } from './support/cliProcess';
+import { MemoryLog } from './support/emulatorFixture';
+import { PROJECT, RUN_ID, startHostileParagon, type HostileParagon, type HostileParagonOptions } from './support/hostileParagon';
 
 const KEY = 'thx-live-9f3a2c71e4b8d605aa17';
 
@@ -111,5 +118,174 @@ describe('Redaction: no piece of a key in any text', () => {
   it('keeps non-ASCII text around a match intact (indexes stay aligned)', () => {
     const out = redactor.redact(`İstanbul ⚠ ${KEY.slice(2, 14)} ünïcode`);
     assert.equal(out, `İstanbul ⚠ ${REDACTED} ünïcode`);
+  });
+});
+
+/** Pieces of the key in the text: plain (any case), or inside any base64/base64url word, at any cut. */
+function anyLeak(text: string, key: string): string[] {
+  const found = leaks(text, key);
+  for (const word of text.match(/[A-Za-z0-9+/_-]{10,}/g) ?? []) {
+    for (let skip = 0; skip < 4; skip++) {
+      for (const encoding of ['base64', 'base64url'] as const) {
+        found.push(...leaks(Buffer.from(word.slice(skip), encoding).toString('latin1'), key).map((p) => `base64 ${p}`));
+      }
+    }
+  }
+  return found;
+}
+
+describe('Redaction end to end: a server that echoes the Authorization header', function () {
+  this.timeout(60_000);
+  const KEY_OK = 'thx-e2e-Kq7vN2p0-6b1f0c93';
+  const SENT = 'thx-e2e-Wm4zX8r5-2c7d55a1';
+  const servers: HostileParagon[] = [];
+  const serve = async (options: Omit<HostileParagonOptions, 'key'>) => {
+    const server = await startHostileParagon({ key: KEY_OK, ...options });
+    servers.push(server);
+    return server;
+  };
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  describe('the client (no key registered with the process: the request\'s own header is enough)', () => {
+    const client = (server: HostileParagon, apiKey: string, log: MemoryLog) =>
+      new ParagonClient({ projectId: PROJECT, baseUrl: server.origin, apiKey, rateLimit: null, retries: 1, retryBaseDelayMs: 1, log });
+
+    it('a 401 quoting the header (cut at 300 characters inside the key, upper-cased, base64, Basic) leaves no piece of the key', async () => {
+      const server = await serve({});
+      const log = new MemoryLog();
+      let text = '';
+      await assert.rejects(client(server, SENT, log).getRun(RUN_ID), (error: unknown) => {
+        assert.ok(isHistoryApiError(error) && error.kind === 'auth', String(error));
+        text = `${error.message}\n${error.detail}`;
+        return true;
+      });
+      text += `\n${log.lines.join('\n')}`;
+      assert.match(text, /\[redacted\]/);
+      assert.deepEqual(anyLeak(text, SENT), []);
+    });
+
+    it('a 500 on a GET and a 502 on the replay POST quoting the header leave no piece of the key', async () => {
+      const log = new MemoryLog();
+      const failing = await serve({ getStatus: 500, echoAuth: true });
+      const getError = await client(failing, KEY_OK, log).getRun(RUN_ID).then(() => undefined, (e: unknown) => e);
+      assert.ok(isHistoryApiError(getError) && getError.kind === 'server', String(getError));
+      const replaying = await serve({ replay: '502', echoAuth: true });
+      const replayError = await client(replaying, KEY_OK, log).replay(RUN_ID).then(() => undefined, (e: unknown) => e);
+      assert.ok(replayError instanceof OutcomeUnknownError, String(replayError));
+      const text = [getError.message, getError.detail, replayError.message, replayError.detail, ...log.lines].join('\n');
+      assert.match(replayError.message, /\[redacted\]/, 'the API message is quoted, redacted');
+      assert.deepEqual(anyLeak(text, KEY_OK), []);
+    });
+  });
+
+  describe('the command line (dist/cli.js)', () => {
+    before(async function () {
+      this.timeout(120_000);
+      await buildCli();
+    });
+    const cli = (server: HostileParagon, args: string[], key: string) =>
+      runCliProcess([...args, '--source', 'paragon', '--base-url', server.origin, '--project', PROJECT], { TASK_HISTORY_API_KEY: key });
+
+    it('a rejected key echoed in a 401 (the message cut at 300 characters inside the key): exit 3, no piece of it printed, with or without --verbose', async () => {
+      const server = await serve({});
+      for (const extra of [[], ['--verbose']]) {
+        const result = await cli(server, ['show', RUN_ID, ...extra], SENT);
+        assert.equal(result.code, 3, result.stderr);
+        assert.match(result.stderr, /rejected the API key/);
+        assert.deepEqual(anyLeak(result.stdout + result.stderr, SENT), [], result.stderr);
+      }
+    });
+
+    it('the accepted key echoed in a 500 on GET (--verbose) and a 502 on replay: no piece of it printed', async () => {
+      const failing = await serve({ getStatus: 500, echoAuth: true });
+      const first = await cli(failing, ['show', RUN_ID, '--verbose'], KEY_OK);
+      assert.equal(first.code, 1, first.stderr);
+      assert.match(first.stderr, /detail: .*\[redacted\]/);
+      const replaying = await serve({ replay: '502', echoAuth: true, replayActs: false });
+      const second = await cli(replaying, ['replay', RUN_ID, '--yes', '--verbose', '--wait', '0'], KEY_OK);
+      assert.equal(second.code, 1, second.stderr);
+      assert.deepEqual(anyLeak(first.stdout + first.stderr + second.stdout + second.stderr, KEY_OK), []);
+    });
+  });
+});
+
+describe('Redaction in the extension: the keys in SecretStorage, the log channel, notifications', () => {
+  const STORED = 'thx-vsc-Jr8sT3qY-90aa4e17';
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+  /** SecretStorage as the extension sees it, in memory. */
+  function secretStorage(initial: Record<string, string>) {
+    const values = new Map(Object.entries(initial));
+    return {
+      get: async (key: string) => values.get(key),
+      store: async (key: string, value: string) => void values.set(key, value),
+      delete: async (key: string) => void values.delete(key),
+      onDidChange: () => ({ dispose() {} }),
+    } as unknown as vscode.SecretStorage;
+  }
+
+  it('a key read from SecretStorage is redacted from every typed error and user message built afterwards, in any form', async () => {
+    const keys = new ApiKeys(secretStorage({ 'taskHistory.apiKey.prod': STORED }));
+    const echo = `echo ${STORED.slice(0, 14)} / ${STORED.toUpperCase()} / ${b64(`Bearer ${STORED}`)}`;
+    assert.notDeepEqual(leaks(new NetworkError(echo, echo).message, STORED), [], 'not known yet');
+    await keys.rememberAll(['prod', 'missing']);
+    const error = new NetworkError(echo, echo);
+    assert.deepEqual(anyLeak(`${error.message} ${error.detail} ${userMessage(new Error(echo))} ${userMessage(echo)}`, STORED), []);
+  });
+
+  it('a key stored through "Set API Key" is known at once', async () => {
+    const fresh = 'thx-vsc-Pp2dL6hG-3e5b0c88';
+    await new ApiKeys(secretStorage({})).set('new', fresh);
+    assert.equal(userMessage(new Error(`bad ${fresh.slice(5)}`)), `bad ${REDACTED}`);
+  });
+
+  it('the log channel redacts every line, arguments and errors included, and passes everything else through', async () => {
+    await new ApiKeys(secretStorage({ 'taskHistory.apiKey.a': STORED })).get('a');
+    const lines: string[] = [];
+    const channel = {
+      name: 'Task History',
+      info: (m: string) => lines.push(`info ${m}`),
+      warn: (m: string) => lines.push(`warn ${m}`),
+      error: (m: string | Error) => lines.push(`error ${String(m)}`),
+      debug: (m: string) => lines.push(`debug ${m}`),
+      trace: (m: string) => lines.push(`trace ${m}`),
+      appendLine: (m: string) => lines.push(`line ${m}`),
+      append: (m: string) => lines.push(`append ${m}`),
+      replace: (m: string) => lines.push(`replace ${m}`),
+      show: () => lines.push('shown'),
+    } as unknown as vscode.LogOutputChannel;
+    const log = redactingLog(channel);
+    log.info(`GET → 401: token ${STORED.slice(3, 20)}`, { header: `Bearer ${STORED}` });
+    log.warn(b64(`user:${STORED}`));
+    log.error(new Error(`boom ${STORED.toUpperCase()}`));
+    log.appendLine(STORED);
+    log.append(STORED.slice(0, 9));
+    log.show();
+    assert.equal(log.name, 'Task History');
+    assert.equal(lines.length, 6);
+    assert.equal(lines[5], 'shown');
+    assert.deepEqual(anyLeak(lines.join('\n'), STORED), [], lines.join('\n'));
+  });
+
+  it('notifications: message and detail are redacted, the buttons are untouched', async () => {
+    await new ApiKeys(secretStorage({ 'taskHistory.apiKey.a': STORED })).get('a');
+    const shown: unknown[][] = [];
+    const record = (...args: unknown[]) => {
+      shown.push(args);
+      return Promise.resolve(undefined);
+    };
+    const window = { showInformationMessage: record, showWarningMessage: record, showErrorMessage: record };
+    const warnings: string[] = [];
+    redactNotifications(window as never, { warn: (m: string) => void warnings.push(m) } as never);
+    await window.showErrorMessage(`The connection check failed: ${STORED.slice(0, 16)}`, { modal: true, detail: `Authorization: Bearer ${STORED}` }, 'Save Anyway');
+    await window.showWarningMessage(`key ${STORED.toLowerCase()}`, 'Show');
+    await window.showInformationMessage(b64(`Bearer ${STORED}`));
+    assert.equal(shown.length, 3);
+    assert.deepEqual(shown[0]!.slice(1), [{ modal: true, detail: `Authorization: Bearer ${REDACTED}` }, 'Save Anyway']);
+    assert.equal(shown[1]![1], 'Show');
+    assert.deepEqual(anyLeak(JSON.stringify(shown), STORED), []);
+    assert.deepEqual(warnings, []);
   });
 });
