@@ -30,46 +30,64 @@ export async function replayRun(deps: RunCommandDeps, resolved: ResolvedRun | un
   }
   inFlight.add(key);
   panel?.setBusy('replay', true);
+  let uncertain: Uncertain | undefined;
   try {
-    let run: Run;
-    try {
-      run = resolved.known ?? (panel ? await panel.run() : await source.getRun(target.runId));
-    } catch (error) {
-      void vscode.window.showErrorMessage(`Replay: ${userMessage(error)}`);
-      return;
-    }
-    const workflow = run.workflowId ? `workflow ${run.workflowId}` : 'this workflow';
-    const choice = await vscode.window.showWarningMessage(
-      `Replay ${workflow}?`,
-      {
-        modal: true,
-        detail:
-          `Execution ${run.id} of ${workflow} runs again, with all its side effects: every step calls ` +
-          `its integrations again and may create or change records in connected apps (a customer's CRM, for instance). ` +
-          `This cannot be undone.`,
-      },
-      'Replay',
-    );
-    if (choice !== 'Replay') return;
-    const requestedAt = Date.now();
-    try {
-      await source.replay(target.runId);
-    } catch (error) {
-      deps.log.error(`replay ${target.runId}: ${isHistoryApiError(error) ? error.detail : String(error)}`);
-      if (error instanceof OutcomeUnknownError) {
-        void settleUncertain(deps, resolved, run, requestedAt, error);
-        return;
-      }
-      void vscode.window.showErrorMessage(`Replay failed: ${userMessage(error)}`);
-      return;
-    }
-    deps.log.info(`replay of ${target.runId} (${workflow}) accepted`);
-    void vscode.window.showInformationMessage(`Replay of ${workflow} started.`);
-    void offerReplayedRun(deps, target.sourceId, source, run, requestedAt);
+    uncertain = await confirmAndReplay(deps, resolved);
   } finally {
     inFlight.delete(key);
     panel?.setBusy('replay', false);
   }
+  // Shown once the guard is released: "Replay Again" asks for confirmation like any replay.
+  if (uncertain) await offerAfterUncertain(deps, resolved, uncertain);
+}
+
+/** A replay whose outcome was unknown, and what the history said about it. */
+interface Uncertain {
+  readonly original: Run;
+  readonly error: OutcomeUnknownError;
+  readonly outcome: UncertainReplayOutcome;
+}
+
+/** Asks, sends the one request, and (still guarded against a second replay) settles an unknown outcome. */
+async function confirmAndReplay(deps: RunCommandDeps, resolved: ResolvedRun): Promise<Uncertain | undefined> {
+  const { target, configured, panel } = resolved;
+  const source = configured.source;
+  if (!source.replay) return undefined;
+  let run: Run;
+  try {
+    run = resolved.known ?? (panel ? await panel.run() : await source.getRun(target.runId));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Replay: ${userMessage(error)}`);
+    return undefined;
+  }
+  const workflow = run.workflowId ? `workflow ${run.workflowId}` : 'this workflow';
+  const choice = await vscode.window.showWarningMessage(
+    `Replay ${workflow}?`,
+    {
+      modal: true,
+      detail:
+        `Execution ${run.id} of ${workflow} runs again, with all its side effects: every step calls ` +
+        `its integrations again and may create or change records in connected apps (a customer's CRM, for instance). ` +
+        `This cannot be undone.`,
+    },
+    'Replay',
+  );
+  if (choice !== 'Replay') return undefined;
+  const requestedAt = Date.now();
+  try {
+    await source.replay(target.runId);
+  } catch (error) {
+    deps.log.error(`replay ${target.runId}: ${isHistoryApiError(error) ? error.detail : String(error)}`);
+    if (error instanceof OutcomeUnknownError) {
+      return { original: run, error, outcome: await lookAfterUncertain(source, run, requestedAt, error) };
+    }
+    void vscode.window.showErrorMessage(`Replay failed: ${userMessage(error)}`);
+    return undefined;
+  }
+  deps.log.info(`replay of ${target.runId} (${workflow}) accepted`);
+  void vscode.window.showInformationMessage(`Replay of ${workflow} started.`);
+  void offerReplayedRun(deps, target.sourceId, source, run, requestedAt);
+  return undefined;
 }
 
 async function offerReplayedRun(deps: RunCommandDeps, sourceId: string, source: HistorySource, original: Run, requestedAt: number): Promise<void> {
@@ -96,12 +114,10 @@ async function offerReplayedRun(deps: RunCommandDeps, sourceId: string, source: 
   if (open) await vscode.commands.executeCommand('taskHistory.openRun', sourceId, found.id);
 }
 
-/** The replay may have started: look for its execution first; offer to replay again only if none appeared. */
-async function settleUncertain(deps: RunCommandDeps, resolved: ResolvedRun, original: Run, requestedAt: number, error: OutcomeUnknownError): Promise<void> {
-  const { target, configured } = resolved;
-  let outcome: UncertainReplayOutcome;
+/** The replay may have started: look for its execution first (the guard against a second replay still held). */
+async function lookAfterUncertain(source: HistorySource, original: Run, requestedAt: number, error: OutcomeUnknownError): Promise<UncertainReplayOutcome> {
   try {
-    outcome = await vscode.window.withProgress(
+    return await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
         title: `The replay of ${shortId(original.id)} may have started (${error.reason}). Looking for its new execution…`,
@@ -110,12 +126,16 @@ async function settleUncertain(deps: RunCommandDeps, resolved: ResolvedRun, orig
       (_progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        return settleUncertainReplay(configured.source, original, requestedAt, { signal: abort.signal });
+        return settleUncertainReplay(source, original, requestedAt, { signal: abort.signal });
       },
     );
   } catch (searchError) {
-    outcome = { kind: 'look-failed', error: searchError };
+    return { kind: 'look-failed', error: searchError };
   }
+}
+
+/** Says what the search found: "Open Run" if it found the execution, "Replay Again" only if it found nothing. */
+async function offerAfterUncertain(deps: RunCommandDeps, resolved: ResolvedRun, { original, error, outcome }: Uncertain): Promise<void> {
   if (outcome.kind === 'look-failed') deps.log.warn(`looking for the replay of ${original.id}: ${userMessage(outcome.error)}`);
   void vscode.commands.executeCommand('taskHistory.refresh');
   const notice = uncertainReplayNotice(outcome, original, error.reason, Math.round((FIND_ATTEMPTS * FIND_INTERVAL_MS) / 1000));
@@ -123,7 +143,6 @@ async function settleUncertain(deps: RunCommandDeps, resolved: ResolvedRun, orig
   const items = notice.action ? [notice.action] : [];
   const choice =
     notice.severity === 'info' ? await vscode.window.showInformationMessage(notice.message, ...items) : await vscode.window.showWarningMessage(notice.message, ...items);
-  if (choice === 'Open Run' && outcome.kind === 'found') await vscode.commands.executeCommand('taskHistory.openRun', target.sourceId, outcome.run.id);
-  // Asks for confirmation again, like any replay.
+  if (choice === 'Open Run' && outcome.kind === 'found') await vscode.commands.executeCommand('taskHistory.openRun', resolved.target.sourceId, outcome.run.id);
   if (choice === 'Replay Again') await replayRun(deps, { ...resolved, known: original });
 }

@@ -128,6 +128,6 @@ export function isHistoryApiError(value: unknown): value is HistoryApiError {
 
 /** The message to show a person for any thrown value. */
 export function userMessage(error: unknown): string {
-  if (error instanceof HistoryApiError) return error.message;
+  // Redacted again: a key may have become known after the error was built.
   return redactKnown(error instanceof Error ? error.message : String(error));
 }
