@@ -71,14 +71,13 @@ export function mapRequestError(error: unknown, ctx: ErrorContext): HistoryApiEr
   if (error.code === AxiosError.ERR_CANCELED) return new CancelledError(`${where}: cancelled`);
 
   const response = error.response;
-  // Redacted whole, before anything is cut from it.
-  const bodyText = redact(response && typeof response.data === 'string' ? response.data : '');
-  if (error.code === BODY_NOT_JSON && response) return bodyNotJson(bodyText, response.status, ctx);
+  const rawBody = response && typeof response.data === 'string' ? response.data : '';
+  if (error.code === BODY_NOT_JSON && response) return bodyNotJson(rawBody, response.status, ctx, redact);
   // A success status with a body that broke off: the connection dropped mid-response.
   if (!response || response.status < 300) return connectionFailure(error, ctx, redact);
 
   const status = response.status;
-  const apiMessage = messageFromBody(bodyText);
+  const apiMessage = messageFromBody(rawBody, redact);
   const detail = `${where} → ${status}${apiMessage ? `: ${apiMessage}` : ''} (after ${ctx.attempts} attempt${ctx.attempts === 1 ? '' : 's'})`;
 
   if (status === 401 || status === 403) {
@@ -165,8 +164,19 @@ function connectionFailure(error: AxiosError, ctx: ErrorContext, redact: (text: 
   return new NetworkError(`Could not reach ${ctx.apiName} at ${ctx.origin}: ${reason}. Check the base URL and your network.`, detail);
 }
 
-function bodyNotJson(body: string, status: number, ctx: ErrorContext): HistoryApiError {
-  const detail = `${ctx.method} ${ctx.target} → ${status}, body not JSON: ${JSON.stringify(body.slice(0, 200))}`;
+/**
+ * Text quoted from a body is redacted first, then cut. Only this much of it is redacted (a
+ * 100 MB page need not be scanned to quote 300 characters): a key cut off at this window's
+ * end lies far beyond the quoted part, so the order "redact, then cut" still holds.
+ */
+const QUOTE_WINDOW = 8192;
+
+function quote(text: string, length: number, redact: (text: string) => string): string {
+  return redact(text.slice(0, QUOTE_WINDOW)).slice(0, length);
+}
+
+function bodyNotJson(body: string, status: number, ctx: ErrorContext, redact: (text: string) => string): HistoryApiError {
+  const detail = `${ctx.method} ${ctx.target} → ${status}, body not JSON: ${JSON.stringify(quote(body, 200, redact))}`;
   const looksHtml = /^\s*</.test(body);
   const message = looksHtml
     ? `${ctx.apiName} answered with an HTML page instead of JSON. Check the base URL; a proxy or sign-in page may be in the way.`
@@ -176,14 +186,14 @@ function bodyNotJson(body: string, status: number, ctx: ErrorContext): HistoryAp
   return new ProtocolError(message, detail, status);
 }
 
-/** The `message` both vendors put in their error bodies, if the body is JSON (pass it redacted: it is cut here). */
-function messageFromBody(body: string): string | undefined {
+/** The `message` both vendors put in their error bodies, if the body is JSON: redacted, then cut at 300 characters. */
+function messageFromBody(body: string, redact: (text: string) => string): string | undefined {
   if (!body) return undefined;
   try {
     const parsed: unknown = JSON.parse(body);
     if (parsed && typeof parsed === 'object' && 'message' in parsed) {
       const message = (parsed as { message: unknown }).message;
-      if (typeof message === 'string' && message.length > 0) return message.slice(0, 300);
+      if (typeof message === 'string' && message.length > 0) return quote(message, 300, redact);
     }
   } catch {
     // Not JSON: an HTML error page from a proxy, say. Not worth quoting to the user.
