@@ -14,6 +14,8 @@ import { runs, snapshot } from '../../../src/core/paging';
 import type { HistorySource } from '../../../src/core/source';
 import { DisperslClient } from '../../../src/sources/dispersl/disperslClient';
 import { ParagonClient } from '../../../src/sources/paragon/paragonClient';
+import { createSource, type SourceDependencies } from '../../../src/sources/createSource';
+import type { SourceConfig } from '../../../src/sources/sourceConfig';
 import { startEmulator, type RunningEmulator } from '../../../emulator/server';
 import { FAMILIES, type Family, type FamilyName } from './mutations';
 import { MutatingServer, type CasePlan, type Route } from './mutatingServer';
@@ -36,9 +38,10 @@ export const FUZZ_KEY = 'fuzz-key-4f7c1e9a2b6d';
 export const BASE_SEED = Number(process.env['FUZZ_SEED'] ?? 20261129) >>> 0;
 /** A case taking longer than this has hung (generous: a case normally takes milliseconds). */
 export const CASE_BOUND_MS = 15_000;
-/** Trickle and stall cases: the client's deadline is 250 ms per attempt, two attempts at most. */
+/** Trickle and stall cases: 250 ms of silence or a 500 ms deadline per attempt, two attempts at most. */
 export const SLOW_BOUND_MS = 6_000;
 const SLOW_TIMEOUT_MS = 250;
+const SLOW_DEADLINE_MS = 500;
 
 export type Kind = 'paragon' | 'dispersl';
 
@@ -53,14 +56,14 @@ export interface TargetSpec {
 }
 
 export const TARGET_SPECS: readonly TargetSpec[] = [
-  { name: 'list:paragon', families: ALL_FAMILIES, cases: 16 },
-  { name: 'list:dispersl', families: ALL_FAMILIES, cases: 16 },
-  { name: 'get:paragon', families: ALL_FAMILIES.filter((n) => !LIST_ONLY.includes(n)), cases: 12 },
-  { name: 'get:dispersl', families: ALL_FAMILIES.filter((n) => !LIST_ONLY.includes(n)), cases: 12 },
-  { name: 'step:paragon', families: ALL_FAMILIES.filter((n) => !LIST_ONLY.includes(n) && n !== 'repeated-ids'), cases: 10 },
-  { name: 'export:paragon', families: ALL_FAMILIES, cases: 10 },
-  { name: 'export:dispersl', families: ALL_FAMILIES, cases: 10 },
-  { name: 'server-export:dispersl', families: ALL_FAMILIES, cases: 14 },
+  { name: 'list:paragon', families: ALL_FAMILIES, cases: 18 },
+  { name: 'list:dispersl', families: ALL_FAMILIES, cases: 18 },
+  { name: 'get:paragon', families: ALL_FAMILIES.filter((n) => !LIST_ONLY.includes(n)), cases: 14 },
+  { name: 'get:dispersl', families: ALL_FAMILIES.filter((n) => !LIST_ONLY.includes(n)), cases: 14 },
+  { name: 'step:paragon', families: ALL_FAMILIES.filter((n) => !LIST_ONLY.includes(n) && n !== 'repeated-ids'), cases: 12 },
+  { name: 'export:paragon', families: ALL_FAMILIES, cases: 12 },
+  { name: 'export:dispersl', families: ALL_FAMILIES, cases: 12 },
+  { name: 'server-export:dispersl', families: ALL_FAMILIES, cases: 16 },
 ];
 
 export interface CaseId {
@@ -114,6 +117,8 @@ interface CaseSetup {
   /** Upper bound on list requests for the case: what the data justifies, retries and a re-read included. */
   readonly maxListRequests?: number;
   readonly maxRequests?: number;
+  /** One resource, one request: mutate it (not a quarter of the time). */
+  readonly single?: boolean;
 }
 
 interface Target {
@@ -194,7 +199,7 @@ export class FuzzRunner {
     return this.emulator.truth.disperslIds({ status: query.status ? DISPERSL_STATUS[query.status] : undefined });
   }
 
-  private client(kind: Kind, origin: string, slow: boolean): HistorySource {
+  private client(kind: Kind, origin: string, slow: boolean, viaConfig = false): HistorySource {
     const tuning = {
       apiKey: FUZZ_KEY,
       retries: 1,
@@ -202,8 +207,27 @@ export class FuzzRunner {
       timeoutMs: slow ? SLOW_TIMEOUT_MS : 5_000,
       concurrency: 4,
     };
-    if (kind === 'paragon') return new ParagonClient({ projectId: this.emulator.projectId, baseUrl: origin, rateLimit: null, ...tuning });
-    return new DisperslClient({ baseUrl: `${origin}/v1`, requestsPerHour: null, ...tuning });
+    // The request deadline and body caps (HttpPolicyOptions): small, so trickles end fast
+    // and the gzip bomb (24 MiB) is over the cap. Spread untyped: a client that does not
+    // know an option ignores it.
+    const limits: Record<string, number> = {
+      deadlineMs: slow ? SLOW_DEADLINE_MS : 8_000,
+      streamDeadlineMs: slow ? 3 * SLOW_DEADLINE_MS : 10_000,
+      maxResponseBytes: 8 * 1024 * 1024,
+      maxStreamBytes: 8 * 1024 * 1024,
+    };
+    if (viaConfig) {
+      // The way the extension and the CLI build a source: from its configuration. Its
+      // dependencies are spread into the client's options, retries and budget included.
+      const config: SourceConfig =
+        kind === 'paragon'
+          ? { id: 'fuzz-paragon', kind, projectId: this.emulator.projectId, baseUrl: origin }
+          : { id: 'fuzz-dispersl', kind, baseUrl: `${origin}/v1` };
+      const deps: Record<string, unknown> = { ...tuning, ...limits, rateLimit: null, requestsPerHour: null };
+      return createSource(config, deps as unknown as SourceDependencies);
+    }
+    if (kind === 'paragon') return new ParagonClient({ projectId: this.emulator.projectId, baseUrl: origin, rateLimit: null, ...tuning, ...limits });
+    return new DisperslClient({ baseUrl: `${origin}/v1`, requestsPerHour: null, ...tuning, ...limits });
   }
 
   /** The unmutated server's export for this query and format: what a mutated one must equal. */
@@ -302,6 +326,7 @@ export class FuzzRunner {
           label: `getRun ${id}`,
           routes: [kind === 'paragon' ? 'paragon.get' : 'dispersl.get'],
           maxRequests: 4,
+          single: true,
           async run(source, signal) {
             const detail = await source.getRun(id, signal);
             const failures = checkRunShape(detail, 'run detail');
@@ -324,6 +349,7 @@ export class FuzzRunner {
           label: `getStepPayload ${runId}/${stepId}`,
           routes: ['paragon.step'],
           maxRequests: 4,
+          single: true,
           async run(source, signal) {
             const payload = await source.getStepPayload!(runId, stepId, signal);
             const failures: Failure[] = [];
@@ -402,7 +428,7 @@ export class FuzzRunner {
     const plan: CasePlan = {
       seed,
       routes: setup.routes.filter((r) => family.routes.includes(r)),
-      p: slow ? 1 : planRng.pick([1, 0.5, 0.25]),
+      p: slow || setup.single ? 1 : planRng.pick([1, 0.5, 0.25]),
       attempts: planRng.pick(['first', 'all'] as const),
       maxMutations: slow ? 2 : planRng.pick([1, 3, 25]),
       mutate: (request) => family.mutate(request),
@@ -411,7 +437,7 @@ export class FuzzRunner {
     const state = { uncaught: [] as Failure[] };
     this.current = state;
     const controller = new AbortController();
-    const source = this.client(target.kind, this.proxy.origin, slow);
+    const source = this.client(target.kind, this.proxy.origin, slow, (seed & 1) === 1);
     const started = performance.now();
     const failures: Failure[] = [];
     let outcome: string;

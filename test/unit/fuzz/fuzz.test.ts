@@ -66,7 +66,8 @@ describe('fuzz: hostile API answers (seeded, bounded)', function () {
         child.on('exit', (code, signal) => {
           clearTimeout(watchdog);
           if (inFlight !== undefined) {
-            const lines = stderr.split('\n').filter((l) => l.trim() && !l.startsWith('----- ') && !/^\s*\d+: 0x/.test(l));
+            // The fatal error's own line, not V8's banner and native stack.
+            const lines = stderr.split('\n').filter((l) => /[a-z]{3}/i.test(l) && !/^\s*\d+: 0x|^-----|FailureMessage/.test(l));
             const watchdogFired = stderr.includes('[watchdog');
             reports.set(inFlight, {
               id: inFlight,

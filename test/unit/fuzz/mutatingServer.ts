@@ -161,7 +161,16 @@ export class MutatingServer {
     this.server.closeAllConnections();
   }
 
-  fetchUpstream(method: string, pathAndQuery: string, authorization: string | undefined): Promise<UpstreamResponse> {
+  /** The emulator's honest answer; once more on a fresh connection if a kept-alive one was reset under us. */
+  async fetchUpstream(method: string, pathAndQuery: string, authorization: string | undefined): Promise<UpstreamResponse> {
+    try {
+      return await this.fetchOnce(method, pathAndQuery, authorization);
+    } catch {
+      return this.fetchOnce(method, pathAndQuery, authorization);
+    }
+  }
+
+  private fetchOnce(method: string, pathAndQuery: string, authorization: string | undefined): Promise<UpstreamResponse> {
     const target = new URL(pathAndQuery, this.upstreamOrigin);
     return new Promise((resolve, reject) => {
       const request = http.request(
