@@ -11,8 +11,9 @@
 // One `it` per (target × mutation family); its failures are listed by class with each
 // case's seed and mutations. Re-run one case alone:
 //   FUZZ_CASE=export:paragon/truncation/3 npx mocha test/unit/fuzz/fuzz.test.ts
-// More cases: FUZZ_SCALE=4. Another seed space: FUZZ_SEED=123.
+// More cases: FUZZ_SCALE=4. Another seed space: FUZZ_SEED=123. Every case as JSON: FUZZ_LOG=file.
 import { fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -117,6 +118,8 @@ describe('fuzz: hostile API answers (seeded, bounded)', function () {
 
   after(function () {
     const all = [...reports.values()];
+    // FUZZ_LOG=file: every case as a JSON line (label, mutations, outcome), to study a run.
+    if (process.env['FUZZ_LOG']) writeFileSync(process.env['FUZZ_LOG'], all.map((r) => JSON.stringify(r)).join('\n') + '\n');
     const count = (key: (r: CaseReport) => string[]) => {
       const m = new Map<string, number>();
       for (const r of all) for (const k of key(r)) m.set(k, (m.get(k) ?? 0) + 1);

@@ -108,6 +108,7 @@ export class MutatingServer {
   private record: CaseRecord | undefined;
   private attempts = new Map<string, number>();
   private budget = { bombs: 0 };
+  private candidates = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -148,6 +149,7 @@ export class MutatingServer {
     this.plan = plan;
     this.attempts = new Map();
     this.budget = { bombs: 1 };
+    this.candidates = 0;
     this.record = { requests: {}, mutated: 0, notes: [], altered: new Set() };
     return this.record;
   }
@@ -213,7 +215,10 @@ export class MutatingServer {
     let mutated: Mutated | undefined;
     if (plan && record && plan.routes.includes(route) && (plan.attempts === 'all' || attempt === 0) && record.mutated < plan.maxMutations) {
       const rng = new Rng(hashString(`${key}#${attempt}`, plan.seed));
-      if (rng.chance(plan.p)) {
+      // The case's first candidate is always mutated (the first page of a listing comes
+      // alone, so this stays deterministic); later ones with probability p.
+      const first = this.candidates++ === 0;
+      if (rng.chance(plan.p) || first) {
         let json: unknown;
         try {
           json = JSON.parse(upstream.body.toString('utf8'));
