@@ -1,8 +1,20 @@
 // The emulator's public types (re-exported by server.ts): other engineers code against these.
 
-export type FaultKind = 'server-error' | 'drop' | 'truncate' | 'non-json' | 'rate-limit';
+/**
+ * server-error: a 5xx with the API's error body. drop: the connection closes unanswered.
+ * truncate: full Content-Length, half the body, then a dead connection. non-json: a 200 HTML
+ * page (a captive portal). rate-limit: a 429 with Retry-After: 1.
+ * trickle: the real answer, its body one byte every `trickleIntervalMs` (Content-Length
+ * announced up front). gzip-bomb: a 200 with Content-Encoding: gzip whose body inflates to
+ * `gzipBombBytes` of JSON whitespace followed by the real answer (valid JSON, for a client
+ * that reads it all), sent as 1 MiB gzip members of about 1 KB each.
+ */
+export type FaultKind = 'server-error' | 'drop' | 'truncate' | 'non-json' | 'rate-limit' | 'trickle' | 'gzip-bomb';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['server-error', 'drop', 'truncate', 'non-json', 'rate-limit'];
+export const FAULT_KINDS: readonly FaultKind[] = ['server-error', 'drop', 'truncate', 'non-json', 'rate-limit', 'trickle', 'gzip-bomb'];
+
+/** Random faults when `faultKinds` is not given: the quick ones (not rate-limit, trickle, gzip-bomb). */
+export const DEFAULT_RANDOM_FAULT_KINDS: readonly FaultKind[] = ['server-error', 'drop', 'truncate', 'non-json'];
 
 export interface EmulatorOptions {
   /** Default '127.0.0.1'. */
@@ -27,8 +39,12 @@ export interface EmulatorOptions {
   rateLimit?: { limit: number; windowMs: number };
   /** Probability (seeded RNG) that a request gets a random fault from faultKinds (default 0). */
   faultRate?: number;
-  /** Default all except 'rate-limit'. */
+  /** Default server-error, drop, truncate, non-json (DEFAULT_RANDOM_FAULT_KINDS). */
   faultKinds?: FaultKind[];
+  /** The 'trickle' fault sends one byte of the body this often (default 400 ms). */
+  trickleIntervalMs?: number;
+  /** The 'gzip-bomb' fault inflates to this many bytes of whitespace before the real body (default 1 GiB). */
+  gzipBombBytes?: number;
   /** e.g. ['TIMED_OUT']: ~1% of Paragon runs get one of these undocumented statuses (default none). */
   extraStatuses?: string[];
   /** A replayed execution runs this long, then finishes (default 3000). */

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDisperslRouter } from './dispersl/disperslRoutes';
 import { TaskStore } from './dispersl/taskStore';
-import { FAULT_KINDS, type EmulatorOptions, type FaultKind, type RunningEmulator } from './emulatorTypes';
+import { DEFAULT_RANDOM_FAULT_KINDS, FAULT_KINDS, type EmulatorOptions, type FaultKind, type RunningEmulator } from './emulatorTypes';
 import type { ApiRouter } from './http/apiTypes';
 import { createControlHandler } from './http/controlRoutes';
 import { FaultInjector } from './http/faultInjector';
@@ -37,6 +37,8 @@ function validate(o: EmulatorOptions): void {
   check(isCount(o.replayDurationMs, 2 ** 31), 'replayDurationMs must be a non-negative integer');
   check(o.latencyMs === undefined || (Number.isFinite(o.latencyMs) && o.latencyMs >= 0), 'latencyMs must be >= 0');
   check(o.faultRate === undefined || (o.faultRate >= 0 && o.faultRate <= 1), 'faultRate must be from 0 to 1');
+  check(o.trickleIntervalMs === undefined || (Number.isFinite(o.trickleIntervalMs) && o.trickleIntervalMs >= 1), 'trickleIntervalMs must be >= 1');
+  check(o.gzipBombBytes === undefined || (Number.isSafeInteger(o.gzipBombBytes) && o.gzipBombBytes >= 0), 'gzipBombBytes must be a non-negative integer');
   check(o.liveStartsPerSecond === undefined || (Number.isFinite(o.liveStartsPerSecond) && o.liveStartsPerSecond >= 0), 'liveStartsPerSecond must be >= 0');
   check(!o.rateLimit || (Number.isInteger(o.rateLimit.limit) && o.rateLimit.limit >= 1 && o.rateLimit.windowMs > 0), 'rateLimit needs limit >= 1 and windowMs > 0');
   check(!o.faultKinds || o.faultKinds.every((k) => FAULT_KINDS.includes(k)), `faultKinds must be among ${FAULT_KINDS.join(', ')}`);
@@ -91,7 +93,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const query = new RunQuery(runs);
   const tasks = new TaskStore({ seed, count: options.disperslTasks ?? 600, nowMs, liveStartsPerSecond, clock });
   const stats = new StatsRecorder(options.rateLimit?.windowMs ?? 600_000);
-  const faults = new FaultInjector(seed, options.faultRate ?? 0, options.faultKinds ?? FAULT_KINDS.filter((k) => k !== 'rate-limit'));
+  const faults = new FaultInjector(seed, options.faultRate ?? 0, options.faultKinds ?? [...DEFAULT_RANDOM_FAULT_KINDS], {
+    trickleIntervalMs: options.trickleIntervalMs,
+    gzipBombBytes: options.gzipBombBytes,
+  });
   const limiter = options.rateLimit ? new SlidingWindowLimiter(options.rateLimit.limit, options.rateLimit.windowMs) : undefined;
 
   let foreignOrigin = '';

@@ -6,7 +6,7 @@ import { envelopeError } from '../dispersl/disperslRoutes';
 import { nestError } from '../paragon/paragonRoutes';
 import type { ApiFamily, ApiRequest, ApiResponse, ApiRouter, RouteMatch } from './apiTypes';
 import { bearerToken } from './apiTypes';
-import { errorFor, nonJsonResponse, rateLimitedResponse } from './faultResponses';
+import { errorFor, nonJsonResponse, rateLimitedResponse, writeGzipBomb, writeTrickled } from './faultResponses';
 import type { FaultInjector } from './faultInjector';
 import { writeResponse, writeTruncated } from './responseWriter';
 import type { SlidingWindowLimiter } from './slidingWindow';
@@ -85,6 +85,12 @@ export function createRequestListener(options: ListenerOptions): Listener {
     if (fault === 'truncate') {
       stats.status(response.status);
       writeTruncated(res, response);
+      return;
+    }
+    if (fault === 'trickle' || fault === 'gzip-bomb') {
+      stats.status(response.status);
+      if (fault === 'trickle') await writeTrickled(res, response, faults.trickleIntervalMs);
+      else await writeGzipBomb(res, response, faults.gzipBombBytes);
       return;
     }
     await send(res, response, counted);
