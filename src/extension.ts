@@ -71,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!settings.affectsSettings(event)) return;
-      if (event.affectsConfiguration('taskHistory.sources')) registry.reload();
+      if (event.affectsConfiguration('taskHistory.sources') || settings.affectsHttpLimits(event)) registry.reload();
       else if (event.affectsConfiguration('taskHistory.groupBy')) tree.refresh();
       if (event.affectsConfiguration('taskHistory.refreshInterval')) live.restart();
     }),

@@ -1,10 +1,10 @@
 // The flags every command shares (which source, where, how fast) and the filter flags of
 // export and list, turned into a HistorySource from core's createSource and a RunQuery.
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunQuery, RunStatus, SourceKind } from '../core/model';
 import type { HistorySource } from '../core/source';
 import { createSource } from '../sources/createSource';
-import type { HttpLog } from '../sources/http/httpPolicy';
+import { parseBaseUrl as checkBaseUrl, type HttpLog } from '../sources/http/httpPolicy';
 import { readApiKey, KEY_HINT } from './apiKey';
 import { parseBaseUrl, parseConcurrency, parseDate, parsePositiveInteger, parseStatus } from './argParsers';
 import { UsageError } from './usageError';
@@ -18,6 +18,13 @@ export interface SourceFlags {
   readonly requestsPerHour?: number;
   readonly concurrency: number;
   readonly verbose?: boolean;
+  /** --timeout: seconds per answer (headers and body); for a server export, the longest silence. */
+  readonly timeout?: number;
+  /** --allow-insecure-http: plain http:// to a remote host (the key travels in clear). */
+  readonly allowInsecureHttp?: boolean;
+  /** export only: --server-export-max-mib, --server-export-timeout (minutes). */
+  readonly serverExportMaxMib?: number;
+  readonly serverExportTimeout?: number;
 }
 
 export interface FilterFlags {
@@ -38,7 +45,34 @@ export function addSourceOptions(command: Command): Command {
     .option('--project <id>', 'Paragon project id (required for Paragon)')
     .addOption(new Option('--requests-per-hour <n>', 'Dispersl request budget: 100 Free, 1000 Pro, or your Enterprise limit').argParser(parsePositiveInteger).default(1000))
     .addOption(new Option('--concurrency <n>', 'requests at once; the rate limit still applies').argParser(parseConcurrency).default(DEFAULT_CONCURRENCY))
+    .addOption(
+      new Option('--timeout <seconds>', 'each answer (headers and body) must arrive within this, per attempt; a server export may not go silent for longer (default 60)').argParser(parseSeconds),
+    )
+    .option('--allow-insecure-http', 'allow a plain http:// --base-url to a host other than this machine: the key then travels in clear')
     .option('--verbose', 'log every HTTP request on stderr (never the key)');
+}
+
+/** The limits of a streamed server export (Dispersl), for the export command. */
+export function addServerExportOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--server-export-max-mib <n>', 'Dispersl server export: stop it past this size, decompressed (default 2048)').argParser(parsePositiveInteger))
+    .addOption(new Option('--server-export-timeout <minutes>', 'Dispersl server export: stop it if it has not finished after this long (default 120)').argParser(parseMinutes));
+}
+
+function parsePositiveNumber(text: string, max: number, example: string): number {
+  const value = Number(text.trim());
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value > 0) || value > max) {
+    throw new InvalidArgumentError(`Give a number greater than 0 and at most ${max}, for example ${example}.`);
+  }
+  return value;
+}
+
+function parseSeconds(text: string): number {
+  return parsePositiveNumber(text, 86_400, '60');
+}
+
+function parseMinutes(text: string): number {
+  return parsePositiveNumber(text, 7 * 24 * 60, '120');
 }
 
 export function addFilterOptions(command: Command): Command {
@@ -78,6 +112,14 @@ function checkProject(flags: SourceFlags): string {
 
 /** Usage is checked first (exit 2), then the key (exit 3); nothing is sent yet. */
 export function sourceFromFlags(flags: SourceFlags, env: NodeJS.ProcessEnv, log?: HttpLog): HistorySource {
+  if (flags.baseUrl !== undefined) {
+    try {
+      checkBaseUrl(flags.baseUrl, flags.source === 'paragon' ? 'Paragon' : 'Dispersl', flags.allowInsecureHttp === true);
+    } catch (error) {
+      // Refused before anything is sent: a usage error (exit 2), like any bad flag.
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+  }
   const projectId = flags.source === 'paragon' ? checkProject(flags) : undefined;
   const apiKey = readApiKey(env, flags.source === 'paragon' ? 'Paragon project' : 'Dispersl');
   return createSource(
@@ -87,9 +129,18 @@ export function sourceFromFlags(flags: SourceFlags, env: NodeJS.ProcessEnv, log?
       baseUrl: flags.baseUrl,
       projectId,
       requestsPerHour: flags.requestsPerHour,
+      allowInsecureHttp: flags.allowInsecureHttp === true,
     },
     // The HTTP policy's own cap must not be lower than the export's, or the extra
     // look-ahead would only queue.
-    { apiKey, keyHint: KEY_HINT, log, concurrency: flags.concurrency },
+    {
+      apiKey,
+      keyHint: KEY_HINT,
+      log,
+      concurrency: flags.concurrency,
+      deadlineMs: flags.timeout !== undefined ? Math.round(flags.timeout * 1000) : undefined,
+      maxStreamBytes: flags.serverExportMaxMib !== undefined ? flags.serverExportMaxMib * 1024 * 1024 : undefined,
+      streamDeadlineMs: flags.serverExportTimeout !== undefined ? Math.round(flags.serverExportTimeout * 60_000) : undefined,
+    },
   );
 }

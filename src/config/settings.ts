@@ -2,6 +2,7 @@
 // hand-edited settings.json with a mistake yields a message, not a crash.
 import * as vscode from 'vscode';
 import type { GroupBy } from '../core/grouping';
+import { parseBaseUrl } from '../sources/http/httpPolicy';
 import type { SourceConfig } from '../sources/sourceConfig';
 
 const SECTION = 'taskHistory';
@@ -47,6 +48,16 @@ function validateSource(entry: unknown): string | undefined {
   if (s['kind'] !== 'paragon' && s['kind'] !== 'dispersl') return `Source "${String(s['id'])}": "kind" must be "paragon" or "dispersl".`;
   if (s['kind'] === 'paragon' && (typeof s['projectId'] !== 'string' || !s['projectId'])) return `Source "${s['id']}": a Paragon source needs a "projectId".`;
   if (s['baseUrl'] !== undefined && typeof s['baseUrl'] !== 'string') return `Source "${s['id']}": "baseUrl" must be a string.`;
+  if (s['allowInsecureHttp'] !== undefined && typeof s['allowInsecureHttp'] !== 'boolean') return `Source "${s['id']}": "allowInsecureHttp" must be true or false.`;
+  if (typeof s['baseUrl'] === 'string') {
+    // The same rules as the HTTP policy (no credentials in the URL; no key in clear to a
+    // remote host unless allowed), reported here per entry instead of as a failed source.
+    try {
+      parseBaseUrl(s['baseUrl'], s['kind'] === 'paragon' ? 'Paragon' : 'Dispersl', s['allowInsecureHttp'] === true);
+    } catch (error) {
+      return `Source "${s['id']}": ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
   if (s['integrations'] !== undefined && !(Array.isArray(s['integrations']) && s['integrations'].every((i) => typeof i === 'string'))) {
     return `Source "${s['id']}": "integrations" must be a list of names.`;
   }
@@ -78,6 +89,27 @@ export function notifyOnFailure(): boolean {
 
 export function startDemoOnStartup(): boolean {
   return configuration().get<boolean>('startDemo', false);
+}
+
+const HTTP_LIMIT_SETTINGS = ['requestTimeoutSeconds', 'serverExportTimeoutMinutes', 'serverExportMaxMiB'] as const;
+
+function positiveSetting(name: (typeof HTTP_LIMIT_SETTINGS)[number], fallback: number): number {
+  const value = configuration().get<number>(name, fallback);
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** The request limits set by the user, for createSource (its own defaults are the same). */
+export function httpLimits(): { deadlineMs: number; streamDeadlineMs: number; maxStreamBytes: number } {
+  return {
+    deadlineMs: Math.round(positiveSetting('requestTimeoutSeconds', 60) * 1000),
+    streamDeadlineMs: Math.round(positiveSetting('serverExportTimeoutMinutes', 120) * 60_000),
+    maxStreamBytes: Math.round(positiveSetting('serverExportMaxMiB', 2048) * 1024 * 1024),
+  };
+}
+
+/** A change that needs the clients rebuilt with new limits. */
+export function affectsHttpLimits(event: vscode.ConfigurationChangeEvent): boolean {
+  return HTTP_LIMIT_SETTINGS.some((name) => event.affectsConfiguration(`${SECTION}.${name}`));
 }
 
 export function affectsSettings(event: vscode.ConfigurationChangeEvent): boolean {

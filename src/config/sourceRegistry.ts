@@ -7,7 +7,7 @@ import { createSource } from '../sources/createSource';
 import { limiterReading, type BudgetInUse, type KeySource } from '../sources/http/rateLimiter';
 import type { SourceConfig } from '../sources/sourceConfig';
 import type { ApiKeys } from './secrets';
-import { readSources, type SettingsProblem } from './settings';
+import { httpLimits, readSources, type SettingsProblem } from './settings';
 
 export interface ConfiguredSource {
   readonly config: SourceConfig;
@@ -75,6 +75,8 @@ export class SourceRegistry implements vscode.Disposable {
           log: this.log,
           // Exports fetch pages this many at a time (as the CLI does); the rate budget still governs.
           concurrency: DEFAULT_EXPORT_CONCURRENCY,
+          // taskHistory.requestTimeoutSeconds, serverExportTimeoutMinutes, serverExportMaxMiB.
+          ...httpLimits(),
         });
         return { config, source, demo };
       } catch (error) {

@@ -13,7 +13,15 @@ export interface SourceDependencies {
   readonly keyHint?: string;
   readonly log?: HttpLog;
   readonly concurrency?: number;
+  /** The longest silence (headers, or between pieces of a body); default deadlineMs. */
   readonly timeoutMs?: number;
+  /** Per attempt of a JSON request: headers and body (HttpPolicy's default 60 s). */
+  readonly deadlineMs?: number;
+  /** A JSON body's cap, decompressed (default 32 MiB). */
+  readonly maxResponseBytes?: number;
+  /** A streamed server export: overall time (default 2 h) and size after decompression (default 2 GiB). */
+  readonly streamDeadlineMs?: number;
+  readonly maxStreamBytes?: number;
 }
 
 export function createSource(config: SourceConfig, deps: SourceDependencies): HistorySource {
@@ -26,6 +34,7 @@ export function createSource(config: SourceConfig, deps: SourceDependencies): Hi
         projectId: config.projectId,
         baseUrl: config.baseUrl,
         label: config.label,
+        allowInsecureHttp: config.allowInsecureHttp === true,
         ...deps,
       });
     case 'dispersl':
@@ -33,6 +42,7 @@ export function createSource(config: SourceConfig, deps: SourceDependencies): Hi
         baseUrl: config.baseUrl,
         label: config.label,
         requestsPerHour: config.requestsPerHour,
+        allowInsecureHttp: config.allowInsecureHttp === true,
         ...deps,
       });
     default: {

@@ -13,4 +13,9 @@ export interface SourceConfig {
   readonly integrations?: readonly string[];
   /** Dispersl only: the account's limit (Free 100, Pro 1,000, Enterprise custom). */
   readonly requestsPerHour?: number;
+  /**
+   * Allow a plain http:// base URL to a host other than loopback. The key then travels in
+   * clear; without this such a URL is refused (loopback, as the emulator uses, always works).
+   */
+  readonly allowInsecureHttp?: boolean;
 }

@@ -10,7 +10,7 @@ import type { CliContext } from '../cliContext';
 import { CommandFailure } from '../commandFailure';
 import { stderrHttpLog } from '../httpLog';
 import { ProgressLine } from '../progress';
-import { addFilterOptions, addSourceOptions, queryFromFlags, sourceFromFlags, type FilterFlags, type SourceFlags } from '../sourceOptions';
+import { addFilterOptions, addServerExportOptions, addSourceOptions, queryFromFlags, sourceFromFlags, type FilterFlags, type SourceFlags } from '../sourceOptions';
 import { UsageError } from '../usageError';
 
 /** Internal, for tests that compare the CLI with a direct exportRuns call: the snapshot's end. */
@@ -31,6 +31,7 @@ export function registerExportCommand(program: Command, ctx: CliContext): void {
     .description('Export every run behind the filter to a file: exact (a pinned, de-duplicated snapshot checked against the API\'s total), written to a temporary file renamed only on success.');
   addSourceOptions(command);
   addFilterOptions(command);
+  addServerExportOptions(command);
   command
     .requiredOption('--out <file>', 'the file to write (replaced only when the export succeeds)')
     .addOption(new Option('--format <format>', 'default: from the --out extension (.csv, .ndjson/.jsonl), else json').choices(EXPORT_FORMATS))

@@ -8,6 +8,19 @@ import { BODY_NOT_JSON, retryAfterSeconds } from './errorMapping';
 /** Where axios-retry keeps its per-request state on the config. */
 export const RETRY_STATE = 'axios-retry';
 
+/**
+ * Set (to the deadline in ms) on an error whose attempt ran past its overall deadline. Not
+ * retried: an answer that takes that long (a trickled body) will take as long again, and
+ * the deadline is meant to bound what a caller waits. A mere silence (a dead connection)
+ * is a plain time-out, and is retried.
+ */
+export const DEADLINE_EXCEEDED = 'thxDeadlineMs';
+
+export function deadlineOf(error: unknown): number | undefined {
+  const ms = typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[DEADLINE_EXCEEDED] : undefined;
+  return typeof ms === 'number' ? ms : undefined;
+}
+
 export interface RetryOptions {
   readonly retries: number;
   /** First backoff step; doubles each retry, plus up to 20% jitter. */
@@ -38,6 +51,7 @@ export function installRetries(instance: AxiosInstance, options: RetryOptions): 
 
 export function isRetryable(error: AxiosError): boolean {
   if (error.code === AxiosError.ERR_CANCELED) return false;
+  if (deadlineOf(error) !== undefined) return false;
   const idempotent = (error.config?.method ?? 'get').toLowerCase() === 'get';
   const status = error.response?.status;
   if (status === 429) return true; // the server did nothing: safe even for a POST
