@@ -99,7 +99,7 @@ describe('fuzz: hostile API answers (seeded, bounded)', function () {
   }
 
   before(async function () {
-    this.timeout(600_000);
+    this.timeout(420_000);
     const started = performance.now();
     // Longest first, so two workers finish together.
     const order = ['export:paragon', 'server-export:dispersl', 'export:dispersl', 'list:paragon', 'list:dispersl', 'get:paragon', 'get:dispersl', 'step:paragon'];

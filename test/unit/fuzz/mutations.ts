@@ -8,7 +8,7 @@ import { gzipSync, deflateSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import type { Rng } from './prng';
-import type { Headers, MutationRequest, Mutated, Reply, Route } from './mutatingServer';
+import type { Headers, MutationRequest, Mutated, Route } from './mutatingServer';
 
 export type FamilyName =
   | 'truncation'
@@ -684,11 +684,3 @@ export const FAMILIES: readonly Family[] = [
   html,
   storms,
 ];
-
-export function familyNamed(name: FamilyName): Family {
-  const family = FAMILIES.find((f) => f.name === name);
-  if (!family) throw new Error(`no family ${name}`);
-  return family;
-}
-
-export type { Reply };

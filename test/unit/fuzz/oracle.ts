@@ -2,7 +2,6 @@
 // exactly right, or a typed error a person can act on; nothing crashes, nothing hangs, and
 // a failed export leaves nothing behind.
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import * as exportErrors from '../../../src/core/export/exportErrors';
 import { RUN_STATUSES } from '../../../src/core/model';
@@ -230,8 +229,4 @@ export async function checkFolder(dir: string, target: string, succeeded: boolea
   if (extra.length > 0) failures.push({ kind: 'leftover-file', detail: `${succeeded ? 'after success' : 'after a failed export'}: ${extra.join(', ')} left in the folder` });
   if (missing.length > 0) failures.push({ kind: 'wrong-result', detail: `export resolved but ${missing.join(', ')} does not exist` });
   return failures;
-}
-
-export function folderFile(dir: string, name: string): string {
-  return join(dir, name);
 }
