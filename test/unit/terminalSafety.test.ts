@@ -105,6 +105,17 @@ describe('Terminal safety: API text cannot drive the terminal', function () {
       assert.equal(parsed.userId, userId);
     });
 
+    it('list --json: C1 controls and a right-to-left override are \\u escapes; the output parses to the API\'s values', async () => {
+      const workflowId = `wf\u0085\u009b31m\u202eexe.txt\u2066x\u2069`;
+      const server = await serve({ workflowId });
+      const result = await cli(server, ['list', '--json']);
+      assert.equal(result.code, 0, result.stderr);
+      assertClean(result);
+      const parsed = JSON.parse(result.stdout) as { workflowId: string }[];
+      assert.ok(parsed.length > 0);
+      assert.ok(parsed.some((run) => run.workflowId === workflowId));
+    });
+
     it('show (table): the same fields are shown without raw controls', async () => {
       const server = await serve({ workflowId: HOSTILE, userId: `u${C1_OSC}` });
       const result = await cli(server, ['show', RUN_ID]);

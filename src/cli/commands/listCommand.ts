@@ -4,6 +4,7 @@
 // never-ending nextLink cannot print forever.
 import { Option, type Command } from 'commander';
 import { toExportedRun } from '../../core/export/records';
+import { terminalJson } from '../../core/format';
 import type { Run } from '../../core/model';
 import { pages, pinQuery } from '../../core/paging';
 import { parsePositiveInteger } from '../argParsers';
@@ -46,7 +47,7 @@ export async function runList(flags: ListFlags, ctx: CliContext): Promise<void> 
     total = page.total;
     const rows = page.runs.slice(0, Math.max(0, limit - shown));
     if (flags.json) {
-      for (const run of rows) io.stdout.write(`${shown++ === 0 ? '[\n' : ',\n'}${JSON.stringify(toExportedRun(run))}`);
+      for (const run of rows) io.stdout.write(`${shown++ === 0 ? '[\n' : ',\n'}${terminalJson(toExportedRun(run))}`);
     } else {
       if (!table) {
         table = new Table(columnsWithValues(RUN_COLUMNS, rows, ALWAYS_RUN_COLUMNS), rows);
