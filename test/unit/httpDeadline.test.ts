@@ -13,7 +13,7 @@ import { UsageError } from '../../src/cli/usageError';
 import { exportRuns } from '../../src/core/export/exportRuns';
 import { createSource } from '../../src/sources/createSource';
 import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
-import { CancelledError, ProtocolError, TimeoutError } from '../../src/sources/errors';
+import { CancelledError, ProtocolError, RateLimitedError, ServerError, TimeoutError } from '../../src/sources/errors';
 import { DEFAULT_LIMITS, HttpPolicy, type HttpPolicyOptions } from '../../src/sources/http/httpPolicy';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { useEmulator } from './support/emulatorFixture';
@@ -106,6 +106,23 @@ describe('every request ends (issue 9, class 4)', function () {
       assert.ok(error instanceof TimeoutError, `expected a TimeoutError, got ${String(error)}`);
       assert.match(error.message, /export/i);
       await server.allClosed();
+    });
+
+    it('a Retry-After too large to mean anything (1e400) fails at once, typed, instead of waiting', async () => {
+      for (const status of [429, 503]) {
+        server.behave({ kind: 'answer', status, headers: { 'Retry-After': '1e400' }, body: '{"message":"slow down"}' });
+        const http = policy(server, { retries: 3, retryBaseDelayMs: 5 });
+        const error = await http.getJson({ path: '/storm' }).catch((e: unknown) => e);
+        assert.ok(error instanceof (status === 429 ? RateLimitedError : ServerError), `${status}: got ${String(error)}`);
+        assert.equal(server.stats.requests, 1, `${status}: not retried`);
+      }
+    });
+
+    it('an unreadable Retry-After is ignored: the usual backoff, then a typed error', async () => {
+      server.behave({ kind: 'answer', status: 503, headers: { 'Retry-After': 'soon, maybe' }, body: '' });
+      const http = policy(server, { retries: 2, retryBaseDelayMs: 5 });
+      await assert.rejects(http.getJson({ path: '/storm' }), ServerError);
+      assert.equal(server.stats.requests, 3);
     });
 
     it('CLI --timeout sets the deadline: a trickled list ends with exit 1 and says how to allow more time', async () => {

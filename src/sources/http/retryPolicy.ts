@@ -2,8 +2,8 @@
 // honours Retry-After (axios-retry). A request the server may have acted on (a replay POST
 // answered 5xx, or cut off) is never repeated; a 429 or a refused connection is safe to.
 import { AxiosError, type AxiosInstance } from 'axios';
-import axiosRetry, { exponentialDelay, isNetworkError } from 'axios-retry';
-import { BODY_NOT_JSON, retryAfterSeconds } from './errorMapping';
+import axiosRetry, { isNetworkError } from 'axios-retry';
+import { BODY_NOT_JSON } from './errorMapping';
 
 /** Where axios-retry keeps its per-request state on the config. */
 export const RETRY_STATE = 'axios-retry';
@@ -35,18 +35,38 @@ export function installRetries(instance: AxiosInstance, options: RetryOptions): 
     retries: options.retries,
     shouldResetTimeout: true,
     retryCondition: (error) => {
-      const retryAfter = retryAfterSeconds(error.response?.headers?.['retry-after']);
-      if (retryAfter !== undefined && retryAfter * 1000 > options.maxWaitMs) return false;
+      const retryAfter = retryAfterMs(error.response?.headers?.['retry-after']);
+      if (retryAfter !== undefined && retryAfter > options.maxWaitMs) return false;
       return isRetryable(error);
     },
-    // Never shorter than the server's Retry-After (exponentialDelay takes the larger).
-    retryDelay: (retryCount, error) => Math.min(options.maxWaitMs, exponentialDelay(retryCount - 1, error, options.baseDelayMs)),
+    // Never shorter than the server's Retry-After. Read by us, not by axios-retry's own
+    // exponentialDelay, which took "1e400" for an infinite wait and slept maxWaitMs.
+    retryDelay: (retryCount, error) => {
+      const backoff = options.baseDelayMs * 2 ** (retryCount - 1);
+      const delay = Math.max(backoff, retryAfterMs(error.response?.headers?.['retry-after']) ?? 0);
+      return Math.min(options.maxWaitMs, delay + delay * 0.2 * Math.random());
+    },
     onRetry: (retryCount, error, config) => {
       const reason = error.response ? `${error.response.status}` : (error.code ?? error.message);
       const url = config.url ? new URL(config.url) : undefined;
       options.onRetry(`retry ${retryCount} of ${config.method?.toUpperCase()} ${url?.pathname ?? ''} after ${reason}`);
     },
   });
+}
+
+/**
+ * Retry-After in ms: whole or decimal seconds, or an HTTP date. A number too large to mean
+ * anything ("1e400") is Infinity (so: longer than we wait); an unreadable value is ignored.
+ */
+export function retryAfterMs(header: unknown): number | undefined {
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
+  const text = header.trim();
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) {
+    const seconds = Number(text);
+    return Number.isFinite(seconds) ? Math.max(0, seconds * 1000) : Infinity;
+  }
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 export function isRetryable(error: AxiosError): boolean {

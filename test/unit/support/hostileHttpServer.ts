@@ -14,7 +14,9 @@ export type Behaviour =
   /** 200 JSON, Content-Encoding: gzip, `bytes` of JSON whitespace then `tail`, as 1 MiB gzip members. */
   | { readonly kind: 'gzip-bomb'; readonly bytes: number; readonly tail?: string }
   /** 200 JSON without Content-Length, `bytes` of whitespace then `tail`, written with back-pressure. */
-  | { readonly kind: 'big'; readonly bytes: number; readonly tail?: string };
+  | { readonly kind: 'big'; readonly bytes: number; readonly tail?: string }
+  /** A whole answer as given (a 429 with a hostile Retry-After…). */
+  | { readonly kind: 'answer'; readonly status: number; readonly headers?: Record<string, string>; readonly body?: string };
 
 export interface HostileStats {
   /** Requests received. */
@@ -109,6 +111,10 @@ async function serve(behaviour: Behaviour, res: http.ServerResponse, stats: Host
       timers.add(timer);
       return;
     }
+    case 'answer':
+      res.writeHead(behaviour.status, { ...json, ...behaviour.headers });
+      res.end(behaviour.body ?? '');
+      return;
     case 'stall':
       res.writeHead(200, json);
       res.write(behaviour.prefix ?? '[');
