@@ -99,6 +99,8 @@ export interface CaseReport {
   readonly seed: number;
   readonly label: string;
   readonly outcome: string;
+  /** The error's message, when the case ended in one. */
+  readonly message?: string;
   readonly ms: number;
   readonly requests: number;
   readonly mutated: number;
@@ -207,10 +209,9 @@ export class FuzzRunner {
       timeoutMs: slow ? SLOW_TIMEOUT_MS : 5_000,
       concurrency: 4,
     };
-    // The request deadline and body caps (HttpPolicyOptions): small, so trickles end fast
-    // and the gzip bomb (24 MiB) is over the cap. Spread untyped: a client that does not
-    // know an option ignores it.
-    const limits: Record<string, number> = {
+    // The request deadline and body caps: small, so trickles end fast and the gzip bomb
+    // (24 MiB) is over the cap.
+    const limits = {
       deadlineMs: slow ? SLOW_DEADLINE_MS : 8_000,
       streamDeadlineMs: slow ? 3 * SLOW_DEADLINE_MS : 10_000,
       maxResponseBytes: 8 * 1024 * 1024,
@@ -223,8 +224,11 @@ export class FuzzRunner {
         kind === 'paragon'
           ? { id: 'fuzz-paragon', kind, projectId: this.emulator.projectId, baseUrl: origin }
           : { id: 'fuzz-dispersl', kind, baseUrl: `${origin}/v1` };
-      const deps: Record<string, unknown> = { ...tuning, ...limits, rateLimit: null, requestsPerHour: null };
-      return createSource(config, deps as unknown as SourceDependencies);
+      // Retries and the budget are not dependencies a host passes; the client takes them from
+      // the spread all the same (the default budgets, 1,000 per 10 minutes or per hour, would
+      // throttle the suite's thousands of requests).
+      const deps: SourceDependencies & Record<string, unknown> = { ...tuning, ...limits, rateLimit: null, requestsPerHour: null };
+      return createSource(config, deps);
     }
     if (kind === 'paragon') return new ParagonClient({ projectId: this.emulator.projectId, baseUrl: origin, rateLimit: null, ...tuning, ...limits });
     return new DisperslClient({ baseUrl: `${origin}/v1`, requestsPerHour: null, ...tuning, ...limits });
@@ -441,6 +445,7 @@ export class FuzzRunner {
     const started = performance.now();
     const failures: Failure[] = [];
     let outcome: string;
+    let message = '';
     let timer: NodeJS.Timeout | undefined;
     const operation = setup.run(source, controller.signal, record.altered).then(
       (found) => ({ ok: true as const, found }),
@@ -461,6 +466,7 @@ export class FuzzRunner {
       failures.push(...settled.found);
     } else {
       outcome = errorName(settled.error);
+      message = settled.error instanceof Error ? settled.error.message.slice(0, 200) : String(settled.error).slice(0, 200);
       failures.push(...checkError(settled.error));
       if (setup.afterFailure) failures.push(...(await setup.afterFailure()));
     }
@@ -488,6 +494,7 @@ export class FuzzRunner {
       seed,
       label: `${setup.label} → ${outcome} in ${ms.toFixed(0)} ms (${record.mutated} mutated of ${requests} requests)`,
       outcome,
+      message,
       ms,
       requests,
       mutated: record.mutated,

@@ -163,7 +163,11 @@ describe('fuzz: hostile API answers (seeded, bounded)', function () {
         it(`${spec.name} × ${family.name}: ${cases.length} case(s) end typed or exact`, function () {
           const got = cases.map((c) => reports.get(caseName(c)));
           const missing = cases.filter((_, i) => !got[i]).map(caseName);
-          if (ONLY) for (const r of got) if (r) console.log(`      ${r.id} (seed ${r.seed}): ${r.label}\n${r.notes.map((n) => `        mutation: ${n}`).join('\n')}`);
+          if (ONLY) {
+            for (const r of got) {
+              if (r) console.log(`      ${r.id} (seed ${r.seed}): ${r.label}${r.message ? `\n        message: ${r.message}` : ''}\n${r.notes.map((n) => `        mutation: ${n}`).join('\n')}`);
+            }
+          }
           const failed = got.filter((r): r is CaseReport => !!r && r.failures.length > 0);
           if (missing.length > 0 || failed.length > 0) {
             throw new Error(`${failed.length} of ${cases.length} cases failed${missing.length > 0 ? `, ${missing.length} never ran (${missing.slice(0, 3).join(', ')})` : ''}\n${explain(failed)}`);

@@ -13,6 +13,7 @@ export type FailureClass =
   | 'unhandled-rejection'
   | 'hang'
   | 'untyped-error'
+  | 'misattributed-error'
   | 'wrong-record-set'
   | 'wrong-content'
   | 'corrupt-file'
@@ -55,9 +56,15 @@ export function describeError(error: unknown): string {
   return `${typeof error}: ${String(error).slice(0, 200)}`;
 }
 
-/** A rejection that reaches a user must be typed and say something. */
+/**
+ * A rejection that reaches a user must be typed and say something. And it must name the
+ * right culprit: the fuzz suite only ever mutates the API's answers, its export folder is a
+ * fresh, writable temporary folder, so an error blaming the target file ("Cannot write …")
+ * sends the user to check a disk that is fine.
+ */
 export function checkError(error: unknown): Failure[] {
   if (!isTypedError(error)) return [{ kind: 'untyped-error', detail: describeError(error) }];
+  if (error instanceof exportErrors.ExportTargetError) return [{ kind: 'misattributed-error', detail: `the API's answer failed the export, but the error blames the file: ${describeError(error)}` }];
   if (!(error as Error).message || typeof (error as Error).message !== 'string') return [{ kind: 'untyped-error', detail: `${errorName(error)} without a message` }];
   return [];
 }
