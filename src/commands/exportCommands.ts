@@ -3,7 +3,10 @@
 // questions, shows progress with a Cancel button and reports the outcome.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { configuration } from '../config/settings';
 import type { ConfiguredSource, SourceRegistry } from '../config/sourceRegistry';
+import { writesDirectly } from '../core/export/atomicFile';
+import { ExportTargetError } from '../core/export/exportErrors';
 import { exportRuns, estimateExportRequests } from '../core/export/exportRuns';
 import type { ExportFormat } from '../core/export/sinks';
 import { formatDuration } from '../core/duration';
@@ -106,6 +109,8 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
           target: target.fsPath,
           includeSteps,
           includePayloads,
+          // Off unless asked for: formula cells are neutralized so a spreadsheet shows them as text.
+          rawCsv: configuration().get<boolean>('export.rawCsv', false) === true,
           signal: controller.signal,
           onProgress: (p) => {
             const of = p.total ?? total;
@@ -126,13 +131,20 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
     if (choice === 'Open File') await vscode.window.showTextDocument(target);
     if (choice === 'Reveal in Explorer') await vscode.commands.executeCommand('revealFileInOS', target);
   } catch (error) {
+    // A device or FIFO is written in place: what it received before the failure stays received.
+    const outcome = (await writesDirectly(target.fsPath)) ? `the data written to ${target.fsPath} is incomplete` : `nothing was written to ${target.fsPath}`;
     if (controller.signal.aborted) {
-      void vscode.window.showInformationMessage(`Export cancelled; nothing was written to ${target.fsPath}.`);
+      void vscode.window.showInformationMessage(`Export cancelled; ${outcome}.`);
     } else {
-      log.error(`export failed: ${userMessage(error)}`);
-      void vscode.window.showErrorMessage(`Export failed; nothing was written to ${target.fsPath}. ${userMessage(error)}`);
+      log.error(`export failed: ${userMessage(error)}${detailOf(error)}`);
+      void vscode.window.showErrorMessage(`Export failed; ${outcome}. ${userMessage(error)}`);
     }
   }
+}
+
+/** The log's detail of a disk error: the path and the system's error code. */
+function detailOf(error: unknown): string {
+  return error instanceof ExportTargetError ? ` (${error.detail})` : '';
 }
 
 /** Steps cost a request per run, payloads one per step: say so before spending the budget. */

@@ -2,9 +2,9 @@
 // attach to a bug report or diff later. Payloads are fetched a few at a time; the file is
 // written to a temporary name beside the target and renamed only once it is complete.
 import pLimit from 'p-limit';
-import { once } from 'node:events';
 import { CancelledError, NotFoundError, ProtocolError } from '../sources/errors';
 import { openAtomic } from './export/atomicFile';
+import { writeChunk } from './export/sinks';
 import type { Run, RunDetail, Step, StepPayload } from './model';
 import type { HistorySource } from './source';
 import { orderSteps } from './stepGraph';
@@ -93,7 +93,8 @@ export async function writeRunBundle(bundle: RunBundle, target: string, signal?:
   const write = async (text: string) => {
     if (signal?.aborted) throw new CancelledError();
     bytes += Buffer.byteLength(text);
-    if (!file.stream.write(text)) await once(file.stream, 'drain');
+    // Ends on the file's error or Cancel too, not only on 'drain' (a full disk never drains).
+    await writeChunk(file.stream, text, signal);
   };
   const indent = (json: string, pad: string) => json.replace(/\n/g, `\n${pad}`);
   try {
@@ -108,6 +109,6 @@ export async function writeRunBundle(bundle: RunBundle, target: string, signal?:
     return bytes;
   } catch (error) {
     await file.abort();
-    throw error;
+    throw file.failure() ?? error;
   }
 }

@@ -2,6 +2,7 @@
 // core's exportRuns (the same code as the VS Code command, so both write the same records).
 import { Option, type Command } from 'commander';
 import { formatDuration } from '../../core/duration';
+import { writesDirectly } from '../../core/export/atomicFile';
 import { exportRuns, type ExportResult } from '../../core/export/exportRuns';
 import { EXPORT_FORMATS, type ExportFormat } from '../../core/export/sinks';
 import { CancelledError, UnsupportedError } from '../../sources/errors';
@@ -23,6 +24,7 @@ export interface ExportFlags extends SourceFlags, FilterFlags {
   readonly includePayloads?: boolean;
   /** false with --no-server-export. */
   readonly serverExport: boolean;
+  readonly rawCsv?: boolean;
 }
 
 export function registerExportCommand(program: Command, ctx: CliContext): void {
@@ -38,6 +40,10 @@ export function registerExportCommand(program: Command, ctx: CliContext): void {
     .option('--include-steps', 'add each run\'s steps (one more request per run)')
     .option('--include-payloads', 'add each step\'s input and output (one more request per step; implies --include-steps)')
     .option('--no-server-export', 'Dispersl: page through the API instead of using its own export endpoint')
+    .option(
+      '--raw-csv',
+      'CSV: write every cell exactly as the API sent it. By default a text cell starting with =, +, -, @, a tab or a carriage return gets a leading \' so a spreadsheet shows it as text; with --raw-csv such cells may run as formulas when the file is opened in a spreadsheet',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  task-history export --source paragon --project <id> --status failed --after 2025-01-01 --out failed.csv\n  task-history export --source dispersl --out tasks.json',
@@ -75,6 +81,7 @@ export async function runExport(flags: ExportFlags, ctx: CliContext): Promise<Ex
       includePayloads,
       concurrency: flags.concurrency,
       preferServerExport: flags.serverExport,
+      rawCsv: flags.rawCsv === true,
       signal: ctx.signal,
       pinnedAt,
       onProgress: (p) => progress.update(p),
@@ -87,7 +94,9 @@ export async function runExport(flags: ExportFlags, ctx: CliContext): Promise<Ex
     return result;
   } catch (error) {
     progress.finish();
-    if (ctx.signal.aborted) throw new CommandFailure(new CancelledError('export cancelled'), `Export cancelled; nothing was written to ${flags.out}.`);
-    throw CommandFailure.withContext(error, `Export failed; nothing was written to ${flags.out}.`);
+    // A device or FIFO is written in place: what it received before the failure stays received.
+    const outcome = (await writesDirectly(flags.out)) ? `the data written to ${flags.out} is incomplete` : `nothing was written to ${flags.out}`;
+    if (ctx.signal.aborted) throw new CommandFailure(new CancelledError('export cancelled'), `Export cancelled; ${outcome}.`);
+    throw CommandFailure.withContext(error, `Export failed; ${outcome}.`);
   }
 }

@@ -89,7 +89,8 @@ async function exportToFile(options: ExportOptions, pinnedAt: Date, started: num
     return { target: options.target, ...counts, method: useServer ? 'server' : 'client', elapsedMs: Date.now() - started, pinnedAt };
   } catch (error) {
     await file.abort();
-    throw error;
+    // When the file failed (a full disk), that is the cause, whatever error the writer saw.
+    throw file.failure() ?? error;
   }
 }
 
@@ -116,7 +117,7 @@ async function clientExport(options: ExportOptions, pinnedAt: Date, out: Writabl
   const concurrency = options.concurrency ?? DEFAULT_EXPORT_CONCURRENCY;
   const includeSteps = options.includeSteps ?? false;
   const includePayloads = includeSteps && (options.includePayloads ?? false) && source.capabilities.stepPayloads && !!source.getStepPayload;
-  const sink = createSink(options.format, out, { includeSteps, includePayloads });
+  const sink = createSink(options.format, out, { includeSteps, includePayloads, rawCsv: options.rawCsv, signal });
 
   let total: number | undefined;
   const listing = snapshot(source, options.query, {
