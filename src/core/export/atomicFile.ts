@@ -3,7 +3,7 @@
 // Targets that are not regular files (a character device such as /dev/null, a FIFO) are
 // written directly instead: a rename would replace the device or FIFO with a plain file.
 import { constants, createWriteStream, type WriteStream } from 'node:fs';
-import { chmod, chown, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { chmod, chown, open, readdir, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -53,7 +53,8 @@ export async function openAtomic(target: string): Promise<AtomicFile> {
     await opened(stream);
   } catch (error) {
     stream.destroy();
-    await rm(tempPath, { force: true });
+    // EEXIST: the name is someone else's file (wx never opened it); leave it.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(tempPath, { force: true });
     throw targetError(target, error);
   }
   let settled = false;
@@ -115,11 +116,11 @@ async function openDirect(target: string, existing: Stats): Promise<AtomicFile> 
   };
 }
 
-async function openDirectHandle(target: string, existing: Stats) {
+async function openDirectHandle(target: string, existing: Stats): Promise<FileHandle> {
   if (!existing.isFIFO() || constants.O_NONBLOCK === undefined) return open(target, constants.O_WRONLY);
   // Opening a FIFO to write waits until a reader opens it, for ever if none does. A
   // non-blocking open fails at once instead (ENXIO) when there is no reader, and says so.
-  let probe;
+  let probe: FileHandle;
   try {
     probe = await open(target, constants.O_WRONLY | constants.O_NONBLOCK);
   } catch (error) {
@@ -245,18 +246,20 @@ export async function writesDirectly(target: string): Promise<boolean> {
   return existing !== undefined && (existing.isCharacterDevice() || existing.isFIFO());
 }
 
+/** What a system error code means for the person exporting. */
+const REASONS: ReadonlyMap<string, string> = new Map([
+  ['EACCES', 'permission denied'],
+  ['EPERM', 'permission denied'],
+  ['ENOSPC', 'the disk is full'],
+  ['EDQUOT', 'the disk quota is used up'],
+  ['EROFS', 'the file system is read-only'],
+  ['EFBIG', 'the file is larger than the file system allows'],
+  ['EPIPE', 'the program reading it stopped'],
+  ['EIO', 'the disk reported an input/output error'],
+]);
+
 export function targetError(target: string, error: unknown): ExportTargetError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown';
-  const reasons = new Map<string, string>(Object.entries({
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    ENOSPC: 'the disk is full',
-    EDQUOT: 'the disk quota is used up',
-    EROFS: 'the file system is read-only',
-    EFBIG: 'the file is larger than the file system allows',
-    EPIPE: 'the program reading it stopped',
-    EIO: 'the disk reported an input/output error',
-  }));
-  const reason = reasons.get(code) ?? `the system said ${code}`;
+  const reason = REASONS.get(code) ?? `the system said ${code}`;
   return new ExportTargetError(`Cannot write ${resolve(target)}: ${reason}.`, `${code} ${target}: ${error instanceof Error ? error.message : String(error)}`);
 }
