@@ -144,9 +144,16 @@ async function openDirectHandle(target: string, existing: Stats): Promise<FileHa
 function watchStream(stream: Writable, target: string): { failure: () => ExportTargetError | undefined } {
   let failure: ExportTargetError | undefined;
   stream.on('error', (error) => {
-    failure ??= targetError(target, error);
+    // Only the file system's own errors are the file's failure. A pipeline that feeds the
+    // file also destroys it with the *source's* error (a cut export, a time-out, a cancel):
+    // that one must reach the user as it is, not as "Cannot write …".
+    if (isFileSystemError(error)) failure ??= targetError(target, error);
   });
   return { failure: () => failure };
+}
+
+function isFileSystemError(error: unknown): boolean {
+  return typeof (error as NodeJS.ErrnoException | undefined)?.syscall === 'string';
 }
 
 function opened(stream: WriteStream): Promise<void> {
