@@ -7,7 +7,7 @@ import { registerFilterCommands } from './commands/filterCommands';
 import { registerOpenRunCommands } from './commands/openRunCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerSourceCommands } from './commands/sourceCommands';
-import { ApiKeys, redactingLog, redactNotifications } from './config/secrets';
+import { ApiKeys, redactingLog } from './config/secrets';
 import * as settings from './config/settings';
 import { SourceRegistry } from './config/sourceRegistry';
 import type { Run } from './core/model';
@@ -20,12 +20,11 @@ import type { TreeNode } from './views/nodes/treeNode';
 import { RunsTreeProvider } from './views/runsTree';
 
 export function activate(context: vscode.ExtensionContext): void {
-  // Every line written to the log, and every notification, passes the redactor with every
-  // key in SecretStorage (errors are already redacted where they are built: this is the
-  // second line of defence, at the outputs).
+  // Every line written to the log, and every notification (views/notifications.ts), passes
+  // the redactor with every key in SecretStorage (errors are already redacted where they are
+  // built: this is the second line of defence, at the outputs).
   const channel = vscode.window.createOutputChannel('Task History', { log: true });
   const log = redactingLog(channel);
-  redactNotifications(vscode.window, log);
   const keys = new ApiKeys(context.secrets);
   const registry = new SourceRegistry(keys, log);
   void keys.rememberAll(registry.list().map((s) => s.config.id));

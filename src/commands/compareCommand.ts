@@ -9,6 +9,7 @@ import { CancelledError, userMessage } from '../sources/errors';
 import { RunPanel, type RunPanelServices } from '../panels/runPanel';
 import { loadStepPayload, stepDocumentUri } from '../panels/stepDocuments';
 import type { RunCommandDeps, ResolvedRun } from './runCommands';
+import { showErrorMessage, showInformationMessage } from '../views/notifications';
 
 const inFlight = new Set<string>();
 
@@ -32,14 +33,14 @@ export async function compareWithLastSuccess(deps: RunCommandDeps, services: Run
         const detail = await panel.run();
         const unavailable = compareUnavailableReason(source, detail);
         if (unavailable) {
-          void vscode.window.showInformationMessage(unavailable);
+          void showInformationMessage(unavailable);
           return;
         }
         const last = await findLastSuccess(source, detail, signal);
         if (!last) {
           const message = `No succeeded run of workflow ${detail.workflowId} started before this one (within the history the API keeps).`;
           panel.markDivergence('', message, undefined);
-          void vscode.window.showInformationMessage(message);
+          void showInformationMessage(message);
           return;
         }
         progress.report({ message: `last success ${shortId(last.id)}` });
@@ -57,16 +58,16 @@ export async function compareWithLastSuccess(deps: RunCommandDeps, services: Run
         deps.log.info(`compare ${detail.id} with ${baseline.id}: ${summary}`);
         panel.markDivergence(baseline.id, summary, divergence?.pair.current?.id);
         if (!divergence) {
-          void vscode.window.showInformationMessage(summary);
+          void showInformationMessage(summary);
           return;
         }
         if (source.capabilities.stepPayloads) await openDiff(target.sourceId, baseline, detail, divergence.pair);
-        void vscode.window.showInformationMessage(summary);
+        void showInformationMessage(summary);
       },
     );
   } catch (error) {
     if (!(error instanceof CancelledError) && !(error instanceof DOMException && error.name === 'AbortError')) {
-      void vscode.window.showErrorMessage(`Compare failed: ${userMessage(error)}`);
+      void showErrorMessage(`Compare failed: ${userMessage(error)}`);
     }
   } finally {
     inFlight.delete(key);

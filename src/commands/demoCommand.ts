@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import type { SourceRegistry } from '../config/sourceRegistry';
+import { showErrorMessage } from '../views/notifications';
 
 export function registerDemoCommand(registry: SourceRegistry, log: vscode.LogOutputChannel): vscode.Disposable[] {
   let demo: Promise<RunningEmulator> | undefined;
@@ -14,7 +15,7 @@ export function registerDemoCommand(registry: SourceRegistry, log: vscode.LogOut
       emulator = await demo;
     } catch (error) {
       demo = undefined;
-      void vscode.window.showErrorMessage(`The demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+      void showErrorMessage(`The demo could not start: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
     log.info(`demo API emulator on ${new URL(emulator.paragonBaseUrl).origin}`);

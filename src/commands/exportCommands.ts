@@ -16,6 +16,7 @@ import { userMessage } from '../sources/errors';
 import { GroupNode } from '../views/nodes/groupNode';
 import { SourceNode } from '../views/nodes/sourceNode';
 import type { RunsTreeProvider } from '../views/runsTree';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 
 interface Scope {
   readonly configured: ConfiguredSource;
@@ -38,7 +39,7 @@ async function chooseScope(registry: SourceRegistry, tree: RunsTreeProvider, nod
   if (node instanceof SourceNode) return { configured: node.configured, query, title: titleOf(node.configured) };
   const sources = registry.list();
   if (sources.length === 0) {
-    void vscode.window.showInformationMessage('Add a Task History source first.');
+    void showInformationMessage('Add a Task History source first.');
     return undefined;
   }
   const pick =
@@ -79,11 +80,11 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
   try {
     total = (await source.listPage(scope.query, 0)).total;
   } catch (error) {
-    void vscode.window.showErrorMessage(`Export failed: ${userMessage(error)}`);
+    void showErrorMessage(`Export failed: ${userMessage(error)}`);
     return;
   }
   if (total === 0) {
-    void vscode.window.showInformationMessage(`No runs to export in ${scope.title}.`);
+    void showInformationMessage(`No runs to export in ${scope.title}.`);
     return;
   }
   if (includeSteps && !(await confirmCost(scope, total, includePayloads))) return;
@@ -123,7 +124,7 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
       },
     );
     log.info(`exported ${result.records} runs to ${result.target} (${result.method}-side, ${result.elapsedMs} ms)`);
-    const choice = await vscode.window.showInformationMessage(
+    const choice = await showInformationMessage(
       `Exported ${result.records.toLocaleString('en-US')} runs to ${vscode.workspace.asRelativePath(target)}.`,
       'Open File',
       'Reveal in Explorer',
@@ -134,10 +135,10 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
     // A device or FIFO is written in place: what it received before the failure stays received.
     const outcome = (await writesDirectly(target.fsPath)) ? `the data written to ${target.fsPath} is incomplete` : `nothing was written to ${target.fsPath}`;
     if (controller.signal.aborted) {
-      void vscode.window.showInformationMessage(`Export cancelled; ${outcome}.`);
+      void showInformationMessage(`Export cancelled; ${outcome}.`);
     } else {
       log.error(`export failed: ${userMessage(error)}${detailOf(error)}`);
-      void vscode.window.showErrorMessage(`Export failed; ${outcome}. ${userMessage(error)}`);
+      void showErrorMessage(`Export failed; ${outcome}. ${userMessage(error)}`);
     }
   }
 }
@@ -154,7 +155,7 @@ async function confirmCost(scope: Scope, total: number, includePayloads: boolean
   const requests = estimateExportRequests(total, source.capabilities.pageSize, true, includePayloads, averageSteps);
   const budget = source.capabilities.requestBudget;
   const time = budget ? ` — about ${formatDuration((requests / budget.limit) * budget.intervalMs)} at the limit of ${budget.limit.toLocaleString('en-US')} requests per ${formatDuration(budget.intervalMs)}` : '';
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await showWarningMessage(
     `This export makes about ${requests.toLocaleString('en-US')} requests${time}.`,
     { modal: true, detail: includePayloads ? `Estimated from ${averageSteps.toFixed(1)} steps per run in a sample.` : undefined },
     'Export',

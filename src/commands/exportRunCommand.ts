@@ -8,6 +8,7 @@ import { buildRunBundle, writeRunBundle } from '../core/runBundle';
 import { loadStepPayload } from '../panels/stepDocuments';
 import { CancelledError, userMessage } from '../sources/errors';
 import type { RunCommandDeps, ResolvedRun } from './runCommands';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 
 /** Above this many steps, ask before spending one request per step on payloads. */
 const ASK_ABOVE_STEPS = 100;
@@ -27,14 +28,14 @@ export async function exportRun(deps: RunCommandDeps, resolved: ResolvedRun | un
     try {
       detail = panel ? await panel.run() : await source.getRun(target.runId);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Export Run: ${userMessage(error)}`);
+      void showErrorMessage(`Export Run: ${userMessage(error)}`);
       return;
     }
     let includePayloads = source.capabilities.stepPayloads && detail.steps.length > 0;
     if (includePayloads && detail.steps.length > ASK_ABOVE_STEPS) {
       const budget = source.capabilities.requestBudget;
       const withPayloads = 'Include Inputs and Outputs';
-      const choice = await vscode.window.showWarningMessage(
+      const choice = await showWarningMessage(
         `Export run ${detail.id} with the inputs and outputs of its ${detail.steps.length} steps?`,
         {
           modal: true,
@@ -76,12 +77,12 @@ export async function exportRun(deps: RunCommandDeps, resolved: ResolvedRun | un
     );
     deps.log.info(`exported run ${detail.id} to ${uri.fsPath} (${bytes} bytes)`);
     // Not awaited: the run is free for another export while the notification stays up.
-    void vscode.window.showInformationMessage(`Exported run ${detail.id} (${detail.steps.length} steps) to ${uri.fsPath}.`, 'Open').then((open) => {
+    void showInformationMessage(`Exported run ${detail.id} (${detail.steps.length} steps) to ${uri.fsPath}.`, 'Open').then((open) => {
       if (open) void vscode.window.showTextDocument(uri);
     });
   } catch (error) {
     if (error instanceof CancelledError || (error instanceof DOMException && error.name === 'AbortError')) return;
-    void vscode.window.showErrorMessage(`Export Run failed: ${userMessage(error)}`);
+    void showErrorMessage(`Export Run failed: ${userMessage(error)}`);
   } finally {
     inFlight.delete(key);
     panel?.setBusy('export', false);

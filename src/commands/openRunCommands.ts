@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import { userMessage } from '../sources/errors';
 import type { RunNode } from '../views/nodes/runNode';
+import { showErrorMessage, showInformationMessage } from '../views/notifications';
 
 export const RUN_SCHEME = 'task-history';
 
@@ -61,7 +62,7 @@ async function openRaw(sourceId: string, runId: string): Promise<void> {
 async function openRunById(registry: SourceRegistry): Promise<void> {
   const sources = registry.list();
   if (sources.length === 0) {
-    void vscode.window.showInformationMessage('Add a Task History source first.', 'Add Source').then((c) => {
+    void showInformationMessage('Add a Task History source first.', 'Add Source').then((c) => {
       if (c) void vscode.commands.executeCommand('taskHistory.addSource');
     });
     return;
@@ -76,7 +77,7 @@ async function openRunById(registry: SourceRegistry): Promise<void> {
   try {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading run ${id}…` }, () => configured.source.getRun(id));
   } catch (error) {
-    void vscode.window.showErrorMessage(userMessage(error));
+    void showErrorMessage(userMessage(error));
     return;
   }
   await vscode.commands.executeCommand('taskHistory.openRun', configured.config.id, id);

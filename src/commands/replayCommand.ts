@@ -11,6 +11,7 @@ import { FIND_ATTEMPTS, FIND_INTERVAL_MS, findReplayedRun, settleUncertainReplay
 import type { HistorySource } from '../core/source';
 import { isHistoryApiError, OutcomeUnknownError, userMessage } from '../sources/errors';
 import type { RunCommandDeps, ResolvedRun } from './runCommands';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 
 /** Runs being confirmed or replayed right now, by source and id. */
 const inFlight = new Set<string>();
@@ -20,7 +21,7 @@ export async function replayRun(deps: RunCommandDeps, resolved: ResolvedRun | un
   const { target, configured, panel } = resolved;
   const { source } = configured;
   if (!source.capabilities.replay || !source.replay) {
-    void vscode.window.showInformationMessage(`${source.label} cannot replay runs.`);
+    void showInformationMessage(`${source.label} cannot replay runs.`);
     return;
   }
   const key = JSON.stringify([target.sourceId, target.runId]);
@@ -57,11 +58,11 @@ async function confirmAndReplay(deps: RunCommandDeps, resolved: ResolvedRun): Pr
   try {
     run = resolved.known ?? (panel ? await panel.run() : await source.getRun(target.runId));
   } catch (error) {
-    void vscode.window.showErrorMessage(`Replay: ${userMessage(error)}`);
+    void showErrorMessage(`Replay: ${userMessage(error)}`);
     return undefined;
   }
   const workflow = run.workflowId ? `workflow ${run.workflowId}` : 'this workflow';
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await showWarningMessage(
     `Replay ${workflow}?`,
     {
       modal: true,
@@ -81,11 +82,11 @@ async function confirmAndReplay(deps: RunCommandDeps, resolved: ResolvedRun): Pr
     if (error instanceof OutcomeUnknownError) {
       return { original: run, error, outcome: await lookAfterUncertain(source, run, requestedAt, error) };
     }
-    void vscode.window.showErrorMessage(`Replay failed: ${userMessage(error)}`);
+    void showErrorMessage(`Replay failed: ${userMessage(error)}`);
     return undefined;
   }
   deps.log.info(`replay of ${target.runId} (${workflow}) accepted`);
-  void vscode.window.showInformationMessage(`Replay of ${workflow} started.`);
+  void showInformationMessage(`Replay of ${workflow} started.`);
   void offerReplayedRun(deps, target.sourceId, source, run, requestedAt);
   return undefined;
 }
@@ -106,11 +107,11 @@ async function offerReplayedRun(deps: RunCommandDeps, sourceId: string, source: 
   }
   void vscode.commands.executeCommand('taskHistory.refresh');
   if (!found) {
-    void vscode.window.showInformationMessage(`The replay of ${original.id} was accepted, but its execution has not appeared in the history yet. Refresh the Task History view in a moment.`);
+    void showInformationMessage(`The replay of ${original.id} was accepted, but its execution has not appeared in the history yet. Refresh the Task History view in a moment.`);
     return;
   }
   deps.log.info(`replay of ${original.id} is execution ${found.id}`);
-  const open = await vscode.window.showInformationMessage(`The replay of ${shortId(original.id)} is execution ${found.id} (${found.rawStatus.toLowerCase()}).`, 'Open Run');
+  const open = await showInformationMessage(`The replay of ${shortId(original.id)} is execution ${found.id} (${found.rawStatus.toLowerCase()}).`, 'Open Run');
   if (open) await vscode.commands.executeCommand('taskHistory.openRun', sourceId, found.id);
 }
 
@@ -142,7 +143,7 @@ async function offerAfterUncertain(deps: RunCommandDeps, resolved: ResolvedRun, 
   deps.log.info(notice.message);
   const items = notice.action ? [notice.action] : [];
   const choice =
-    notice.severity === 'info' ? await vscode.window.showInformationMessage(notice.message, ...items) : await vscode.window.showWarningMessage(notice.message, ...items);
+    notice.severity === 'info' ? await showInformationMessage(notice.message, ...items) : await showWarningMessage(notice.message, ...items);
   if (choice === 'Open Run' && outcome.kind === 'found') await vscode.commands.executeCommand('taskHistory.openRun', resolved.target.sourceId, outcome.run.id);
   if (choice === 'Replay Again') await replayRun(deps, { ...resolved, known: original });
 }

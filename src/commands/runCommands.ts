@@ -10,6 +10,7 @@ import { RunPanel, type RunPanelServices, type RunTarget } from '../panels/runPa
 import { compareWithLastSuccess } from './compareCommand';
 import { exportRun } from './exportRunCommand';
 import { replayRun } from './replayCommand';
+import { showErrorMessage, showInformationMessage } from '../views/notifications';
 
 export interface RunCommandDeps {
   readonly extensionUri: vscode.Uri;
@@ -40,12 +41,12 @@ export function resolveRun(registry: SourceRegistry, arg?: unknown, runId?: unkn
   }
   target ??= RunPanel.active()?.target;
   if (!target) {
-    void vscode.window.showInformationMessage('Open a run first (Task History view, or "Open Run by ID…").');
+    void showInformationMessage('Open a run first (Task History view, or "Open Run by ID…").');
     return undefined;
   }
   const configured = registry.get(target.sourceId);
   if (!configured) {
-    void vscode.window.showErrorMessage(`The source "${target.sourceId}" is not configured any more.`);
+    void showErrorMessage(`The source "${target.sourceId}" is not configured any more.`);
     return undefined;
   }
   return { target, configured, known, panel: RunPanel.get(target) };

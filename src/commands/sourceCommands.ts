@@ -8,6 +8,7 @@ import { DISPERSL_ORIGIN, DISPERSL_TIER_REQUESTS_PER_HOUR } from '../sources/dis
 import { userMessage } from '../sources/errors';
 import { PARAGON_CLOUD_ORIGIN } from '../sources/paragon/paragonClient';
 import type { SourceConfig } from '../sources/sourceConfig';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 
 export function registerSourceCommands(registry: SourceRegistry, keys: ApiKeys): vscode.Disposable[] {
   return [
@@ -30,7 +31,7 @@ async function pickSource(registry: SourceRegistry, placeHolder: string, id?: st
   if (id) return registry.get(id)?.config;
   const sources = registry.list().filter((s) => !s.demo);
   if (sources.length === 0) {
-    void vscode.window.showInformationMessage('No Task History source is configured yet.', 'Add Source').then((c) => {
+    void showInformationMessage('No Task History source is configured yet.', 'Add Source').then((c) => {
       if (c) void vscode.commands.executeCommand('taskHistory.addSource');
     });
     return undefined;
@@ -90,12 +91,12 @@ async function addSource(registry: SourceRegistry, keys: ApiKeys, preset?: 'para
   if (!key) return;
   const problem = await checkConnection(config, key);
   if (problem) {
-    const choice = await vscode.window.showErrorMessage(`The connection check failed: ${problem}`, { modal: true }, 'Save Anyway');
+    const choice = await showErrorMessage(`The connection check failed: ${problem}`, { modal: true }, 'Save Anyway');
     if (choice !== 'Save Anyway') return;
   }
   await keys.set(config.id, key);
   await settings.writeSources([...registry.list().filter((s) => !s.demo).map((s) => s.config), config]);
-  void vscode.window.showInformationMessage(`Added ${config.label ?? config.id}.`);
+  void showInformationMessage(`Added ${config.label ?? config.id}.`);
 }
 
 function uniqueId(registry: SourceRegistry, base: string): string {
@@ -184,13 +185,13 @@ async function setApiKey(registry: SourceRegistry, keys: ApiKeys, id?: string): 
   const key = await askKey(config.label ?? config.id);
   if (!key) return;
   await keys.set(config.id, key);
-  void vscode.window.showInformationMessage(`API key saved for ${config.label ?? config.id}.`);
+  void showInformationMessage(`API key saved for ${config.label ?? config.id}.`);
 }
 
 async function removeSource(registry: SourceRegistry, keys: ApiKeys, id?: string): Promise<void> {
   const config = await pickSource(registry, 'Remove which source?', id);
   if (!config) return;
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await showWarningMessage(
     `Remove ${config.label ?? config.id} and its stored API key?`,
     { modal: true },
     'Remove',

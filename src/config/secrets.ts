@@ -78,34 +78,30 @@ function safeStringify(value: unknown): string {
   }
 }
 
-const NOTIFICATIONS = ['showInformationMessage', 'showWarningMessage', 'showErrorMessage'] as const;
+/** The three notification calls of `vscode.window`, with their overloads. */
+export type Notifications = Pick<typeof vscode.window, 'showInformationMessage' | 'showWarningMessage' | 'showErrorMessage'>;
 type Notify = (...args: unknown[]) => Thenable<unknown>;
 
 /**
- * Notifications are shown from many commands; each one's message and detail pass the
- * redactor here, once, rather than at every call site. `window` is this extension's own
- * `vscode.window`: wrapping it affects no other extension.
+ * The window's notifications with every known key redacted from the message and the
+ * options' `detail` (items are our own words). Every notification of the extension goes
+ * through the instance in src/views/notifications.ts; a test checks that nothing calls
+ * `window.show…Message` directly, so no command can forget it.
  */
-export function redactNotifications(window: Pick<typeof vscode.window, (typeof NOTIFICATIONS)[number]>, log: Pick<vscode.LogOutputChannel, 'warn'>): void {
-  const target = window as unknown as Record<(typeof NOTIFICATIONS)[number], Notify>;
-  for (const name of NOTIFICATIONS) {
-    const show = target[name];
-    const redacted: Notify = (message, ...rest) =>
-      show.call(
-        window,
-        redactKnown(String(message)),
-        ...rest.map((arg) =>
-          // The options object ({ modal, detail }); items (strings or { title }) are our own words.
-          arg && typeof arg === 'object' && typeof (arg as { detail?: unknown }).detail === 'string'
-            ? { ...arg, detail: redactKnown((arg as { detail: string }).detail) }
-            : arg,
-        ),
-      );
-    try {
-      target[name] = redacted;
-    } catch {
-      // Read-only: error texts are still redacted where they are built.
-    }
-    if (target[name] !== redacted) log.warn(`notifications: ${name} could not be wrapped for redaction; messages are still redacted where they are built`);
-  }
+export function redactedNotifications(window: Notifications): Notifications {
+  const wrap = (show: Notify): Notify => (message, ...rest) =>
+    show.call(
+      window,
+      redactKnown(String(message)),
+      ...rest.map((arg) =>
+        arg && typeof arg === 'object' && typeof (arg as { detail?: unknown }).detail === 'string'
+          ? { ...arg, detail: redactKnown((arg as { detail: string }).detail) }
+          : arg,
+      ),
+    );
+  return {
+    showInformationMessage: wrap(window.showInformationMessage as Notify),
+    showWarningMessage: wrap(window.showWarningMessage as Notify),
+    showErrorMessage: wrap(window.showErrorMessage as Notify),
+  } as Notifications;
 }

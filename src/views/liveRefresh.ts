@@ -12,6 +12,7 @@ import { runLabel } from '../core/format';
 import type { Run, RunQuery } from '../core/model';
 import { budgetHasRoom, pickRunsToPoll, pollDelayMs, runPollsPerTick, shouldPoll, type PollConditions } from './pollPolicy';
 import type { RunsTreeProvider } from './runsTree';
+import { showWarningMessage } from './notifications';
 
 const ACTIVE = new Set(['running', 'queued', 'delayed']);
 
@@ -219,7 +220,7 @@ export class LiveRefresh implements vscode.Disposable {
       fresh.length === 1
         ? `Task History: a run failed in ${sourceLabel}: ${runLabel(first)}`
         : `Task History: ${fresh.length} new failed runs in ${sourceLabel}`;
-    void vscode.window.showWarningMessage(text, 'Show').then((choice) => {
+    void showWarningMessage(text, 'Show').then((choice) => {
       if (choice === 'Show') void this.reveal(sourceId, first);
     });
   }

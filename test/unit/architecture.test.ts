@@ -10,6 +10,13 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('Architecture', () => {
+  it('every notification goes through src/views/notifications.ts, which redacts keys', () => {
+    const offenders = filesUnder('src').filter(
+      (file) => !file.endsWith(join('views', 'notifications.ts')) && /window\s*\.\s*show(Error|Warning|Information)Message\s*\(/.test(readFileSync(file, 'utf8')),
+    );
+    assert.deepEqual(offenders, []);
+  });
+
   for (const dir of ['src/sources', 'src/core']) {
     it(`nothing under ${dir} imports vscode`, () => {
       const files = filesUnder(dir);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { ApiKeys, redactingLog, redactNotifications } from '../../src/config/secrets';
+import { ApiKeys, redactedNotifications, redactingLog } from '../../src/config/secrets';
 import { isHistoryApiError, NetworkError, OutcomeUnknownError, userMessage } from '../../src/sources/errors';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { REDACTED, Redactor, redactSecrets } from '../../src/sources/redaction';
@@ -276,9 +276,7 @@ describe('Redaction in the extension: the keys in SecretStorage, the log channel
       shown.push(args);
       return Promise.resolve(undefined);
     };
-    const window = { showInformationMessage: record, showWarningMessage: record, showErrorMessage: record };
-    const warnings: string[] = [];
-    redactNotifications(window as never, { warn: (m: string) => void warnings.push(m) } as never);
+    const window = redactedNotifications({ showInformationMessage: record, showWarningMessage: record, showErrorMessage: record } as never);
     await window.showErrorMessage(`The connection check failed: ${STORED.slice(0, 16)}`, { modal: true, detail: `Authorization: Bearer ${STORED}` }, 'Save Anyway');
     await window.showWarningMessage(`key ${STORED.toLowerCase()}`, 'Show');
     await window.showInformationMessage(b64(`Bearer ${STORED}`));
@@ -286,6 +284,5 @@ describe('Redaction in the extension: the keys in SecretStorage, the log channel
     assert.deepEqual(shown[0]!.slice(1), [{ modal: true, detail: `Authorization: Bearer ${REDACTED}` }, 'Save Anyway']);
     assert.equal(shown[1]![1], 'Show');
     assert.deepEqual(anyLeak(JSON.stringify(shown), STORED), []);
-    assert.deepEqual(warnings, []);
   });
 });
