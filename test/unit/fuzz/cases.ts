@@ -16,12 +16,14 @@ import { DisperslClient } from '../../../src/sources/dispersl/disperslClient';
 import { ParagonClient } from '../../../src/sources/paragon/paragonClient';
 import { createSource, type SourceDependencies } from '../../../src/sources/createSource';
 import type { SourceConfig } from '../../../src/sources/sourceConfig';
+import { rememberSecret } from '../../../src/sources/redaction';
 import { startEmulator, type RunningEmulator } from '../../../emulator/server';
 import { FAMILIES, type Family, type FamilyName } from './mutations';
 import { MutatingServer, type CasePlan, type Route } from './mutatingServer';
 import {
   checkError,
   checkFolder,
+  checkKeyLeak,
   checkRunShape,
   compareExport,
   compareIdSets,
@@ -158,6 +160,8 @@ export class FuzzRunner {
   private readonly onRejection = (reason: unknown) => (this.current?.uncaught ?? this.stray).push({ kind: 'unhandled-rejection', detail: describeError(reason) });
 
   async init(): Promise<void> {
+    // As the CLI and the extension do with the key they use: the redactor then knows it.
+    rememberSecret(FUZZ_KEY);
     process.on('uncaughtException', this.onUncaught);
     process.on('unhandledRejection', this.onRejection);
     this.emulator = await startEmulator({ seed: 11, paragonExecutions: 250, disperslTasks: 250, apiKey: FUZZ_KEY });
@@ -467,7 +471,7 @@ export class FuzzRunner {
     } else {
       outcome = errorName(settled.error);
       message = settled.error instanceof Error ? settled.error.message.slice(0, 200) : String(settled.error).slice(0, 200);
-      failures.push(...checkError(settled.error));
+      failures.push(...checkError(settled.error), ...checkKeyLeak(settled.error, FUZZ_KEY));
       if (setup.afterFailure) failures.push(...(await setup.afterFailure()));
     }
     const requests = Object.values(record.requests).reduce((a, b) => a + (b ?? 0), 0);

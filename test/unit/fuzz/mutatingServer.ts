@@ -48,6 +48,8 @@ export interface MutationRequest {
   /** The upstream body parsed, when it is JSON. */
   readonly json: unknown;
   readonly idPool: IdPool;
+  /** The Authorization header the client sent (a server that echoes it is a family of its own). */
+  readonly authorization: string | undefined;
   /** An honest answer from the emulator for another path (same key). */
   fetch(pathAndQuery: string): Promise<UpstreamResponse>;
   /** The mutation changed this run's own data in a way no client can tell from the truth. */
@@ -233,6 +235,7 @@ export class MutatingServer {
           upstream,
           json,
           idPool: this.idPool,
+          authorization,
           fetch: (pathAndQuery) => this.fetchUpstream('GET', pathAndQuery, authorization),
           markAltered: (id) => record.altered.add(id),
           budget: this.budget,

@@ -22,7 +22,8 @@ export type FamilyName =
   | 'gzip-lies'
   | 'trickle'
   | 'html'
-  | 'storms';
+  | 'storms'
+  | 'key-echo';
 
 export interface Family {
   readonly name: FamilyName;
@@ -670,6 +671,36 @@ const unknownStatuses: Family = {
   },
 };
 
+/** A server that quotes the Authorization header back: whole, cut, upper-cased, base64. */
+const keyEcho: Family = {
+  name: 'key-echo',
+  routes: ALL_ROUTES,
+  mutate(request) {
+    const { rng } = request;
+    const header = request.authorization ?? '';
+    const key = header.replace(/^Bearer\s+/i, '');
+    if (!key) return undefined;
+    const form = rng.pick(['whole', 'cut', 'upper', 'base64', 'base64-header', 'padded'] as const);
+    const cut = 8 + rng.int(Math.max(1, key.length - 8));
+    const echoed =
+      form === 'whole' ? header
+      : form === 'cut' ? `Bearer ${key.slice(0, cut)}`
+      : form === 'upper' ? header.toUpperCase()
+      : form === 'base64' ? Buffer.from(key).toString('base64')
+      : form === 'base64-header' ? `Basic ${Buffer.from(`user:${key}`).toString('base64')}`
+      : `${'x'.repeat(280 + rng.int(40))} ${header}`;
+    const status = rng.pick([400, 401, 403, 404, 429, 500, 502, 200]);
+    const shape = rng.pick(['nest', 'envelope', 'text', 'html'] as const);
+    const body =
+      shape === 'nest' ? JSON.stringify({ message: `Invalid authorization: ${echoed}`, statusCode: status })
+      : shape === 'envelope' ? JSON.stringify({ status: 'error', message: `token ${echoed} rejected`, data: null })
+      : shape === 'text' ? `Unauthorized (${echoed})`
+      : `<html><body><pre>Authorization: ${echoed}</pre></body></html>`;
+    const type = shape === 'text' ? 'text/plain' : shape === 'html' ? 'text/html' : JSON_TYPE;
+    return { reply: { kind: 'send', status, headers: { 'Content-Type': type }, body }, note: `${status} ${shape} body echoing the key (${form})` };
+  },
+};
+
 export const FAMILIES: readonly Family[] = [
   truncation,
   wrongTypes,
@@ -683,4 +714,5 @@ export const FAMILIES: readonly Family[] = [
   trickle,
   html,
   storms,
+  keyEcho,
 ];

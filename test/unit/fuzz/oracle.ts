@@ -6,7 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import * as exportErrors from '../../../src/core/export/exportErrors';
 import { RUN_STATUSES } from '../../../src/core/model';
 import * as paging from '../../../src/core/paging';
-import { HistoryApiError } from '../../../src/sources/errors';
+import { HistoryApiError, userMessage } from '../../../src/sources/errors';
 
 export type FailureClass =
   | 'uncaught-exception'
@@ -14,6 +14,7 @@ export type FailureClass =
   | 'hang'
   | 'untyped-error'
   | 'misattributed-error'
+  | 'key-leak'
   | 'wrong-record-set'
   | 'wrong-content'
   | 'corrupt-file'
@@ -236,4 +237,29 @@ export async function checkFolder(dir: string, target: string, succeeded: boolea
   if (extra.length > 0) failures.push({ kind: 'leftover-file', detail: `${succeeded ? 'after success' : 'after a failed export'}: ${extra.join(', ')} left in the folder` });
   if (missing.length > 0) failures.push({ kind: 'wrong-result', detail: `export resolved but ${missing.join(', ')} does not exist` });
   return failures;
+}
+
+/** Every 8-character piece of the key (any case), and 12-character pieces of its base64 forms. */
+function keyPieces(key: string): { plain: string[]; encoded: string[] } {
+  const windows = (text: string, n: number) => Array.from({ length: Math.max(0, text.length - n + 1) }, (_, i) => text.slice(i, i + n));
+  const encodings = [Buffer.from(key).toString('base64'), Buffer.from(`user:${key}`).toString('base64')];
+  return { plain: windows(key.toLowerCase(), 8), encoded: encodings.flatMap((e) => windows(e, 12)).filter((w) => !w.startsWith('dXNlcjp')) };
+}
+
+/** What a user (message, userMessage) or the log (detail) gets must hold no piece of the key. */
+export function checkKeyLeak(error: unknown, key: string): Failure[] {
+  if (!(error instanceof Error)) return [];
+  const pieces = keyPieces(key);
+  const texts: [string, string][] = [
+    ['message', error.message],
+    ['userMessage', userMessage(error)],
+    ['detail', String((error as { detail?: unknown }).detail ?? '')],
+  ];
+  for (const [where, text] of texts) {
+    const lower = text.toLowerCase();
+    const plain = pieces.plain.find((p) => lower.includes(p));
+    const encoded = pieces.encoded.find((p) => text.includes(p));
+    if (plain || encoded) return [{ kind: 'key-leak', detail: `${errorName(error)}.${where} holds a piece of the key (${plain ? 'plain' : 'base64'}): ${text.slice(0, 200)}` }];
+  }
+  return [];
 }
