@@ -663,7 +663,9 @@ const unknownStatuses: Family = {
     const extra = pollute ? (text: string) => text.replace(/\{"(id|task_id)"/g, (m) => `{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},${m.slice(1)}`) : undefined;
     if (pollute) {
       notes.push('"__proto__" and "constructor" keys in records');
-      for (const s of slotsOf(request, body)) if (s.isId && s.key !== 'step_id' && typeof getSlot(s) === 'string') request.markAltered(String(getSlot(s)));
+      // Every record gets the keys (slotsOf stops at 4,000 slots: a whole export has more).
+      const records = recordsOf(request.route, body);
+      for (const record of records?.list ?? []) if (isObject(record) && typeof record[records!.idKey] === 'string') request.markAltered(record[records!.idKey] as string);
       const pathRun = runIdOfPath(request);
       if (pathRun) request.markAltered(pathRun);
     }
