@@ -135,6 +135,16 @@ describe('Server export (the API\'s own export streamed to disk)', () => {
       assert.equal((await exportTo(await serve(0, sendBody('{"status":"success","data":[]}', JSON_TYPE)), 'json')).records, 0);
     });
 
+    it('rejects an envelope with two "data" members: a JSON reader would see only the last', async () => {
+      const [a, b] = [JSON.stringify(list[0]), JSON.stringify(list[1])];
+      for (const body of [`{"status":"success","data":[${a}],"data":[${b}]}`, `{"status":"success","data":[${a},${b}],"data":null}`]) {
+        const error = await rejected(exportTo(await serve(2, sendBody(body, JSON_TYPE)), 'json'));
+        assert.ok(error instanceof ProtocolError, String(error));
+        assert.match(error.message, /two "data" members/);
+        await server!.close();
+      }
+    });
+
     it('rejects an envelope that says the export failed, with the API\'s message', async () => {
       const body = JSON.stringify({ status: 'error', message: 'Export quota exceeded', data: null });
       const error = await rejected(exportTo(await serve(230, sendBody(body, JSON_TYPE)), 'json'));
@@ -220,6 +230,29 @@ describe('Server export (the API\'s own export streamed to disk)', () => {
       assert.ok(!/(^|,)[=+\-@\t\r]/m.test(text.replace(/"/g, '')), 'no cell starts a formula');
       assert.equal(text.split('\r\n').length - 1, list.length + 1, 'CRLF record delimiters kept, one a row (one name holds an LF, one a CR)');
       assert.equal(result.records, list.length);
+    });
+
+    it('keeps a lone CR or LF inside a cell quoted when it rewrites, so a spreadsheet cannot split the row into a live formula', async () => {
+      const hidden = [hostileTask(0, 'harmless\n=HYPERLINK("http://evil.example","x")'), hostileTask(1, 'cr\r+1+1'), hostileTask(2, 'plain')];
+      const result = await exportTo(await serve(hidden.length, sendBody(csvOf(hidden), CSV_TYPE, 16)), 'csv');
+      // Rows as a spreadsheet reads them: any CR, LF or CRLF outside quotes ends a row.
+      const rows: string[] = [];
+      let row = '';
+      let quoted = false;
+      const text = await readFile(result.target, 'utf8');
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i]!;
+        if (c === '"') quoted = !quoted;
+        if (!quoted && (c === '\r' || c === '\n')) {
+          if (c === '\r' && text[i + 1] === '\n') i++;
+          rows.push(row);
+          row = '';
+        } else row += c;
+      }
+      if (row !== '') rows.push(row);
+      assert.equal(rows.length, hidden.length + 1, `a header and one row a task: ${JSON.stringify(rows)}`);
+      assert.ok(rows.every((r) => !/^[=+\-@\t]/.test(r)), 'no row starts with a formula');
+      assert.equal(result.records, hidden.length);
     });
 
     it('passes the API\'s CSV through byte for byte with rawCsv, still counted', async () => {

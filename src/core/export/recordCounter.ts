@@ -19,6 +19,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { parse as csvParse, CsvError, type Parser as CsvParser } from 'csv-parse';
 import { stringify as csvStringify } from 'csv-stringify/sync';
 import { ProtocolError } from '../../sources/errors';
+import { csvWriteOptions } from './csvWriteOptions';
 
 /** How a server export turned out to be laid out. */
 export type ServerExportShape = 'array' | 'envelope' | 'ndjson' | 'csv';
@@ -421,6 +422,9 @@ export class JsonExportCheck extends Transform implements ExportCheck {
     if (isRecord && b !== 0x7b) this.fail(`is not a list of records: record ${this.ids.records + 1} is not a JSON object.`, 'record not an object');
     const topObject = depth === 1 && parentIsObject && this.topValues === 1 && this.shape !== 'ndjson';
     if (topObject && key === 'data') {
+      // A JSON reader keeps only the last of two "data" members: counting both would pass an
+      // export whose file holds fewer records than were counted.
+      if (this.sawDataArray || this.dataNotArray) this.fail('has two "data" members: a JSON reader would keep only the last one.', 'duplicate top-level "data" key');
       if (b === 0x5b) this.sawDataArray = true;
       else this.dataNotArray = true;
     }
@@ -751,7 +755,7 @@ export class CsvExportCheck extends Transform implements ExportCheck {
     }
     if (!this.raw) {
       const bom = this.header === record && this.hasBom ? '\ufeff' : '';
-      this.rewritten.push(bom + csvStringify([record], { escape_formulas: true, record_delimiter: this.delimiter ?? '\n', eof: true }));
+      this.rewritten.push(bom + csvStringify([record], { ...csvWriteOptions(this.delimiter ?? '\n', false), eof: true }));
     }
   }
 

@@ -5,6 +5,7 @@
 import type { Writable } from 'node:stream';
 import { stringify, type Options as CsvOptions } from 'csv-stringify/sync';
 import { csvColumns, csvRows } from './columns';
+import { csvWriteOptions } from './csvWriteOptions';
 import type { ExportedRun } from './records';
 
 export type ExportFormat = 'json' | 'ndjson' | 'csv';
@@ -147,12 +148,7 @@ class CsvSink implements RecordSink {
     private readonly options: SinkOptions,
   ) {
     this.csv = {
-      record_delimiter: '\r\n',
-      // Quote any cell holding a line break, lone CR or LF included: a spreadsheet ends a row
-      // at either (csv-stringify quotes only the record delimiter once one is set).
-      quote_record_delimiter: true,
-      // Only strings are neutralized: csv-stringify leaves a number's leading '-' alone.
-      escape_formulas: !options.rawCsv,
+      ...csvWriteOptions('\r\n', options.rawCsv ?? false),
       cast: { boolean: (value) => (value ? 'true' : 'false') },
     };
     this.header = stringify([], { ...this.csv, header: true, columns: csvColumns(options.includeSteps, options.includePayloads) });

@@ -235,7 +235,7 @@ export class HttpPolicy {
   /**
    * GET a body as a stream (a server-side export). The caller must consume or destroy it.
    * It fails with a typed error (and stops the download) past maxStreamBytes decompressed,
-   * after a silence of timeoutMs, or once streamDeadlineMs have passed.
+   * after a silence of deadlineMs, or once streamDeadlineMs have passed.
    */
   async getStream(spec: RequestSpec): Promise<Readable> {
     const response = await this.send<Readable>(spec, this.urlFor(spec.path, spec.query), 'GET', 'stream');
