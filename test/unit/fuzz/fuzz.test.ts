@@ -13,6 +13,7 @@
 //   FUZZ_CASE=export:paragon/truncation/3 npx mocha test/unit/fuzz/fuzz.test.ts
 // More cases: FUZZ_SCALE=4. Another seed space: FUZZ_SEED=123. Every case as JSON: FUZZ_LOG=file.
 // Some targets only: FUZZ_TARGETS=export:,server-export.
+import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -184,6 +185,22 @@ describe('fuzz: hostile API answers (seeded, bounded)', function () {
       }
     });
   }
+
+  it('fuzzed what it promises: every target and family has cases, and a full run mutates at least 1,000 responses', function () {
+    const chosen = TARGET_SPECS.filter((spec) => selected(spec));
+    if (chosen.length === 0) throw new Error(`FUZZ_TARGETS=${TARGETS.join(',')} names no target (targets: ${TARGET_SPECS.map((t) => t.name).join(', ')})`);
+    if (ONLY) return; // one case on purpose
+    const empty = chosen.flatMap((spec) =>
+      FAMILIES.filter((f) => spec.families.includes(f.name))
+        .filter((f) => !casesOf(spec, SCALE, ONLY).some((c) => c.family === f.name))
+        .map((f) => `${spec.name} × ${f.name}`),
+    );
+    assert.deepEqual(empty, [], 'a family with no cases tests nothing');
+    if (TARGETS.length === 0 && SCALE >= 1) {
+      const mutated = [...reports.values()].reduce((a, r) => a + r.mutated, 0);
+      assert.ok(mutated >= 1000, `only ${mutated} mutated responses (the suite promises at least 1,000)`);
+    }
+  });
 
   it('nothing failed outside a case (listeners, workers)', function () {
     if (stray.length > 0) throw new Error(stray.map((f) => `${f.kind}: ${f.detail}`).join('\n'));
