@@ -20,6 +20,7 @@ import type { HistorySource } from '../../src/core/source';
 import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import type { RunningEmulator } from '../../emulator/server';
+import { buildCli } from './support/cliProcess';
 import { useEmulator } from './support/emulatorFixture';
 import { FORMULA_TRIGGERS, startFormulaProxy, type FormulaProxy } from './support/formulaProxy';
 import { failAfter, mountSmallDisk, stallAfter, type SmallDisk } from './support/fullDisk';
@@ -185,7 +186,7 @@ describe('Export safety', function () {
     describe('from the command line', () => {
       before(async function () {
         this.timeout(120_000);
-        await build();
+        await buildCli();
       });
       const cases: { title: string; args: () => string[]; ext: string }[] = [
         { title: 'CSV', args: () => paragonFlags(emulator()), ext: 'csv' },
@@ -207,7 +208,7 @@ describe('Export safety', function () {
   describe('the command line on a disk that fills up (the CLI bundle with ENOSPC injected after 6,000 bytes)', () => {
     before(async function () {
       this.timeout(120_000);
-      await build();
+      await buildCli();
     });
     const cases: { title: string; args: () => string[]; ext: string }[] = [
       { title: 'JSON', args: () => paragonFlags(emulator()), ext: 'json' },
@@ -514,17 +515,6 @@ function disperslFlags(emulator: RunningEmulator): string[] {
   return ['--source', 'dispersl', '--base-url', emulator.disperslBaseUrl];
 }
 
-let built: Promise<void> | undefined;
-function build(): Promise<void> {
-  built ??= new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`esbuild.mjs failed (${code}): ${stderr}`))));
-  });
-  return built;
-}
 
 interface Outcome {
   readonly code: number | null;
