@@ -8,7 +8,9 @@ import type { Writable } from 'node:stream';
 import { ProtocolError } from '../../sources/errors';
 import { pinQuery } from '../paging';
 import type { ExportOptions } from './exportRuns';
-import { createExportCheck, type ExportTally } from './recordCounter';
+import { CsvExportCheck } from './csvExportCheck';
+import type { ExportCheck, ExportCheckOptions, ExportTally } from './exportCheck';
+import { JsonExportCheck } from './jsonExportCheck';
 
 /** The export's records are not the runs the API counts: repeated ids, or a different number. */
 export class ServerExportMismatchError extends ProtocolError {
@@ -61,4 +63,8 @@ export async function serverExport(
   const tally = check.tally;
   if (tally.duplicates > 0 || tally.records !== total) throw new ServerExportMismatchError(subject, tally, total);
   return { records: tally.records, total };
+}
+
+function createExportCheck(format: 'csv' | 'json', options: ExportCheckOptions & { rawCsv?: boolean }): ExportCheck {
+  return format === 'csv' ? new CsvExportCheck({ ...options, raw: options.rawCsv === true }) : new JsonExportCheck(options);
 }
