@@ -12,6 +12,8 @@ import { RunNode } from './nodes/runNode';
 import { SourceNode } from './nodes/sourceNode';
 import type { TreeContext, TreeNode } from './nodes/treeNode';
 
+const BUDGET_REPAINT_MS = 3000;
+
 export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
@@ -22,6 +24,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   readonly ctx: TreeContext;
   private readonly filterChanged = new vscode.EventEmitter<RunFilter>();
   readonly onDidChangeFilter = this.filterChanged.event;
+
+  /**
+   * A source's tooltip shows its key's request budget, resolved on hover. VS Code keeps a
+   * resolved tooltip until the row itself changes (a full refresh does not reset it), so a
+   * source row whose budget moved is repainted, at most every few seconds. Repainting a
+   * source costs no request: its groups and listings are kept.
+   */
+  private readonly budgetShown = new Map<string, number>();
+  private readonly budgetTimer = setInterval(() => this.repaintMovedBudgets(), BUDGET_REPAINT_MS);
 
   constructor(private readonly registry: SourceRegistry) {
     this.ctx = {
@@ -113,7 +124,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     return roots;
   }
 
+  private repaintMovedBudgets(): void {
+    for (const node of this.sourceNodes()) {
+      const used = this.registry.budgetInUse(node.sourceId)?.used;
+      if (used === undefined || used === this.budgetShown.get(node.sourceId)) continue;
+      this.budgetShown.set(node.sourceId, used);
+      this.emitter.fire(node);
+    }
+  }
+
   dispose(): void {
+    clearInterval(this.budgetTimer);
     this.emitter.dispose();
     this.filterChanged.dispose();
   }

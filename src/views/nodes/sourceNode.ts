@@ -17,7 +17,7 @@ export class SourceNode implements TreeNode {
   readonly parent = undefined;
   readonly id: string;
   private listing: RunListing | undefined;
-  private groups: GroupNode[] | undefined;
+  private groups: TreeNode[] | undefined;
 
   constructor(
     readonly configured: ConfiguredSource,
@@ -36,7 +36,8 @@ export class SourceNode implements TreeNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(config.kind === 'paragon' ? 'server-process' : 'hubot');
     item.description = [config.kind === 'paragon' ? 'Paragon' : 'Dispersl', demo ? 'demo' : ''].filter(Boolean).join(' · ');
-    // The tooltip is filled in on hover (RunsTreeProvider.resolveTreeItem), so the budget it shows is current.
+    // The tooltip is filled in on hover (RunsTreeProvider.resolveTreeItem); the provider
+    // repaints this row when the key's budget in use moves, so the figure stays current.
     const caps = source.capabilities;
     item.contextValue = ['source', config.kind, caps.replay ? 'replayable' : '', demo ? 'demo' : ''].filter(Boolean).join(' ');
     return item;
@@ -79,10 +80,10 @@ export class SourceNode implements TreeNode {
       // Check the source answers before painting a column of "error" groups.
       await Promise.all(groups.map((g) => g.listing.ensureFirstPage()));
       const failure = groups.find((g) => g.listing.error !== undefined)?.listing.error;
-      if (failure !== undefined && groups.every((g) => g.listing.error !== undefined)) {
-        return [errorNode(this, config.id, failure)];
-      }
-      this.groups = groups;
+      // Kept like the groups until Retry or Refresh: a repaint (the budget in the tooltip
+      // moved) must not ask a failing API again, which would move the budget again.
+      this.groups =
+        failure !== undefined && groups.every((g) => g.listing.error !== undefined) ? [errorNode(this, config.id, failure)] : groups;
     }
     return this.groups;
   }
