@@ -12,8 +12,6 @@ import { RunNode } from './nodes/runNode';
 import { SourceNode } from './nodes/sourceNode';
 import type { TreeContext, TreeNode } from './nodes/treeNode';
 
-const BUDGET_REPAINT_MS = 3000;
-
 export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
@@ -25,15 +23,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private readonly filterChanged = new vscode.EventEmitter<RunFilter>();
   readonly onDidChangeFilter = this.filterChanged.event;
 
-  /**
-   * A source's tooltip shows its key's request budget, resolved on hover. VS Code keeps a
-   * resolved tooltip until the row itself changes (a full refresh does not reset it), so a
-   * source row whose budget moved is repainted, at most every few seconds. Repainting a
-   * source costs no request: its groups and listings are kept.
-   */
-  private readonly budgetShown = new Map<string, number>();
-  private readonly budgetTimer = setInterval(() => this.repaintMovedBudgets(), BUDGET_REPAINT_MS);
-
   constructor(private readonly registry: SourceRegistry) {
     this.ctx = {
       registry,
@@ -41,6 +30,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       groupBy: () => settings.groupBy(),
       changed: (node) => this.emitter.fire(node),
       track: (node) => this.runNodes.set(node.id, node as RunNode),
+      details: new Map(),
     };
   }
 
@@ -70,7 +60,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   getChildren(node?: TreeNode): TreeNode[] | Promise<TreeNode[]> {
     if (node) return node.getChildren();
-    this.roots ??= this.buildRoots();
+    if (!this.roots) {
+      const roots = (this.roots = this.buildRoots());
+      // A source's tooltip (its key's request budget) is resolved on hover, and VS Code keeps
+      // a resolved tooltip until that row itself changes: a full refresh does not reset it.
+      // Repainting the new source rows once does, at no cost (their children are kept).
+      setTimeout(() => roots.forEach((node) => node instanceof SourceNode && this.roots === roots && this.emitter.fire(node)), 0);
+    }
     return this.roots;
   }
 
@@ -82,6 +78,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   refresh(): void {
     this.roots = undefined;
     this.runNodes.clear();
+    this.ctx.details.clear();
     this.emitter.fire(undefined);
   }
 
@@ -124,17 +121,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     return roots;
   }
 
-  private repaintMovedBudgets(): void {
-    for (const node of this.sourceNodes()) {
-      const used = this.registry.budgetInUse(node.sourceId)?.used;
-      if (used === undefined || used === this.budgetShown.get(node.sourceId)) continue;
-      this.budgetShown.set(node.sourceId, used);
-      this.emitter.fire(node);
-    }
-  }
-
   dispose(): void {
-    clearInterval(this.budgetTimer);
     this.emitter.dispose();
     this.filterChanged.dispose();
   }

@@ -336,7 +336,13 @@ describe('Hardening in a real VS Code', function () {
       console.log(`      (${surfaces.length} texts checked; the echo server saw ${echo.seen.length} requests, ${echo.seen.filter((r) => r.authorization === `Bearer ${ECHO_KEY}`).length} with the key)`);
       // A failing source is not asked again by itself: the tree repaints a source whose budget
       // moved (its tooltip), and a repaint that re-requested would feed itself every few seconds.
-      const settled = echo.seen.length;
+      // First let the last refresh's retries of its 500s end (backoff up to ~8 s).
+      let settled = echo.seen.length;
+      for (let still = 0, deadline = Date.now() + 40_000; still < 10 && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        still = echo.seen.length === settled ? still + 1 : 0;
+        settled = echo.seen.length;
+      }
       await new Promise((resolve) => setTimeout(resolve, 10_000));
       assert.equal(echo.seen.length, settled, 'no request while nobody asks');
     });
@@ -365,7 +371,7 @@ describe('Hardening in a real VS Code', function () {
       await workbench.waitForRow(/^Failed, \d+ runs$/);
       const sent = await quiet(emulator);
       assert.ok(sent > before, 'the refresh sent requests');
-      // The row is repainted when its budget moves (every few seconds at most): hover until it shows.
+      // A refresh repaints the source rows once, so the next hover works the budget out afresh.
       let shown = budget(await hoverText(workbench, /^E2E Paragon/, /Request budget/));
       for (const deadline = Date.now() + 20_000; shown !== sent && Date.now() < deadline; ) {
         await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -373,6 +379,19 @@ describe('Hardening in a real VS Code', function () {
       }
       console.log(`      (tooltip after the refresh: ${shown}; the emulator saw ${before} before it, ${sent} after)`);
       assert.equal(shown, sent, `the tooltip counts the ${sent} requests sent by now, not the ${before} of the first hover`);
+    });
+
+    it('an idle tree with a run expanded sends no request (repaints and tooltips cost nothing)', async () => {
+      const failed = (await workbench.treeRows()).find((r) => /^Failed, \d+ runs$/.test(r.label));
+      if (!failed?.expanded) await workbench.clickRow(/^Failed, \d+ runs$/);
+      const page = workbench.page;
+      await page.locator('.part.sidebar .monaco-list-row[aria-level="3"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+      await page.locator('.part.sidebar .monaco-list-row[aria-level="3"] .monaco-tl-twistie').first().click();
+      await page.locator('.part.sidebar .monaco-list-row[aria-level="4"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+      const settled = await quiet(emulator);
+      // Nothing polls (refresh interval 0), so nothing may ask: not a repaint, not a tooltip.
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      assert.equal(emulator.stats().requests - settled, 0, 'no request while the tree sits idle with a run expanded');
     });
   });
 });

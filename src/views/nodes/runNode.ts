@@ -13,14 +13,13 @@ import type { TreeContext, TreeNode } from './treeNode';
 
 export class RunNode implements TreeNode {
   readonly id: string;
-  private detail: Promise<RunDetail> | undefined;
 
   constructor(
     readonly parent: TreeNode,
     public run: Run,
     readonly sourceId: string,
     private readonly source: HistorySource,
-    ctx: TreeContext,
+    private readonly ctx: TreeContext,
   ) {
     this.id = `${parent.id}/run:${run.id}`;
     ctx.track(this);
@@ -33,7 +32,7 @@ export class RunNode implements TreeNode {
   /** Replaces the run after a live poll and drops cached steps so they reload. */
   update(run: Run): void {
     this.run = run;
-    this.detail = undefined;
+    this.ctx.details.delete(this.id);
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -52,13 +51,17 @@ export class RunNode implements TreeNode {
   }
 
   async getChildren(): Promise<TreeNode[]> {
-    this.detail ??= this.source.getRun(this.run.id);
+    let loading = this.ctx.details.get(this.id);
+    if (!loading) {
+      loading = this.source.getRun(this.run.id);
+      this.ctx.details.set(this.id, loading);
+    }
     try {
-      const detail = await this.detail;
+      const detail = await loading;
       if (detail.steps.length === 0) return [new MessageNode(this, `${this.id}/empty`, 'empty', 'This run has no steps yet.')];
       return orderSteps(detail.steps).map(({ step, depth }) => new StepNode(this, step, depth));
     } catch (error) {
-      this.detail = undefined;
+      if (this.ctx.details.get(this.id) === loading) this.ctx.details.delete(this.id);
       return [errorNode(this, this.sourceId, error)];
     }
   }

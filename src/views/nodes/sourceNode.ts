@@ -17,7 +17,7 @@ export class SourceNode implements TreeNode {
   readonly parent = undefined;
   readonly id: string;
   private listing: RunListing | undefined;
-  private groups: TreeNode[] | undefined;
+  private groups: Promise<TreeNode[]> | undefined;
 
   constructor(
     readonly configured: ConfiguredSource,
@@ -36,8 +36,8 @@ export class SourceNode implements TreeNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(config.kind === 'paragon' ? 'server-process' : 'hubot');
     item.description = [config.kind === 'paragon' ? 'Paragon' : 'Dispersl', demo ? 'demo' : ''].filter(Boolean).join(' · ');
-    // The tooltip is filled in on hover (RunsTreeProvider.resolveTreeItem); the provider
-    // repaints this row when the key's budget in use moves, so the figure stays current.
+    // The tooltip is filled in on hover (RunsTreeProvider.resolveTreeItem), with the budget
+    // in use at that moment.
     const caps = source.capabilities;
     item.contextValue = ['source', config.kind, caps.replay ? 'replayable' : '', demo ? 'demo' : ''].filter(Boolean).join(' ');
     return item;
@@ -49,7 +49,9 @@ export class SourceNode implements TreeNode {
     const lines = [source.label, config.kind === 'paragon' ? 'Paragon Task History API' : 'Dispersl History API'];
     if (config.baseUrl) lines.push(config.baseUrl);
     const inUse = this.ctx.registry.budgetInUse(config.id);
-    if (inUse) lines.push(`Request budget: ${describeBudget(inUse)}${inUse.waiting > 0 ? ` (${inUse.waiting} waiting)` : ''}`);
+    // Worked out on hover; VS Code keeps it until the row is repainted, hence the time.
+    const at = new Date().toLocaleTimeString('en-GB');
+    if (inUse) lines.push(`Request budget: ${describeBudget(inUse)} (at ${at})${inUse.waiting > 0 ? `, ${inUse.waiting} waiting` : ''}`);
     const seconds = settings.refreshIntervalSeconds();
     const every = describeInterval(pollDelayMs(seconds, 1, source.capabilities.requestBudget));
     lines.push(seconds > 0 ? `Live refresh: ${every}, while this window has focus and the view is visible (at most ${Math.round(POLL_BUDGET_SHARE * 100)}% of the budget)` : 'Live refresh: off');
@@ -73,18 +75,17 @@ export class SourceNode implements TreeNode {
       this.listing ??= new RunListing(source, query);
       return listingChildren(this, this.listing, config.id, source, this.ctx);
     }
-    if (!this.groups) {
+    // Kept, failure included, until Retry or Refresh, and shared by renders that overlap: a
+    // repaint of this row (to refresh its tooltip) never asks the API again.
+    this.groups ??= (async () => {
       const groups = groupsAt(first, query, source.capabilities, integrations).map(
         (spec) => new GroupNode(this, spec, rest, config.id, source, integrations, this.ctx),
       );
       // Check the source answers before painting a column of "error" groups.
       await Promise.all(groups.map((g) => g.listing.ensureFirstPage()));
       const failure = groups.find((g) => g.listing.error !== undefined)?.listing.error;
-      // Kept like the groups until Retry or Refresh: a repaint (the budget in the tooltip
-      // moved) must not ask a failing API again, which would move the budget again.
-      this.groups =
-        failure !== undefined && groups.every((g) => g.listing.error !== undefined) ? [errorNode(this, config.id, failure)] : groups;
-    }
+      return failure !== undefined && groups.every((g) => g.listing.error !== undefined) ? [errorNode(this, config.id, failure)] : groups;
+    })();
     return this.groups;
   }
 

@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import type { SourceRegistry } from '../../config/sourceRegistry';
 import type { GroupBy } from '../../core/grouping';
 import type { RunFilter } from '../../core/filters';
-import type { Run } from '../../core/model';
+import type { Run, RunDetail } from '../../core/model';
 
 export interface TreeNode {
   readonly parent: TreeNode | undefined;
@@ -22,4 +22,10 @@ export interface TreeContext {
   readonly changed: (node?: TreeNode) => void;
   /** A run node announces itself so live refresh can poll it while it runs. */
   readonly track: (node: { readonly run: Run; readonly sourceId: string; readonly id: string }) => void;
+  /**
+   * Run details (steps) by run node id. Kept here, not in the node: a repaint builds new run
+   * nodes, and an expanded run must not ask the API again for steps it has (a repaint then
+   * fed itself: every request moved the budget the repaint shows). Cleared by a refresh.
+   */
+  readonly details: Map<string, Promise<RunDetail>>;
 }
