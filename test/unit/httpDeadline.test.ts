@@ -55,6 +55,14 @@ describe('every request ends (issue 9, class 4)', function () {
       console.log(`      trickled body: TimeoutError after ${Date.now() - started} ms with a 1500 ms deadline, ${server.stats.bytesSent} bytes sent`);
     });
 
+    it('a limit longer than a timer can hold (25 days) is a long limit, not an instant time-out', async () => {
+      // Node fires a timer of more than 2^31 - 1 ms after 1 ms: every request timed out at once.
+      server.behave({ kind: 'answer', status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' });
+      const days25 = 25 * 24 * 3_600_000;
+      const answer = await policy(server, { deadlineMs: days25, timeoutMs: days25 }).getJson({ path: '/ok' });
+      assert.deepEqual(answer, { ok: true });
+    });
+
     it('an attempt past its deadline is not retried: the deadline bounds what the caller waits', async () => {
       server.behave({ kind: 'trickle', intervalMs: 400 });
       const http = policy(server, { deadlineMs: 800, retries: 2 });

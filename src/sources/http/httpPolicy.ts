@@ -14,7 +14,7 @@ import { AuthError, CancelledError, HistoryApiError, NetworkError, ProtocolError
 import { BODY_NOT_JSON, mapRequestError, type ErrorContext } from './errorMapping';
 import { InflightRequests } from './inflight';
 import { RateLimiter, type RateLimit } from './rateLimiter';
-import { ACCEPT_ENCODING, Attempt, BodyFailure, collect, guardBody } from './responseBody';
+import { ACCEPT_ENCODING, Attempt, BodyFailure, collect, guardBody, MAX_TIMER_MS } from './responseBody';
 import { DEADLINE_EXCEEDED, deadlineOf, installRetries, RETRY_STATE } from './retryPolicy';
 
 export interface HttpLog {
@@ -178,7 +178,7 @@ export class HttpPolicy {
     this.limit = pLimit(concurrency);
     this.axios = axios.create({
       // Until the headers (axios's timer stops there); bodies are timed by responseBody.ts.
-      timeout: this.limits.timeoutMs,
+      timeout: Math.min(this.limits.timeoutMs, MAX_TIMER_MS),
       // Never follow a redirect: it could carry the key to another origin.
       maxRedirects: 0,
       // Every body arrives as a stream and is decompressed, counted and capped by us as it

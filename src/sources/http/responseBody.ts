@@ -6,6 +6,12 @@
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 
+/**
+ * The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days): a longer one fires
+ * after 1 ms, which would turn a generous limit into an instant time-out.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** What we ask servers for; anything else they send is refused. */
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
 
@@ -44,7 +50,7 @@ export class Attempt {
     this.timer = setTimeout(() => {
       this.expired = true;
       this.controller.abort();
-    }, deadlineMs);
+    }, Math.min(deadlineMs, MAX_TIMER_MS));
   }
 
   get signal(): AbortSignal {
@@ -202,7 +208,7 @@ class BodyGuard extends Transform {
       // A consumer that is behind (a slow disk) is not the server's silence.
       if (this.readableLength >= this.readableHighWaterMark) return this.armIdle();
       this.destroy(new BodyFailure('idle', `no data for ${this.limits.idleMs} ms`));
-    }, this.limits.idleMs);
+    }, Math.min(this.limits.idleMs, MAX_TIMER_MS));
   }
 
   private clearIdle(): void {
