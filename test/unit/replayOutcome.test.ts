@@ -27,6 +27,7 @@ describe('Replay outcomes: never invite a second run the server may already have
       ['502', /Paragon answered 502/],
       ['drop', /connection broke after the request was sent/],
       ['cut-201', /answer \(201\) broke off/],
+      ['created-corrupt-gzip', /answer \(201\) could not be read/],
     ];
     for (const [behaviour, reason] of uncertain) {
       it(`a replay answered with ${behaviour} may have started: OutcomeUnknownError, one POST, no "try again"`, async () => {
@@ -51,6 +52,12 @@ describe('Replay outcomes: never invite a second run the server may already have
         assert.match(error.message, /HTML page/);
         return true;
       });
+      assert.equal(server.replays(), 1);
+    });
+
+    it('an empty 201 labelled text/html is a replay requested, not a captive portal', async () => {
+      const server = await serve({ replay: 'created-empty-html', replayActs: true });
+      await client(server).replay(RUN_ID);
       assert.equal(server.replays(), 1);
     });
 

@@ -60,7 +60,14 @@ function sentSecrets(error: AxiosError): string[] {
 }
 
 export function mapRequestError(error: unknown, ctx: ErrorContext): HistoryApiError {
-  if (error instanceof HistoryApiError) return error;
+  if (error instanceof HistoryApiError) {
+    // A success status whose body could not be read (over the cap, not decompressing): the
+    // server took the request, so for a POST the outcome is unknown, never a plain failure.
+    if (error instanceof ProtocolError && error.status !== undefined && error.status >= 200 && error.status < 300 && mayHaveActed(ctx)) {
+      return outcomeUnknown(`its answer (${error.status}) could not be read: ${error.message}`, error.detail, ctx, error.status);
+    }
+    return error;
+  }
   const own = redactorFor(error instanceof AxiosError ? sentSecrets(error) : []);
   const redact = ctx.redact ? (text: string) => own(ctx.redact!(text)) : own;
   if (!(error instanceof AxiosError)) {

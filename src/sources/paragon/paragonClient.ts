@@ -124,7 +124,8 @@ export class ParagonClient implements HistorySource {
         error.status,
       );
     }
-    if (/html/i.test(answer.contentType) || /^\s*</.test(answer.body)) {
+    // An empty body is no page, whatever its content type says (some servers label every answer text/html).
+    if (answer.body.trim() !== '' && (/html/i.test(answer.contentType) || /^\s*</.test(answer.body))) {
       throw new ProtocolError(
         `The answer to the replay of execution ${runId} did not come from the Paragon API: an HTML page came back (${answer.status}), so a captive portal, proxy or sign-in page is in the way. The replay most likely did not reach Paragon; check the network, and the history, before replaying.`,
         `POST /workflow-executions/${segment}/replay → ${answer.status} ${answer.contentType || 'no content type'}, HTML body: ${JSON.stringify(answer.body.slice(0, 200))}`,

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 export const PROJECT = 'proj-hostile';
 export const RUN_ID = 'b7f6c1d2-0000-4000-8000-000000000001';
 
-export type ReplayBehaviour = 'created' | '502' | 'drop' | 'cut-201' | 'html-200';
+export type ReplayBehaviour = 'created' | '502' | 'drop' | 'cut-201' | 'html-200' | 'created-empty-html' | 'created-corrupt-gzip';
 
 export interface HostileParagonOptions {
   /** The key it accepts; any other gets a 401 that echoes the Authorization header. */
@@ -102,6 +102,15 @@ export async function startHostileParagon(options: HostileParagonOptions): Promi
             res.writeHead(201, { 'Content-Type': 'application/json', 'Content-Length': '64' });
             res.write('{"id":"');
             setTimeout(() => req.socket.destroy(), 20);
+            return;
+          case 'created-empty-html':
+            // Some frameworks label every answer text/html, an empty 201 included.
+            res.writeHead(201, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': '0' });
+            res.end();
+            return;
+          case 'created-corrupt-gzip':
+            res.writeHead(201, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+            res.end(Buffer.from('this is not gzip at all'));
             return;
           case 'html-200': {
             const page = '<!DOCTYPE html><html><head><title>Guest Wi-Fi</title></head><body>Accept the terms to continue.</body></html>';
