@@ -109,8 +109,9 @@ export class LiveRefresh implements vscode.Disposable {
 
   /** Failures in the filter's time range (the last 24 hours when it has none), for every source. */
   async countFailures(): Promise<void> {
-    if (!this.watched()) {
-      // Nobody would see it: count when the view shows again.
+    if (!this.watched() || !vscode.window.state.focused) {
+      // Nobody would see it, or another window is in use (a settings change or a key stored
+      // elsewhere reaches every window): count when this one is focused and shown again.
       this.nextPoll.clear();
       return;
     }
@@ -141,7 +142,8 @@ export class LiveRefresh implements vscode.Disposable {
     for (const [sourceId, requests] of sent) {
       const budget = this.registry.get(sourceId)?.source.capabilities.requestBudget;
       const delay = pollDelayMs(seconds, Math.max(1, requests), budget);
-      this.nextPoll.set(sourceId, now + delay);
+      // Never sooner than a pending, longer wait: a refresh after a big tick must not undo its spacing.
+      this.nextPoll.set(sourceId, Math.max(this.nextPoll.get(sourceId) ?? 0, now + delay));
     }
   }
 
