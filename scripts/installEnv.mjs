@@ -20,6 +20,8 @@ const LEAKED_NAMES = new Set([
   'NODE_PATH',
   'NODE_ENV', // `production` makes npm omit dev dependencies that postinstalls build with
   'PREFIX', // npm sets it for lifecycle scripts in some versions
+  'COLOR', // npm: its own color setting, for the scripts it runs
+  'EDITOR', // npm: its `editor` setting (nothing in an install opens an editor)
 ]);
 
 /** npm's own variables, whatever their case (npm reads `NPM_CONFIG_*` too). */

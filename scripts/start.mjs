@@ -211,8 +211,11 @@ for (const [name, child] of Object.entries(children)) {
 const onSignal = (signal) => {
   if (stopping) return;
   console.log(`\n${signal}: stopping VS Code and the emulator…`);
-  stopAll(0);
+  // Stopped once running is what Ctrl-C is for; stopped before the demo ever ran is not a success.
+  stopAll(ready ? 0 : 1);
 };
+// A reader of our output that went away (npm start | head): stop both rather than crash and orphan them.
+process.stdout.on('error', () => stopping || stopAll(1));
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 process.on('SIGHUP', onSignal);

