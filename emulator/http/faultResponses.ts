@@ -6,6 +6,7 @@ import zlib from 'node:zlib';
 import { envelopeError } from '../dispersl/disperslRoutes';
 import { nestError } from '../paragon/paragonRoutes';
 import type { ApiFamily, ApiResponse } from './apiTypes';
+import { drainedOrClosed } from './responseWriter';
 
 const REASONS: Readonly<Record<number, string>> = {
   429: 'Too Many Requests',
@@ -40,18 +41,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Resolves when `res` can take more, or has closed. */
-function writable(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
 
 /**
  * 'trickle': the answer's status and headers (a whole body announces its Content-Length),
@@ -92,7 +81,7 @@ export async function writeGzipBomb(res: ServerResponse, response: ApiResponse, 
   delete headers['Content-Length'];
   res.writeHead(response.status, headers);
   const send = async (chunk: Buffer) => {
-    if (!res.destroyed && !res.write(chunk)) await writable(res);
+    if (!res.destroyed && !res.write(chunk)) await drainedOrClosed(res);
   };
   const whole = Math.floor(bytes / MiB);
   for (let i = 0; i < whole && !res.destroyed; i++) await send(whitespaceMember());

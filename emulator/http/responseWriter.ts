@@ -3,7 +3,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ApiResponse } from './apiTypes';
 
-function drainedOrClosed(res: ServerResponse): Promise<void> {
+/** Resolves when `res` can take more, or has closed. */
+export function drainedOrClosed(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
