@@ -75,7 +75,6 @@ export function singleLine(text: string): string {
  * U+009D an OSC), the line and paragraph separators, and the bidi embeddings, overrides
  * and isolates.
  */
-// eslint-disable-next-line no-control-regex
 const JSON_UNSAFE = new RegExp(`[\u007f-\u009f\u2028\u2029${BIDI_OVERRIDE_CLASS}]`, 'g');
 
 /**

@@ -267,7 +267,7 @@ export async function launchWorkbench(options: LaunchOptions): Promise<Workbench
   } catch (error) {
     const detail = logs();
     await close();
-    throw new Error(`The workbench did not start: ${error instanceof Error ? error.message : String(error)}\n${detail}`);
+    throw new Error(`The workbench did not start: ${error instanceof Error ? error.message : String(error)}\n${detail}`, { cause: error });
   }
 }
 

@@ -319,7 +319,6 @@ describe('Command line (dist/cli.js)', function () {
       // Dispersl's seeded names include markup, bidi overrides, escapes and line breaks.
       const result = await cli(['list', '--source', 'dispersl', '--base-url', emulator().disperslBaseUrl, '--all']);
       assert.equal(result.code, 0, result.stderr);
-      // eslint-disable-next-line no-control-regex
       const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
       const source = createSource({ id: 'spec', kind: 'dispersl', baseUrl: emulator().disperslBaseUrl }, { apiKey: KEY });
       const names = (await collect(runs(source, {}))).map((r) => r.name ?? '');

@@ -73,7 +73,7 @@ async function call<T>(url: string, key: string | undefined, init: RequestInit =
   const headers: Record<string, string> = key === undefined ? {} : { Authorization: `Bearer ${key}` };
   const response = await fetch(url, { ...init, headers });
   const text = await response.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = text === '' ? undefined : JSON.parse(text);
   } catch {

@@ -167,14 +167,12 @@ describe('Listings against a hostile API', () => {
     it('ends list --all with an error, not 100,002 rows, when nextLink never ends', async () => {
       paragon({ runs: 230, nextLink: 'forever', wrap: true });
       const controller = new AbortController();
-      let stdout = '';
       let stderr = '';
       let rows = 0;
       const ctx: CliContext = {
         io: {
           stdout: {
             write: (text) => {
-              stdout += text;
               rows += (text.match(/\n/g) ?? []).length;
               if (rows > RUNAWAY) controller.abort();
             },

@@ -84,7 +84,7 @@ describe('Terminal safety: API text cannot drive the terminal', function () {
       const notFound = await serve({ getStatus: 404, errorMessage: message });
       const first = await cli(notFound, ['show', RUN_ID, '--verbose']);
       assert.equal(first.code, 4, first.stderr);
-      assert.match(first.stderr, /http: NotFoundError: GET .* → 404: gone  \[2J \]0;owned/);
+      assert.match(first.stderr, /http: NotFoundError: GET .* → 404: gone {2}\[2J \]0;owned/);
       assertClean(first);
 
       const failing = await serve({ replay: '502', replayActs: false });

@@ -32,7 +32,7 @@ describe('Wire formats', () => {
 
     it('names the field when the shape is wrong', () => {
       assert.throws(
-        () => parseList({ workflowExecutions: [docsExecution, { ...docsExecution, id: 42.5e400 }], total: 2 }),
+        () => parseList({ workflowExecutions: [docsExecution, { ...docsExecution, id: Infinity }], total: 2 }),
         (e: unknown) => e instanceof ProtocolError && /"workflowExecutions\[1\]\.id"/.test(e.message),
       );
       assert.throws(() => parseList({ total: 3 }), (e: unknown) => e instanceof ProtocolError && /"workflowExecutions" should be an array/.test(e.message));

@@ -51,7 +51,6 @@ export class SlidingWindow {
     if (signal?.aborted) return Promise.reject(new CancelledError());
     this.longestMs = Math.max(this.longestMs, windowOf(budget));
     return new Promise<void>((resolve, reject) => {
-      let waiter: Waiter;
       const onAbort = signal
         ? () => {
             // A cancelled wait leaves the queue without spending a slot.
@@ -61,7 +60,7 @@ export class SlidingWindow {
             this.drain();
           }
         : undefined;
-      waiter = { budget, resolve, reject, signal, onAbort };
+      const waiter: Waiter = { budget, resolve, reject, signal, onAbort };
       if (signal && onAbort) signal.addEventListener('abort', onAbort, { once: true });
       this.queue.push(waiter);
       this.drain();

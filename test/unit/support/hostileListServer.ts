@@ -148,7 +148,6 @@ export async function startHostileListServer(initial: HostileBehaviour): Promise
   const counts = { list: 0, detail: 0, step: 0, other: 0 };
   const offsets: number[] = [];
   const state = { behaviour: initial };
-  let origin = '';
 
   const send = (res: http.ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
@@ -221,7 +220,7 @@ export async function startHostileListServer(initial: HostileBehaviour): Promise
     send(res, 404, { message: 'Not found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     origin,
