@@ -4,11 +4,12 @@
 // the URL it prints; if either child dies it stops the other and exits non-zero with the
 // reason. Only Node built-ins: it runs before dependencies exist.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDeps } from './ensureDeps.mjs';
 import { platformProblem } from './vscode-host.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,9 +78,7 @@ async function waitUntil(url, ready, what, deadline, stillRunning) {
 //    a desktop VS Code, so build the .vsix and say how.
 const problem = platformProblem();
 if (problem) console.log(`\n▶ ${problem}\n  Building the .vsix for a desktop VS Code instead.`);
-if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
-  run('npm', ['ci', '--no-audit', '--no-fund'], 'Installing dependencies (first run only)');
-}
+if (ensureDeps() !== 0) fail('Could not install the dependencies (messages above).');
 run('npm', ['run', '--silent', 'package'], 'Building and packaging the extension (.vsix)');
 if (problem) {
   fail(
