@@ -5,7 +5,7 @@ import { API_KEY_ENV } from './cli/apiKey';
 import { processIo } from './cli/cliIo';
 import { EXIT } from './cli/exitCodes';
 import { runCli } from './cli/program';
-import { rememberSecret } from './sources/redaction';
+import { rememberSecret } from './core/redaction';
 
 const controller = new AbortController();
 // Every request in flight listens to this one signal: dozens of listeners are expected.

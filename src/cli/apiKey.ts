@@ -1,6 +1,6 @@
 // The key comes from the environment only: a flag would land in shell history and in the
 // process list, where anyone on the machine can read it.
-import { AuthError } from '../sources/errors';
+import { AuthError } from '../core/errors';
 
 export const API_KEY_ENV = 'TASK_HISTORY_API_KEY';
 

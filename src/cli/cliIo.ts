@@ -2,7 +2,7 @@
 // write passes the redactor (src/sources/redaction.ts: the key whole, any piece of 8+
 // characters, any case, base64), so the key cannot reach the terminal or a log file even
 // if a message were ever to quote it. Messages are redacted where they are built too.
-import { Redactor } from '../sources/redaction';
+import { Redactor } from '../core/redaction';
 
 export interface CliOutput {
   write(text: string): void;

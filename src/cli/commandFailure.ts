@@ -1,6 +1,6 @@
 // A failure a command has already put in its own words ("Export failed; nothing was
 // written to runs.json. …"); the exit code still comes from the underlying error.
-import { userMessage } from '../sources/errors';
+import { userMessage } from '../core/errors';
 
 export class CommandFailure extends Error {
   constructor(

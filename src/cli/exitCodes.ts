@@ -1,7 +1,7 @@
 // The exit codes scripts can rely on, and which failure gets which. Documented in --help.
 import { CommanderError } from 'commander';
 import { ExportTargetError } from '../core/export/exportErrors';
-import { isHistoryApiError } from '../sources/errors';
+import { isHistoryApiError } from '../core/errors';
 import { UsageError } from './usageError';
 
 export const EXIT = {

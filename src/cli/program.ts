@@ -2,7 +2,7 @@
 // one line on stderr and an exit code. Commands stay thin: flags → core → output.
 import { Command, CommanderError } from 'commander';
 import { singleLine } from '../core/format';
-import { isHistoryApiError, userMessage } from '../sources/errors';
+import { isHistoryApiError, userMessage } from '../core/errors';
 import { API_KEY_ENV } from './apiKey';
 import type { CliContext } from './cliContext';
 import { CommandFailure } from './commandFailure';

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { alignSteps, compareUnavailableReason, describeDivergence, findLastSuccess, firstDivergence, type AlignedStep } from '../core/compare';
 import { shortId, stepLabel } from '../core/format';
 import type { RunDetail, Step } from '../core/model';
-import { CancelledError, userMessage } from '../sources/errors';
+import { CancelledError, userMessage } from '../core/errors';
 import { RunPanel, type RunPanelServices } from '../panels/runPanel';
 import { loadStepPayload, stepDocumentUri } from '../panels/stepDocuments';
 import type { RunCommandDeps, ResolvedRun } from './runCommands';

@@ -12,7 +12,7 @@ import type { ExportFormat } from '../core/export/sinks';
 import { formatDuration } from '../core/duration';
 import { describeFilter, filterToQuery } from '../core/filters';
 import type { RunQuery } from '../core/model';
-import { userMessage } from '../sources/errors';
+import { userMessage } from '../core/errors';
 import { GroupNode } from '../views/nodes/groupNode';
 import { SourceNode } from '../views/nodes/sourceNode';
 import type { RunsTreeProvider } from '../views/runsTree';

@@ -6,7 +6,7 @@ import { formatDuration } from '../core/duration';
 import type { RunDetail } from '../core/model';
 import { buildRunBundle, writeRunBundle } from '../core/runBundle';
 import { loadStepPayload } from '../panels/stepDocuments';
-import { CancelledError, userMessage } from '../sources/errors';
+import { CancelledError, userMessage } from '../core/errors';
 import type { RunCommandDeps, ResolvedRun } from './runCommands';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 

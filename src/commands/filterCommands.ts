@@ -71,6 +71,8 @@ async function askField(field: keyof RunFilter, current: RunFilter): Promise<Run
         title: field === 'userId' ? 'Filter by connected user id' : 'Filter by workflow id',
         value: current[field] ?? '',
         prompt: 'Empty for any.',
+        // Ids are pasted from elsewhere (a dashboard, a ticket): switching away to copy one keeps the box.
+        ignoreFocusOut: true,
       });
       return value === undefined ? undefined : { ...current, [field]: value.trim() || undefined };
     }

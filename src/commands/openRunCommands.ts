@@ -2,7 +2,7 @@
 // URI scheme (folding, search, syntax colour for free).
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
-import { userMessage } from '../sources/errors';
+import { userMessage } from '../core/errors';
 import type { RunNode } from '../views/nodes/runNode';
 import { showErrorMessage, showInformationMessage } from '../views/notifications';
 
@@ -72,7 +72,17 @@ async function openRunById(registry: SourceRegistry): Promise<void> {
       ? sources[0]
       : (await vscode.window.showQuickPick(sources.map((s) => ({ label: s.config.label ?? s.config.id, description: s.source.label, s })), { title: 'Open Run from which source?' }))?.s;
   if (!configured) return;
-  const id = (await vscode.window.showInputBox({ title: 'Open Run by ID', prompt: 'A workflow execution id or a task id.', validateInput: (v) => (v.trim() ? undefined : 'Enter an id.') }))?.trim();
+  const id = (
+    await vscode.window.showInputBox({
+      title: 'Open Run by ID',
+      prompt: 'A workflow execution id or a task id.',
+      validateInput: (v) => (v.trim() ? undefined : 'Enter an id.'),
+      // The id is usually copied from elsewhere (a dashboard, a ticket, a log): the box stays
+      // open while the user switches away to copy it, and a panel taking focus back as the
+      // palette closes (a webview restores its focus late) cannot dismiss it.
+      ignoreFocusOut: true,
+    })
+  )?.trim();
   if (!id) return;
   try {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading run ${id}…` }, () => configured.source.getRun(id));

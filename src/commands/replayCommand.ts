@@ -9,7 +9,7 @@ import { shortId } from '../core/format';
 import type { Run } from '../core/model';
 import { FIND_ATTEMPTS, FIND_INTERVAL_MS, findReplayedRun, settleUncertainReplay, uncertainReplayNotice, type UncertainReplayOutcome } from '../core/replay';
 import type { HistorySource } from '../core/source';
-import { isHistoryApiError, OutcomeUnknownError, userMessage } from '../sources/errors';
+import { isHistoryApiError, OutcomeUnknownError, userMessage } from '../core/errors';
 import type { RunCommandDeps, ResolvedRun } from './runCommands';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 

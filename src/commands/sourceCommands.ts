@@ -5,7 +5,7 @@ import * as settings from '../config/settings';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import { createSource } from '../sources/createSource';
 import { DISPERSL_ORIGIN, DISPERSL_TIER_REQUESTS_PER_HOUR } from '../sources/dispersl/disperslClient';
-import { userMessage } from '../sources/errors';
+import { userMessage } from '../core/errors';
 import { PARAGON_CLOUD_ORIGIN } from '../sources/paragon/paragonClient';
 import type { SourceConfig } from '../sources/sourceConfig';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';

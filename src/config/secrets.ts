@@ -3,7 +3,7 @@
 // process's redactor, so the log channel, notifications and error details can hide it
 // (whole, in pieces, in any case, in base64) whatever text it turns up in.
 import type * as vscode from 'vscode';
-import { redactKnown, rememberSecret } from '../sources/redaction';
+import { redactKnown, rememberSecret } from '../core/redaction';
 
 const PREFIX = 'taskHistory.apiKey.';
 

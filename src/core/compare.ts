@@ -1,7 +1,7 @@
 // Compare with Last Success: find the most recent succeeded run of the same workflow that
 // started before this one, line up the two runs' steps, and find the first step where they
 // part. Plain logic over HistorySource; the command and the panel only present the result.
-import { UnsupportedError } from '../sources/errors';
+import { UnsupportedError } from './errors';
 import type { Run, Step } from './model';
 import type { HistorySource } from './source';
 import { orderSteps } from './stepGraph';

@@ -4,7 +4,7 @@
 // across one page boundary, and no more runs may arrive than the API counted.
 import type { Run, RunPage } from './model';
 import { SeenIds } from './seenIds';
-import { ProtocolError } from '../sources/errors';
+import { ProtocolError } from './errors';
 
 /** The count did not match the API's total; the message says what was seen. */
 export class SnapshotMismatchError extends Error {

@@ -2,7 +2,7 @@
 // attach to a bug report or diff later. Payloads are fetched a few at a time; the file is
 // written to a temporary name beside the target and renamed only once it is complete.
 import pLimit from 'p-limit';
-import { CancelledError, NotFoundError, ProtocolError } from '../sources/errors';
+import { CancelledError, NotFoundError, ProtocolError } from './errors';
 import { openAtomic } from './export/atomicFile';
 import { writeChunk } from './export/sinks';
 import type { Run, RunDetail, Step, StepPayload } from './model';

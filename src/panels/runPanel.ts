@@ -9,7 +9,7 @@ import { stepLabel } from '../core/format';
 import type { RunDetail } from '../core/model';
 import type { PayloadCache } from '../core/payloadCache';
 import { payloadView } from '../core/payloadView';
-import { userMessage } from '../sources/errors';
+import { userMessage } from '../core/errors';
 import { openRaw } from '../commands/openRunCommands';
 import { panelHtml, panelResourceRoots } from './panelHtml';
 import { parseFromWebview, PROTOCOL_VERSION, RUN_PANEL_VIEW_TYPE, type FromWebviewMessage, type PanelAction, type PanelState, type ToWebviewMessage } from './protocol';

@@ -7,7 +7,7 @@ import { shortId } from '../core/format';
 import type { Step, StepPayload } from '../core/model';
 import { PayloadCache } from '../core/payloadCache';
 import { prettyJson } from '../core/payloadView';
-import { userMessage } from '../sources/errors';
+import { userMessage } from '../core/errors';
 
 export const STEP_DOCUMENT_SCHEME = 'task-history';
 

@@ -2,7 +2,7 @@
 // kind of source; everything downstream asks capabilities.
 import type { HistorySource } from '../core/source';
 import { DisperslClient } from './dispersl/disperslClient';
-import { UnsupportedError } from './errors';
+import { UnsupportedError } from '../core/errors';
 import type { HttpLog } from './http/httpPolicy';
 import { ParagonClient } from './paragon/paragonClient';
 import type { SourceConfig } from './sourceConfig';

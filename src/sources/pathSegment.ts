@@ -2,7 +2,7 @@
 // ".." (and their %2e spellings) before a request leaves, so `replay ..` would POST to the
 // collection's own `/replay`: such ids are refused, every other one is percent-encoded
 // so it stays exactly one segment.
-import { InvalidIdError } from './errors';
+import { InvalidIdError } from '../core/errors';
 
 /** Longer than any id either API issues (UUIDs, 24-hex ids), short enough to log and show. */
 export const MAX_ID_LENGTH = 256;

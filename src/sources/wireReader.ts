@@ -2,7 +2,7 @@
 // Hand-written rather than a schema library: the rules are lenient in ways a schema
 // would fight (unknown fields ignored, numbers sent as strings, null meaning absent,
 // unknown statuses kept), and every client needs only these few readers.
-import { ProtocolError } from './errors';
+import { ProtocolError } from '../core/errors';
 
 export type WireObject = Readonly<Record<string, unknown>>;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { alignSteps, canonicalJson, compareUnavailableReason, describeDivergence, findLastSuccess, firstDivergence, firstStatusDivergence } from '../../src/core/compare';
 import { stepLabel } from '../../src/core/format';
 import type { Run, RunStatus, Step } from '../../src/core/model';
-import { UnsupportedError } from '../../src/sources/errors';
+import { UnsupportedError } from '../../src/core/errors';
 import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { useEmulator } from './support/emulatorFixture';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runs } from '../../src/core/paging';
-import { AuthError, BadRequestError, NotFoundError, UnsupportedError } from '../../src/sources/errors';
+import { AuthError, BadRequestError, NotFoundError, UnsupportedError } from '../../src/core/errors';
 import { DisperslClient, type DisperslClientOptions } from '../../src/sources/dispersl/disperslClient';
 import { collect, useEmulator } from './support/emulatorFixture';
 

@@ -12,7 +12,7 @@ import type { RunPage, RunQuery } from '../../src/core/model';
 import { SnapshotMismatchError } from '../../src/core/paging';
 import type { HistorySource, ListOptions } from '../../src/core/source';
 import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
-import { AuthError } from '../../src/sources/errors';
+import { AuthError } from '../../src/core/errors';
 import { ParagonClient, type ParagonClientOptions } from '../../src/sources/paragon/paragonClient';
 import { useEmulator } from './support/emulatorFixture';
 import type { RunningEmulator } from '../../emulator/server';

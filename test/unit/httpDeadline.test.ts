@@ -13,7 +13,7 @@ import { UsageError } from '../../src/cli/usageError';
 import { exportRuns } from '../../src/core/export/exportRuns';
 import { createSource } from '../../src/sources/createSource';
 import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
-import { CancelledError, ProtocolError, RateLimitedError, ServerError, TimeoutError } from '../../src/sources/errors';
+import { CancelledError, ProtocolError, RateLimitedError, ServerError, TimeoutError } from '../../src/core/errors';
 import { DEFAULT_LIMITS, HttpPolicy, type HttpPolicyOptions } from '../../src/sources/http/httpPolicy';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { useEmulator } from './support/emulatorFixture';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
-import { isHistoryApiError } from '../../src/sources/errors';
+import { isHistoryApiError } from '../../src/core/errors';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { pathSegment } from '../../src/sources/pathSegment';
 

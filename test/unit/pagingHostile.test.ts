@@ -10,7 +10,7 @@ import { pages, runs, snapshot, SnapshotMismatchError } from '../../src/core/pag
 import { SeenIds } from '../../src/core/seenIds';
 import type { HistorySource } from '../../src/core/source';
 import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
-import { ProtocolError } from '../../src/sources/errors';
+import { ProtocolError } from '../../src/core/errors';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { RunListing } from '../../src/views/nodes/runListing';
 import { nextOffsetFrom } from '../../src/sources/paragon/paragonWire';

@@ -12,7 +12,7 @@ import {
   ServerError,
   TimeoutError,
   UnsupportedError,
-} from '../../src/sources/errors';
+} from '../../src/core/errors';
 import { ParagonClient, paragonTaskHistoryUrl, type ParagonClientOptions } from '../../src/sources/paragon/paragonClient';
 import { nextOffsetFrom } from '../../src/sources/paragon/paragonWire';
 import { collect, MemoryLog, startSilentServer, useEmulator } from './support/emulatorFixture';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CancelledError, isHistoryApiError } from '../../src/sources/errors';
+import { CancelledError, isHistoryApiError } from '../../src/core/errors';
 import { rateBudgets, RateBudgets, keyDigest } from '../../src/sources/http/rateBudgets';
 import { limiterReading, RateLimiter, type RateLimit } from '../../src/sources/http/rateLimiter';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';

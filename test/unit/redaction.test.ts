@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { ApiKeys, redactedNotifications, redactingLog } from '../../src/config/secrets';
-import { isHistoryApiError, NetworkError, OutcomeUnknownError, userMessage } from '../../src/sources/errors';
+import { isHistoryApiError, NetworkError, OutcomeUnknownError, userMessage } from '../../src/core/errors';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
-import { REDACTED, Redactor, redactSecrets } from '../../src/sources/redaction';
+import { REDACTED, Redactor, redactSecrets } from '../../src/core/redaction';
 import { buildCli, runCliProcess } from './support/cliProcess';
 import { MemoryLog } from './support/emulatorFixture';
 import { PROJECT, RUN_ID, startHostileParagon, type HostileParagon, type HostileParagonOptions } from './support/hostileParagon';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Run } from '../../src/core/model';
 import { findAttemptsWithin, settleUncertainReplay, uncertainReplayNotice } from '../../src/core/replay';
-import { OutcomeUnknownError, ProtocolError } from '../../src/sources/errors';
+import { OutcomeUnknownError, ProtocolError } from '../../src/core/errors';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { buildCli, runCliProcess } from './support/cliProcess';
 import { PROJECT, RUN_ID, startHostileParagon, type HostileParagon, type HostileParagonOptions, type ReplayBehaviour } from './support/hostileParagon';

@@ -20,7 +20,7 @@ import { CsvExportCheck } from '../../src/core/export/csvExportCheck';
 import type { ExportCheck } from '../../src/core/export/exportCheck';
 import { JsonExportCheck } from '../../src/core/export/jsonExportCheck';
 import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
-import { HistoryApiError, NetworkError, ProtocolError } from '../../src/sources/errors';
+import { HistoryApiError, NetworkError, ProtocolError } from '../../src/core/errors';
 import { useEmulator } from './support/emulatorFixture';
 import {
   csvOf,

@@ -5,7 +5,7 @@ import { dimensionsFor, groupsAt, statusLabel } from '../../src/core/grouping';
 import type { RunStatus, SourceCapabilities } from '../../src/core/model';
 import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
 import { mapStatus as mapDisperslStatus, parseTaskDetail, parseTaskList } from '../../src/sources/dispersl/disperslWire';
-import { isHistoryApiError } from '../../src/sources/errors';
+import { isHistoryApiError } from '../../src/core/errors';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { mapStatus as mapParagonStatus, parseExecutionDetail, parseList } from '../../src/sources/paragon/paragonWire';
 

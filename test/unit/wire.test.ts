@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ProtocolError } from '../../src/sources/errors';
+import { ProtocolError } from '../../src/core/errors';
 import { parseExecutionDetail, parseList, parseStepPayload } from '../../src/sources/paragon/paragonWire';
 import { parseTaskDetail, parseTaskList } from '../../src/sources/dispersl/disperslWire';
 

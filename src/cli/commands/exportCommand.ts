@@ -5,7 +5,7 @@ import { formatDuration } from '../../core/duration';
 import { writesDirectly } from '../../core/export/atomicFile';
 import { exportRuns, type ExportResult } from '../../core/export/exportRuns';
 import { EXPORT_FORMATS, type ExportFormat } from '../../core/export/sinks';
-import { CancelledError, UnsupportedError } from '../../sources/errors';
+import { CancelledError, UnsupportedError } from '../../core/errors';
 import { formatFromPath } from '../argParsers';
 import type { CliContext } from '../cliContext';
 import { CommandFailure } from '../commandFailure';

@@ -9,7 +9,7 @@ import { singleLine } from '../../core/format';
 import type { Run } from '../../core/model';
 import { FIND_INTERVAL_MS, findAttemptsWithin, settleUncertainReplay } from '../../core/replay';
 import type { HistorySource } from '../../core/source';
-import { OutcomeUnknownError, UnsupportedError, userMessage } from '../../sources/errors';
+import { OutcomeUnknownError, UnsupportedError, userMessage } from '../../core/errors';
 import { parseSeconds } from '../argParsers';
 import type { CliContext } from '../cliContext';
 import { CommandFailure } from '../commandFailure';

@@ -8,7 +8,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { parse as csvParse, CsvError, type Parser as CsvParser } from 'csv-parse';
 import { stringify as csvStringify } from 'csv-stringify/sync';
 import { csvWriteOptions } from './csvWriteOptions';
-import { ProtocolError } from '../../sources/errors';
+import { ProtocolError } from '../errors';
 import { ID_FIELDS, IdTally, MAX_ID_BYTES, protocolError, type ExportCheck, type ExportCheckOptions, type ExportTally } from './exportCheck';
 
 export interface CsvExportCheckOptions extends ExportCheckOptions {

@@ -5,7 +5,7 @@
 // record's task id is remembered. Memory stays flat: one chunk at a time, plus the set of
 // ids (about 13 MiB at 150,000 UUID-sized ids, measured in the tests).
 import type { Transform } from 'node:stream';
-import { ProtocolError } from '../../sources/errors';
+import { ProtocolError } from '../errors';
 
 /** How a server export turned out to be laid out. */
 export type ServerExportShape = 'array' | 'envelope' | 'ndjson' | 'csv';

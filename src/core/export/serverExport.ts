@@ -5,7 +5,7 @@
 // fails the export (the caller's atomic file then leaves nothing at the target).
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { ProtocolError } from '../../sources/errors';
+import { ProtocolError } from '../errors';
 import { pinQuery } from '../paging';
 import type { ExportOptions } from './exportRuns';
 import { CsvExportCheck } from './csvExportCheck';

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, type Writable } from 'node:stream';
 import type { RunDetail, RunPage, RunQuery, SourceCapabilities } from '../../core/model';
 import type { HistorySource, ListOptions } from '../../core/source';
-import { CancelledError, HistoryApiError, NetworkError, UnsupportedError } from '../errors';
+import { CancelledError, HistoryApiError, NetworkError, UnsupportedError } from '../../core/errors';
 import { HttpPolicy, tuningOf, type ClientTuning } from '../http/httpPolicy';
 import { pathSegment } from '../pathSegment';
 import { DISPERSL_STATUS_FILTER, parseTaskDetail, parseTaskList } from './disperslWire';

@@ -2,7 +2,7 @@
 // is an envelope `{ status, message, data, pagination? }`; mapped here to the model.
 import { durationBetween, parseDurationText } from '../../core/duration';
 import type { Run, RunDetail, RunStatus, Step } from '../../core/model';
-import { ProtocolError } from '../errors';
+import { ProtocolError } from '../../core/errors';
 import { lookupTable } from '../lookupTable';
 import { WireReader, type WireObject } from '../wireReader';
 

@@ -19,8 +19,8 @@ import {
   RateLimitedError,
   ServerError,
   TimeoutError,
-} from '../errors';
-import { redactorFor } from '../redaction';
+} from '../../core/errors';
+import { redactorFor } from '../../core/redaction';
 
 /** What the mapper needs to know to word a message. */
 export interface ErrorContext {

@@ -10,7 +10,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { AuthError, CancelledError, HistoryApiError, NetworkError, ProtocolError, TimeoutError } from '../errors';
+import { AuthError, CancelledError, HistoryApiError, NetworkError, ProtocolError, TimeoutError } from '../../core/errors';
 import { BODY_NOT_JSON, mapRequestError, type ErrorContext } from './errorMapping';
 import { InflightRequests } from './inflight';
 import { RateLimiter, type RateLimit } from './rateLimiter';

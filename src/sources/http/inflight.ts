@@ -1,7 +1,7 @@
 // One request for identical GETs in flight: a tree refresh, a hover and a panel asking
 // for the same run at once share one round trip. Each caller keeps its own AbortSignal;
 // the shared request is aborted only when every caller has given up.
-import { CancelledError } from '../errors';
+import { CancelledError } from '../../core/errors';
 
 interface Shared<T> {
   readonly promise: Promise<T>;

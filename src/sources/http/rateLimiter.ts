@@ -5,7 +5,7 @@
 // shared with every other client in the process that uses the same key on the same origin.
 // A sliding window of send times, as a server-side "N per 10 minutes" limit checks; a
 // fixed-window counter would allow up to twice the budget across a window boundary.
-import { CancelledError } from '../errors';
+import { CancelledError } from '../../core/errors';
 import { rateBudgets as processBudgets, type RateBudgets } from './rateBudgets';
 import { SlidingWindow } from './slidingWindow';
 

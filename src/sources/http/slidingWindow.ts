@@ -2,7 +2,7 @@
 // requests waiting for room in it. Each waiter brings its own budget (two sources on one
 // key may be configured differently): a request goes when the log has room under *its*
 // budget, so every budget that shares the key holds over all of the key's traffic.
-import { CancelledError } from '../errors';
+import { CancelledError } from '../../core/errors';
 import type { RateLimit } from './rateLimiter';
 
 /**

@@ -2,7 +2,7 @@
 // The project id lives in the base URL's path; cloud and on-premise differ only in origin.
 import type { RunDetail, RunPage, RunQuery, SourceCapabilities, StepPayload } from '../../core/model';
 import type { HistorySource, ListOptions } from '../../core/source';
-import { OutcomeUnknownError, ProtocolError, UnsupportedError } from '../errors';
+import { OutcomeUnknownError, ProtocolError, UnsupportedError } from '../../core/errors';
 import { HttpPolicy, tuningOf, type ClientTuning } from '../http/httpPolicy';
 import type { RateLimit } from '../http/rateLimiter';
 import { pathSegment } from '../pathSegment';

@@ -3,7 +3,7 @@
 import { durationBetween } from '../../core/duration';
 import type { Run, RunDetail, RunStatus, Step, StepPayload } from '../../core/model';
 import { lookupTable } from '../lookupTable';
-import { ProtocolError } from '../errors';
+import { ProtocolError } from '../../core/errors';
 import { WireReader, type WireObject } from '../wireReader';
 
 /** Documented statuses; others are kept raw and shown as they are. */

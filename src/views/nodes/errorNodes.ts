@@ -1,5 +1,5 @@
 // Turns a failure into the explicit node that says what to do about it.
-import { isHistoryApiError } from '../../sources/errors';
+import { isHistoryApiError } from '../../core/errors';
 import { MessageNode } from './messageNode';
 import type { TreeNode } from './treeNode';
 

@@ -16,7 +16,7 @@ import { DisperslClient } from '../../../src/sources/dispersl/disperslClient';
 import { ParagonClient } from '../../../src/sources/paragon/paragonClient';
 import { createSource, type SourceDependencies } from '../../../src/sources/createSource';
 import type { SourceConfig } from '../../../src/sources/sourceConfig';
-import { rememberSecret } from '../../../src/sources/redaction';
+import { rememberSecret } from '../../../src/core/redaction';
 import { startEmulator, type RunningEmulator } from '../../../emulator/server';
 import { FAMILIES, type Family, type FamilyName } from './mutations';
 import { MutatingServer, type CasePlan, type Route } from './mutatingServer';

@@ -6,7 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import * as exportErrors from '../../../src/core/export/exportErrors';
 import { RUN_STATUSES } from '../../../src/core/model';
 import * as paging from '../../../src/core/paging';
-import { HistoryApiError, userMessage } from '../../../src/sources/errors';
+import { HistoryApiError, userMessage } from '../../../src/core/errors';
 
 export type FailureClass =
   | 'uncaught-exception'
