@@ -1,9 +1,9 @@
 // One run: coloured status icon, name or short id, "5 min ago · 1.48 s", a tooltip with
 // every field; expanding it lists its steps in flow order.
 import * as vscode from 'vscode';
-import { formatDuration } from '../../core/duration';
-import { runDescription, runFields, runLabel, stepLabel } from '../../core/format';
-import type { Run, RunDetail, SourceCapabilities } from '../../core/model';
+import { runDescription, runFields, runLabel } from '../../core/format';
+import type { Run, SourceCapabilities } from '../../core/model';
+import { StepNode } from './stepNode';
 import { orderSteps } from '../../core/stepGraph';
 import type { HistorySource } from '../../core/source';
 import { statusIcon } from '../statusStyle';
@@ -64,58 +64,6 @@ export class RunNode implements TreeNode {
       if (this.ctx.details.get(this.id) === loading) this.ctx.details.delete(this.id);
       return [errorNode(this, this.sourceId, error)];
     }
-  }
-}
-
-export class StepNode implements TreeNode {
-  readonly id: string;
-
-  constructor(
-    readonly parent: RunNode,
-    readonly step: RunDetail['steps'][number],
-    private readonly depth: number,
-  ) {
-    this.id = `${parent.id}/step:${step.id}`;
-  }
-
-  getTreeItem(): vscode.TreeItem {
-    const step = this.step;
-    const indent = this.depth > 0 ? `${'↳ '.repeat(Math.min(this.depth, 4))}` : '';
-    const item = new vscode.TreeItem(`${indent}${stepLabel(step)}`, vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.iconPath = statusIcon(step.status);
-    const duration = step.status === 'running' && !step.endedAt ? 'running' : formatDuration(step.durationMs) || step.durationText || '';
-    item.description = [step.rawStatus.toLowerCase(), duration, step.agent, step.model].filter(Boolean).join(' · ');
-    const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown('**Step** ');
-    tooltip.appendText(stepLabel(step));
-    for (const [label, value] of [
-      ['Id', step.id],
-      ['Type', step.type],
-      ['Status', step.rawStatus],
-      ['Started', step.startedAt],
-      ['Ended', step.endedAt],
-      ['Duration', duration],
-      ['Agent', step.agent],
-      ['Model', step.model],
-      ['Tokens', step.tokensUsed?.toString()],
-      ['Tools', step.toolsUsed?.join(', ')],
-      ['Input size', step.inputSize?.toString()],
-      ['Output size', step.outputSize?.toString()],
-    ] as const) {
-      if (value) {
-        tooltip.appendMarkdown(`  \n${label}: `);
-        tooltip.appendText(value);
-      }
-    }
-    item.tooltip = tooltip;
-    item.contextValue = `step ${step.status}`;
-    item.accessibilityInformation = { label: `${stepLabel(step)}, ${item.description}` };
-    return item;
-  }
-
-  getChildren(): TreeNode[] {
-    return [];
   }
 }
 
