@@ -57,13 +57,6 @@ export function button(label: string, onClick: () => void, options: { secondary?
 }
 
 /** "1.2 MB", "840 B". */
-export function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined || !Number.isFinite(bytes)) return '';
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /** A local date-time for an ISO timestamp (the ISO text stays in the tooltip). */
 export function localTime(iso: string | undefined): string {
   if (!iso) return '';

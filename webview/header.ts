@@ -1,6 +1,7 @@
 // The run header: status, ids, user, workflow, source, start, end, duration, and the
 // actions (Replay only where the source can). Buttons are disabled while their action runs.
 import type { PanelAction, PanelCapabilities, RunHeaderView } from '../src/panels/protocol';
+import { isStillRunning } from '../src/core/runState';
 import { button, el, localTime, replace } from './dom';
 import { post } from './host';
 import { statusBadge } from './inspector';
@@ -20,7 +21,7 @@ export class Header {
       ['Integration', run.integration],
       ['Source', run.sourceLabel],
       ['Started', localTime(run.startedAt), run.startedAt],
-      ['Ended', run.endedAt ? localTime(run.endedAt) : run.status === 'running' ? 'still running' : undefined, run.endedAt],
+      ['Ended', run.endedAt ? localTime(run.endedAt) : isStillRunning(run) ? 'still running' : undefined, run.endedAt],
       ['Duration', run.duration],
       ['Tokens', run.totalTokens?.toLocaleString()],
     ];

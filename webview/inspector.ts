@@ -2,9 +2,11 @@
 // (the extension caches them) and shown collapsible; a string output is an error message and
 // shown as one; a large payload is a preview with "Open in Editor". Everything is text.
 import type { PanelCapabilities, PayloadPart, PayloadView, StepPayloadView, StepView } from '../src/panels/protocol';
-import { button, el, formatBytes, localTime, replace, visible } from './dom';
+import { formatBytes } from '../src/core/format';
+import { button, el, replace, visible } from './dom';
 import { post } from './host';
 import { jsonTree } from './jsonTree';
+import { panelStepFields } from './stepFields';
 
 /** Waits this long after the selection settles before asking for a payload (holding ↓ asks for none). */
 const FETCH_DELAY_MS = 120;
@@ -24,22 +26,8 @@ export class Inspector {
   show(step: StepView): void {
     this.step = step;
     const title = el('div', { class: 'inspector-title' }, statusBadge(step.status, step.rawStatus), el('h2', {}, step.label));
-    const fields: [string, string | undefined][] = [
-      ['Type', step.type],
-      ['Step execution', step.id],
-      ['Workflow step', step.stepId],
-      ['Started', localTime(step.startedAt)],
-      ['Ended', step.endedAt ? localTime(step.endedAt) : undefined],
-      ['Duration', step.duration],
-      ['Input size', formatBytes(step.inputSize)],
-      ['Output size', formatBytes(step.outputSize)],
-      ['Agent', step.agent],
-      ['Model', step.model],
-      ['Tokens', step.tokensUsed?.toLocaleString()],
-      ['Tools', step.toolsUsed?.length ? step.toolsUsed.join(', ') : undefined],
-    ];
     const list = el('dl', { class: 'fields' });
-    for (const [k, v] of fields) if (v) list.append(el('dt', {}, k), el('dd', {}, v));
+    for (const [k, v] of panelStepFields(step)) list.append(el('dt', {}, k), el('dd', {}, v));
     const payloads = el('div', { class: 'payloads' });
     replace(this.element, title, list, payloads);
     if (!this.capabilities.stepPayloads) {

@@ -1,6 +1,8 @@
-// The timeline's hover card: a step's type, status, start, end, duration and payload sizes.
+// The timeline's hover card: a step's fields (the list the inspector, the tree and the CLI
+// show too), and whether it starts a branch of the flow.
 import type { StepView } from '../src/panels/protocol';
-import { el, formatBytes, localTime } from './dom';
+import { el } from './dom';
+import { panelStepFields } from './stepFields';
 
 export class StepTooltip {
   private readonly element: HTMLElement;
@@ -11,22 +13,11 @@ export class StepTooltip {
   }
 
   show(s: StepView, clientX: number, clientY: number): void {
-    const lines: [string, string | undefined][] = [
-      ['Type', s.type],
-      ['Status', s.rawStatus],
-      ['Start', localTime(s.startedAt)],
-      ['End', s.endedAt ? localTime(s.endedAt) : s.status === 'running' ? 'running' : undefined],
-      ['Duration', s.duration],
-      ['Input', formatBytes(s.inputSize)],
-      ['Output', formatBytes(s.outputSize)],
-      ['Agent', s.agent],
-      ['Model', s.model],
-      ['Tokens', s.tokensUsed?.toString()],
-      ['Branch', s.branch ? 'starts a branch' : undefined],
-    ];
+    const lines = panelStepFields(s);
+    if (s.branch) lines.push(['Branch', 'starts a branch']);
     this.element.replaceChildren(
       el('div', { class: 'tooltip-title' }, s.label),
-      ...lines.filter(([, v]) => v).map(([k, v]) => el('div', {}, el('span', { class: 'tooltip-key' }, `${k}: `), v!)),
+      ...lines.map(([k, v]) => el('div', {}, el('span', { class: 'tooltip-key' }, `${k}: `), v)),
     );
     this.element.removeAttribute('hidden');
     const box = this.host.getBoundingClientRect();

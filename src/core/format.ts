@@ -1,6 +1,7 @@
-// Plain-text presentation shared by the tree, the panel and the CLI.
-import { formatDuration } from './duration';
+// Plain-text presentation shared by the tree, the panel, the webview and the CLI. No Node
+// or `vscode` import: the webview bundle uses it too.
 import type { Run, Step } from './model';
+import { durationText } from './runState';
 
 /** "just now", "5 min ago", "3 h ago", "2 d ago", or the date for older. */
 export function relativeTime(iso: string | undefined, now: number = Date.now()): string {
@@ -28,12 +29,12 @@ export function runLabel(run: Run): string {
 /** "5 min ago · 1.48 s" or "5 min ago · running". */
 export function runDescription(run: Run, now: number = Date.now()): string {
   const when = relativeTime(run.startedAt, now);
-  const duration = run.status === 'running' && !run.endedAt ? 'running' : formatDuration(run.durationMs) || run.durationText || '';
-  return [when, duration].filter(Boolean).join(' · ');
+  return [when, durationText(run)].filter(Boolean).join(' · ');
 }
 
-export function stepLabel(step: Step): string {
-  return singleLine(step.name ?? step.type ?? shortId(step.id));
+/** A step's label: its name, else its type, else its short id (a blank name counts as none). */
+export function stepLabel(step: Pick<Step, 'id' | 'name' | 'type'>): string {
+  return singleLine(step.name ?? '') || singleLine(step.type ?? '') || shortId(step.id);
 }
 
 /**
@@ -93,7 +94,7 @@ export function runFields(run: Run): [string, string][] {
     ['Status', run.rawStatus],
     ['Started', run.startedAt],
     ['Ended', run.endedAt],
-    ['Duration', formatDuration(run.durationMs) || run.durationText],
+    ['Duration', durationText(run)],
     ['User', run.userId],
     ['Workflow', run.workflowId],
     ['Integration', run.integration],
@@ -103,4 +104,51 @@ export function runFields(run: Run): [string, string][] {
     ['Tokens', run.totalTokens],
   ];
   return rows.filter((r): r is [string, string | number] => r[1] !== undefined && r[1] !== '').map(([k, v]) => [k, String(v)]);
+}
+
+/** "812 B", "1.2 KB", "3.4 MB"; '' when unknown. */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes)) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** What stepFields reads: a model Step, or anything with the same fields (the panel's StepView). */
+export type StepFieldSource = Pick<Step, 'id' | 'status' | 'rawStatus'> &
+  Partial<Pick<Step, 'stepId' | 'type' | 'startedAt' | 'endedAt' | 'durationMs' | 'durationText' | 'agent' | 'model' | 'tokensUsed' | 'toolsUsed' | 'inputSize' | 'outputSize'>>;
+
+/**
+ * How a front end writes times and counts: the webview shows local times and "12,345", the
+ * tree and the CLI the ISO text and plain numbers. The fields and their order do not vary.
+ */
+export interface FieldFormat {
+  readonly time?: (iso: string) => string;
+  readonly count?: (n: number) => string;
+}
+
+/**
+ * Every field of a step, in one order, as label/value rows: the tree's step tooltip, the
+ * panel's step tooltip and inspector and the CLI's show all print this list. Absent fields
+ * are left out; Duration follows the one running-or-duration rule (runState).
+ */
+export function stepFields(step: StepFieldSource, format: FieldFormat = {}): [string, string][] {
+  const time = (iso: string | undefined) => (iso ? (format.time ?? String)(iso) : undefined);
+  const count = (n: number | undefined) => (n === undefined ? undefined : (format.count ?? String)(n));
+  const rows: [string, string | undefined][] = [
+    ['Id', step.id],
+    ['Workflow step', step.stepId],
+    ['Type', step.type],
+    ['Status', step.rawStatus],
+    ['Started', time(step.startedAt)],
+    ['Ended', time(step.endedAt)],
+    ['Duration', durationText(step)],
+    ['Agent', step.agent],
+    ['Model', step.model],
+    ['Tokens', count(step.tokensUsed)],
+    ['Tools', step.toolsUsed?.join(', ')],
+    ['Input size', formatBytes(step.inputSize)],
+    ['Output size', formatBytes(step.outputSize)],
+  ];
+  return rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
 }

@@ -44,6 +44,7 @@ export interface StepView {
   readonly startMs?: number;
   /** Epoch milliseconds; undefined while the step runs (the bar then reaches the axis end). */
   readonly endMs?: number;
+  /** core/runState's durationText: 'running', '1.48 s' or ''. */
   readonly duration: string;
   /** Nesting depth in the step graph: branches indent. */
   readonly depth: number;

@@ -1,8 +1,8 @@
 // Turns a run with its steps into what the panel draws: the header as text, the steps in
 // graph order with their place on one shared time axis. No `vscode`: tested in plain Node.
-import { formatDuration } from '../core/duration';
 import { runLabel, stepLabel, withoutBidiOverrides } from '../core/format';
 import type { RunDetail, SourceCapabilities, Step } from '../core/model';
+import { durationText, isStillRunning } from '../core/runState';
 import { firstFailedStep, orderSteps } from '../core/stepGraph';
 import { PROTOCOL_VERSION, type PanelCapabilities, type RunHeaderView, type RunMessage, type StepView } from './protocol';
 
@@ -11,11 +11,6 @@ const time = (iso: string | undefined): number | undefined => {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? undefined : ms;
 };
-
-function stepDuration(step: Step): string {
-  if (step.status === 'running' && !step.endedAt) return 'running';
-  return formatDuration(step.durationMs) || step.durationText || '';
-}
 
 export function headerView(detail: RunDetail, sourceLabel: string): RunHeaderView {
   return {
@@ -26,7 +21,7 @@ export function headerView(detail: RunDetail, sourceLabel: string): RunHeaderVie
     sourceLabel,
     startedAt: detail.startedAt,
     endedAt: detail.endedAt,
-    duration: detail.status === 'running' && !detail.endedAt ? 'running' : formatDuration(detail.durationMs) || detail.durationText || '',
+    duration: durationText(detail),
     userId: detail.userId,
     workflowId: detail.workflowId,
     integration: detail.integration,
@@ -53,7 +48,7 @@ export function stepViews(steps: readonly Step[]): StepView[] {
     endedAt: step.endedAt,
     startMs: time(step.startedAt),
     endMs: time(step.endedAt),
-    duration: stepDuration(step),
+    duration: durationText(step),
     depth,
     branch,
     inputSize: step.inputSize,
@@ -69,7 +64,7 @@ export function stepViews(steps: readonly Step[]): StepView[] {
 export function timeAxis(detail: RunDetail, steps: readonly StepView[], now: number): { startMs: number; endMs: number } {
   let start = time(detail.startedAt) ?? Infinity;
   let end = time(detail.endedAt) ?? -Infinity;
-  let open = detail.status === 'running' && !detail.endedAt;
+  let open = isStillRunning(detail);
   for (const s of steps) {
     if (s.startMs !== undefined) start = Math.min(start, s.startMs);
     if (s.endMs !== undefined) end = Math.max(end, s.endMs);

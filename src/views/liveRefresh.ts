@@ -10,11 +10,10 @@ import * as settings from '../config/settings';
 import { filterToQuery, presetOf } from '../core/filters';
 import { runLabel } from '../core/format';
 import type { Run, RunQuery } from '../core/model';
+import { isActive } from '../core/runState';
 import { budgetHasRoom, pickRunsToPoll, pollDelayMs, runPollsPerTick, shouldPoll, type PollConditions } from './pollPolicy';
 import type { RunsTreeProvider } from './runsTree';
 import { showWarningMessage } from './notifications';
-
-const ACTIVE = new Set(['running', 'queued', 'delayed']);
 
 export interface FailureCount {
   readonly total: number;
@@ -150,7 +149,7 @@ export class LiveRefresh implements vscode.Disposable {
   private activeRunsBySource(): Map<string, Run[]> {
     const bySource = new Map<string, Run[]>();
     for (const node of this.tree.runNodes.values()) {
-      if (!ACTIVE.has(node.run.status)) continue;
+      if (!isActive(node.run.status)) continue;
       const list = bySource.get(node.sourceId) ?? [];
       if (!list.some((r) => r.id === node.run.id)) list.push(node.run);
       bySource.set(node.sourceId, list);

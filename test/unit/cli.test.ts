@@ -8,6 +8,9 @@ import { exportRuns } from '../../src/core/export/exportRuns';
 import type { ExportedRun } from '../../src/core/export/records';
 import { createSource } from '../../src/sources/createSource';
 import { runs } from '../../src/core/paging';
+import { stepFields } from '../../src/core/format';
+import { orderSteps } from '../../src/core/stepGraph';
+import { terminalSafe } from '../../src/cli/table';
 import { collect, useEmulator } from './support/emulatorFixture';
 import type { RunningEmulator } from '../../emulator/server';
 
@@ -66,6 +69,28 @@ function finish(child: ChildProcess, onStderr?: (text: string) => void): Promise
 
 function cli(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<Outcome> {
   return finish(start(args, env));
+}
+
+/**
+ * The steps show printed: after "Steps (n):", a blank line, the step's heading, then one
+ * "  Label:  value" line per field, the label up to the first colon.
+ */
+function stepBlocksOf(stdout: string): { heading: string; fields: [string, string][] }[] {
+  const text = stdout.split(/^Steps \(\d+\):\n/m)[1] ?? '';
+  return text
+    .split(/\n\n|^\n/)
+    .filter((block) => block.trim() !== '')
+    .map((block) => {
+      const [heading, ...lines] = block.replace(/\n$/, '').split('\n');
+      return {
+        heading: heading!,
+        fields: lines.map((line) => {
+          const match = /^\s+([A-Z][a-z]*(?: [a-z]+)*):\s+(.*)$/.exec(line);
+          assert.ok(match, `a field line: ${JSON.stringify(line)}`);
+          return [match[1]!, match[2]!] as [string, string];
+        }),
+      };
+    });
 }
 
 function paragonFlags(emulator: RunningEmulator, project = emulator.projectId): string[] {
@@ -304,9 +329,7 @@ describe('Command line (dist/cli.js)', function () {
       assert.match(text.stdout, new RegExp(`^Id:\\s+${id}$`, 'm'));
       const stepCount = Number(/^Steps \((\d+)\):$/m.exec(text.stdout)?.[1]);
       assert.ok(stepCount > 0);
-      const table = text.stdout.split(/^Steps \(\d+\):\n/m)[1]!.trimEnd().split('\n');
-      assert.match(table[0]!, /^STEP\s+ID\s+STATUS/);
-      assert.equal(table.length, 1 + stepCount);
+      assert.equal(stepBlocksOf(text.stdout).length, stepCount);
       assert.match(text.stdout, /FAILED/);
 
       const json = await cli(['show', id, ...flags(), '--json']);
@@ -314,6 +337,25 @@ describe('Command line (dist/cli.js)', function () {
       assert.equal(record.id, id);
       assert.equal(record.steps?.length, stepCount);
     });
+
+    for (const kind of ['paragon', 'dispersl'] as const) {
+      it(`prints each ${kind} step's fields with the labels and values stepFields gives, in flow order`, async () => {
+        const e = emulator();
+        const id = kind === 'paragon' ? e.truth.paragonIds({ status: 'FAILED' })[5]! : e.truth.disperslIds({})[7]!;
+        const sourceFlags = kind === 'paragon' ? flags() : ['--source', 'dispersl', '--base-url', e.disperslBaseUrl];
+        const config = kind === 'paragon' ? { id: 'spec', kind, baseUrl: new URL(e.paragonBaseUrl).origin, projectId: e.projectId } : { id: 'spec', kind, baseUrl: e.disperslBaseUrl };
+        const expected = orderSteps((await createSource(config, { apiKey: KEY }).getRun(id)).steps);
+        assert.ok(expected.length > 0, 'the run has steps');
+        const result = await cli(['show', id, ...sourceFlags]);
+        assert.equal(result.code, 0, result.stderr);
+        const blocks = stepBlocksOf(result.stdout);
+        assert.equal(blocks.length, expected.length);
+        for (const [i, { step }] of expected.entries()) {
+          assert.deepEqual(blocks[i]!.fields, stepFields(step).map(([label, value]) => [label, terminalSafe(value)]), step.id);
+        }
+        if (kind === 'dispersl') assert.ok(blocks.some((b) => b.fields.some(([label]) => label === 'Agent')), 'agent steps show their agent');
+      });
+    }
 
     it('keeps control characters and bidi overrides out of the terminal', async () => {
       // Dispersl's seeded names include markup, bidi overrides, escapes and line breaks.

@@ -116,7 +116,7 @@ describe('Terminal safety: API text cannot drive the terminal', function () {
       assert.ok(parsed.some((run) => run.workflowId === workflowId));
     });
 
-    it('show (table): the same fields are shown without raw controls', async () => {
+    it('show (text): the same fields are shown without raw controls', async () => {
       const server = await serve({ workflowId: HOSTILE, userId: `u${C1_OSC}` });
       const result = await cli(server, ['show', RUN_ID]);
       assert.equal(result.code, 0, result.stderr);

@@ -52,7 +52,7 @@ describe('Run panel webview safety', () => {
       for (const file of webviewFiles) {
         for (const match of readFileSync(file, 'utf8').matchAll(/from\s+'([^']+)'|import\s+'([^']+)'/g)) {
           const spec = match[1] ?? match[2]!;
-          assert.match(spec, /^(\.\/\w+|\.\.\/src\/panels\/protocol|\.\.\/src\/core\/(duration|format)|@vscode-elements\/elements\/dist\/[\w-]+\/index\.js)$/, `${file}: ${spec}`);
+          assert.match(spec, /^(\.\/\w+|\.\.\/src\/panels\/protocol|\.\.\/src\/core\/(duration|format|runState)|@vscode-elements\/elements\/dist\/[\w-]+\/index\.js)$/, `${file}: ${spec}`);
         }
       }
     });

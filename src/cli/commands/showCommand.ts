@@ -1,13 +1,16 @@
-// `task-history show <id>`: one run's fields and its steps in the order the workflow flows.
+// `task-history show <id>`: one run's fields and its steps in the order the workflow flows,
+// each step as its fields from core's stepFields (the list the tree and the panel show too).
 import type { Command } from 'commander';
 import { toExportedRun, toExportedStep } from '../../core/export/records';
-import { runFields, terminalJson } from '../../core/format';
-import { orderSteps } from '../../core/stepGraph';
+import { runFields, stepFields, stepLabel, terminalJson } from '../../core/format';
+import { orderSteps, type OrderedStep } from '../../core/stepGraph';
 import type { CliContext } from '../cliContext';
 import { stderrHttpLog } from '../httpLog';
-import { ALWAYS_STEP_COLUMNS, STEP_COLUMNS } from '../runColumns';
 import { addSourceOptions, sourceFromFlags, type SourceFlags } from '../sourceOptions';
-import { columnsWithValues, Table, terminalSafe } from '../table';
+import { terminalSafe } from '../table';
+
+/** Branches indent by two spaces a level, up to this many levels: deeper ones would push the fields off the screen. */
+const MAX_INDENT = 8;
 
 export interface ShowFlags extends SourceFlags {
   readonly json?: boolean;
@@ -35,8 +38,23 @@ export async function runShow(id: string, flags: ShowFlags, ctx: CliContext): Pr
   const width = Math.max(...fields.map(([label]) => label.length));
   for (const [label, value] of fields) io.stdout.write(`${`${label}:`.padEnd(width + 2)}${terminalSafe(value)}\n`);
   io.stdout.write(`\nSteps (${run.steps.length}):\n`);
-  if (ordered.length === 0) return;
-  const table = new Table(columnsWithValues(STEP_COLUMNS, ordered, ALWAYS_STEP_COLUMNS), ordered);
-  io.stdout.write(`${table.header()}\n`);
-  for (const step of ordered) io.stdout.write(`${table.row(step)}\n`);
+  io.stdout.write(stepBlocks(ordered));
+}
+
+/**
+ * Each step as a heading (its name, indented by its depth in the flow, ↳ where a branch
+ * starts) and its fields under it, one a line, values aligned across all steps.
+ */
+export function stepBlocks(ordered: readonly OrderedStep[]): string {
+  const blocks = ordered.map((o) => ({ o, fields: stepFields(o.step) }));
+  // A loop, not Math.max(...): a run of thousands of steps has too many labels to spread.
+  let width = 0;
+  for (const { fields } of blocks) for (const [label] of fields) width = Math.max(width, label.length);
+  let text = '';
+  for (const { o, fields } of blocks) {
+    const indent = '  '.repeat(Math.min(o.depth, MAX_INDENT));
+    text += `\n${indent}${o.branch ? '↳ ' : ''}${terminalSafe(stepLabel(o.step))}\n`;
+    for (const [label, value] of fields) text += `${indent}  ${`${label}:`.padEnd(width + 2)}${terminalSafe(value)}\n`;
+  }
+  return text;
 }

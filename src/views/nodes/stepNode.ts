@@ -1,9 +1,9 @@
 // One step of an expanded run: status icon, "↳" for its depth in the flow, status and
-// duration, and a tooltip with every field.
+// duration, and a tooltip with every field (core's stepFields: the list the panel and the CLI print).
 import * as vscode from 'vscode';
-import { formatDuration } from '../../core/duration';
-import { stepLabel } from '../../core/format';
+import { stepFields, stepLabel } from '../../core/format';
 import type { RunDetail } from '../../core/model';
+import { durationText } from '../../core/runState';
 import { statusIcon } from '../statusStyle';
 import type { TreeNode } from './treeNode';
 
@@ -24,29 +24,13 @@ export class StepNode implements TreeNode {
     const item = new vscode.TreeItem(`${indent}${stepLabel(step)}`, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = statusIcon(step.status);
-    const duration = step.status === 'running' && !step.endedAt ? 'running' : formatDuration(step.durationMs) || step.durationText || '';
-    item.description = [step.rawStatus.toLowerCase(), duration, step.agent, step.model].filter(Boolean).join(' · ');
+    item.description = [step.rawStatus.toLowerCase(), durationText(step), step.agent, step.model].filter(Boolean).join(' · ');
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown('**Step** ');
     tooltip.appendText(stepLabel(step));
-    for (const [label, value] of [
-      ['Id', step.id],
-      ['Type', step.type],
-      ['Status', step.rawStatus],
-      ['Started', step.startedAt],
-      ['Ended', step.endedAt],
-      ['Duration', duration],
-      ['Agent', step.agent],
-      ['Model', step.model],
-      ['Tokens', step.tokensUsed?.toString()],
-      ['Tools', step.toolsUsed?.join(', ')],
-      ['Input size', step.inputSize?.toString()],
-      ['Output size', step.outputSize?.toString()],
-    ] as const) {
-      if (value) {
-        tooltip.appendMarkdown(`  \n${label}: `);
-        tooltip.appendText(value);
-      }
+    for (const [label, value] of stepFields(step)) {
+      tooltip.appendMarkdown(`  \n${label}: `);
+      tooltip.appendText(value);
     }
     item.tooltip = tooltip;
     item.contextValue = `step ${step.status}`;
