@@ -1,9 +1,12 @@
 // The flags every command shares (which source, where, how fast) and the filter flags of
-// export and list, turned into a HistorySource from core's createSource and a RunQuery.
+// export and list, turned into a HistorySource from createSource and a RunQuery. The
+// --source choices, the per-kind flags (--project…) and how they make a source entry come
+// from the kind descriptors (src/sources/kinds/), so no kind is named here.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunQuery, RunStatus, SourceKind } from '../core/model';
 import type { HistorySource } from '../core/source';
 import { createSource } from '../sources/createSource';
+import { kindDescriptor, SOURCE_KIND_IDS, SOURCE_KINDS, type CliFlag } from '../sources/kinds';
 import { parseBaseUrl as checkBaseUrl, type HttpLog } from '../sources/http/httpPolicy';
 import { readApiKey, KEY_HINT } from './apiKey';
 import { parseBaseUrl, parseConcurrency, parseDate, parsePositiveInteger, parseStatus } from './argParsers';
@@ -14,7 +17,9 @@ export const DEFAULT_CONCURRENCY = 16;
 export interface SourceFlags {
   readonly source: SourceKind;
   readonly baseUrl?: string;
+  /** Paragon's --project. */
   readonly project?: string;
+  /** Dispersl's --requests-per-hour. Other kinds' flags arrive too, under commander's camelCase names. */
   readonly requestsPerHour?: number;
   readonly concurrency: number;
   readonly verbose?: boolean;
@@ -37,19 +42,32 @@ export interface FilterFlags {
 }
 
 export function addSourceOptions(command: Command): Command {
+  const baseUrlHelp = SOURCE_KINDS.map((d) => `${d.displayName}: ${d.cli.baseUrlHelp}`).join('; ');
+  command
+    .addOption(new Option('--source <kind>', 'the history API').choices(SOURCE_KIND_IDS).makeOptionMandatory())
+    .addOption(new Option('--base-url <url>', baseUrlHelp).argParser(parseBaseUrl));
+  // Each kind's own flags, once each (two kinds may share one, e.g. a project id).
+  const seen = new Set<string>();
+  for (const flag of SOURCE_KINDS.flatMap((d) => d.cli.flags)) {
+    const long = flag.flags.split(/[ ,]/)[0]!;
+    if (seen.has(long)) continue;
+    seen.add(long);
+    command.addOption(kindOption(flag));
+  }
   return command
-    .addOption(new Option('--source <kind>', 'the history API').choices(['paragon', 'dispersl']).makeOptionMandatory())
-    .addOption(
-      new Option('--base-url <url>', 'Paragon: https://api.useparagon.com (default) or https://zeus.<host>; Dispersl: https://api.dispersl.com/v1 (default)').argParser(parseBaseUrl),
-    )
-    .option('--project <id>', 'Paragon project id (required for Paragon)')
-    .addOption(new Option('--requests-per-hour <n>', 'Dispersl request budget: 100 Free, 1000 Pro, or your Enterprise limit').argParser(parsePositiveInteger).default(1000))
     .addOption(new Option('--concurrency <n>', 'requests at once; the rate limit still applies').argParser(parseConcurrency).default(DEFAULT_CONCURRENCY))
     .addOption(
       new Option('--timeout <seconds>', 'each answer (headers and body) must arrive within this, per attempt; a server export may not go silent for longer (default 60)').argParser(parseSeconds),
     )
     .option('--allow-insecure-http', 'allow a plain http:// --base-url to a host other than this machine: the key then travels in clear')
     .option('--verbose', 'log every HTTP request on stderr (never the key)');
+}
+
+function kindOption(flag: CliFlag): Option {
+  const option = new Option(flag.flags, flag.description);
+  if (flag.value === 'positive-integer') option.argParser(parsePositiveInteger);
+  if (flag.defaultValue !== undefined) option.default(flag.defaultValue);
+  return option;
 }
 
 /** The limits of a streamed server export (Dispersl), for the export command. */
@@ -99,38 +117,26 @@ export function queryFromFlags(flags: FilterFlags): RunQuery {
   };
 }
 
-/** A Paragon base URL may already name a project; it must not contradict --project. */
-function checkProject(flags: SourceFlags): string {
-  const project = flags.project?.trim();
-  if (!project) throw new UsageError('Paragon needs a project: pass --project <id> (Project Settings in the Paragon dashboard).');
-  const named = flags.baseUrl ? /\/projects\/([^/]+)\/task-history\/?$/.exec(new URL(flags.baseUrl).pathname)?.[1] : undefined;
-  if (named !== undefined && decodeURIComponent(named) !== project) {
-    throw new UsageError(`--base-url names the project ${decodeURIComponent(named)} but --project is ${project}: give an origin such as https://api.useparagon.com.`);
-  }
-  return project;
-}
-
 /** Usage is checked first (exit 2), then the key (exit 3); nothing is sent yet. */
 export function sourceFromFlags(flags: SourceFlags, env: NodeJS.ProcessEnv, log?: HttpLog): HistorySource {
+  // Commander has already refused a --source outside SOURCE_KIND_IDS.
+  const kind = kindDescriptor(flags.source);
   if (flags.baseUrl !== undefined) {
     try {
-      checkBaseUrl(flags.baseUrl, flags.source === 'paragon' ? 'Paragon' : 'Dispersl', flags.allowInsecureHttp === true);
+      checkBaseUrl(flags.baseUrl, kind.displayName, flags.allowInsecureHttp === true);
     } catch (error) {
       // Refused before anything is sent: a usage error (exit 2), like any bad flag.
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
   }
-  const projectId = flags.source === 'paragon' ? checkProject(flags) : undefined;
-  const apiKey = readApiKey(env, flags.source === 'paragon' ? 'Paragon project' : 'Dispersl');
+  const built = kind.cli.configFromFlags(
+    { id: 'cli', kind: flags.source, baseUrl: flags.baseUrl, allowInsecureHttp: flags.allowInsecureHttp === true },
+    flags as unknown as Readonly<Record<string, unknown>>,
+  );
+  if ('problem' in built) throw new UsageError(built.problem);
+  const apiKey = readApiKey(env, kind.cli.keyNoun);
   return createSource(
-    {
-      id: 'cli',
-      kind: flags.source,
-      baseUrl: flags.baseUrl,
-      projectId,
-      requestsPerHour: flags.requestsPerHour,
-      allowInsecureHttp: flags.allowInsecureHttp === true,
-    },
+    built.config,
     // The HTTP policy's own cap must not be lower than the export's, or the extra
     // look-ahead would only queue.
     {

@@ -4,17 +4,21 @@ import type { ApiKeys } from '../config/secrets';
 import * as settings from '../config/settings';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import { createSource } from '../sources/createSource';
-import { DISPERSL_ORIGIN, DISPERSL_TIER_REQUESTS_PER_HOUR } from '../sources/dispersl/disperslClient';
 import { userMessage } from '../core/errors';
-import { PARAGON_CLOUD_ORIGIN } from '../sources/paragon/paragonClient';
+import { runAddSource, type StepAnswerer } from '../sources/kinds/addSourceFlow';
+import { SOURCE_KINDS, sourceKindOf, type SourceKind } from '../sources/kinds';
 import type { SourceConfig } from '../sources/sourceConfig';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 
 export function registerSourceCommands(registry: SourceRegistry, keys: ApiKeys): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('taskHistory.addSource', (kind?: 'paragon' | 'dispersl') => addSource(registry, keys, kind)),
-    vscode.commands.registerCommand('taskHistory.addParagonSource', () => addSource(registry, keys, 'paragon')),
-    vscode.commands.registerCommand('taskHistory.addDisperslSource', () => addSource(registry, keys, 'dispersl')),
+    // A kind given as an argument (a link, another extension) is honoured only if known.
+    vscode.commands.registerCommand('taskHistory.addSource', (kind?: unknown) => addSource(registry, keys, sourceKindOf(kind)?.kind)),
+    // The welcome view's "Add Paragon Project"-style links: one command per kind that declares one.
+    ...SOURCE_KINDS.flatMap((d) => {
+      const id = d.addSourceSteps.commandId;
+      return id ? [vscode.commands.registerCommand(id, () => addSource(registry, keys, d.kind))] : [];
+    }),
     vscode.commands.registerCommand('taskHistory.setApiKey', (target?: unknown) => setApiKey(registry, keys, sourceIdOf(target))),
     vscode.commands.registerCommand('taskHistory.removeSource', (target?: unknown) => removeSource(registry, keys, sourceIdOf(target))),
   ];
@@ -72,20 +76,8 @@ async function checkConnection(config: SourceConfig, key: string): Promise<strin
   }
 }
 
-async function addSource(registry: SourceRegistry, keys: ApiKeys, preset?: 'paragon' | 'dispersl'): Promise<void> {
-  const kind =
-    preset ??
-    (
-      await vscode.window.showQuickPick(
-        [
-          { label: 'Paragon', description: 'Task History API: workflow executions', api: 'paragon' as const },
-          { label: 'Dispersl', description: 'History API: agent tasks', api: 'dispersl' as const },
-        ],
-        { title: 'Add Task History Source', placeHolder: 'Which API?' },
-      )
-    )?.api;
-  if (!kind) return;
-  const config = kind === 'paragon' ? await askParagon(registry) : await askDispersl(registry);
+async function addSource(registry: SourceRegistry, keys: ApiKeys, preset?: SourceKind): Promise<void> {
+  const config = await runAddSource(askStep, (id) => registry.get(id) !== undefined, preset);
   if (!config) return;
   const key = await askKey(config.label ?? config.id);
   if (!key) return;
@@ -99,85 +91,25 @@ async function addSource(registry: SourceRegistry, keys: ApiKeys, preset?: 'para
   void showInformationMessage(`Added ${config.label ?? config.id}.`);
 }
 
-function uniqueId(registry: SourceRegistry, base: string): string {
-  const slug = base.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'source';
-  let id = slug;
-  for (let i = 2; registry.get(id); i++) id = `${slug}-${i}`;
-  return id;
-}
-
-async function askParagon(registry: SourceRegistry): Promise<SourceConfig | undefined> {
-  const projectId = (
-    await vscode.window.showInputBox({
-      title: 'Paragon project id',
-      prompt: 'From the dashboard URL or Settings › API Keys of your Paragon project.',
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'Enter the project id.'),
-    })
-  )?.trim();
-  if (!projectId) return undefined;
-  const baseUrl = (
-    await vscode.window.showInputBox({
-      title: 'Paragon API origin',
-      prompt: 'Cloud: https://api.useparagon.com. On-premise: https://zeus.<your host>.',
-      value: PARAGON_CLOUD_ORIGIN,
-      ignoreFocusOut: true,
-      validateInput: validUrl,
-    })
-  )?.trim();
-  if (!baseUrl) return undefined;
-  const integrations = await vscode.window.showInputBox({
-    title: 'Integrations to group by (optional)',
-    prompt: 'Comma-separated names as passed to paragon.connect, e.g. salesforce, hubspot, slack.',
+/** A kind's declarative Add Source step, asked with an input box or a quick pick. */
+const askStep: StepAnswerer = async (step) => {
+  if (step.type === 'pick') {
+    const pick = await vscode.window.showQuickPick(
+      step.items.map((item) => ({ label: item.label, description: item.description, value: item.value })),
+      { title: step.title, placeHolder: step.placeholder, ignoreFocusOut: true },
+    );
+    return pick?.value;
+  }
+  return vscode.window.showInputBox({
+    title: step.title,
+    prompt: step.prompt,
+    value: step.value,
+    placeHolder: step.placeholder,
+    // Ids and URLs are pasted from elsewhere: leaving to copy one must not end the flow.
     ignoreFocusOut: true,
+    validateInput: step.validate,
   });
-  if (integrations === undefined) return undefined;
-  const label = `Paragon ${projectId.slice(0, 8)}`;
-  return {
-    id: uniqueId(registry, `paragon-${projectId.slice(0, 8)}`),
-    kind: 'paragon',
-    label,
-    baseUrl,
-    projectId,
-    integrations: integrations.split(',').map((s) => s.trim()).filter(Boolean),
-  };
-}
-
-async function askDispersl(registry: SourceRegistry): Promise<SourceConfig | undefined> {
-  const baseUrl = (
-    await vscode.window.showInputBox({ title: 'Dispersl API root', value: DISPERSL_ORIGIN, ignoreFocusOut: true, validateInput: validUrl })
-  )?.trim();
-  if (!baseUrl) return undefined;
-  const tier = await vscode.window.showQuickPick(
-    [
-      { label: 'Pro', description: '1,000 requests per hour', perHour: DISPERSL_TIER_REQUESTS_PER_HOUR.pro },
-      { label: 'Free', description: '100 requests per hour', perHour: DISPERSL_TIER_REQUESTS_PER_HOUR.free },
-      { label: 'Enterprise', description: 'your contract’s limit', perHour: 0 },
-    ],
-    { title: 'Dispersl plan (sets the request budget)' },
-  );
-  if (!tier) return undefined;
-  let perHour = tier.perHour;
-  if (perHour === 0) {
-    const text = await vscode.window.showInputBox({
-      title: 'Requests per hour',
-      value: '5000',
-      validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) > 0 ? undefined : 'A whole number above 0.'),
-    });
-    if (!text) return undefined;
-    perHour = Number(text);
-  }
-  return { id: uniqueId(registry, 'dispersl'), kind: 'dispersl', label: 'Dispersl', baseUrl, requestsPerHour: perHour };
-}
-
-function validUrl(value: string): string | undefined {
-  try {
-    const url = new URL(value.trim());
-    return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : 'Use an https:// URL.';
-  } catch {
-    return 'Enter a URL such as https://api.useparagon.com.';
-  }
-}
+};
 
 async function setApiKey(registry: SourceRegistry, keys: ApiKeys, id?: string): Promise<void> {
   const config = await pickSource(registry, 'Set the API key of which source?', id);

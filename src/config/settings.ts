@@ -1,8 +1,9 @@
 // Typed access to the `taskHistory.*` settings, read fresh each time and validated so a
-// hand-edited settings.json with a mistake yields a message, not a crash.
+// hand-edited settings.json with a mistake yields a message, not a crash (a source entry is
+// checked by validateSourceEntry, generic fields and then its kind's descriptor).
 import * as vscode from 'vscode';
 import type { GroupBy } from '../core/grouping';
-import { parseBaseUrl } from '../sources/http/httpPolicy';
+import { validateSourceEntry } from '../sources/kinds/sourceEntry';
 import type { SourceConfig } from '../sources/sourceConfig';
 
 const SECTION = 'taskHistory';
@@ -25,7 +26,7 @@ export function readSources(): { sources: SourceConfig[]; problems: SettingsProb
   if (!Array.isArray(raw)) return { sources, problems: [{ index: -1, message: '"taskHistory.sources" must be an array.' }] };
   const seen = new Set<string>();
   raw.forEach((entry: unknown, index) => {
-    const problem = validateSource(entry);
+    const problem = validateSourceEntry(entry);
     if (problem) {
       problems.push({ index, message: problem });
       return;
@@ -39,29 +40,6 @@ export function readSources(): { sources: SourceConfig[]; problems: SettingsProb
     sources.push(source);
   });
   return { sources, problems };
-}
-
-function validateSource(entry: unknown): string | undefined {
-  if (typeof entry !== 'object' || entry === null) return 'A source must be an object.';
-  const s = entry as Record<string, unknown>;
-  if (typeof s['id'] !== 'string' || !s['id']) return 'A source needs an "id".';
-  if (s['kind'] !== 'paragon' && s['kind'] !== 'dispersl') return `Source "${String(s['id'])}": "kind" must be "paragon" or "dispersl".`;
-  if (s['kind'] === 'paragon' && (typeof s['projectId'] !== 'string' || !s['projectId'])) return `Source "${s['id']}": a Paragon source needs a "projectId".`;
-  if (s['baseUrl'] !== undefined && typeof s['baseUrl'] !== 'string') return `Source "${s['id']}": "baseUrl" must be a string.`;
-  if (s['allowInsecureHttp'] !== undefined && typeof s['allowInsecureHttp'] !== 'boolean') return `Source "${s['id']}": "allowInsecureHttp" must be true or false.`;
-  if (typeof s['baseUrl'] === 'string') {
-    // The same rules as the HTTP policy (no credentials in the URL; no key in clear to a
-    // remote host unless allowed), reported here per entry instead of as a failed source.
-    try {
-      parseBaseUrl(s['baseUrl'], s['kind'] === 'paragon' ? 'Paragon' : 'Dispersl', s['allowInsecureHttp'] === true);
-    } catch (error) {
-      return `Source "${s['id']}": ${error instanceof Error ? error.message : String(error)}`;
-    }
-  }
-  if (s['integrations'] !== undefined && !(Array.isArray(s['integrations']) && s['integrations'].every((i) => typeof i === 'string'))) {
-    return `Source "${s['id']}": "integrations" must be a list of names.`;
-  }
-  return undefined;
 }
 
 export async function writeSources(sources: readonly SourceConfig[]): Promise<void> {

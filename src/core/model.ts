@@ -14,7 +14,14 @@ export const RUN_STATUSES: readonly RunStatus[] = [
   'unknown',
 ];
 
-export type SourceKind = 'paragon' | 'dispersl';
+/**
+ * The source kinds, in the order pickers and help list them. The one place the kind union is
+ * written: core cannot see src/sources, where each kind's descriptor lives (src/sources/kinds/),
+ * and the descriptor map there must have an entry for every id here (a type error otherwise).
+ */
+export const SOURCE_KIND_IDS = ['paragon', 'dispersl'] as const;
+
+export type SourceKind = (typeof SOURCE_KIND_IDS)[number];
 
 /** One workflow execution (Paragon) or agent task (Dispersl). */
 export interface Run {

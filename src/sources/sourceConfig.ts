@@ -1,9 +1,11 @@
 // A configured history source, as stored in the `taskHistory.sources` setting (never
 // with its key: keys live in SecretStorage or the CLI's environment).
+import type { SourceKind } from '../core/model';
+
 export interface SourceConfig {
   /** Stable id; also names the source's secret. */
   readonly id: string;
-  readonly kind: 'paragon' | 'dispersl';
+  readonly kind: SourceKind;
   readonly label?: string;
   /** Paragon: an origin (cloud or on-premise) or the full task-history URL. Dispersl: the API root. */
   readonly baseUrl?: string;

@@ -1,0 +1,89 @@
+// The Dispersl kind: an account's History API of agent tasks. Its rate limit depends on the
+// account's plan, so Add Source asks for the plan and the CLI takes --requests-per-hour.
+import { DISPERSL_ORIGIN, DISPERSL_TIER_REQUESTS_PER_HOUR, DisperslClient } from '../dispersl/disperslClient';
+import { urlInputValidator, type SourceKindDescriptor } from './sourceKind';
+
+const PLANS = {
+  pro: DISPERSL_TIER_REQUESTS_PER_HOUR.pro,
+  free: DISPERSL_TIER_REQUESTS_PER_HOUR.free,
+} as const;
+
+function isPositiveWholeNumber(text: string): boolean {
+  return /^\d+$/.test(text.trim()) && Number(text) > 0;
+}
+
+export const disperslKind: SourceKindDescriptor<'dispersl'> = {
+  kind: 'dispersl',
+  displayName: 'Dispersl',
+  apiName: 'Dispersl History API',
+  description: 'History API: agent tasks',
+  icon: 'hubot',
+  defaultBaseUrl: DISPERSL_ORIGIN,
+  // No documented dashboard link to a task is known.
+  dashboardUrlTemplate: undefined,
+
+  validateConfig(raw) {
+    const perHour = raw['requestsPerHour'];
+    if (perHour !== undefined && !(typeof perHour === 'number' && Number.isFinite(perHour) && perHour > 0)) {
+      return '"requestsPerHour" must be a number above 0 (Free 100, Pro 1000, or your Enterprise limit).';
+    }
+    return undefined;
+  },
+
+  createClient(config, deps) {
+    return new DisperslClient({
+      baseUrl: config.baseUrl,
+      label: config.label,
+      requestsPerHour: config.requestsPerHour,
+      allowInsecureHttp: config.allowInsecureHttp === true,
+      ...deps,
+    });
+  },
+
+  addSourceSteps: {
+    commandId: 'taskHistory.addDisperslSource',
+    steps: [
+      { type: 'input', name: 'baseUrl', title: 'Dispersl API root', value: DISPERSL_ORIGIN, validate: urlInputValidator(DISPERSL_ORIGIN) },
+      {
+        type: 'pick',
+        name: 'plan',
+        title: 'Dispersl plan (sets the request budget)',
+        items: [
+          { label: 'Pro', description: '1,000 requests per hour', value: 'pro' },
+          { label: 'Free', description: '100 requests per hour', value: 'free' },
+          { label: 'Enterprise', description: 'your contract’s limit', value: 'enterprise' },
+        ],
+      },
+      {
+        type: 'input',
+        name: 'requestsPerHour',
+        title: 'Requests per hour',
+        value: '5000',
+        when: (answers) => answers['plan'] === 'enterprise',
+        validate: (text) => (isPositiveWholeNumber(text) ? undefined : 'A whole number above 0.'),
+      },
+    ],
+    build(answers, context) {
+      const plan = answers['plan'];
+      const perHour = plan === 'pro' || plan === 'free' ? PLANS[plan] : Number(answers['requestsPerHour']);
+      return { id: context.uniqueId('dispersl'), kind: 'dispersl', label: 'Dispersl', baseUrl: answers['baseUrl'], requestsPerHour: perHour };
+    },
+  },
+
+  cli: {
+    keyNoun: 'Dispersl',
+    baseUrlHelp: `${DISPERSL_ORIGIN} (default)`,
+    flags: [
+      {
+        flags: '--requests-per-hour <n>',
+        description: 'Dispersl request budget: 100 Free, 1000 Pro, or your Enterprise limit',
+        value: 'positive-integer',
+        defaultValue: DISPERSL_TIER_REQUESTS_PER_HOUR.pro,
+      },
+    ],
+    configFromFlags(common, flags) {
+      const perHour = flags['requestsPerHour'];
+      return { config: { ...common, requestsPerHour: typeof perHour === 'number' ? perHour : undefined } };
+    },
+  },
+};
