@@ -1,18 +1,22 @@
-// Composition root: builds the log, keys, sources, the runs view and its live refresh,
-// and registers every command. Nothing else lives here.
+// Composition root: builds the log, keys, sources, the run store, the runs view and its live
+// refresh, and registers every command (one table: src/commands/commandTable.ts). Nothing
+// else lives here.
 import * as vscode from 'vscode';
-import { registerDemoCommand } from './commands/demoCommand';
-import { registerExportCommands } from './commands/exportCommands';
-import { registerFilterCommands } from './commands/filterCommands';
-import { registerOpenRunCommands } from './commands/openRunCommands';
-import { registerRunCommands } from './commands/runCommands';
-import { registerSourceCommands } from './commands/sourceCommands';
+import { registerCommandTable } from './commands/commandTable';
+import { demoCommand } from './commands/demoCommand';
+import { exportCommandHandlers } from './commands/exportCommands';
+import { filterCommandHandlers } from './commands/filterCommands';
+import { openRunCommandHandlers } from './commands/openRunCommands';
+import { runCommands } from './commands/runCommands';
+import { sourceCommandHandlers } from './commands/sourceCommands';
 import { ApiKeys, redactingLog } from './config/secrets';
 import * as settings from './config/settings';
 import { SourceRegistry } from './config/sourceRegistry';
+import { BUILTIN_COMMANDS, COMMANDS, CONTEXT_KEYS, VIEWS } from './contributions';
 import type { Run } from './core/model';
-import { PayloadCache } from './core/payloadCache';
-import { stepDocuments } from './panels/stepDocuments';
+import { TaskHistoryDocuments } from './documents/taskHistoryDocuments';
+import { RunPanel } from './panels/runPanel';
+import { RunStore } from './store/runStore';
 import { FailureIndicators } from './views/failureIndicators';
 import { LiveRefresh } from './views/liveRefresh';
 import type { LoadMoreNode } from './views/nodes/loadMoreNode';
@@ -28,29 +32,36 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeys(context.secrets);
   const registry = new SourceRegistry(keys, log);
   void keys.rememberAll(registry.list().map((s) => s.config.id));
-  const tree = new RunsTreeProvider(registry);
-  // Step inputs and outputs, shared by the run panel, payload documents, Compare and Export Run.
-  const payloads = new PayloadCache();
-  const view = vscode.window.createTreeView('taskHistory.runs', { treeDataProvider: tree, showCollapseAll: true });
+  // Every view reads runs, listings, steps and payloads from here.
+  const store = new RunStore((id) => registry.get(id)?.source);
+  const tree = new RunsTreeProvider(registry, store);
+  const view = vscode.window.createTreeView(VIEWS.runs, { treeDataProvider: tree, showCollapseAll: true });
   const indicators = new FailureIndicators(view);
 
   const reveal = async (sourceId: string, run: Run) => {
-    const node = [...tree.runNodes.values()].find((n) => n.sourceId === sourceId && n.run.id === run.id);
+    const node = [...tree.runNodes.values()].find((n) => n.sourceId === sourceId && n.runId === run.id);
     if (node) await view.reveal(node, { select: true, focus: true });
-    else await vscode.commands.executeCommand('taskHistory.openRun', sourceId, run.id);
+    else await vscode.commands.executeCommand(COMMANDS.openRun, sourceId, run.id);
   };
-  // The view tells live refresh when it is on screen: polling stops while nobody sees it.
-  const live = new LiveRefresh(registry, tree, log, reveal, view);
+  // The view and the run panels tell live refresh when they are on screen: polling stops while nobody sees it.
+  const live = new LiveRefresh(registry, store, log, reveal, () => tree.filter, view, () => RunPanel.activeRunVisible());
 
   const showFilter = () => {
     view.description = tree.filterDescription || undefined;
-    void vscode.commands.executeCommand('setContext', 'taskHistory.filterActive', Boolean(tree.filterDescription));
+    void vscode.commands.executeCommand(BUILTIN_COMMANDS.setContext, CONTEXT_KEYS.filterActive, Boolean(tree.filterDescription));
   };
   showFilter();
+  const refresh = () => {
+    tree.refresh();
+    void live.countFailures();
+  };
 
+  const demo = demoCommand(registry, log);
+  const runs = runCommands({ extensionUri: context.extensionUri, registry, store, log, panelsChanged: () => live.panelsChanged() });
   context.subscriptions.push(
     channel,
     registry,
+    store,
     tree,
     view,
     indicators,
@@ -60,36 +71,32 @@ export function activate(context: vscode.ExtensionContext): void {
       showFilter();
       void live.countFailures();
     }),
-    registry.onDidChange(() => {
-      tree.refresh();
-      void live.countFailures();
-    }),
-    keys.onDidChange(() => {
-      tree.refresh();
-      void live.countFailures();
-    }),
+    // New clients (settings changed): what the store holds came through the old ones.
+    registry.onDidChange(refresh),
+    keys.onDidChange(refresh),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!settings.affectsSettings(event)) return;
       if (event.affectsConfiguration('taskHistory.sources') || settings.affectsHttpLimits(event)) registry.reload();
       else if (event.affectsConfiguration('taskHistory.groupBy')) tree.refresh();
       if (event.affectsConfiguration('taskHistory.refreshInterval')) live.restart();
     }),
-    vscode.commands.registerCommand('taskHistory.refresh', () => {
-      tree.refresh();
-      void live.countFailures();
+    TaskHistoryDocuments.register(store),
+    ...runs.disposables,
+    demo.disposable,
+    ...registerCommandTable({
+      [COMMANDS.refresh]: refresh,
+      [COMMANDS.retry]: (node: TreeNode) => tree.retry(node),
+      [COMMANDS.loadMore]: (node: LoadMoreNode) => tree.loadMore(node),
+      [COMMANDS.showLog]: () => log.show(),
+      ...sourceCommandHandlers(registry, keys),
+      ...filterCommandHandlers(tree),
+      ...openRunCommandHandlers(registry, store),
+      ...runs.handlers,
+      ...demo.handlers,
+      ...exportCommandHandlers(registry, tree, log),
     }),
-    vscode.commands.registerCommand('taskHistory.retry', (node: TreeNode) => tree.retry(node)),
-    vscode.commands.registerCommand('taskHistory.loadMore', (node: LoadMoreNode) => tree.loadMore(node)),
-    vscode.commands.registerCommand('taskHistory.showLog', () => log.show()),
-    ...registerSourceCommands(registry, keys),
-    ...registerFilterCommands(tree),
-    ...registerOpenRunCommands(registry, stepDocuments(registry, payloads)),
-    // The run panel: taskHistory.openRun, Replay, Compare, Export Run, and panel restore.
-    ...registerRunCommands({ extensionUri: context.extensionUri, registry, payloads, log }),
-    ...registerDemoCommand(registry, log),
-    ...registerExportCommands(registry, tree, log),
   );
-  if (settings.startDemoOnStartup()) void vscode.commands.executeCommand('taskHistory.openDemo');
+  if (settings.startDemoOnStartup()) void vscode.commands.executeCommand(COMMANDS.openDemo);
   log.info('Task History Explorer activated');
 }
 

@@ -47,11 +47,24 @@ function showRun(message: RunMessage): void {
   replace(app, header.element, body);
   app.setAttribute('aria-busy', 'false');
   if (message.steps.length === 0) return;
-  // A restored panel keeps its selection; a new one opens on the first failed step.
+  // A restored or updated panel keeps its selection; a new one opens on the first failed step.
   const wanted = (sameRun ? kept.selectedStepId : undefined) ?? message.initialStepId ?? message.steps[0]!.id;
   const index = Math.max(0, message.steps.findIndex((s) => s.id === wanted));
-  timeline.select(index);
-  timeline.focus();
+  timeline.select(index, !message.update);
+  // An update (a live poll) never takes the focus: the user may be typing elsewhere.
+  if (!message.update) timeline.focus();
+}
+
+function selectStep(stepId: string): void {
+  if (!view) {
+    // The run has not arrived yet: it opens on this step.
+    saveState({ selectedStepId: stepId });
+    return;
+  }
+  const index = view.message.steps.findIndex((s) => s.id === stepId);
+  if (index < 0) return;
+  view.timeline.select(index);
+  view.timeline.focus();
 }
 
 function showError(message: string): void {
@@ -94,6 +107,9 @@ function handle(message: ToWebviewMessage): void {
       if (index >= 0) view.timeline.select(index);
       return;
     }
+    case 'selectStep':
+      selectStep(message.stepId);
+      return;
   }
 }
 

@@ -5,31 +5,27 @@ import * as vscode from 'vscode';
 import { alignSteps, compareUnavailableReason, describeDivergence, findLastSuccess, firstDivergence, type AlignedStep } from '../core/compare';
 import { shortId, stepLabel } from '../core/format';
 import type { RunDetail, Step } from '../core/model';
-import { CancelledError, userMessage } from '../core/errors';
+import { BUILTIN_COMMANDS } from '../contributions';
+import { userMessage } from '../core/errors';
+import { stepDocumentUri } from '../documents/taskHistoryDocuments';
 import { RunPanel, type RunPanelServices } from '../panels/runPanel';
-import { loadStepPayload, stepDocumentUri } from '../panels/stepDocuments';
-import type { RunCommandDeps, ResolvedRun } from './runCommands';
 import { showErrorMessage, showInformationMessage } from '../views/notifications';
-
-const inFlight = new Set<string>();
+import { exclusivePerRun, isCancellation, withCancellableProgress } from './runAction';
+import type { RunCommandDeps, ResolvedRun } from './runTarget';
 
 export async function compareWithLastSuccess(deps: RunCommandDeps, services: RunPanelServices, resolved: ResolvedRun | undefined): Promise<void> {
   if (!resolved) return;
+  const { target } = resolved;
+  // The result is shown in the run's panel: open it if the command came from the tree.
+  const panel = resolved.panel ?? RunPanel.show(services, target, { preserveFocus: true });
+  await exclusivePerRun('compare', target, panel, () => compare(deps, resolved, panel));
+}
+
+async function compare(deps: RunCommandDeps, resolved: ResolvedRun, panel: RunPanel): Promise<void> {
   const { target, configured } = resolved;
   const { source } = configured;
-  const key = JSON.stringify([target.sourceId, target.runId]);
-  if (inFlight.has(key)) return;
-  inFlight.add(key);
-  // The result is shown in the run's panel: open it if the command came from the tree.
-  const panel = resolved.panel ?? RunPanel.show(services, target, true);
-  panel.setBusy('compare', true);
   try {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Comparing ${shortId(target.runId)} with the last success…`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        const signal = abort.signal;
+    await withCancellableProgress({ title: `Comparing ${shortId(target.runId)} with the last success…` }, async (signal, progress) => {
         const detail = await panel.run();
         const unavailable = compareUnavailableReason(source, detail);
         if (unavailable) {
@@ -44,10 +40,10 @@ export async function compareWithLastSuccess(deps: RunCommandDeps, services: Run
           return;
         }
         progress.report({ message: `last success ${shortId(last.id)}` });
-        const baseline = await source.getRun(last.id, signal);
+        const baseline = await deps.store.getRun(target.sourceId, last.id, { signal });
         const pairs = alignSteps(detail.steps, baseline.steps);
         const payloadOf = (run: RunDetail, step: Step | undefined) =>
-          step ? loadStepPayload(deps.registry, deps.payloads, target.sourceId, run.id, step).then((p) => p.output) : Promise.resolve(undefined);
+          step ? deps.store.stepPayload(target.sourceId, run.id, step, signal).then((p) => p.output) : Promise.resolve(undefined);
         const { divergence, outputsCompared } = await firstDivergence(pairs, {
           signal,
           outputs: source.capabilities.stepPayloads
@@ -63,15 +59,9 @@ export async function compareWithLastSuccess(deps: RunCommandDeps, services: Run
         }
         if (source.capabilities.stepPayloads) await openDiff(target.sourceId, baseline, detail, divergence.pair);
         void showInformationMessage(summary);
-      },
-    );
+    });
   } catch (error) {
-    if (!(error instanceof CancelledError) && !(error instanceof DOMException && error.name === 'AbortError')) {
-      void showErrorMessage(`Compare failed: ${userMessage(error)}`);
-    }
-  } finally {
-    inFlight.delete(key);
-    panel.setBusy('compare', false);
+    if (!isCancellation(error)) void showErrorMessage(`Compare failed: ${userMessage(error)}`);
   }
 }
 
@@ -82,7 +72,7 @@ async function openDiff(sourceId: string, baseline: RunDetail, current: RunDetai
       ? stepDocumentUri(sourceId, run.id, step.id, 'step', { label, status: step.rawStatus })
       : stepDocumentUri(sourceId, run.id, pair.key.replace(/^\w+:/, ''), 'absent', { label });
   await vscode.commands.executeCommand(
-    'vscode.diff',
+    BUILTIN_COMMANDS.diff,
     side(baseline, pair.baseline),
     side(current, pair.current),
     `${label}: last success ${shortId(baseline.id)} ↔ ${shortId(current.id)}`,

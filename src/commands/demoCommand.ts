@@ -4,9 +4,11 @@
 import * as vscode from 'vscode';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import type { SourceRegistry } from '../config/sourceRegistry';
+import { COMMANDS, VIEWS, type CommandHandlers } from '../contributions';
 import { showErrorMessage } from '../views/notifications';
 
-export function registerDemoCommand(registry: SourceRegistry, log: vscode.LogOutputChannel): vscode.Disposable[] {
+/** The Open Demo handler, and what stops the emulator when the extension ends. */
+export function demoCommand(registry: SourceRegistry, log: vscode.LogOutputChannel): { handlers: Pick<CommandHandlers, typeof COMMANDS.openDemo>; disposable: vscode.Disposable } {
   let demo: Promise<RunningEmulator> | undefined;
   const open = async () => {
     demo ??= startEmulator({ port: 0, liveStartsPerSecond: 0.1 });
@@ -33,14 +35,14 @@ export function registerDemoCommand(registry: SourceRegistry, log: vscode.LogOut
       ],
       emulator.apiKey,
     );
-    await vscode.commands.executeCommand('taskHistory.runs.focus');
+    await vscode.commands.executeCommand(VIEWS.focusRuns);
   };
-  return [
-    vscode.commands.registerCommand('taskHistory.openDemo', open),
-    {
+  return {
+    handlers: { [COMMANDS.openDemo]: open },
+    disposable: {
       dispose: () => {
         void demo?.then((e) => e.close()).catch(() => undefined);
       },
     },
-  ];
+  };
 }

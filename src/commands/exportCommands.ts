@@ -12,6 +12,7 @@ import type { ExportFormat } from '../core/export/sinks';
 import { formatDuration } from '../core/duration';
 import { describeFilter, filterToQuery } from '../core/filters';
 import type { RunQuery } from '../core/model';
+import { COMMANDS, type CommandHandlers } from '../contributions';
 import { userMessage } from '../core/errors';
 import { GroupNode } from '../views/nodes/groupNode';
 import { SourceNode } from '../views/nodes/sourceNode';
@@ -24,8 +25,8 @@ interface Scope {
   readonly title: string;
 }
 
-export function registerExportCommands(registry: SourceRegistry, tree: RunsTreeProvider, log: vscode.LogOutputChannel): vscode.Disposable[] {
-  return [vscode.commands.registerCommand('taskHistory.exportRuns', (node?: unknown) => exportCommand(registry, tree, log, node))];
+export function exportCommandHandlers(registry: SourceRegistry, tree: RunsTreeProvider, log: vscode.LogOutputChannel): Pick<CommandHandlers, typeof COMMANDS.exportRuns> {
+  return { [COMMANDS.exportRuns]: (node?: unknown) => exportCommand(registry, tree, log, node) };
 }
 
 async function chooseScope(registry: SourceRegistry, tree: RunsTreeProvider, node: unknown): Promise<Scope | undefined> {

@@ -5,28 +5,26 @@ import * as vscode from 'vscode';
 import { formatDuration } from '../core/duration';
 import type { RunDetail } from '../core/model';
 import { buildRunBundle, writeRunBundle } from '../core/runBundle';
-import { loadStepPayload } from '../panels/stepDocuments';
-import { CancelledError, userMessage } from '../core/errors';
-import type { RunCommandDeps, ResolvedRun } from './runCommands';
+import { userMessage } from '../core/errors';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
+import { exclusivePerRun, isCancellation, withCancellableProgress } from './runAction';
+import type { RunCommandDeps, ResolvedRun } from './runTarget';
 
 /** Above this many steps, ask before spending one request per step on payloads. */
 const ASK_ABOVE_STEPS = 100;
 
-const inFlight = new Set<string>();
-
 export async function exportRun(deps: RunCommandDeps, resolved: ResolvedRun | undefined): Promise<void> {
   if (!resolved) return;
+  await exclusivePerRun('export', resolved.target, resolved.panel, () => exportOne(deps, resolved));
+}
+
+async function exportOne(deps: RunCommandDeps, resolved: ResolvedRun): Promise<void> {
   const { target, configured, panel } = resolved;
   const { source } = configured;
-  const key = JSON.stringify([target.sourceId, target.runId]);
-  if (inFlight.has(key)) return;
-  inFlight.add(key);
-  panel?.setBusy('export', true);
   try {
     let detail: RunDetail;
     try {
-      detail = panel ? await panel.run() : await source.getRun(target.runId);
+      detail = panel ? await panel.run() : await deps.store.getRun(target.sourceId, target.runId);
     } catch (error) {
       void showErrorMessage(`Export Run: ${userMessage(error)}`);
       return;
@@ -55,36 +53,27 @@ export async function exportRun(deps: RunCommandDeps, resolved: ResolvedRun | un
       saveLabel: 'Export',
     });
     if (!uri) return;
-    const bytes = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Exporting run ${detail.id}`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
+    const bytes = await withCancellableProgress({ title: `Exporting run ${detail.id}` }, async (signal, progress) => {
         let reported = 0;
         const bundle = await buildRunBundle(source, detail.id, {
           detail,
           includePayloads,
-          signal: abort.signal,
-          payload: (step) => loadStepPayload(deps.registry, deps.payloads, target.sourceId, detail.id, step),
+          signal,
+          payload: (step) => deps.store.stepPayload(target.sourceId, detail.id, step, signal),
           onProgress: (done, total) => {
             const pct = (done / total) * 100;
             progress.report({ increment: pct - reported, message: `${done} of ${total} steps` });
             reported = pct;
           },
         });
-        return writeRunBundle(bundle, uri.fsPath, abort.signal);
-      },
-    );
+        return writeRunBundle(bundle, uri.fsPath, signal);
+    });
     deps.log.info(`exported run ${detail.id} to ${uri.fsPath} (${bytes} bytes)`);
     // Not awaited: the run is free for another export while the notification stays up.
     void showInformationMessage(`Exported run ${detail.id} (${detail.steps.length} steps) to ${uri.fsPath}.`, 'Open').then((open) => {
       if (open) void vscode.window.showTextDocument(uri);
     });
   } catch (error) {
-    if (error instanceof CancelledError || (error instanceof DOMException && error.name === 'AbortError')) return;
-    void showErrorMessage(`Export Run failed: ${userMessage(error)}`);
-  } finally {
-    inFlight.delete(key);
-    panel?.setBusy('export', false);
+    if (!isCancellation(error)) void showErrorMessage(`Export Run failed: ${userMessage(error)}`);
   }
 }

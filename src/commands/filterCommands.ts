@@ -5,15 +5,16 @@ import * as settings from '../config/settings';
 import { parseUserDate, TIME_RANGE_PRESETS, type RunFilter, type TimeRange, type TimeRangePreset } from '../core/filters';
 import { GROUP_BY_LABELS, statusLabel, type GroupBy } from '../core/grouping';
 import { RUN_STATUSES, type RunStatus } from '../core/model';
+import { COMMANDS, type CommandHandlers } from '../contributions';
 import type { RunsTreeProvider } from '../views/runsTree';
 
-export function registerFilterCommands(tree: RunsTreeProvider): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('taskHistory.filter', () => editFilter(tree)),
-    vscode.commands.registerCommand('taskHistory.filterActive', () => editFilter(tree)),
-    vscode.commands.registerCommand('taskHistory.clearFilter', () => tree.setFilter({})),
-    vscode.commands.registerCommand('taskHistory.groupBy', () => pickGroupBy()),
-  ];
+export function filterCommandHandlers(tree: RunsTreeProvider): Pick<CommandHandlers, typeof COMMANDS.filter | typeof COMMANDS.filterActive | typeof COMMANDS.clearFilter | typeof COMMANDS.groupBy> {
+  return {
+    [COMMANDS.filter]: () => editFilter(tree),
+    [COMMANDS.filterActive]: () => editFilter(tree),
+    [COMMANDS.clearFilter]: () => tree.setFilter({}),
+    [COMMANDS.groupBy]: () => pickGroupBy(),
+  };
 }
 
 async function editFilter(tree: RunsTreeProvider): Promise<void> {

@@ -1,69 +1,42 @@
-// Open Run by ID… and Open Raw JSON: a run as a read-only JSON document under our own
-// URI scheme (folding, search, syntax colour for free).
+// Open Run by ID…, Open Raw JSON (a run as a read-only JSON document under the
+// `task-history:` scheme, src/documents/) and Copy ID.
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
+import { COMMANDS, type CommandHandlers } from '../contributions';
 import { userMessage } from '../core/errors';
-import type { RunNode } from '../views/nodes/runNode';
+import { openRunDocument } from '../documents/taskHistoryDocuments';
+import type { RunStore } from '../store/runStore';
 import { showErrorMessage, showInformationMessage } from '../views/notifications';
 
-export const RUN_SCHEME = 'task-history';
-
-/** Serves other documents under the scheme (step payloads); undefined when the URI is not one. */
-export type MoreDocuments = (uri: vscode.Uri) => Promise<string> | undefined;
-
-export class RunDocuments implements vscode.TextDocumentContentProvider {
-  constructor(
-    private readonly registry: SourceRegistry,
-    private readonly more?: MoreDocuments,
-  ) {}
-
-  /** task-history:/<sourceId>/<runId>.json */
-  static uri(sourceId: string, runId: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: RUN_SCHEME, path: `/${encodeURIComponent(sourceId)}/${encodeURIComponent(runId)}.json` });
-  }
-
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const other = this.more?.(uri);
-    if (other) return other;
-    const [, sourceId, file] = uri.path.split('/');
-    const runId = decodeURIComponent((file ?? '').replace(/\.json$/, ''));
-    const configured = this.registry.get(decodeURIComponent(sourceId ?? ''));
-    if (!configured) return `// The source "${sourceId}" is no longer configured.`;
-    try {
-      return JSON.stringify(await configured.source.getRun(runId), null, 2);
-    } catch (error) {
-      return `// ${userMessage(error)}`;
-    }
-  }
+/** What a tree item of a run passes to a command: its source and run. */
+interface RunItem {
+  readonly sourceId?: unknown;
+  readonly run?: { readonly id?: unknown };
 }
 
-export function registerOpenRunCommands(registry: SourceRegistry, more?: MoreDocuments): vscode.Disposable[] {
-  return [
-    vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, new RunDocuments(registry, more)),
-    vscode.commands.registerCommand('taskHistory.openRunById', () => openRunById(registry)),
-    vscode.commands.registerCommand('taskHistory.openRawJson', (node?: RunNode) => {
-      if (node?.run) return openRaw(node.sourceId, node.run.id);
-      return openRunById(registry);
-    }),
-    vscode.commands.registerCommand('taskHistory.copyId', async (node?: RunNode) => {
-      if (!node?.run) return;
-      await vscode.env.clipboard.writeText(node.run.id);
-      void vscode.window.setStatusBarMessage(`Copied ${node.run.id}`, 3000);
-    }),
-  ];
+const runOf = (item: RunItem | undefined) => (typeof item?.sourceId === 'string' && typeof item.run?.id === 'string' ? { sourceId: item.sourceId, runId: item.run.id } : undefined);
+
+export function openRunCommandHandlers(registry: SourceRegistry, store: RunStore): Pick<CommandHandlers, typeof COMMANDS.openRunById | typeof COMMANDS.openRawJson | typeof COMMANDS.copyId> {
+  return {
+    [COMMANDS.openRunById]: () => openRunById(registry, store),
+    [COMMANDS.openRawJson]: (item?: RunItem) => {
+      const run = runOf(item);
+      return run ? openRunDocument(run.sourceId, run.runId) : openRunById(registry, store);
+    },
+    [COMMANDS.copyId]: async (item?: RunItem) => {
+      const run = runOf(item);
+      if (!run) return;
+      await vscode.env.clipboard.writeText(run.runId);
+      void vscode.window.setStatusBarMessage(`Copied ${run.runId}`, 3000);
+    },
+  };
 }
 
-async function openRaw(sourceId: string, runId: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(RunDocuments.uri(sourceId, runId));
-  await vscode.languages.setTextDocumentLanguage(doc, 'json');
-  await vscode.window.showTextDocument(doc, { preview: true });
-}
-
-async function openRunById(registry: SourceRegistry): Promise<void> {
+async function openRunById(registry: SourceRegistry, store: RunStore): Promise<void> {
   const sources = registry.list();
   if (sources.length === 0) {
     void showInformationMessage('Add a Task History source first.', 'Add Source').then((c) => {
-      if (c) void vscode.commands.executeCommand('taskHistory.addSource');
+      if (c) void vscode.commands.executeCommand(COMMANDS.addSource);
     });
     return;
   }
@@ -85,12 +58,11 @@ async function openRunById(registry: SourceRegistry): Promise<void> {
   )?.trim();
   if (!id) return;
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading run ${id}…` }, () => configured.source.getRun(id));
+    // Into the store: the panel that opens next shows it without asking again.
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading run ${id}…` }, () => store.getRun(configured.config.id, id));
   } catch (error) {
     void showErrorMessage(userMessage(error));
     return;
   }
-  await vscode.commands.executeCommand('taskHistory.openRun', configured.config.id, id);
+  await vscode.commands.executeCommand(COMMANDS.openRun, configured.config.id, id);
 }
-
-export { openRaw };

@@ -5,16 +5,15 @@
 // request went out, a 201 cut short), it says so — never "try again" — looks for the new
 // execution as after a success, and offers "Replay Again" only if the search found nothing.
 import * as vscode from 'vscode';
+import { COMMANDS } from '../contributions';
 import { shortId } from '../core/format';
 import type { Run } from '../core/model';
 import { FIND_ATTEMPTS, FIND_INTERVAL_MS, findReplayedRun, settleUncertainReplay, uncertainReplayNotice, type UncertainReplayOutcome } from '../core/replay';
 import type { HistorySource } from '../core/source';
 import { isHistoryApiError, OutcomeUnknownError, userMessage } from '../core/errors';
-import type { RunCommandDeps, ResolvedRun } from './runCommands';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
-
-/** Runs being confirmed or replayed right now, by source and id. */
-const inFlight = new Set<string>();
+import { exclusivePerRun, withCancellableProgress } from './runAction';
+import type { RunCommandDeps, ResolvedRun } from './runTarget';
 
 export async function replayRun(deps: RunCommandDeps, resolved: ResolvedRun | undefined): Promise<void> {
   if (!resolved) return;
@@ -24,20 +23,13 @@ export async function replayRun(deps: RunCommandDeps, resolved: ResolvedRun | un
     void showInformationMessage(`${source.label} cannot replay runs.`);
     return;
   }
-  const key = JSON.stringify([target.sourceId, target.runId]);
-  if (inFlight.has(key)) {
-    deps.log.info(`replay of ${target.runId} is already being confirmed or sent; a second request was ignored`);
-    return;
-  }
-  inFlight.add(key);
-  panel?.setBusy('replay', true);
-  let uncertain: Uncertain | undefined;
-  try {
-    uncertain = await confirmAndReplay(deps, resolved);
-  } finally {
-    inFlight.delete(key);
-    panel?.setBusy('replay', false);
-  }
+  let ran = false;
+  // One replay per run at a time: a second click while one is being confirmed or sent is ignored.
+  const uncertain = await exclusivePerRun('replay', target, panel, () => {
+    ran = true;
+    return confirmAndReplay(deps, resolved);
+  });
+  if (!ran) deps.log.info(`replay of ${target.runId} is already being confirmed or sent; a second request was ignored`);
   // Shown once the guard is released: "Replay Again" asks for confirmation like any replay.
   if (uncertain) await offerAfterUncertain(deps, resolved, uncertain);
 }
@@ -56,7 +48,7 @@ async function confirmAndReplay(deps: RunCommandDeps, resolved: ResolvedRun): Pr
   if (!source.replay) return undefined;
   let run: Run;
   try {
-    run = resolved.known ?? (panel ? await panel.run() : await source.getRun(target.runId));
+    run = resolved.known ?? (panel ? await panel.run() : await deps.store.getRun(target.sourceId, target.runId));
   } catch (error) {
     void showErrorMessage(`Replay: ${userMessage(error)}`);
     return undefined;
@@ -91,44 +83,36 @@ async function confirmAndReplay(deps: RunCommandDeps, resolved: ResolvedRun): Pr
   return undefined;
 }
 
+/** The new execution is in the history now: the store's listings of the source start afresh (the tree repaints that source only), and the store knows the run. */
+function showReplayedIn(deps: RunCommandDeps, sourceId: string, found: Run | undefined): void {
+  deps.store.invalidate(sourceId);
+  if (found) deps.store.note(sourceId, [found]);
+}
+
 async function offerReplayedRun(deps: RunCommandDeps, sourceId: string, source: HistorySource, original: Run, requestedAt: number): Promise<void> {
   let found: Run | undefined;
   try {
-    found = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Looking for the replayed execution…', cancellable: true },
-      (_progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        return findReplayedRun(source, original, requestedAt, { signal: abort.signal });
-      },
+    found = await withCancellableProgress({ title: 'Looking for the replayed execution…', location: vscode.ProgressLocation.Window }, (signal) =>
+      findReplayedRun(source, original, requestedAt, { signal }),
     );
   } catch (error) {
     deps.log.warn(`looking for the replay of ${original.id}: ${userMessage(error)}`);
   }
-  void vscode.commands.executeCommand('taskHistory.refresh');
+  showReplayedIn(deps, sourceId, found);
   if (!found) {
     void showInformationMessage(`The replay of ${original.id} was accepted, but its execution has not appeared in the history yet. Refresh the Task History view in a moment.`);
     return;
   }
   deps.log.info(`replay of ${original.id} is execution ${found.id}`);
   const open = await showInformationMessage(`The replay of ${shortId(original.id)} is execution ${found.id} (${found.rawStatus.toLowerCase()}).`, 'Open Run');
-  if (open) await vscode.commands.executeCommand('taskHistory.openRun', sourceId, found.id);
+  if (open) await vscode.commands.executeCommand(COMMANDS.openRun, sourceId, found.id);
 }
 
 /** The replay may have started: look for its execution first (the guard against a second replay still held). */
 async function lookAfterUncertain(source: HistorySource, original: Run, requestedAt: number, error: OutcomeUnknownError): Promise<UncertainReplayOutcome> {
   try {
-    return await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `The replay of ${shortId(original.id)} may have started (${error.reason}). Looking for its new execution…`,
-        cancellable: true,
-      },
-      (_progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        return settleUncertainReplay(source, original, requestedAt, { signal: abort.signal });
-      },
+    return await withCancellableProgress({ title: `The replay of ${shortId(original.id)} may have started (${error.reason}). Looking for its new execution…` }, (signal) =>
+      settleUncertainReplay(source, original, requestedAt, { signal }),
     );
   } catch (searchError) {
     return { kind: 'look-failed', error: searchError };
@@ -138,12 +122,12 @@ async function lookAfterUncertain(source: HistorySource, original: Run, requeste
 /** Says what the search found: "Open Run" if it found the execution, "Replay Again" only if it found nothing. */
 async function offerAfterUncertain(deps: RunCommandDeps, resolved: ResolvedRun, { original, error, outcome }: Uncertain): Promise<void> {
   if (outcome.kind === 'look-failed') deps.log.warn(`looking for the replay of ${original.id}: ${userMessage(outcome.error)}`);
-  void vscode.commands.executeCommand('taskHistory.refresh');
+  showReplayedIn(deps, resolved.target.sourceId, outcome.kind === 'found' ? outcome.run : undefined);
   const notice = uncertainReplayNotice(outcome, original, error.reason, Math.round((FIND_ATTEMPTS * FIND_INTERVAL_MS) / 1000));
   deps.log.info(notice.message);
   const items = notice.action ? [notice.action] : [];
   const choice =
     notice.severity === 'info' ? await showInformationMessage(notice.message, ...items) : await showWarningMessage(notice.message, ...items);
-  if (choice === 'Open Run' && outcome.kind === 'found') await vscode.commands.executeCommand('taskHistory.openRun', resolved.target.sourceId, outcome.run.id);
+  if (choice === 'Open Run' && outcome.kind === 'found') await vscode.commands.executeCommand(COMMANDS.openRun, resolved.target.sourceId, outcome.run.id);
   if (choice === 'Replay Again') await replayRun(deps, { ...resolved, known: original });
 }

@@ -8,20 +8,27 @@ import { userMessage } from '../core/errors';
 import { runAddSource, type StepAnswerer } from '../sources/kinds/addSourceFlow';
 import { SOURCE_KINDS, sourceKindOf, type SourceKind } from '../sources/kinds';
 import type { SourceConfig } from '../sources/sourceConfig';
+import { COMMANDS, type CommandHandlers } from '../contributions';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 
-export function registerSourceCommands(registry: SourceRegistry, keys: ApiKeys): vscode.Disposable[] {
-  return [
+/** The per-kind Add Source commands (the welcome view's "Add Paragon Project" links), declared by the kinds' descriptors. */
+type KindCommand = typeof COMMANDS.addParagonSource | typeof COMMANDS.addDisperslSource;
+
+export function sourceCommandHandlers(
+  registry: SourceRegistry,
+  keys: ApiKeys,
+): Pick<CommandHandlers, typeof COMMANDS.addSource | typeof COMMANDS.setApiKey | typeof COMMANDS.removeSource | KindCommand> {
+  // One command per kind that declares one (a unit test holds these against COMMANDS and the manifest).
+  const kindCommands = Object.fromEntries(
+    SOURCE_KINDS.flatMap((d) => (d.addSourceSteps.commandId ? [[d.addSourceSteps.commandId, () => addSource(registry, keys, d.kind)]] : [])),
+  ) as Pick<CommandHandlers, KindCommand>;
+  return {
     // A kind given as an argument (a link, another extension) is honoured only if known.
-    vscode.commands.registerCommand('taskHistory.addSource', (kind?: unknown) => addSource(registry, keys, sourceKindOf(kind)?.kind)),
-    // The welcome view's "Add Paragon Project"-style links: one command per kind that declares one.
-    ...SOURCE_KINDS.flatMap((d) => {
-      const id = d.addSourceSteps.commandId;
-      return id ? [vscode.commands.registerCommand(id, () => addSource(registry, keys, d.kind))] : [];
-    }),
-    vscode.commands.registerCommand('taskHistory.setApiKey', (target?: unknown) => setApiKey(registry, keys, sourceIdOf(target))),
-    vscode.commands.registerCommand('taskHistory.removeSource', (target?: unknown) => removeSource(registry, keys, sourceIdOf(target))),
-  ];
+    [COMMANDS.addSource]: (kind?: unknown) => addSource(registry, keys, sourceKindOf(kind)?.kind),
+    ...kindCommands,
+    [COMMANDS.setApiKey]: (target?: unknown) => setApiKey(registry, keys, sourceIdOf(target)),
+    [COMMANDS.removeSource]: (target?: unknown) => removeSource(registry, keys, sourceIdOf(target)),
+  };
 }
 
 /** Commands get a source id from a tree node, a message node's arguments, or nothing. */
@@ -36,7 +43,7 @@ async function pickSource(registry: SourceRegistry, placeHolder: string, id?: st
   const sources = registry.list().filter((s) => !s.demo);
   if (sources.length === 0) {
     void showInformationMessage('No Task History source is configured yet.', 'Add Source').then((c) => {
-      if (c) void vscode.commands.executeCommand('taskHistory.addSource');
+      if (c) void vscode.commands.executeCommand(COMMANDS.addSource);
     });
     return undefined;
   }

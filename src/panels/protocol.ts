@@ -5,7 +5,7 @@
 import type { RunStatus } from '../core/model';
 import type { JsonValue, PayloadView } from '../core/payloadView';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** The webview panel's view type; `onWebviewPanel:<this>` restores panels after a reload. */
 export const RUN_PANEL_VIEW_TYPE = 'taskHistory.run';
@@ -90,6 +90,17 @@ export interface RunMessage {
   readonly initialStepId?: string;
   /** The shared time axis, epoch milliseconds. */
   readonly axis: { readonly startMs: number; readonly endMs: number };
+  /**
+   * The same run in a newer state (a live poll saw new steps or its end): the webview keeps the
+   * selection, zoom and scroll, and leaves the focus where the user has it.
+   */
+  readonly update?: boolean;
+}
+
+/** Select a step (a step clicked in the tree, a deep link) and move the focus to the timeline. */
+export interface SelectStepMessage {
+  readonly type: 'selectStep';
+  readonly stepId: string;
 }
 
 /** Sent first: names the run so the webview can keep it in its state before the run arrives. */
@@ -139,7 +150,8 @@ export type ToWebviewMessage =
   | PayloadMessage
   | PayloadErrorMessage
   | BusyMessage
-  | DivergenceMessage;
+  | DivergenceMessage
+  | SelectStepMessage;
 
 // ── webview → extension ─────────────────────────────────────────────────────────────
 

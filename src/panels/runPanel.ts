@@ -1,20 +1,24 @@
 // The run panel: one webview panel per run (opening it again re-focuses it), fed by typed
-// messages. The extension fetches, the webview draws: the run and its steps once, each
-// step's payload on demand through the shared cache. Restored after a reload by the
-// serializer registered in runCommands.ts.
+// messages. The extension fetches, the webview draws. The run comes from the run store and
+// the panel listens to it: a running run's new steps and final status arrive as live refresh
+// polls it (the panel keeps its run in the store, which makes live refresh poll it while it
+// may change), without Reload. Each step's payload is loaded on demand through the store.
+// Restored after a reload by the serializer registered in runCommands.ts.
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
+import { BUILTIN_COMMANDS, CONTEXT_KEYS } from '../contributions';
 import { compareUnavailableReason } from '../core/compare';
+import { userMessage } from '../core/errors';
 import { stepLabel } from '../core/format';
 import type { RunDetail } from '../core/model';
-import type { PayloadCache } from '../core/payloadCache';
 import { payloadView } from '../core/payloadView';
-import { userMessage } from '../core/errors';
-import { openRaw } from '../commands/openRunCommands';
+import { isActive } from '../core/runState';
+import { openRunDocument, openStepDocument, stepDocumentUri } from '../documents/taskHistoryDocuments';
+import type { Disposable } from '../store/emitter';
+import type { RunStore } from '../store/runStore';
 import { panelHtml, panelResourceRoots } from './panelHtml';
 import { parseFromWebview, PROTOCOL_VERSION, RUN_PANEL_VIEW_TYPE, type FromWebviewMessage, type PanelAction, type PanelState, type ToWebviewMessage } from './protocol';
 import { panelCapabilities, panelTitle, runMessage } from './runView';
-import { loadStepPayload, openStepDocument, stepDocumentUri } from './stepDocuments';
 
 export interface RunTarget {
   readonly sourceId: string;
@@ -31,9 +35,17 @@ export interface RunPanelActions {
 export interface RunPanelServices {
   readonly extensionUri: vscode.Uri;
   readonly registry: SourceRegistry;
-  readonly payloads: PayloadCache;
+  readonly store: RunStore;
   readonly log: vscode.LogOutputChannel;
   readonly actions: RunPanelActions;
+  /** A panel was shown, hidden or closed (live refresh polls while a panel of a running run is on screen). */
+  readonly panelsChanged?: () => void;
+}
+
+/** How to show a panel: keep the focus where it is, and which step to select. */
+export interface ShowOptions {
+  readonly preserveFocus?: boolean;
+  readonly stepId?: string;
 }
 
 const keyOf = (t: RunTarget) => JSON.stringify([t.sourceId, t.runId]);
@@ -44,17 +56,21 @@ export class RunPanel implements vscode.Disposable {
 
   private detail: Promise<RunDetail> | undefined;
   private loaded: RunDetail | undefined;
+  /** The step to open on, until the run has been shown. */
+  private initialStepId: string | undefined;
   private ready = false;
   private readonly busy = new Set<PanelAction>();
   /** The last Compare result, sent again whenever the webview (re)loads. */
   private divergence: ToWebviewMessage | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables: Disposable[] = [];
 
-  /** Opens the run's panel, or reveals it if it is already open. */
-  static show(services: RunPanelServices, target: RunTarget, preserveFocus = false): RunPanel {
+  /** Opens the run's panel (on a step, if given), or reveals it if it is already open. */
+  static show(services: RunPanelServices, target: RunTarget, options: ShowOptions = {}): RunPanel {
+    const preserveFocus = options.preserveFocus ?? false;
     const existing = RunPanel.panels.get(keyOf(target));
     if (existing) {
       existing.panel.reveal(undefined, preserveFocus);
+      if (options.stepId) existing.selectStep(options.stepId);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -63,7 +79,7 @@ export class RunPanel implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Active, preserveFocus },
       { enableScripts: true, localResourceRoots: panelResourceRoots(services.extensionUri), enableFindWidget: true },
     );
-    return new RunPanel(services, panel, target);
+    return new RunPanel(services, panel, target, options.stepId);
   }
 
   /** Re-attaches a panel VS Code restored after a reload (WebviewPanelSerializer). */
@@ -83,6 +99,11 @@ export class RunPanel implements vscode.Disposable {
     return RunPanel.panels.get(keyOf(target));
   }
 
+  /** Whether a panel of a run that may still change is on screen (live refresh polls it then). */
+  static activeRunVisible(): boolean {
+    return [...RunPanel.panels.values()].some((p) => p.panel.visible && p.loaded !== undefined && isActive(p.loaded.status));
+  }
+
   /** The focused run panel, else the last one focused: what palette commands act on. */
   static active(): RunPanel | undefined {
     for (const p of RunPanel.panels.values()) if (p.panel.active) return p;
@@ -97,7 +118,9 @@ export class RunPanel implements vscode.Disposable {
     private readonly services: RunPanelServices,
     readonly panel: vscode.WebviewPanel,
     readonly target: RunTarget,
+    initialStepId?: string,
   ) {
+    this.initialStepId = initialStepId;
     RunPanel.panels.set(keyOf(target), this);
     RunPanel.lastActive = this;
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'task-history.svg');
@@ -107,6 +130,12 @@ export class RunPanel implements vscode.Disposable {
       panel.onDidChangeViewState(() => {
         if (panel.active) RunPanel.lastActive = this;
         RunPanel.updateContext();
+        services.panelsChanged?.();
+      }),
+      // Polled while it may change, and never evicted while the panel is open.
+      services.store.retain(target.sourceId, target.runId),
+      services.store.onDidChangeRun((change) => {
+        if (change.sourceId === target.sourceId && change.run.id === target.runId) void this.runChanged(change.detail);
       }),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const message = parseFromWebview(raw);
@@ -116,15 +145,16 @@ export class RunPanel implements vscode.Disposable {
     );
     void this.load();
     RunPanel.updateContext();
+    services.panelsChanged?.();
   }
 
   /** `taskHistory.runPanelActive` shows the run commands in the palette while a run panel has focus. */
   private static updateContext(): void {
     const active = [...RunPanel.panels.values()].some((p) => p.panel.active);
-    void vscode.commands.executeCommand('setContext', 'taskHistory.runPanelActive', active);
+    void vscode.commands.executeCommand(BUILTIN_COMMANDS.setContext, CONTEXT_KEYS.runPanelActive, active);
   }
 
-  /** The run with its steps (fetched once per panel, again on Reload). */
+  /** The run with its steps (from the store; from the API again on Reload). */
   run(): Promise<RunDetail> {
     return this.load();
   }
@@ -134,7 +164,25 @@ export class RunPanel implements vscode.Disposable {
     this.loaded = undefined;
     this.divergence = undefined;
     await this.post({ type: 'loading', ...this.target });
-    await this.sendRun();
+    await this.sendRun(true);
+  }
+
+  /** Selects a step (a step clicked in the tree). */
+  selectStep(stepId: string): void {
+    if (this.loaded) void this.post({ type: 'selectStep', stepId });
+    else this.initialStepId = stepId;
+  }
+
+  /** The store has a newer state of this run: show it in place (selection, scroll and focus stay). */
+  private async runChanged(detail: RunDetail | undefined): Promise<void> {
+    if (!this.loaded) return; // still loading: the load shows the newest state
+    const next = detail ?? (await this.services.store.getRun(this.target.sourceId, this.target.runId).catch(() => undefined));
+    if (!next || next === this.loaded) return;
+    this.detail = Promise.resolve(next);
+    this.loaded = next;
+    this.panel.title = panelTitle(next);
+    this.services.panelsChanged?.();
+    await this.sendRun(false, true);
   }
 
   setBusy(action: PanelAction, busy: boolean): void {
@@ -154,19 +202,18 @@ export class RunPanel implements vscode.Disposable {
     while (this.disposables.length > 0) this.disposables.pop()?.dispose();
     this.panel.dispose();
     RunPanel.updateContext();
+    this.services.panelsChanged?.();
   }
 
-  private load(): Promise<RunDetail> {
+  private load(fresh = false): Promise<RunDetail> {
     if (!this.detail) {
-      const configured = this.services.registry.get(this.target.sourceId);
-      const detail = configured
-        ? configured.source.getRun(this.target.runId)
-        : Promise.reject(new Error(`The source "${this.target.sourceId}" is not configured (any more). Open the demo or add the source, then reopen the run.`));
+      const detail = this.services.store.getRun(this.target.sourceId, this.target.runId, { fresh });
       this.detail = detail;
       detail.then(
         (d) => {
           this.loaded = d;
           this.panel.title = panelTitle(d);
+          this.services.panelsChanged?.();
         },
         () => {
           if (this.detail === detail) this.detail = undefined;
@@ -176,12 +223,16 @@ export class RunPanel implements vscode.Disposable {
     return this.detail;
   }
 
-  private async sendRun(): Promise<void> {
+  private async sendRun(fresh = false, update = false): Promise<void> {
     try {
-      const detail = await this.load();
-      const configured = this.services.registry.get(this.target.sourceId)!;
+      const detail = await this.load(fresh);
+      const configured = this.services.registry.get(this.target.sourceId);
+      if (!configured) throw new Error(`The source "${this.target.sourceId}" is not configured (any more). Open the demo or add the source, then reopen the run.`);
       const caps = panelCapabilities(configured.source.capabilities, compareUnavailableReason(configured.source, detail));
-      await this.post(runMessage(this.target.sourceId, configured.config.label ?? configured.source.label, detail, caps));
+      const message = runMessage(this.target.sourceId, configured.config.label ?? configured.source.label, detail, caps);
+      const initialStepId = this.initialStepId && detail.steps.some((s) => s.id === this.initialStepId) ? this.initialStepId : message.initialStepId;
+      this.initialStepId = undefined;
+      await this.post({ ...message, initialStepId, update: update || undefined });
       for (const action of this.busy) await this.post({ type: 'busy', action, busy: true });
       if (this.divergence) await this.post(this.divergence);
     } catch (error) {
@@ -207,8 +258,7 @@ export class RunPanel implements vscode.Disposable {
         return;
       case 'openPayload': {
         const step = this.loaded?.steps.find((s) => s.id === message.stepId);
-        const uri = stepDocumentUri(this.target.sourceId, this.target.runId, message.stepId, message.part, { label: step ? stepLabel(step) : undefined });
-        await openStepDocument(uri);
+        await openStepDocument(stepDocumentUri(this.target.sourceId, this.target.runId, message.stepId, message.part, { label: step ? stepLabel(step) : undefined }));
         return;
       }
       case 'action':
@@ -220,7 +270,7 @@ export class RunPanel implements vscode.Disposable {
   private async runAction(action: PanelAction): Promise<void> {
     switch (action) {
       case 'openRaw':
-        return openRaw(this.target.sourceId, this.target.runId);
+        return openRunDocument(this.target.sourceId, this.target.runId);
       case 'copyId':
         await vscode.env.clipboard.writeText(this.target.runId);
         vscode.window.setStatusBarMessage(`Copied ${this.target.runId}`, 3000);
@@ -241,7 +291,7 @@ export class RunPanel implements vscode.Disposable {
       const detail = await this.load();
       const step = detail.steps.find((s) => s.id === stepId);
       if (!step) throw new Error(`Run ${detail.id} has no step ${stepId}.`);
-      const payload = await loadStepPayload(this.services.registry, this.services.payloads, this.target.sourceId, this.target.runId, step);
+      const payload = await this.services.store.stepPayload(this.target.sourceId, this.target.runId, step);
       await this.post({
         type: 'payload',
         requestId,

@@ -1,5 +1,6 @@
 // The status-bar item and the view badge: how many runs failed in the current time range.
 import * as vscode from 'vscode';
+import { VIEWS } from '../contributions';
 import type { FailureCount } from './liveRefresh';
 
 export class FailureIndicators implements vscode.Disposable {
@@ -7,7 +8,7 @@ export class FailureIndicators implements vscode.Disposable {
 
   constructor(private readonly view: vscode.TreeView<unknown>) {
     this.item.name = 'Task History Failures';
-    this.item.command = 'taskHistory.runs.focus';
+    this.item.command = VIEWS.focusRuns;
   }
 
   update(count: FailureCount): void {

@@ -1,18 +1,18 @@
-// Live refresh: re-polls the runs shown in a running state and repaints only those that
-// changed; counts failures in the current time range for the status bar and the view
-// badge; and, when enabled, notifies new failures. Polling is background work on the
-// user's request budget, so it runs only in a focused window while the view is visible
-// (or failures are announced), and each source waits long enough between polls that
-// polling spends at most a tenth of its budget (pollPolicy.ts).
+// Live refresh: re-polls the runs the run store knows in a running state (in the tree's
+// listings, or open in a run panel) and feeds what it finds to the store, which tells every
+// view that shows them; counts failures in the current time range for the status bar and the
+// view badge; and, when enabled, notifies new failures. Polling is background work on the
+// user's request budget, so it runs only in a focused window while someone sees its result
+// (the view, a panel of a running run, or failure notifications), and each source waits long
+// enough between polls that polling spends at most a tenth of its budget (pollPolicy.ts).
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import * as settings from '../config/settings';
-import { filterToQuery, presetOf } from '../core/filters';
+import { filterToQuery, presetOf, type RunFilter } from '../core/filters';
 import { runLabel } from '../core/format';
 import type { Run, RunQuery } from '../core/model';
-import { isActive } from '../core/runState';
-import { budgetHasRoom, pickRunsToPoll, pollDelayMs, runPollsPerTick, shouldPoll, type PollConditions } from './pollPolicy';
-import type { RunsTreeProvider } from './runsTree';
+import type { RunStore } from '../store/runStore';
+import { budgetHasRoom, pickRunsToPoll, pollDelayMs, runPollsPerTick, shouldCount, shouldPoll, type PollConditions } from './pollPolicy';
 import { showWarningMessage } from './notifications';
 
 export interface FailureCount {
@@ -41,10 +41,14 @@ export class LiveRefresh implements vscode.Disposable {
 
   constructor(
     private readonly registry: SourceRegistry,
-    private readonly tree: RunsTreeProvider,
+    private readonly store: RunStore,
     private readonly log: vscode.LogOutputChannel,
     private readonly reveal: (sourceId: string, run: Run) => Promise<void>,
+    /** The tree's filter: failures are counted in its time range. */
+    private readonly filter: () => RunFilter,
     private readonly view?: VisibleView,
+    /** Whether a run panel of a run that may still change is on screen. */
+    private readonly activeRunPanelVisible: () => boolean = () => false,
   ) {
     this.subscriptions.push(
       vscode.window.onDidChangeWindowState(() => this.conditionsChanged()),
@@ -74,7 +78,13 @@ export class LiveRefresh implements vscode.Disposable {
       // Without a view to ask, assume it is shown (the old behaviour).
       viewVisible: this.view?.visible ?? true,
       notifyOnFailure: settings.notifyOnFailure(),
+      activeRunPanelVisible: this.activeRunPanelVisible(),
     };
+  }
+
+  /** A run panel was shown, hidden or focused: polling may start or stop. */
+  panelsChanged(): void {
+    this.conditionsChanged();
   }
 
   async tick(): Promise<void> {
@@ -84,23 +94,24 @@ export class LiveRefresh implements vscode.Disposable {
       const now = Date.now();
       const due = this.registry.list().filter(({ config }) => (this.nextPoll.get(config.id) ?? 0) <= now);
       if (due.length === 0) return;
-      const active = this.activeRunsBySource();
+      const counting = shouldCount(this.conditions());
       const sent = new Map<string, number>();
       await Promise.all(
         due.map(async ({ config, source }) => {
-          const runs = active.get(config.id) ?? [];
-          const planned = 1 + Math.min(runs.length, runPollsPerTick(source.capabilities.requestBudget));
+          const runs = this.store.activeRuns(config.id);
+          const planned = (counting ? 1 : 0) + Math.min(runs.length, runPollsPerTick(source.capabilities.requestBudget));
+          if (planned === 0) return;
           if (!budgetHasRoom(this.registry.budgetInUse(config.id), planned)) {
             this.log.info(`live refresh of ${config.id} skipped: its request budget is nearly spent`);
             sent.set(config.id, 0);
             return;
           }
-          const [polled, counted] = await Promise.all([this.pollActiveRuns(config.id, runs), this.countSource(config.id)]);
+          const [polled, counted] = await Promise.all([this.pollActiveRuns(config.id, runs), counting ? this.countSource(config.id) : false]);
           sent.set(config.id, polled + (counted ? 1 : 0));
         }),
       );
       this.scheduleNext(sent);
-      this.fireCount();
+      if (counting) this.fireCount();
     } finally {
       this.ticking = false;
     }
@@ -146,17 +157,6 @@ export class LiveRefresh implements vscode.Disposable {
     }
   }
 
-  private activeRunsBySource(): Map<string, Run[]> {
-    const bySource = new Map<string, Run[]>();
-    for (const node of this.tree.runNodes.values()) {
-      if (!isActive(node.run.status)) continue;
-      const list = bySource.get(node.sourceId) ?? [];
-      if (!list.some((r) => r.id === node.run.id)) list.push(node.run);
-      bySource.set(node.sourceId, list);
-    }
-    return bySource;
-  }
-
   /** Re-polls some of a source's running runs (pickRunsToPoll); resolves with the requests sent. */
   private async pollActiveRuns(sourceId: string, runs: readonly Run[]): Promise<number> {
     const configured = this.registry.get(sourceId);
@@ -168,12 +168,9 @@ export class LiveRefresh implements vscode.Disposable {
     for (const run of picked) {
       sent++;
       try {
-        const fresh = await configured.source.getRun(run.id);
-        if (fresh.status !== run.status || fresh.endedAt !== run.endedAt || fresh.rawStatus !== run.rawStatus) {
-          this.log.info(`run ${run.id} is now ${fresh.rawStatus}`);
-          const { steps: _steps, ...summary } = fresh;
-          this.tree.runChanged({ ...summary, integration: run.integration, name: summary.name ?? run.name });
-        }
+        // The store compares, keeps the newer state, and tells the tree rows and panels that show it.
+        const fresh = await this.store.getRun(sourceId, run.id, { fresh: true });
+        if (fresh.status !== run.status || fresh.rawStatus !== run.rawStatus) this.log.info(`run ${run.id} is now ${fresh.rawStatus}`);
       } catch (error) {
         this.log.warn(`live refresh of ${run.id}: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -187,9 +184,10 @@ export class LiveRefresh implements vscode.Disposable {
     if (!configured) return false;
     const { config, source } = configured;
     if (!source.capabilities.filterStatuses.includes('failed') || !(await this.registry.hasKey(config.id))) return false;
-    const query: RunQuery = { ...filterToQuery({ ...this.tree.filter, timeRange: this.range() }), status: 'failed' };
+    const query: RunQuery = { ...filterToQuery({ ...this.filter(), timeRange: this.range() }), status: 'failed' };
     try {
-      const page = await source.listPage(query, 0);
+      // Through the store: a run shown as running elsewhere that this page lists as failed is updated there too.
+      const page = await this.store.peekPage(config.id, query);
       this.counts.set(config.id, page.total);
       this.notifyNew(config.id, config.label ?? config.id, page.runs);
     } catch (error) {
@@ -199,7 +197,7 @@ export class LiveRefresh implements vscode.Disposable {
   }
 
   private range() {
-    return this.tree.filter.timeRange ?? { preset: '24h' as const };
+    return this.filter().timeRange ?? { preset: '24h' as const };
   }
 
   private fireCount(): void {

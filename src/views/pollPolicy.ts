@@ -22,11 +22,18 @@ export interface PollConditions {
   readonly viewVisible: boolean;
   /** `taskHistory.notifyOnFailure`: failures are announced even when the view is hidden. */
   readonly notifyOnFailure: boolean;
+  /** A run panel of a run that may still change is on screen: its steps and status come from polling. */
+  readonly activeRunPanelVisible?: boolean;
 }
 
 /** Poll only in a focused window, and only while someone will see the result. */
 export function shouldPoll(c: PollConditions): boolean {
-  return c.intervalSeconds > 0 && c.windowFocused && (c.viewVisible || c.notifyOnFailure);
+  return c.intervalSeconds > 0 && c.windowFocused && (c.viewVisible || c.notifyOnFailure || c.activeRunPanelVisible === true);
+}
+
+/** Whether failures are worth counting: the view (its badge) is shown, or failures are announced. */
+export function shouldCount(c: PollConditions): boolean {
+  return c.viewVisible || c.notifyOnFailure;
 }
 
 /**

@@ -1,10 +1,12 @@
-// The runs tree: sources → groups → runs → steps. Nodes load their own children; this
-// provider holds the view state (filter, grouping) and repaints only what changed.
+// The runs tree: sources → groups → runs → steps. Nodes read runs from the run store and
+// load their own children through it; this provider holds the view state (filter,
+// grouping) and repaints only what the store says changed.
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import * as settings from '../config/settings';
+import { BUILTIN_COMMANDS } from '../contributions';
 import { describeFilter, type RunFilter } from '../core/filters';
-import type { Run } from '../core/model';
+import type { RunStore } from '../store/runStore';
 import { GroupNode } from './nodes/groupNode';
 import { LoadMoreNode } from './nodes/loadMoreNode';
 import { MessageNode } from './nodes/messageNode';
@@ -17,21 +19,41 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   readonly onDidChangeTreeData = this.emitter.event;
   private roots: TreeNode[] | undefined;
   private currentFilter: RunFilter = {};
-  /** Run nodes currently shown, by node id, for live refresh and reveal. */
+  /** Run nodes currently shown, by node id: repainted when their run changes, and found to reveal. */
   readonly runNodes = new Map<string, RunNode>();
+  private readonly subscriptions: { dispose(): void }[] = [];
+  /** Set while this provider invalidates the store itself (its own refresh repaints everything). */
+  private invalidating = false;
+  private readonly sourcesToRepaint = new Set<string>();
   readonly ctx: TreeContext;
   private readonly filterChanged = new vscode.EventEmitter<RunFilter>();
   readonly onDidChangeFilter = this.filterChanged.event;
 
-  constructor(private readonly registry: SourceRegistry) {
+  constructor(
+    private readonly registry: SourceRegistry,
+    private readonly store: RunStore,
+  ) {
     this.ctx = {
       registry,
+      store,
       filter: () => this.currentFilter,
       groupBy: () => settings.groupBy(),
       changed: (node) => this.emitter.fire(node),
       track: (node) => this.runNodes.set(node.id, node as RunNode),
-      details: new Map(),
     };
+    this.subscriptions.push(
+      // A run reached a new state (a live poll, the run panel, a count): repaint its rows only.
+      store.onDidChangeRun(({ sourceId, run }) => {
+        for (const node of this.runNodes.values()) if (node.sourceId === sourceId && node.runId === run.id) this.emitter.fire(node);
+      }),
+      // Someone else started a source's listings afresh (replay's follow-up): repaint that source.
+      store.onDidChangeListing(({ sourceId, what }) => {
+        if (what !== 'reset' || this.invalidating) return;
+        // One repaint for the many listings an invalidation resets.
+        if (this.sourcesToRepaint.size === 0) queueMicrotask(() => this.repaintSources());
+        this.sourcesToRepaint.add(sourceId);
+      }),
+    );
   }
 
   get filter(): RunFilter {
@@ -76,32 +98,46 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   /** Everything afresh (settings, filter or grouping changed, or the user asked). */
   refresh(): void {
+    this.invalidating = true;
+    try {
+      this.store.invalidate();
+    } finally {
+      this.invalidating = false;
+    }
     this.roots = undefined;
     this.runNodes.clear();
-    this.ctx.details.clear();
     this.emitter.fire(undefined);
   }
 
   /** Reloads one node's data and repaints just it. */
   retry(node: TreeNode): void {
-    if (node instanceof SourceNode) node.reset();
-    if (node instanceof GroupNode) node.listing.reset();
+    this.invalidating = true;
+    try {
+      if (node instanceof SourceNode) {
+        this.store.invalidate(node.sourceId);
+        node.reset();
+      }
+      if (node instanceof GroupNode) node.listing.reset();
+    } finally {
+      this.invalidating = false;
+    }
     this.emitter.fire(node);
+  }
+
+  private repaintSources(): void {
+    const ids = new Set(this.sourcesToRepaint);
+    this.sourcesToRepaint.clear();
+    for (const node of this.sourceNodes()) {
+      if (!ids.has(node.sourceId)) continue;
+      node.reset();
+      for (const [id, run] of this.runNodes) if (run.sourceId === node.sourceId) this.runNodes.delete(id);
+      this.emitter.fire(node);
+    }
   }
 
   async loadMore(node: LoadMoreNode): Promise<void> {
     await node.listing.loadNext();
     this.emitter.fire(node.parent);
-  }
-
-  /** A live poll saw a run change: repaint its nodes only. */
-  runChanged(run: Run): void {
-    for (const node of this.runNodes.values()) {
-      if (node.run.id === run.id) {
-        node.update(run);
-        this.emitter.fire(node);
-      }
-    }
   }
 
   sourceNodes(): SourceNode[] {
@@ -114,7 +150,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       roots.push(
         new MessageNode(undefined, `settings-problem:${i}`, 'settings', problem.message, {
           label: 'Open Settings',
-          command: { command: 'workbench.action.openSettingsJson', title: 'Open Settings' },
+          command: { command: BUILTIN_COMMANDS.openSettingsJson, title: 'Open Settings' },
         }),
       );
     }
@@ -122,6 +158,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 
   dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
     this.emitter.dispose();
     this.filterChanged.dispose();
   }

@@ -12,7 +12,7 @@ import type { HistorySource } from '../../src/core/source';
 import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
 import { ProtocolError } from '../../src/core/errors';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
-import { RunListing } from '../../src/views/nodes/runListing';
+import { RunListing } from '../../src/store/runListing';
 import { nextOffsetFrom } from '../../src/sources/paragon/paragonWire';
 import { HOSTILE_KEY, HOSTILE_PROJECT, hostileRunId, startHostileListServer, type HostileBehaviour, type HostileListServer } from './support/hostileListServer';
 
@@ -143,7 +143,7 @@ describe('Listings against a hostile API', () => {
     });
 
     it('offers no Load more in the tree after a short page, whatever the total says', async () => {
-      const listing = new RunListing(paragon({ runs: 150, total: 1e6, nextLink: 'forever' }), {});
+      const listing = new RunListing(paragon({ runs: 150, total: 1e6, nextLink: 'forever' }), 'p', {});
       await listing.ensureFirstPage();
       assert.equal(listing.hasMore, true);
       await listing.loadNext();
@@ -241,7 +241,7 @@ describe('Listings against a hostile API', () => {
     });
 
     it('shows a looping or skipping nextLink as an error in the tree, with no Load more', async () => {
-      const listing = new RunListing(paragon({ runs: 1000, nextLink: 'skip' }), {});
+      const listing = new RunListing(paragon({ runs: 1000, nextLink: 'skip' }), 'p', {});
       await listing.ensureFirstPage();
       assert.ok(listing.error instanceof ProtocolError);
       assert.match((listing.error as Error).message, /skip 100 runs/);

@@ -19,6 +19,9 @@ describe('Live polling policy', () => {
     assert.equal(shouldPoll({ ...on, viewVisible: false }), false);
     assert.equal(shouldPoll({ ...on, viewVisible: false, notifyOnFailure: true }), true);
     assert.equal(shouldPoll({ ...on, viewVisible: false, notifyOnFailure: true, windowFocused: false }), false);
+    // An open panel of a running run is watched too: it updates from the poll.
+    assert.equal(shouldPoll({ ...on, viewVisible: false, activeRunPanelVisible: true }), true);
+    assert.equal(shouldPoll({ ...on, viewVisible: false, activeRunPanelVisible: true, windowFocused: false }), false);
     assert.equal(shouldPoll({ ...on, intervalSeconds: 0 }), false);
   });
 

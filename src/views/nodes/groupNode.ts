@@ -1,17 +1,17 @@
 // A group of runs (a status, an integration), its count from the API's `total`.
 // Its first page is fetched when the group is shown, which is also what gives the count.
 import * as vscode from 'vscode';
+import { VIEW_ITEM, viewItem } from '../../contributions';
 import { groupsAt, type GroupDimension, type GroupSpec } from '../../core/grouping';
 import type { RunStatus } from '../../core/model';
 import type { HistorySource } from '../../core/source';
 import { statusIcon } from '../statusStyle';
 import { listingChildren } from './listingChildren';
-import { RunListing } from './runListing';
+import type { RunListing } from '../../store/runListing';
 import type { TreeContext, TreeNode } from './treeNode';
 
 export class GroupNode implements TreeNode {
   readonly id: string;
-  readonly listing: RunListing;
   private children: GroupNode[] | undefined;
 
   constructor(
@@ -25,7 +25,11 @@ export class GroupNode implements TreeNode {
     private readonly ctx: TreeContext,
   ) {
     this.id = `${parent.id}/${spec.dimension}:${spec.value}`;
-    this.listing = new RunListing(source, spec.query);
+  }
+
+  /** The store's listing of this group's query (a new one after the store was invalidated). */
+  get listing(): RunListing {
+    return this.ctx.store.listing(this.sourceId, this.spec.query);
   }
 
   async getTreeItem(): Promise<vscode.TreeItem> {
@@ -42,7 +46,7 @@ export class GroupNode implements TreeNode {
           ? this.listing.error.message
           : undefined
         : `${total.toLocaleString('en-US')} run${total === 1 ? '' : 's'} · ${this.spec.label}`;
-    item.contextValue = `group ${this.spec.dimension} ${this.spec.dimension === 'status' ? this.spec.value : ''}`.trim();
+    item.contextValue = viewItem(VIEW_ITEM.group, this.spec.dimension, this.spec.dimension === 'status' && this.spec.value);
     item.accessibilityInformation = { label: `${this.spec.label}, ${total ?? 'unknown'} runs` };
     return item;
   }

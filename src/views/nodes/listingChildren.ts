@@ -4,7 +4,7 @@ import { LoadMoreNode } from './loadMoreNode';
 import { errorNode } from './errorNodes';
 import { MessageNode } from './messageNode';
 import { RunNode } from './runNode';
-import type { RunListing } from './runListing';
+import type { RunListing } from '../../store/runListing';
 import type { HistorySource } from '../../core/source';
 import type { TreeContext, TreeNode } from './treeNode';
 

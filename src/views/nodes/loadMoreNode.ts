@@ -1,6 +1,7 @@
 // "Load more": fetches the next 100 runs of its listing and repaints only its parent.
 import * as vscode from 'vscode';
-import type { RunListing } from './runListing';
+import { COMMANDS, VIEW_ITEM, viewItem } from '../../contributions';
+import type { RunListing } from '../../store/runListing';
 import type { TreeNode } from './treeNode';
 
 export class LoadMoreNode implements TreeNode {
@@ -18,9 +19,9 @@ export class LoadMoreNode implements TreeNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.description = `${this.listing.runs.length.toLocaleString('en-US')} of ${(this.listing.total ?? 0).toLocaleString('en-US')}`;
-    item.contextValue = 'loadMore';
+    item.contextValue = viewItem(VIEW_ITEM.loadMore);
     item.accessibilityInformation = { label: `Load more…, ${item.description}` };
-    item.command = { command: 'taskHistory.loadMore', title: 'Load More', arguments: [this] };
+    item.command = { command: COMMANDS.loadMore, title: 'Load More', arguments: [this] };
     return item;
   }
 

@@ -1,6 +1,7 @@
 // A leaf that explains a state instead of showing runs: no key, unreachable, an error
 // (with Retry), nothing matching. Every one says what to do next.
 import * as vscode from 'vscode';
+import { VIEW_ITEM, viewItem } from '../../contributions';
 import type { TreeNode } from './treeNode';
 
 export type MessageKind = 'no-key' | 'key-rejected' | 'unreachable' | 'error' | 'empty' | 'loading' | 'settings';
@@ -29,7 +30,7 @@ export class MessageNode implements TreeNode {
     const item = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = ICONS[this.kind];
-    item.contextValue = `message ${this.kind}`;
+    item.contextValue = viewItem(VIEW_ITEM.message, this.kind);
     if (this.action) {
       item.description = this.action.label;
       item.command = this.action.command;

@@ -3,20 +3,23 @@
 import * as vscode from 'vscode';
 import type { ConfiguredSource } from '../../config/sourceRegistry';
 import * as settings from '../../config/settings';
+import { COMMANDS, VIEW_ITEM, viewItem } from '../../contributions';
 import { filterToQuery } from '../../core/filters';
+import { kindDescriptor } from '../../sources/kinds';
+import type { RunQuery } from '../../core/model';
 import { dimensionsFor, groupsAt } from '../../core/grouping';
 import { describeBudget, describeInterval, pollDelayMs, POLL_BUDGET_SHARE } from '../pollPolicy';
 import { errorNode } from './errorNodes';
 import { GroupNode } from './groupNode';
 import { listingChildren } from './listingChildren';
 import { MessageNode } from './messageNode';
-import { RunListing } from './runListing';
 import type { TreeContext, TreeNode } from './treeNode';
 
 export class SourceNode implements TreeNode {
   readonly parent = undefined;
   readonly id: string;
-  private listing: RunListing | undefined;
+  /** Fixed when first shown: a relative time range ("last 24 hours") must not move with every repaint. */
+  private query: RunQuery | undefined;
   private groups: Promise<TreeNode[]> | undefined;
 
   constructor(
@@ -34,19 +37,20 @@ export class SourceNode implements TreeNode {
     const { config, source, demo } = this.configured;
     const item = new vscode.TreeItem(config.label ?? config.id, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
-    item.iconPath = new vscode.ThemeIcon(config.kind === 'paragon' ? 'server-process' : 'hubot');
-    item.description = [config.kind === 'paragon' ? 'Paragon' : 'Dispersl', demo ? 'demo' : ''].filter(Boolean).join(' · ');
+    const kind = kindDescriptor(config.kind);
+    item.iconPath = new vscode.ThemeIcon(kind.icon);
+    item.description = [kind.displayName, demo ? 'demo' : ''].filter(Boolean).join(' · ');
     // The tooltip is filled in on hover (RunsTreeProvider.resolveTreeItem), with the budget
     // in use at that moment.
     const caps = source.capabilities;
-    item.contextValue = ['source', config.kind, caps.replay ? 'replayable' : '', demo ? 'demo' : ''].filter(Boolean).join(' ');
+    item.contextValue = viewItem(VIEW_ITEM.source, config.kind, caps.replay && VIEW_ITEM.replayable, demo && VIEW_ITEM.demo);
     return item;
   }
 
   /** Which API, where, and how much of the key's request budget is in use. */
   tooltip(): string {
     const { config, source } = this.configured;
-    const lines = [source.label, config.kind === 'paragon' ? 'Paragon Task History API' : 'Dispersl History API'];
+    const lines = [source.label, kindDescriptor(config.kind).apiName];
     if (config.baseUrl) lines.push(config.baseUrl);
     const inUse = this.ctx.registry.budgetInUse(config.id);
     // Worked out on hover; VS Code keeps it until the row is repainted, hence the time.
@@ -64,17 +68,14 @@ export class SourceNode implements TreeNode {
       return [
         new MessageNode(this, `${this.id}/no-key`, 'no-key', 'No API key set', {
           label: 'Set API Key',
-          command: { command: 'taskHistory.setApiKey', title: 'Set API Key', arguments: [config.id] },
+          command: { command: COMMANDS.setApiKey, title: 'Set API Key', arguments: [config.id] },
         }),
       ];
     }
-    const query = filterToQuery(this.ctx.filter());
+    const query = (this.query ??= filterToQuery(this.ctx.filter()));
     const integrations = config.integrations ?? [];
     const [first, ...rest] = dimensionsFor(this.ctx.groupBy(), source.capabilities, integrations);
-    if (!first) {
-      this.listing ??= new RunListing(source, query);
-      return listingChildren(this, this.listing, config.id, source, this.ctx);
-    }
+    if (!first) return listingChildren(this, this.ctx.store.listing(config.id, query), config.id, source, this.ctx);
     // Kept, failure included, until Retry or Refresh, and shared by renders that overlap: a
     // repaint of this row (to refresh its tooltip) never asks the API again.
     this.groups ??= (async () => {
@@ -89,9 +90,9 @@ export class SourceNode implements TreeNode {
     return this.groups;
   }
 
-  /** Drop loaded data; the next render asks the API again. */
+  /** Forget the groups and the query; the next render builds them again (from the store's listings). */
   reset(): void {
-    this.listing = undefined;
+    this.query = undefined;
     this.groups = undefined;
   }
 }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { stepFields, stepLabel } from '../../core/format';
 import type { RunDetail } from '../../core/model';
 import { durationText } from '../../core/runState';
+import { COMMANDS, VIEW_ITEM, viewItem } from '../../contributions';
 import { statusIcon } from '../statusStyle';
 import type { TreeNode } from './treeNode';
 
@@ -12,6 +13,8 @@ export class StepNode implements TreeNode {
 
   constructor(
     readonly parent: TreeNode,
+    readonly sourceId: string,
+    readonly runId: string,
     readonly step: RunDetail['steps'][number],
     private readonly depth: number,
   ) {
@@ -33,7 +36,9 @@ export class StepNode implements TreeNode {
       tooltip.appendText(value);
     }
     item.tooltip = tooltip;
-    item.contextValue = `step ${step.status}`;
+    item.contextValue = viewItem(VIEW_ITEM.step, step.status);
+    // A click opens the run panel on this step (or selects it in the open one).
+    item.command = { command: COMMANDS.openRun, title: 'Open Step', arguments: [this.sourceId, this.runId, step.id] };
     item.accessibilityInformation = { label: `${stepLabel(step)}, ${item.description}` };
     return item;
   }

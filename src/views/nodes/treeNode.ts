@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import type { SourceRegistry } from '../../config/sourceRegistry';
 import type { GroupBy } from '../../core/grouping';
 import type { RunFilter } from '../../core/filters';
-import type { Run, RunDetail } from '../../core/model';
+import type { RunStore } from '../../store/runStore';
 
 export interface TreeNode {
   readonly parent: TreeNode | undefined;
@@ -13,19 +13,15 @@ export interface TreeNode {
   getChildren(): TreeNode[] | Promise<TreeNode[]>;
 }
 
-/** What nodes need from the tree: sources, the view's state, and a way to repaint. */
+/** What nodes need from the tree: sources, the run store, the view's state, and a way to repaint. */
 export interface TreeContext {
   readonly registry: SourceRegistry;
+  /** Where every run, listing and step comes from: nodes hold queries and ids, never their own copies. */
+  readonly store: RunStore;
   readonly filter: () => RunFilter;
   readonly groupBy: () => GroupBy;
   /** Repaints one node (its label and children), or the whole tree. */
   readonly changed: (node?: TreeNode) => void;
-  /** A run node announces itself so live refresh can poll it while it runs. */
-  readonly track: (node: { readonly run: Run; readonly sourceId: string; readonly id: string }) => void;
-  /**
-   * Run details (steps) by run node id. Kept here, not in the node: a repaint builds new run
-   * nodes, and an expanded run must not ask the API again for steps it has (a repaint then
-   * fed itself: every request moved the budget the repaint shows). Cleared by a refresh.
-   */
-  readonly details: Map<string, Promise<RunDetail>>;
+  /** A run node announces itself so a change of its run repaints it, and so it can be revealed. */
+  readonly track: (node: { readonly runId: string; readonly sourceId: string; readonly id: string }) => void;
 }
