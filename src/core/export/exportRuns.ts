@@ -4,45 +4,17 @@
 // Shared by the VS Code command and the CLI, so both produce the same records.
 import { setMaxListeners } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { RunQuery, StepPayload } from '../model';
+import type { StepPayload } from '../model';
 import { snapshot } from '../paging';
 import type { HistorySource } from '../source';
 import { openAtomic } from './atomicFile';
 import { mapConcurrent, mapOrdered } from './orderedMap';
 import { toExportedRun, toExportedStep, type ExportedRun } from './records';
 import { serverExport } from './serverExport';
-import { createSink, type ExportFormat } from './sinks';
+import { createSink } from './sinks';
+import type { ExportOptions } from './exportOptions';
 
-export interface ExportOptions {
-  readonly source: HistorySource;
-  readonly query: RunQuery;
-  readonly format: ExportFormat;
-  readonly target: string;
-  readonly includeSteps?: boolean;
-  /** Step input/output: one more request per step (needs the stepPayloads capability). */
-  readonly includePayloads?: boolean;
-  /** Requests at once for pages and details (default 16); the rate limiter still governs. */
-  readonly concurrency?: number;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: ExportProgress) => void;
-  /** Use the API's own export when it can produce the format and nothing client-side is asked (default true). */
-  readonly preferServerExport?: boolean;
-  readonly pinnedAt?: Date;
-  /**
-   * CSV only: write cells exactly as the API sent them. By default a cell starting with
-   * `=`, `+`, `-`, `@`, a tab or a carriage return is neutralized (prefixed with `'`) so a
-   * spreadsheet shows it as text instead of running it as a formula; this turns that off.
-   */
-  readonly rawCsv?: boolean;
-}
-
-export interface ExportProgress {
-  readonly written: number;
-  readonly total?: number;
-  readonly elapsedMs: number;
-  /** Estimated from the rate so far; undefined until there is one. */
-  readonly remainingMs?: number;
-}
+export type { ExportOptions, ExportProgress } from './exportOptions';
 
 export interface ExportResult {
   readonly target: string;

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { ProtocolError } from '../errors';
 import { pinQuery } from '../paging';
-import type { ExportOptions } from './exportRuns';
+import type { ExportOptions } from './exportOptions';
 import { CsvExportCheck } from './csvExportCheck';
 import type { ExportCheck, ExportCheckOptions, ExportTally } from './exportCheck';
 import { JsonExportCheck } from './jsonExportCheck';
