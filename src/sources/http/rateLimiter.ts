@@ -7,12 +7,10 @@
 // fixed-window counter would allow up to twice the budget across a window boundary.
 import { CancelledError } from '../../core/errors';
 import { rateBudgets as processBudgets, type RateBudgets } from './rateBudgets';
-import { SlidingWindow } from './slidingWindow';
+import { SlidingWindow, type RateLimit } from './slidingWindow';
 
-export interface RateLimit {
-  readonly limit: number;
-  readonly intervalMs: number;
-}
+// The budget's shape lives with the window that enforces it (the window imports nothing from here: no cycle).
+export type { RateLimit } from './slidingWindow';
 
 /** How much of a budget is spent: requests sent in the trailing window, of `limit`. */
 export interface BudgetInUse {

@@ -3,7 +3,6 @@
 // key may be configured differently): a request goes when the log has room under *its*
 // budget, so every budget that shares the key holds over all of the key's traffic.
 import { CancelledError } from '../../core/errors';
-import type { RateLimit } from './rateLimiter';
 
 /**
  * Slack added to the window: a slot is taken when we send, but the server counts the
@@ -11,6 +10,12 @@ import type { RateLimit } from './rateLimiter';
  * into one server window.
  */
 export const ARRIVAL_JITTER_MS = 1000;
+
+/** A request budget: at most `limit` requests in any window of `intervalMs` (rateLimiter.ts re-exports it). */
+export interface RateLimit {
+  readonly limit: number;
+  readonly intervalMs: number;
+}
 
 interface Waiter {
   readonly budget: RateLimit;
