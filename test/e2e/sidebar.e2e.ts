@@ -110,6 +110,24 @@ describe('Sidebar in a real VS Code', function () {
     await workbench.screenshot('docs/screenshots/sidebar.png');
   });
 
+  it('opens the run panel on a step clicked in the tree, and moves the open panel to another step', async () => {
+    const runId = [...emulator.truth.paragonIds({ status: 'FAILED' })].reverse()[0]!;
+    // The run was expanded by the previous test: its steps are the rows one level below it, in
+    // flow order, the order the panel's timeline shows them in too.
+    const stepRow = (position: number) => workbench.page.locator(`.part.sidebar .monaco-list-row[aria-level="4"][aria-posinset="${position}"]`);
+    await stepRow(1).click();
+    const frame = await workbench.webviewFrame(runId, 60_000);
+    // Not the failed step the panel would select by itself: the one clicked.
+    await frame.locator('.row[aria-selected="true"][aria-posinset="1"]').waitFor({ timeout: 30_000 });
+    // Another step of the same run: the open panel selects it (no second panel).
+    await stepRow(2).click();
+    await frame.locator('.row[aria-selected="true"][aria-posinset="2"]').waitFor({ timeout: 30_000 });
+    assert.equal(await frame.locator('.row[aria-selected="true"]').count(), 1);
+    const tabs = await workbench.page.$$eval('.tabs-container .tab', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    assert.equal(tabs.filter((t) => t.includes(runId.slice(0, 8))).length, 1, `one panel for the run: ${tabs.join(' | ')}`);
+    await workbench.runCommand('View: Close All Editors');
+  });
+
   it('pages a group 100 runs at a time with Load more', async () => {
     const failed = emulator.truth.paragonIds({ status: 'FAILED' }).length;
     assert.ok(failed > 200, 'enough failures to page twice');
@@ -150,6 +168,27 @@ describe('Sidebar in a real VS Code', function () {
     const failedNow = new Set(emulator.truth.paragonIds({ status: 'FAILED' }));
     assert.equal(started.filter((id) => failedNow.has(id)).length, 2, 'two of the new runs failed');
     await workbench.waitForNotification(/(a run failed|new failed runs) in E2E Paragon/, 30_000);
+  });
+
+  it("updates an open panel of a running run as it ends, without Reload and without taking the focus", async () => {
+    const [runId] = emulator.startRuns(1, 'FAILED');
+    await workbench.runCommand('Task History: Open Run by ID…');
+    await workbench.quickInput(runId!);
+    const frame = await workbench.webviewFrame(runId!, 60_000);
+    const badge = frame.locator('.run-header .status-badge');
+    await badge.filter({ hasText: 'EXECUTING' }).waitFor({ timeout: 30_000 });
+    // A mark on the page: a reload would lose it.
+    await frame.evaluate(() => ((window as unknown as { e2eMark: number }).e2eMark = 1));
+    // The focus goes elsewhere (the side bar): an update must not take it back.
+    await workbench.runCommand('Task History: Focus on Runs View');
+    // No Reload from here: live refresh polls the run while its panel is shown, and the store tells the panel.
+    await badge.filter({ hasText: 'FAILED' }).waitFor({ timeout: 90_000 });
+    assert.equal(await frame.evaluate(() => (window as unknown as { e2eMark?: number }).e2eMark), 1, 'the panel was updated in place, not reloaded');
+    const steps = (await (await fetch(`${emulator.paragonBaseUrl}/workflow-executions/${runId}`, { headers: { Authorization: `Bearer ${emulator.apiKey}` } })).json()) as { stepExecutions: unknown[] };
+    assert.equal(await frame.locator('.timeline').getAttribute('data-step-count'), String(steps.stepExecutions.length));
+    assert.match(await frame.locator('.run-header').innerText(), /Ended/);
+    assert.ok(await workbench.page.evaluate(() => Boolean(document.activeElement?.closest('.part.sidebar'))), 'the focus stayed in the side bar');
+    await workbench.runCommand('View: Close All Editors');
   });
 
   it('groups by integration, then status, with one query per integration', async () => {
