@@ -268,14 +268,27 @@ export class RunStore implements Disposable {
   }
 
   private onListing(listing: RunListing, what: ListingEvent, page: readonly Run[] | undefined): void {
-    // A page may carry a newer state of a run another listing or a detail holds.
+    // A page may carry a newer state of a run another listing or a detail holds; or an older
+    // one (read before a poll saw the run end): then the page's own row takes the ended state.
     if (page) {
       for (const run of page) {
         const detail = this.details.get(runKey(listing.sourceId, run.id));
-        if (detail && fingerprint(summaryOf(detail)) !== fingerprint(run)) this.note(listing.sourceId, [run]);
+        const held = detail ? summaryOf(detail) : this.heldElsewhere(listing, run.id);
+        if (!held || fingerprint(held) === fingerprint(run)) continue;
+        this.note(listing.sourceId, [run]);
+        if (isActive(run.status) && !isActive(held.status)) listing.patch(held);
       }
     }
     this.listingChanged.fire({ sourceId: listing.sourceId, listing, what });
+  }
+
+  /** The run's row in another listing of the same source, if one holds it. */
+  private heldElsewhere(listing: RunListing, runId: string): Run | undefined {
+    for (const other of this.listings.get(listing.sourceId)?.values() ?? []) {
+      const run = other === listing ? undefined : other.get(runId);
+      if (run) return run;
+    }
+    return undefined;
   }
 
   /** Updates the run's row in every listing of its source; answers whether any row changed. */
