@@ -10,7 +10,8 @@ import { userMessage } from '../core/errors';
 import { stepDocumentUri } from '../documents/taskHistoryDocuments';
 import { RunPanel, type RunPanelServices } from '../panels/runPanel';
 import { showErrorMessage, showInformationMessage } from '../views/notifications';
-import { exclusivePerRun, isCancellation, withCancellableProgress } from './runAction';
+import { isCancellation, withCancellableProgress } from './cancellableProgress';
+import { exclusivePerRun } from './runAction';
 import type { RunCommandDeps, ResolvedRun } from './runTarget';
 
 export async function compareWithLastSuccess(deps: RunCommandDeps, services: RunPanelServices, resolved: ResolvedRun | undefined): Promise<void> {

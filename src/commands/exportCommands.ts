@@ -13,6 +13,7 @@ import { formatDuration } from '../core/duration';
 import { describeFilter, filterToQuery } from '../core/filters';
 import type { RunQuery } from '../core/model';
 import { COMMANDS, type CommandHandlers } from '../contributions';
+import { withCancellableProgress } from './cancellableProgress';
 import { userMessage } from '../core/errors';
 import { GroupNode } from '../views/nodes/groupNode';
 import { SourceNode } from '../views/nodes/sourceNode';
@@ -97,12 +98,10 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
   });
   if (!target) return;
 
-  const controller = new AbortController();
+  let cancelled: AbortSignal | undefined;
   try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Exporting ${scope.title}`, cancellable: true },
-      (progress, token) => {
-        token.onCancellationRequested(() => controller.abort());
+    const result = await withCancellableProgress({ title: `Exporting ${scope.title}` }, (signal, progress) => {
+        cancelled = signal;
         let last = 0;
         return exportRuns({
           source,
@@ -113,7 +112,7 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
           includePayloads,
           // Off unless asked for: formula cells are neutralized so a spreadsheet shows them as text.
           rawCsv: configuration().get<boolean>('export.rawCsv', false) === true,
-          signal: controller.signal,
+          signal,
           onProgress: (p) => {
             const of = p.total ?? total;
             const increment = of > 0 ? ((p.written - last) / of) * 100 : 0;
@@ -122,8 +121,7 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
             progress.report({ increment, message: `${p.written.toLocaleString('en-US')} of ${of.toLocaleString('en-US')}${left}` });
           },
         });
-      },
-    );
+    });
     log.info(`exported ${result.records} runs to ${result.target} (${result.method}-side, ${result.elapsedMs} ms)`);
     const choice = await showInformationMessage(
       `Exported ${result.records.toLocaleString('en-US')} runs to ${vscode.workspace.asRelativePath(target)}.`,
@@ -135,7 +133,7 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
   } catch (error) {
     // A device or FIFO is written in place: what it received before the failure stays received.
     const outcome = (await writesDirectly(target.fsPath)) ? `the data written to ${target.fsPath} is incomplete` : `nothing was written to ${target.fsPath}`;
-    if (controller.signal.aborted) {
+    if (cancelled?.aborted) {
       void showInformationMessage(`Export cancelled; ${outcome}.`);
     } else {
       log.error(`export failed: ${userMessage(error)}${detailOf(error)}`);

@@ -7,7 +7,8 @@ import type { RunDetail } from '../core/model';
 import { buildRunBundle, writeRunBundle } from '../core/runBundle';
 import { userMessage } from '../core/errors';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
-import { exclusivePerRun, isCancellation, withCancellableProgress } from './runAction';
+import { isCancellation, withCancellableProgress } from './cancellableProgress';
+import { exclusivePerRun } from './runAction';
 import type { RunCommandDeps, ResolvedRun } from './runTarget';
 
 /** Above this many steps, ask before spending one request per step on payloads. */

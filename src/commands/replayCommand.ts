@@ -12,7 +12,8 @@ import { FIND_ATTEMPTS, FIND_INTERVAL_MS, findReplayedRun, settleUncertainReplay
 import type { HistorySource } from '../core/source';
 import { isHistoryApiError, OutcomeUnknownError, userMessage } from '../core/errors';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
-import { exclusivePerRun, withCancellableProgress } from './runAction';
+import { withCancellableProgress } from './cancellableProgress';
+import { exclusivePerRun } from './runAction';
 import type { RunCommandDeps, ResolvedRun } from './runTarget';
 
 export async function replayRun(deps: RunCommandDeps, resolved: ResolvedRun | undefined): Promise<void> {

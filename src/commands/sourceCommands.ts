@@ -9,6 +9,7 @@ import { runAddSource, type StepAnswerer } from '../sources/kinds/addSourceFlow'
 import { SOURCE_KINDS, sourceKindOf, type SourceKind } from '../sources/kinds';
 import type { SourceConfig } from '../sources/sourceConfig';
 import { COMMANDS, type CommandHandlers } from '../contributions';
+import { withCancellableProgress } from './cancellableProgress';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 
 /** The per-kind Add Source commands (the welcome view's "Add Paragon Project" links), declared by the kinds' descriptors. */
@@ -69,14 +70,7 @@ async function askKey(label: string): Promise<string | undefined> {
 async function checkConnection(config: SourceConfig, key: string): Promise<string | undefined> {
   try {
     const source = createSource(config, { apiKey: key, timeoutMs: 15_000 });
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Checking ${source.label}…`, cancellable: true },
-      async (_progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        await source.listPage({}, 0, { signal: controller.signal });
-      },
-    );
+    await withCancellableProgress({ title: `Checking ${source.label}…` }, (signal) => source.listPage({}, 0, { signal }));
     return undefined;
   } catch (error) {
     return userMessage(error);
