@@ -9,6 +9,7 @@ import type { Run, RunQuery } from '../../src/core/model';
 import { isActive } from '../../src/core/runState';
 import type { HistorySource } from '../../src/core/source';
 import { createSource } from '../../src/sources/createSource';
+import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import type { Event } from '../../src/store/emitter';
 import { RunStore, type ListingChange, type RunChange, type RunStoreOptions } from '../../src/store/runStore';
 import type { RunningEmulator } from '../../emulator/server';
@@ -28,6 +29,12 @@ function clientsOf(emulator: RunningEmulator): Map<string, HistorySource> {
 function storeOn(emulator: RunningEmulator, options?: RunStoreOptions): { store: RunStore; clients: Map<string, HistorySource> } {
   const clients = clientsOf(emulator);
   return { store: new RunStore((id) => clients.get(id), options), clients };
+}
+
+/** A store whose Paragon client retries at once: for the fault tests, which wait out every retry. */
+function storeRetryingQuickly(emulator: RunningEmulator): RunStore {
+  const paragon = new ParagonClient({ projectId: emulator.projectId, baseUrl: new URL(emulator.paragonBaseUrl).origin, apiKey: emulator.apiKey, retryBaseDelayMs: 1, rateLimit: null });
+  return new RunStore((id) => (id === P ? paragon : undefined));
 }
 
 /** Everything an event fires, until disposed. */
@@ -126,6 +133,23 @@ describe('RunStore', () => {
       await assert.rejects(store.getRun(P, id!, { signal: controller.signal }), (error: unknown) => error instanceof CancelledError);
       assert.equal((await store.getRun(P, id!)).id, id);
     });
+
+    it('shares a failed load with every caller, keeps nothing of it, and asks again on the next getRun', async () => {
+      const store = storeRetryingQuickly(quick());
+      const [id] = finishedIds(quick(), 4).slice(3);
+      quick().faults.inject('non-json', 100, new RegExp(`/workflow-executions/${id}$`));
+      const changes = record(store.onDidChangeRun);
+      const results = await Promise.allSettled([store.getRun(P, id!), store.getRun(P, id!), store.getRun(P, id!)]);
+      quick().faults.clear();
+      assert.ok(results.every((r) => r.status === 'rejected'));
+      const gets = requests(quick(), 'paragon.get');
+      assert.ok(gets >= 1 && gets === quick().stats().faultsInjected['non-json'], 'the callers shared one load (with its retries)');
+      assert.equal(store.detail(P, id!), undefined);
+      assert.equal(changes.seen.length, 0);
+      quick().resetStats();
+      assert.equal((await store.getRun(P, id!)).id, id);
+      assert.equal(requests(quick(), 'paragon.get'), 1);
+    });
   });
 
   describe('listings', () => {
@@ -168,6 +192,32 @@ describe('RunStore', () => {
         ],
       );
       assert.equal(store.listing(P, {}), listing, 'the paged listing is the one handed out');
+    });
+
+    it('keeps a failed page as the listing error (announced), does not ask again on ensureFirstPage, and loads on loadNext', async () => {
+      const store = storeRetryingQuickly(quick());
+      const changes = record(store.onDidChangeListing);
+      const listing = store.listing(P, { status: 'succeeded' });
+      quick().faults.inject('non-json', 100, /workflow-executions\?/);
+      await listing.ensureFirstPage();
+      quick().faults.clear();
+      assert.ok(listing.error instanceof Error);
+      assert.equal(listing.loaded, false);
+      assert.deepEqual(
+        changes.seen.map((c) => c.what),
+        ['error'],
+      );
+      quick().resetStats();
+      await listing.ensureFirstPage();
+      assert.equal(quick().stats().requests, 0, 'an error stays until the user asks again');
+      await listing.loadNext();
+      assert.equal(requests(quick(), 'paragon.list'), 1);
+      assert.equal(listing.error, undefined);
+      assert.equal(listing.runs.length, 100);
+      assert.deepEqual(
+        changes.seen.map((c) => c.what),
+        ['error', 'page'],
+      );
     });
 
     it('rebuilds a listing whose client was replaced on the next listing() call', async () => {
