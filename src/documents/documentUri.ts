@@ -7,6 +7,10 @@
 // so opening one costs no extra request.
 import { shortId } from '../core/format';
 
+/** Half of a UTF-16 pair cannot be percent-encoded: it is written as U+FFFD (such an id names no run the API could have). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const encode = (segment: string) => encodeURIComponent(segment.replace(LONE_SURROGATE, '\ufffd'));
+
 export const DOCUMENT_SCHEME = 'task-history';
 
 /** `input`/`output`: one payload; `step`: status, input and output together (for diffs); `absent`: a step a run did not have. */
@@ -30,15 +34,19 @@ export interface DocumentUriParts {
 }
 
 export function runDocumentUriParts(sourceId: string, runId: string): DocumentUriParts {
-  return { scheme: DOCUMENT_SCHEME, path: `/${encodeURIComponent(sourceId)}/${encodeURIComponent(runId)}.json`, query: '' };
+  return { scheme: DOCUMENT_SCHEME, path: `/${encode(sourceId)}/${encode(runId)}.json`, query: '' };
 }
 
 export function stepDocumentUriParts(sourceId: string, runId: string, stepExecutionId: string, part: StepDocumentPart, meta: StepDocumentMeta = {}): DocumentUriParts {
   const file = `${part}-${shortId(stepExecutionId).replace(/[^\w.-]/g, '_')}.json`;
   return {
     scheme: DOCUMENT_SCHEME,
-    path: `/${encodeURIComponent(sourceId)}/${encodeURIComponent(runId)}/${encodeURIComponent(stepExecutionId)}/${file}`,
-    query: new URLSearchParams(Object.entries(meta).filter((e): e is [string, string] => typeof e[1] === 'string')).toString(),
+    path: `/${encode(sourceId)}/${encode(runId)}/${encode(stepExecutionId)}/${file}`,
+    query: new URLSearchParams(
+      Object.entries(meta)
+        .filter((e): e is [string, string] => typeof e[1] === 'string')
+        .map(([k, v]) => [k, v.replace(LONE_SURROGATE, '\ufffd')]),
+    ).toString(),
   };
 }
 

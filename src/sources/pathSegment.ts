@@ -10,6 +10,8 @@ export const MAX_ID_LENGTH = 256;
 // C0 controls, DEL and C1 controls: never part of a real id; some end up in logs and terminals.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** A high surrogate not followed by a low one, or a low one not after a high one. */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * The id as one encoded path segment, or an InvalidIdError saying why it cannot be one.
@@ -28,6 +30,8 @@ function segmentProblem(id: unknown): string | undefined {
   if (id.trim() === '') return 'it is empty';
   if (id === '.' || id === '..') return 'it would name another address on the server';
   if (CONTROL.test(id)) return 'it contains control characters';
+  // Half of a UTF-16 pair cannot be percent-encoded (encodeURIComponent throws URIError).
+  if (LONE_SURROGATE.test(id)) return 'it contains a broken character (half of a UTF-16 pair)';
   if ([...id].length > MAX_ID_LENGTH) return `it is longer than ${MAX_ID_LENGTH} characters`;
   return undefined;
 }

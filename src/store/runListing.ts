@@ -113,9 +113,10 @@ export class RunListing {
     // A state read earlier than the one held (a slow poll): a run that ended does not start again.
     if (!isActive(old.status) && isActive(run.status)) return false;
     const next: Run = { ...old, status: run.status, rawStatus: run.rawStatus, endedAt: run.endedAt, durationMs: run.durationMs, durationText: run.durationText };
-    if (next.status === old.status && next.rawStatus === old.rawStatus && next.endedAt === old.endedAt && next.durationMs === old.durationMs && next.durationText === old.durationText) return false;
     this.loadedRuns[at] = next;
-    return true;
+    // A running run's growing duration is kept but is no news (Paragon reports it on every read).
+    const durationChanged = !isActive(next.status) && (next.durationMs !== old.durationMs || next.durationText !== old.durationText);
+    return next.status !== old.status || next.rawStatus !== old.rawStatus || next.endedAt !== old.endedAt || durationChanged;
   }
 
   /** Forget everything: the next render fetches afresh (a page in flight is dropped when it lands). */

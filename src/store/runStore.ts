@@ -54,10 +54,20 @@ export function queryKey(query: RunQuery): string {
   return JSON.stringify(entries);
 }
 
-/** What a view compares to know whether a run changed: its life-cycle fields and its steps' states. */
+/**
+ * What a view compares to know whether a run changed: its life-cycle fields and its steps'
+ * states. A duration counts only once its run or step has ended: Paragon reports a running
+ * run's duration so far, which grows with every read and is no news.
+ */
 function fingerprint(run: Run | RunDetail): string {
-  const steps = 'steps' in run ? run.steps.map((s) => [s.id, s.status, s.rawStatus, s.endedAt ?? '', s.durationMs ?? '']) : null;
-  return JSON.stringify([run.status, run.rawStatus, run.endedAt ?? '', run.durationMs ?? '', run.durationText ?? '', steps]);
+  const duration = (item: { status: Run['status']; durationMs?: number; durationText?: string }) => (isActive(item.status) ? '' : `${item.durationMs ?? ''}|${item.durationText ?? ''}`);
+  const steps = 'steps' in run ? run.steps.map((s) => [s.id, s.status, s.rawStatus, s.endedAt ?? '', duration(s)]) : null;
+  return JSON.stringify([run.status, run.rawStatus, run.endedAt ?? '', duration(run), steps]);
+}
+
+/** A run's own state, without its steps: what a listing row and a detail can be compared by. */
+function stateOf(run: Run | RunDetail): string {
+  return fingerprint('steps' in run ? summaryOf(run) : run);
 }
 
 /** The summary part of a detail: the run without its steps. */
@@ -180,7 +190,7 @@ export class RunStore implements Disposable {
       // A page read before a poll may be older than what the store has: a finished run never runs again.
       if (detail && !isActive(detail.status) && isActive(run.status)) continue;
       const rowChanged = this.patchListings(sourceId, run);
-      const detailBehind = detail !== undefined && fingerprint(summaryOf(detail)) !== fingerprint(run);
+      const detailBehind = detail !== undefined && stateOf(detail) !== stateOf(run);
       // The detail's steps are behind the run's state: dropped, so the next view loads it afresh.
       if (detailBehind) this.details.delete(key);
       if (rowChanged || detailBehind) this.runChanged.fire({ sourceId, run: this.summary(sourceId, run.id) ?? run });
@@ -258,7 +268,8 @@ export class RunStore implements Disposable {
     }
     for (const [key, detail] of this.details) {
       const [owner] = JSON.parse(key) as [string];
-      if ((sourceId === undefined || owner === sourceId) && isActive(detail.status)) this.details.delete(key);
+      // A retained run stays: its open panel shows it, and live refresh keeps polling it.
+      if ((sourceId === undefined || owner === sourceId) && isActive(detail.status) && !this.retained.has(key)) this.details.delete(key);
     }
   }
 
@@ -274,7 +285,7 @@ export class RunStore implements Disposable {
       for (const run of page) {
         const detail = this.details.get(runKey(listing.sourceId, run.id));
         const held = detail ? summaryOf(detail) : this.heldElsewhere(listing, run.id);
-        if (!held || fingerprint(held) === fingerprint(run)) continue;
+        if (!held || stateOf(held) === stateOf(run)) continue;
         this.note(listing.sourceId, [run]);
         if (isActive(run.status) && !isActive(held.status)) listing.patch(held);
       }

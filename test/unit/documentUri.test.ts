@@ -123,6 +123,19 @@ describe('task-history: document URIs', () => {
       });
     }
 
+    it('writes an id holding half of a UTF-16 pair as U+FFFD instead of throwing URIError', () => {
+      const lone = 'run-\ud800';
+      assert.doesNotThrow(() => runDocumentUriParts('src', lone));
+      assert.deepEqual(parseDocumentUri(runDocumentUriParts('src', lone)), { kind: 'run', sourceId: 'src', runId: 'run-\ufffd' });
+      const step = stepDocumentUriParts('src', 'run', 'step-\udc00', 'input', { label: 'x\ud800' });
+      const parsed = parseDocumentUri(step);
+      assert.ok(parsed?.kind === 'step');
+      assert.equal(parsed.stepExecutionId, 'step-\ufffd');
+      assert.equal(parsed.label, 'x\ufffd');
+      // A whole pair (an emoji) is left as it is.
+      assert.deepEqual(parseDocumentUri(runDocumentUriParts('src', 'run-😀')), { kind: 'run', sourceId: 'src', runId: 'run-😀' });
+    });
+
     it('never throws on a malformed query', () => {
       const parsed = parseDocumentUri({ path: '/s/r/x/input-x.json', query: 'label=%E0%A4%A&status=%' });
       assert.ok(parsed?.kind === 'step');

@@ -43,6 +43,7 @@ const HOSTILE_IDS: readonly [string, string][] = [
   ['C1 control', 'a\u0085b'],
   ['DEL', 'a\u007fb'],
   ['over 256 characters', 'x'.repeat(257)],
+  ['half of a UTF-16 pair', 'run-\ud800'],
 ];
 
 describe('Ids are path segments', () => {

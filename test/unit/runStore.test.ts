@@ -406,6 +406,25 @@ describe('RunStore', () => {
     });
   });
 
+  describe('a running run read again', () => {
+    it("announces nothing when only its duration so far grew (Paragon reports it on every read), in the detail or the listing row", async () => {
+      const { store } = storeOn(slow());
+      const [running] = slow().startRuns(1);
+      const listing = store.listing(P, { startedAfter: new Date(Date.now() - 60_000) });
+      await listing.ensureFirstPage();
+      assert.equal(listing.get(running!)?.status, 'running');
+      const first = await store.getRun(P, running!);
+      const changes = record(store.onDidChangeRun);
+      await sleep(1100);
+      const again = await store.getRun(P, running!, { fresh: true });
+      assert.equal(again.status, 'running');
+      assert.ok(first.durationMs === undefined || again.durationMs === undefined || again.durationMs >= first.durationMs);
+      store.note(P, [{ ...again, durationMs: (again.durationMs ?? 0) + 5000 }]);
+      assert.deepEqual(changes.seen, [], 'no change announced for a growing duration');
+      assert.ok(store.detail(P, running!), 'and the detail is not dropped for it');
+    });
+  });
+
   describe('activeRuns, retain and invalidate', () => {
     it('gives the running runs in the listings plus a retained run known only by its detail, until the retain is disposed', async () => {
       const { store } = storeOn(slow());
@@ -473,6 +492,22 @@ describe('RunStore', () => {
       assert.equal(store.detail(P, running!), undefined);
       await store.getRun(P, running!);
       assert.equal(requests(slow(), 'paragon.get'), 1, 'a running one is asked again');
+    });
+
+    it('invalidate() keeps the detail of a running run an open view retains, and live refresh still finds it', async () => {
+      const { store } = storeOn(slow());
+      const [running] = slow().startRuns(1);
+      const kept = store.retain(P, running!);
+      await store.getRun(P, running!);
+      store.invalidate();
+      assert.ok(store.detail(P, running!), 'the panel still shows it');
+      assert.deepEqual(
+        store.activeRuns(P).map((r) => r.id),
+        [running],
+      );
+      kept.dispose();
+      store.invalidate();
+      assert.equal(store.detail(P, running!), undefined, 'once no view keeps it, it goes like any running run');
     });
 
     it('invalidate(sourceId) leaves the other sources alone', async () => {
