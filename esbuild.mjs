@@ -27,8 +27,15 @@ const builds = [
   { ...node, entryPoints: ['bench/exportWorker.ts'], outfile: 'dist/bench-export-worker.js' },
   { ...node, entryPoints: ['bench/baselineWorker.ts'], outfile: 'dist/bench-baseline-worker.js' },
   {
-    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
-    minify: production, logLevel: 'warning', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
   },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
 

@@ -80,7 +80,13 @@ async function main(): Promise<void> {
       node: process.versions.node,
       cpus: cpus().length,
       idleNodeRssMb: idleRss,
-      setup: { records: RECORDS, latencyMs: LATENCY_MS, concurrency: DEFAULT_EXPORT_CONCURRENCY, pageSize: PARAGON_PAGE_SIZE, rateLimit: `${LIMIT} requests / ${WINDOW_S / 60} min` },
+      setup: {
+        records: RECORDS,
+        latencyMs: LATENCY_MS,
+        concurrency: DEFAULT_EXPORT_CONCURRENCY,
+        pageSize: PARAGON_PAGE_SIZE,
+        rateLimit: `${LIMIT} requests / ${WINDOW_S / 60} min`,
+      },
       ours: {
         runs: first.ours,
         medianElapsedMs: oursMs,

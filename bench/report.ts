@@ -33,13 +33,7 @@ export function median(values: readonly number[]): number {
 export function formatReport(f: BenchFigures): string {
   const rows: string[][] = [
     ['exporter', 'records', 'elapsed', 'requests', 'peak RSS'],
-    [
-      `ours (exportRuns, ${f.setup.concurrency} at once)`,
-      n(f.ours.runs[0]?.records ?? 0),
-      s(f.ours.medianElapsedMs),
-      n(f.ours.requestsPerRun),
-      `${f.ours.peakRssMb} MB`,
-    ],
+    [`ours (exportRuns, ${f.setup.concurrency} at once)`, n(f.ours.runs[0]?.records ?? 0), s(f.ours.medianElapsedMs), n(f.ours.requestsPerRun), `${f.ours.peakRssMb} MB`],
     [
       'baseline (follow nextLink)',
       n(f.baseline.records),
@@ -49,7 +43,12 @@ export function formatReport(f: BenchFigures): string {
     ],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const table = rows.map((r) => r.map((cell, i) => (i === 0 || i === 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ').trimEnd());
+  const table = rows.map((r) =>
+    r
+      .map((cell, i) => (i === 0 || i === 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('   ')
+      .trimEnd(),
+  );
   const t = f.targets;
   return [
     `Export benchmark: ${n(f.setup.records)} Paragon executions; emulator (child process) with ${f.setup.latencyMs} ms latency and a limit of ${f.setup.rateLimit}`,

@@ -28,5 +28,4 @@ export function hostileString(n: number): string {
 
 /** One error message with every kind of trouble in it: the output of a "hostile" failed step. */
 export const HOSTILE_ERROR =
-  'Error: <img src=x onerror=alert(1)><script>alert(1)</script> failed for \u202Egnp.exe 🚀 ' +
-  'null\u0000byte \u001b[31mred\u001b[0m \ud800 (lone surrogate) مرحبا';
+  'Error: <img src=x onerror=alert(1)><script>alert(1)</script> failed for \u202Egnp.exe 🚀 ' + 'null\u0000byte \u001b[31mred\u001b[0m \ud800 (lone surrogate) مرحبا';

@@ -64,7 +64,10 @@ function parseOptions(argv: string[]): EmulatorOptions | undefined {
   }
   const kinds = values['fault-kinds'];
   if (kinds !== undefined) {
-    const list = kinds.split(',').map((k) => k.trim()).filter((k) => k !== '');
+    const list = kinds
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k !== '');
     const unknown = list.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k));
     if (unknown.length > 0) throw new Error(`--fault-kinds: unknown ${unknown.join(', ')} (known: ${FAULT_KINDS.join(', ')})`);
     options.faultKinds = list as FaultKind[];

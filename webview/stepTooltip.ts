@@ -15,10 +15,7 @@ export class StepTooltip {
   show(s: StepView, clientX: number, clientY: number): void {
     const lines = panelStepFields(s);
     if (s.branch) lines.push(['Branch', 'starts a branch']);
-    this.element.replaceChildren(
-      el('div', { class: 'tooltip-title' }, s.label),
-      ...lines.map(([k, v]) => el('div', {}, el('span', { class: 'tooltip-key' }, `${k}: `), v)),
-    );
+    this.element.replaceChildren(el('div', { class: 'tooltip-title' }, s.label), ...lines.map(([k, v]) => el('div', {}, el('span', { class: 'tooltip-key' }, `${k}: `), v)));
     this.element.removeAttribute('hidden');
     const box = this.host.getBoundingClientRect();
     this.element.style.left = `${Math.max(0, Math.min(clientX - box.left + 14, box.width - 260))}px`;

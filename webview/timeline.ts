@@ -286,7 +286,7 @@ export class Timeline {
     const span = this.axis.endMs - this.axis.startMs;
     const visibleMs = (this.viewport.clientWidth - LABEL_WIDTH) / this.scale();
     const step = niceStep(visibleMs / 6);
-    const fromMs = Math.max(0, Math.floor((this.viewport.scrollLeft / this.scale()) / step) * step);
+    const fromMs = Math.max(0, Math.floor(this.viewport.scrollLeft / this.scale() / step) * step);
     const ticks: HTMLElement[] = [];
     for (let t = fromMs; t <= Math.min(span, fromMs + visibleMs + step); t += step) {
       const tick = el('span', { class: 'tick' }, t === 0 ? '0' : `+${formatDuration(t)}`);

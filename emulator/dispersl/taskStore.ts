@@ -96,7 +96,9 @@ export class TaskStore {
   }
 
   idOf(index: number): string {
-    return `task_${fmix32((index ^ this.idKey) >>> 0).toString(16).padStart(8, '0')}`;
+    return `task_${fmix32((index ^ this.idKey) >>> 0)
+      .toString(16)
+      .padStart(8, '0')}`;
   }
 
   indexOf(id: string): number | undefined {

@@ -39,7 +39,10 @@ export type WireTask = Omit<WireTaskSummary, 'total_steps' | 'success_rate'> & {
 };
 
 const AGENTS: Readonly<Record<string, { tools: readonly string[]; steps: readonly string[] }>> = {
-  code_agent: { tools: ['write_to_file', 'read_file', 'execute_command', 'search_files', 'apply_diff'], steps: ['Generate API endpoints', 'Implement data models', 'Refactor service layer', 'Fix failing build'] },
+  code_agent: {
+    tools: ['write_to_file', 'read_file', 'execute_command', 'search_files', 'apply_diff'],
+    steps: ['Generate API endpoints', 'Implement data models', 'Refactor service layer', 'Fix failing build'],
+  },
   test_agent: { tools: ['write_test_file', 'execute_command', 'run_tests', 'read_file'], steps: ['Write unit tests', 'Write integration tests', 'Increase coverage'] },
   docs_agent: { tools: ['write_to_file', 'read_file', 'search_docs'], steps: ['Write API reference', 'Update README', 'Draft changelog'] },
   review_agent: { tools: ['read_file', 'search_files', 'comment_on_pr'], steps: ['Review pull request', 'Check security issues', 'Suggest improvements'] },

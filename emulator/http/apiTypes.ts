@@ -1,24 +1,9 @@
 // The emulator's internal request/response model: route handlers return a description of
 // the answer, and one writer puts it on the wire (where faults can also bend it).
 
-export type RouteKey =
-  | 'paragon.list'
-  | 'paragon.get'
-  | 'paragon.step'
-  | 'paragon.replay'
-  | 'dispersl.list'
-  | 'dispersl.get'
-  | 'dispersl.export';
+export type RouteKey = 'paragon.list' | 'paragon.get' | 'paragon.step' | 'paragon.replay' | 'dispersl.list' | 'dispersl.get' | 'dispersl.export';
 
-export const ROUTE_KEYS: readonly RouteKey[] = [
-  'paragon.list',
-  'paragon.get',
-  'paragon.step',
-  'paragon.replay',
-  'dispersl.list',
-  'dispersl.get',
-  'dispersl.export',
-];
+export const ROUTE_KEYS: readonly RouteKey[] = ['paragon.list', 'paragon.get', 'paragon.step', 'paragon.replay', 'dispersl.list', 'dispersl.get', 'dispersl.export'];
 
 /** Which API a path belongs to: decides the shape of error bodies (plain JSON or envelope). */
 export type ApiFamily = 'paragon' | 'dispersl';

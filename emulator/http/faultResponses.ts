@@ -41,7 +41,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-
 /**
  * 'trickle': the answer's status and headers (a whole body announces its Content-Length),
  * then its body one byte every `intervalMs`, until it is done or the client has left.

@@ -32,8 +32,7 @@ function fallback(request: ApiRequest): RouteMatch {
   return {
     key: undefined,
     family,
-    handle: (req) =>
-      family === 'dispersl' ? envelopeError(404, `Route ${req.method} ${req.url.pathname} not found`) : nestError(404, `Cannot ${req.method} ${req.url.pathname}`),
+    handle: (req) => (family === 'dispersl' ? envelopeError(404, `Route ${req.method} ${req.url.pathname} not found`) : nestError(404, `Cannot ${req.method} ${req.url.pathname}`)),
   };
 }
 

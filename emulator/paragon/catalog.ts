@@ -2,18 +2,7 @@
 // them, and the connected users. Small (tens to hundreds of entries), so kept as plain arrays.
 import { hash3, Rng, saltOf, uuidFrom } from '../random';
 
-export const INTEGRATIONS: readonly string[] = [
-  'salesforce',
-  'hubspot',
-  'slack',
-  'jira',
-  'googledrive',
-  'zendesk',
-  'stripe',
-  'notion',
-  'shopify',
-  'github',
-];
+export const INTEGRATIONS: readonly string[] = ['salesforce', 'hubspot', 'slack', 'jira', 'googledrive', 'zendesk', 'stripe', 'notion', 'shopify', 'github'];
 
 export const TRIGGER_TYPES: readonly string[] = ['TRIGGER/CRON', 'TRIGGER/WEBHOOK', 'TRIGGER/APP_EVENT', 'TRIGGER/ENDPOINT'];
 

@@ -78,10 +78,21 @@ export function createParagonRouter(options: ParagonApiOptions): ApiRouter {
     const [, rawProject, rawRun, rawStep, replay] = match;
     const method = request.method;
     const key =
-      rawRun === undefined ? (method === 'GET' ? 'paragon.list' : undefined)
-      : replay ? (method === 'POST' ? 'paragon.replay' : undefined)
-      : rawStep !== undefined ? (method === 'GET' ? 'paragon.step' : undefined)
-      : method === 'GET' ? 'paragon.get' : undefined;
+      rawRun === undefined
+        ? method === 'GET'
+          ? 'paragon.list'
+          : undefined
+        : replay
+          ? method === 'POST'
+            ? 'paragon.replay'
+            : undefined
+          : rawStep !== undefined
+            ? method === 'GET'
+              ? 'paragon.step'
+              : undefined
+            : method === 'GET'
+              ? 'paragon.get'
+              : undefined;
     const handle = (req: ApiRequest): ApiResponse => {
       if (!key) return nestError(404, `Cannot ${method} ${req.url.pathname}`);
       if (bearerToken(req.authorization) !== options.apiKey) return nestError(401, 'Unauthorized');

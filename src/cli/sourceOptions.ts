@@ -57,7 +57,9 @@ export function addSourceOptions(command: Command): Command {
   return command
     .addOption(new Option('--concurrency <n>', 'requests at once; the rate limit still applies').argParser(parseConcurrency).default(DEFAULT_CONCURRENCY))
     .addOption(
-      new Option('--timeout <seconds>', 'each answer (headers and body) must arrive within this, per attempt; a server export may not go silent for longer (default 60)').argParser(parseSeconds),
+      new Option('--timeout <seconds>', 'each answer (headers and body) must arrive within this, per attempt; a server export may not go silent for longer (default 60)').argParser(
+        parseSeconds,
+      ),
     )
     .option('--allow-insecure-http', 'allow a plain http:// --base-url to a host other than this machine: the key then travels in clear')
     .option('--verbose', 'log every HTTP request on stderr (never the key)');
@@ -95,7 +97,7 @@ function parseMinutes(text: string): number {
 
 export function addFilterOptions(command: Command): Command {
   return command
-    .addOption(new Option('--status <status>', 'running|failed|succeeded|delayed|queued|cancelled, or the API\'s own (FAILED, in_progress…)').argParser(parseStatus))
+    .addOption(new Option('--status <status>', "running|failed|succeeded|delayed|queued|cancelled, or the API's own (FAILED, in_progress…)").argParser(parseStatus))
     .option('--integration <name>', 'Paragon integration, e.g. salesforce')
     .option('--user <id>', 'Paragon connected user id')
     .option('--workflow <id>', 'Paragon workflow id')

@@ -13,9 +13,8 @@ export type Progress = vscode.Progress<{ message?: string; increment?: number }>
 
 /** A cancellable progress: its Cancel button aborts the signal `work` gets. */
 export function withCancellableProgress<T>(options: ProgressOptions, work: (signal: AbortSignal, progress: Progress) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress(
-    { location: options.location ?? vscode.ProgressLocation.Notification, title: options.title, cancellable: true },
-    (progress, token) => work(abortSignalOf(token), progress),
+  return vscode.window.withProgress({ location: options.location ?? vscode.ProgressLocation.Notification, title: options.title, cancellable: true }, (progress, token) =>
+    work(abortSignalOf(token), progress),
   );
 }
 

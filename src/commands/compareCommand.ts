@@ -27,39 +27,37 @@ async function compare(deps: RunCommandDeps, resolved: ResolvedRun, panel: RunPa
   const { source } = configured;
   try {
     await withCancellableProgress({ title: `Comparing ${shortId(target.runId)} with the last success…` }, async (signal, progress) => {
-        const detail = await panel.run();
-        const unavailable = compareUnavailableReason(source, detail);
-        if (unavailable) {
-          void showInformationMessage(unavailable);
-          return;
-        }
-        const last = await findLastSuccess(source, detail, signal);
-        if (!last) {
-          const message = `No succeeded run of workflow ${detail.workflowId} started before this one (within the history the API keeps).`;
-          panel.markDivergence('', message, undefined);
-          void showInformationMessage(message);
-          return;
-        }
-        progress.report({ message: `last success ${shortId(last.id)}` });
-        const baseline = await deps.store.getRun(target.sourceId, last.id, { signal });
-        const pairs = alignSteps(detail.steps, baseline.steps);
-        const payloadOf = (run: RunDetail, step: Step | undefined) =>
-          step ? deps.store.stepPayload(target.sourceId, run.id, step, signal).then((p) => p.output) : Promise.resolve(undefined);
-        const { divergence, outputsCompared } = await firstDivergence(pairs, {
-          signal,
-          outputs: source.capabilities.stepPayloads
-            ? (pair: AlignedStep) => Promise.all([payloadOf(detail, pair.current), payloadOf(baseline, pair.baseline)])
-            : undefined,
-        });
-        const summary = describeDivergence(divergence, baseline, stepLabel, outputsCompared);
-        deps.log.info(`compare ${detail.id} with ${baseline.id}: ${summary}`);
-        panel.markDivergence(baseline.id, summary, divergence?.pair.current?.id);
-        if (!divergence) {
-          void showInformationMessage(summary);
-          return;
-        }
-        if (source.capabilities.stepPayloads) await openDiff(target.sourceId, baseline, detail, divergence.pair);
+      const detail = await panel.run();
+      const unavailable = compareUnavailableReason(source, detail);
+      if (unavailable) {
+        void showInformationMessage(unavailable);
+        return;
+      }
+      const last = await findLastSuccess(source, detail, signal);
+      if (!last) {
+        const message = `No succeeded run of workflow ${detail.workflowId} started before this one (within the history the API keeps).`;
+        panel.markDivergence('', message, undefined);
+        void showInformationMessage(message);
+        return;
+      }
+      progress.report({ message: `last success ${shortId(last.id)}` });
+      const baseline = await deps.store.getRun(target.sourceId, last.id, { signal });
+      const pairs = alignSteps(detail.steps, baseline.steps);
+      const payloadOf = (run: RunDetail, step: Step | undefined) =>
+        step ? deps.store.stepPayload(target.sourceId, run.id, step, signal).then((p) => p.output) : Promise.resolve(undefined);
+      const { divergence, outputsCompared } = await firstDivergence(pairs, {
+        signal,
+        outputs: source.capabilities.stepPayloads ? (pair: AlignedStep) => Promise.all([payloadOf(detail, pair.current), payloadOf(baseline, pair.baseline)]) : undefined,
+      });
+      const summary = describeDivergence(divergence, baseline, stepLabel, outputsCompared);
+      deps.log.info(`compare ${detail.id} with ${baseline.id}: ${summary}`);
+      panel.markDivergence(baseline.id, summary, divergence?.pair.current?.id);
+      if (!divergence) {
         void showInformationMessage(summary);
+        return;
+      }
+      if (source.capabilities.stepPayloads) await openDiff(target.sourceId, baseline, detail, divergence.pair);
+      void showInformationMessage(summary);
     });
   } catch (error) {
     if (!isCancellation(error)) void showErrorMessage(`Compare failed: ${userMessage(error)}`);

@@ -47,7 +47,12 @@ async function chooseScope(registry: SourceRegistry, tree: RunsTreeProvider, nod
   const pick =
     sources.length === 1
       ? sources[0]
-      : (await vscode.window.showQuickPick(sources.map((c) => ({ label: titleOf(c), c })), { title: 'Export runs of which source?' }))?.c;
+      : (
+          await vscode.window.showQuickPick(
+            sources.map((c) => ({ label: titleOf(c), c })),
+            { title: 'Export runs of which source?' },
+          )
+        )?.c;
   return pick && { configured: pick, query, title: titleOf(pick) };
 }
 
@@ -101,26 +106,26 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
   let cancelled: AbortSignal | undefined;
   try {
     const result = await withCancellableProgress({ title: `Exporting ${scope.title}` }, (signal, progress) => {
-        cancelled = signal;
-        let last = 0;
-        return exportRuns({
-          source,
-          query: scope.query,
-          format,
-          target: target.fsPath,
-          includeSteps,
-          includePayloads,
-          // Off unless asked for: formula cells are neutralized so a spreadsheet shows them as text.
-          rawCsv: configuration().get<boolean>('export.rawCsv', false) === true,
-          signal,
-          onProgress: (p) => {
-            const of = p.total ?? total;
-            const increment = of > 0 ? ((p.written - last) / of) * 100 : 0;
-            last = p.written;
-            const left = p.remainingMs !== undefined ? ` · ${formatDuration(p.remainingMs)} left` : '';
-            progress.report({ increment, message: `${p.written.toLocaleString('en-US')} of ${of.toLocaleString('en-US')}${left}` });
-          },
-        });
+      cancelled = signal;
+      let last = 0;
+      return exportRuns({
+        source,
+        query: scope.query,
+        format,
+        target: target.fsPath,
+        includeSteps,
+        includePayloads,
+        // Off unless asked for: formula cells are neutralized so a spreadsheet shows them as text.
+        rawCsv: configuration().get<boolean>('export.rawCsv', false) === true,
+        signal,
+        onProgress: (p) => {
+          const of = p.total ?? total;
+          const increment = of > 0 ? ((p.written - last) / of) * 100 : 0;
+          last = p.written;
+          const left = p.remainingMs !== undefined ? ` · ${formatDuration(p.remainingMs)} left` : '';
+          progress.report({ increment, message: `${p.written.toLocaleString('en-US')} of ${of.toLocaleString('en-US')}${left}` });
+        },
+      });
     });
     log.info(`exported ${result.records} runs to ${result.target} (${result.method}-side, ${result.elapsedMs} ms)`);
     const choice = await showInformationMessage(
@@ -153,7 +158,9 @@ async function confirmCost(scope: Scope, total: number, includePayloads: boolean
   const averageSteps = includePayloads ? await sampleAverageSteps(scope) : 0;
   const requests = estimateExportRequests(total, source.capabilities.pageSize, true, includePayloads, averageSteps);
   const budget = source.capabilities.requestBudget;
-  const time = budget ? ` — about ${formatDuration((requests / budget.limit) * budget.intervalMs)} at the limit of ${budget.limit.toLocaleString('en-US')} requests per ${formatDuration(budget.intervalMs)}` : '';
+  const time = budget
+    ? ` — about ${formatDuration((requests / budget.limit) * budget.intervalMs)} at the limit of ${budget.limit.toLocaleString('en-US')} requests per ${formatDuration(budget.intervalMs)}`
+    : '';
   const choice = await showWarningMessage(
     `This export makes about ${requests.toLocaleString('en-US')} requests${time}.`,
     { modal: true, detail: includePayloads ? `Estimated from ${averageSteps.toFixed(1)} steps per run in a sample.` : undefined },

@@ -55,19 +55,19 @@ async function exportOne(deps: RunCommandDeps, resolved: ResolvedRun): Promise<v
     });
     if (!uri) return;
     const bytes = await withCancellableProgress({ title: `Exporting run ${detail.id}` }, async (signal, progress) => {
-        let reported = 0;
-        const bundle = await buildRunBundle(source, detail.id, {
-          detail,
-          includePayloads,
-          signal,
-          payload: (step) => deps.store.stepPayload(target.sourceId, detail.id, step, signal),
-          onProgress: (done, total) => {
-            const pct = (done / total) * 100;
-            progress.report({ increment: pct - reported, message: `${done} of ${total} steps` });
-            reported = pct;
-          },
-        });
-        return writeRunBundle(bundle, uri.fsPath, signal);
+      let reported = 0;
+      const bundle = await buildRunBundle(source, detail.id, {
+        detail,
+        includePayloads,
+        signal,
+        payload: (step) => deps.store.stepPayload(target.sourceId, detail.id, step, signal),
+        onProgress: (done, total) => {
+          const pct = (done / total) * 100;
+          progress.report({ increment: pct - reported, message: `${done} of ${total} steps` });
+          reported = pct;
+        },
+      });
+      return writeRunBundle(bundle, uri.fsPath, signal);
     });
     deps.log.info(`exported run ${detail.id} to ${uri.fsPath} (${bytes} bytes)`);
     // Not awaited: the run is free for another export while the notification stays up.

@@ -8,7 +8,9 @@ import { RUN_STATUSES, type RunStatus } from '../core/model';
 import { COMMANDS, type CommandHandlers } from '../contributions';
 import type { RunsTreeProvider } from '../views/runsTree';
 
-export function filterCommandHandlers(tree: RunsTreeProvider): Pick<CommandHandlers, typeof COMMANDS.filter | typeof COMMANDS.filterActive | typeof COMMANDS.clearFilter | typeof COMMANDS.groupBy> {
+export function filterCommandHandlers(
+  tree: RunsTreeProvider,
+): Pick<CommandHandlers, typeof COMMANDS.filter | typeof COMMANDS.filterActive | typeof COMMANDS.clearFilter | typeof COMMANDS.groupBy> {
   return {
     [COMMANDS.filter]: () => editFilter(tree),
     [COMMANDS.filterActive]: () => editFilter(tree),
@@ -54,10 +56,9 @@ async function askField(field: keyof RunFilter, current: RunFilter): Promise<Run
         label: TIME_RANGE_PRESETS[preset].label,
         range: { preset } as TimeRange | undefined,
       }));
-      const pick = await vscode.window.showQuickPick(
-        [{ label: 'Any time', range: undefined }, ...presets, { label: 'Custom range…', range: 'custom' as const }],
-        { title: 'Filter by start time' },
-      );
+      const pick = await vscode.window.showQuickPick([{ label: 'Any time', range: undefined }, ...presets, { label: 'Custom range…', range: 'custom' as const }], {
+        title: 'Filter by start time',
+      });
       if (!pick) return undefined;
       if (pick.range !== 'custom') return { ...current, timeRange: pick.range };
       const from = await askDate('Runs started on or after (ISO 8601, empty for no start)');

@@ -16,7 +16,10 @@ interface RunItem {
 
 const runOf = (item: RunItem | undefined) => (typeof item?.sourceId === 'string' && typeof item.run?.id === 'string' ? { sourceId: item.sourceId, runId: item.run.id } : undefined);
 
-export function openRunCommandHandlers(registry: SourceRegistry, store: RunStore): Pick<CommandHandlers, typeof COMMANDS.openRunById | typeof COMMANDS.openRawJson | typeof COMMANDS.copyId> {
+export function openRunCommandHandlers(
+  registry: SourceRegistry,
+  store: RunStore,
+): Pick<CommandHandlers, typeof COMMANDS.openRunById | typeof COMMANDS.openRawJson | typeof COMMANDS.copyId> {
   return {
     [COMMANDS.openRunById]: () => openRunById(registry, store),
     [COMMANDS.openRawJson]: (item?: RunItem) => {
@@ -43,7 +46,12 @@ async function openRunById(registry: SourceRegistry, store: RunStore): Promise<v
   const configured =
     sources.length === 1
       ? sources[0]
-      : (await vscode.window.showQuickPick(sources.map((s) => ({ label: s.config.label ?? s.config.id, description: s.source.label, s })), { title: 'Open Run from which source?' }))?.s;
+      : (
+          await vscode.window.showQuickPick(
+            sources.map((s) => ({ label: s.config.label ?? s.config.id, description: s.source.label, s })),
+            { title: 'Open Run from which source?' },
+          )
+        )?.s;
   if (!configured) return;
   const id = (
     await vscode.window.showInputBox({

@@ -127,8 +127,7 @@ async function offerAfterUncertain(deps: RunCommandDeps, resolved: ResolvedRun, 
   const notice = uncertainReplayNotice(outcome, original, error.reason, Math.round((FIND_ATTEMPTS * FIND_INTERVAL_MS) / 1000));
   deps.log.info(notice.message);
   const items = notice.action ? [notice.action] : [];
-  const choice =
-    notice.severity === 'info' ? await showInformationMessage(notice.message, ...items) : await showWarningMessage(notice.message, ...items);
+  const choice = notice.severity === 'info' ? await showInformationMessage(notice.message, ...items) : await showWarningMessage(notice.message, ...items);
   if (choice === 'Open Run' && outcome.kind === 'found') await vscode.commands.executeCommand(COMMANDS.openRun, resolved.target.sourceId, outcome.run.id);
   if (choice === 'Replay Again') await replayRun(deps, { ...resolved, known: original });
 }

@@ -88,7 +88,13 @@ async function addSource(registry: SourceRegistry, keys: ApiKeys, preset?: Sourc
     if (choice !== 'Save Anyway') return;
   }
   await keys.set(config.id, key);
-  await settings.writeSources([...registry.list().filter((s) => !s.demo).map((s) => s.config), config]);
+  await settings.writeSources([
+    ...registry
+      .list()
+      .filter((s) => !s.demo)
+      .map((s) => s.config),
+    config,
+  ]);
   void showInformationMessage(`Added ${config.label ?? config.id}.`);
 }
 
@@ -124,12 +130,13 @@ async function setApiKey(registry: SourceRegistry, keys: ApiKeys, id?: string): 
 async function removeSource(registry: SourceRegistry, keys: ApiKeys, id?: string): Promise<void> {
   const config = await pickSource(registry, 'Remove which source?', id);
   if (!config) return;
-  const choice = await showWarningMessage(
-    `Remove ${config.label ?? config.id} and its stored API key?`,
-    { modal: true },
-    'Remove',
-  );
+  const choice = await showWarningMessage(`Remove ${config.label ?? config.id} and its stored API key?`, { modal: true }, 'Remove');
   if (choice !== 'Remove') return;
   await keys.delete(config.id);
-  await settings.writeSources(registry.list().filter((s) => !s.demo && s.config.id !== config.id).map((s) => s.config));
+  await settings.writeSources(
+    registry
+      .list()
+      .filter((s) => !s.demo && s.config.id !== config.id)
+      .map((s) => s.config),
+  );
 }

@@ -46,8 +46,7 @@ export class ApiKeys {
 
 /** The log channel with every message redacted (arguments are folded into the line first). */
 export function redactingLog(channel: vscode.LogOutputChannel): vscode.LogOutputChannel {
-  const text = (value: unknown): string =>
-    value instanceof Error ? (value.stack ?? `${value.name}: ${value.message}`) : typeof value === 'string' ? value : safeStringify(value);
+  const text = (value: unknown): string => (value instanceof Error ? (value.stack ?? `${value.name}: ${value.message}`) : typeof value === 'string' ? value : safeStringify(value));
   const line = (message: unknown, args: readonly unknown[]) => redactKnown([message, ...args].map(text).join(' '));
   return new Proxy(channel, {
     get(target, property) {
@@ -89,16 +88,16 @@ type Notify = (...args: unknown[]) => Thenable<unknown>;
  * `window.show…Message` directly, so no command can forget it.
  */
 export function redactedNotifications(window: Notifications): Notifications {
-  const wrap = (show: Notify): Notify => (message, ...rest) =>
-    show.call(
-      window,
-      redactKnown(String(message)),
-      ...rest.map((arg) =>
-        arg && typeof arg === 'object' && typeof (arg as { detail?: unknown }).detail === 'string'
-          ? { ...arg, detail: redactKnown((arg as { detail: string }).detail) }
-          : arg,
-      ),
-    );
+  const wrap =
+    (show: Notify): Notify =>
+    (message, ...rest) =>
+      show.call(
+        window,
+        redactKnown(String(message)),
+        ...rest.map((arg) =>
+          arg && typeof arg === 'object' && typeof (arg as { detail?: unknown }).detail === 'string' ? { ...arg, detail: redactKnown((arg as { detail: string }).detail) } : arg,
+        ),
+      );
   return {
     showInformationMessage: wrap(window.showInformationMessage as Notify),
     showWarningMessage: wrap(window.showWarningMessage as Notify),

@@ -85,10 +85,9 @@ export class SourceRegistry implements vscode.Disposable {
         return undefined;
       }
     };
-    this.sources = [
-      ...sources.map((c) => build(c, false)),
-      ...this.demoConfigs.filter((d) => !sources.some((s) => s.id === d.id)).map((c) => build(c, true)),
-    ].filter((s): s is ConfiguredSource => s !== undefined);
+    this.sources = [...sources.map((c) => build(c, false)), ...this.demoConfigs.filter((d) => !sources.some((s) => s.id === d.id)).map((c) => build(c, true))].filter(
+      (s): s is ConfiguredSource => s !== undefined,
+    );
     this.changed.fire();
   }
 

@@ -5,18 +5,7 @@
 // layer builds it.
 import { redactKnown } from './redaction';
 
-export type ApiErrorKind =
-  | 'auth'
-  | 'not-found'
-  | 'bad-request'
-  | 'rate-limited'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  | 'protocol'
-  | 'cancelled'
-  | 'unsupported'
-  | 'outcome-unknown';
+export type ApiErrorKind = 'auth' | 'not-found' | 'bad-request' | 'rate-limited' | 'server' | 'network' | 'timeout' | 'protocol' | 'cancelled' | 'unsupported' | 'outcome-unknown';
 
 export abstract class HistoryApiError extends Error {
   abstract readonly kind: ApiErrorKind;

@@ -59,8 +59,7 @@ export function describeFilter(filter: RunFilter): string {
   if (range && 'preset' in range) {
     const preset = presetOf(range);
     if (preset) parts.push(preset.label);
-  }
-  else if (range) parts.push(`${range.from ? range.from.slice(0, 16) : '…'} – ${range.to ? range.to.slice(0, 16) : 'now'}`);
+  } else if (range) parts.push(`${range.from ? range.from.slice(0, 16) : '…'} – ${range.to ? range.to.slice(0, 16) : 'now'}`);
   if (filter.userId) parts.push(`user ${filter.userId}`);
   if (filter.workflowId) parts.push(`workflow ${filter.workflowId.slice(0, 8)}`);
   return parts.join(' · ');

@@ -26,7 +26,15 @@ export interface GroupSpec {
 /** The dimensions a source can really use, in the chosen order. */
 export function dimensionsFor(groupBy: GroupBy, capabilities: SourceCapabilities, integrations: readonly string[]): GroupDimension[] {
   const wanted: GroupDimension[] =
-    groupBy === 'none' ? [] : groupBy === 'status' ? ['status'] : groupBy === 'integration' ? ['integration'] : groupBy === 'status-integration' ? ['status', 'integration'] : ['integration', 'status'];
+    groupBy === 'none'
+      ? []
+      : groupBy === 'status'
+        ? ['status']
+        : groupBy === 'integration'
+          ? ['integration']
+          : groupBy === 'status-integration'
+            ? ['status', 'integration']
+            : ['integration', 'status'];
   return wanted.filter((d) => capabilities.groupBy.includes(d) && (d !== 'integration' || integrations.length > 0));
 }
 

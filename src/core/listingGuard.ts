@@ -17,7 +17,7 @@ export class SnapshotMismatchError extends Error {
     super(
       `The listing did not add up: the API's total is ${count(expected)} runs, but ${count(received)} distinct runs ` +
         `${received > expected ? 'arrived, more than it counted' : 'arrived'}${seen ? ` (${seen})` : ''}. ` +
-        'Run it again; if the same figures come back, the API\'s total and its pages disagree.',
+        "Run it again; if the same figures come back, the API's total and its pages disagree.",
     );
     this.name = 'SnapshotMismatchError';
   }

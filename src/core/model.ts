@@ -4,15 +4,7 @@
 /** The statuses we reason about. Anything else a vendor sends is `unknown`, kept raw. */
 export type RunStatus = 'running' | 'failed' | 'succeeded' | 'delayed' | 'queued' | 'cancelled' | 'unknown';
 
-export const RUN_STATUSES: readonly RunStatus[] = [
-  'running',
-  'failed',
-  'succeeded',
-  'delayed',
-  'queued',
-  'cancelled',
-  'unknown',
-];
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'failed', 'succeeded', 'delayed', 'queued', 'cancelled', 'unknown'];
 
 /**
  * The source kinds, in the order pickers and help list them. The one place the kind union is

@@ -67,11 +67,7 @@ export function pinQuery(query: RunQuery, pinnedAt: Date): RunQuery {
  * API's total (a SnapshotMismatchError saying what was seen otherwise, raised as soon as
  * more runs than the total have arrived).
  */
-export async function* snapshot(
-  source: HistorySource,
-  query: RunQuery,
-  options: SnapshotOptions = {},
-): AsyncGenerator<Run, SnapshotSummary> {
+export async function* snapshot(source: HistorySource, query: RunQuery, options: SnapshotOptions = {}): AsyncGenerator<Run, SnapshotSummary> {
   const pinnedAt = options.pinnedAt ?? new Date();
   const pinned = pinQuery(query, pinnedAt);
   const concurrency = Math.max(1, options.concurrency ?? 4);

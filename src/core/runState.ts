@@ -24,12 +24,7 @@ export function isStillRunning(item: { readonly status: string; readonly endedAt
  * 'running' while it runs, else its duration: computed from timestamps where the model has
  * it ("1.48 s"), the vendor's own text ("4h 15m") as a fallback, '' when neither is known.
  */
-export function durationText(item: {
-  readonly status: string;
-  readonly endedAt?: string;
-  readonly durationMs?: number;
-  readonly durationText?: string;
-}): string {
+export function durationText(item: { readonly status: string; readonly endedAt?: string; readonly durationMs?: number; readonly durationText?: string }): string {
   if (isStillRunning(item)) return 'running';
   return formatDuration(item.durationMs) || item.durationText || '';
 }

@@ -5,7 +5,15 @@ import * as vscode from 'vscode';
 import { userMessage } from '../core/errors';
 import { prettyJson } from '../core/payloadView';
 import type { RunStore } from '../store/runStore';
-import { DOCUMENT_SCHEME, parseDocumentUri, runDocumentUriParts, stepDocumentUriParts, type StepDocumentMeta, type StepDocumentPart, type TaskHistoryDocument } from './documentUri';
+import {
+  DOCUMENT_SCHEME,
+  parseDocumentUri,
+  runDocumentUriParts,
+  stepDocumentUriParts,
+  type StepDocumentMeta,
+  type StepDocumentPart,
+  type TaskHistoryDocument,
+} from './documentUri';
 
 export function runDocumentUri(sourceId: string, runId: string): vscode.Uri {
   return vscode.Uri.from(runDocumentUriParts(sourceId, runId));

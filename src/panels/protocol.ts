@@ -143,15 +143,7 @@ export interface DivergenceMessage {
   readonly summary: string;
 }
 
-export type ToWebviewMessage =
-  | RunMessage
-  | LoadingMessage
-  | LoadErrorMessage
-  | PayloadMessage
-  | PayloadErrorMessage
-  | BusyMessage
-  | DivergenceMessage
-  | SelectStepMessage;
+export type ToWebviewMessage = RunMessage | LoadingMessage | LoadErrorMessage | PayloadMessage | PayloadErrorMessage | BusyMessage | DivergenceMessage | SelectStepMessage;
 
 // ── webview → extension ─────────────────────────────────────────────────────────────
 

@@ -42,7 +42,6 @@ export interface LoadOptions {
   readonly fresh?: boolean;
 }
 
-
 const runKey = (sourceId: string, runId: string) => JSON.stringify([sourceId, runId]);
 
 /** The same query always gives the same key (dates as instants, keys in one order). */
@@ -60,7 +59,8 @@ export function queryKey(query: RunQuery): string {
  * run's duration so far, which grows with every read and is no news.
  */
 function fingerprint(run: Run | RunDetail): string {
-  const duration = (item: { status: Run['status']; durationMs?: number; durationText?: string }) => (isActive(item.status) ? '' : `${item.durationMs ?? ''}|${item.durationText ?? ''}`);
+  const duration = (item: { status: Run['status']; durationMs?: number; durationText?: string }) =>
+    isActive(item.status) ? '' : `${item.durationMs ?? ''}|${item.durationText ?? ''}`;
   const steps = 'steps' in run ? run.steps.map((s) => [s.id, s.status, s.rawStatus, s.endedAt ?? '', duration(s)]) : null;
   return JSON.stringify([run.status, run.rawStatus, run.endedAt ?? '', duration(run), steps]);
 }

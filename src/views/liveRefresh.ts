@@ -215,10 +215,7 @@ export class LiveRefresh implements vscode.Disposable {
     const fresh = failures.filter((r) => (Date.parse(r.startedAt ?? '') || 0) > seen);
     if (fresh.length === 0) return;
     const first = fresh[0]!;
-    const text =
-      fresh.length === 1
-        ? `Task History: a run failed in ${sourceLabel}: ${runLabel(first)}`
-        : `Task History: ${fresh.length} new failed runs in ${sourceLabel}`;
+    const text = fresh.length === 1 ? `Task History: a run failed in ${sourceLabel}: ${runLabel(first)}` : `Task History: ${fresh.length} new failed runs in ${sourceLabel}`;
     void showWarningMessage(text, 'Show').then((choice) => {
       if (choice === 'Show') void this.reveal(sourceId, first);
     });

@@ -107,9 +107,7 @@ async function notificationCenter(workbench: Workbench): Promise<string[]> {
   await workbench.runCommand('Notifications: Show Notifications');
   const center = workbench.page.locator('.notifications-center');
   await center.waitFor({ state: 'visible', timeout: 10_000 });
-  const texts = await workbench.page.$$eval('.notifications-center .notification-list-item', (items) =>
-    items.map((i) => (i as HTMLElement).innerText.replace(/\s+/g, ' ').trim()),
-  );
+  const texts = await workbench.page.$$eval('.notifications-center .notification-list-item', (items) => items.map((i) => (i as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
   await workbench.runCommand('Notifications: Hide Notifications');
   await center.waitFor({ state: 'hidden', timeout: 10_000 });
   return texts;
@@ -249,7 +247,9 @@ describe('Hardening in a real VS Code', function () {
       await workbench.runCommand('Task History: Export Runs…');
       await workbench.quickInput('CSV', { pick: 'CSV' });
       await workbench.quickInput(''); // runs only
-      await workbench.page.waitForFunction(() => document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input')?.value.endsWith('runs.csv'), undefined, { timeout: 30_000 });
+      await workbench.page.waitForFunction(() => document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input')?.value.endsWith('runs.csv'), undefined, {
+        timeout: 30_000,
+      });
       await workbench.page.locator('.quick-input-widget .quick-input-box input').fill(target);
       await workbench.page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
 
@@ -264,7 +264,11 @@ describe('Hardening in a real VS Code', function () {
         { timeout: 30_000, polling: 100 },
       );
       const all = await notificationCenter(workbench);
-      assert.deepEqual(all.filter((t) => t.includes('Exporting')), [], `no export still in progress: ${JSON.stringify(all)}`);
+      assert.deepEqual(
+        all.filter((t) => t.includes('Exporting')),
+        [],
+        `no export still in progress: ${JSON.stringify(all)}`,
+      );
       assert.equal(all.filter((t) => /Export failed/.test(t)).length, 1, JSON.stringify(all));
 
       assert.deepEqual(readdirSync(disk!), [], 'neither runs.csv nor a .part file is left on the full disk');
@@ -289,7 +293,10 @@ describe('Hardening in a real VS Code', function () {
       const text = (await dialog.innerText()).replace(/\s+/g, ' ');
       surfaces.push({ where: 'the connection-check dialog', text });
       // The key did go out, and came back in all three forms: the checker finds each in the raw body.
-      assert.ok(echo.seen.some((r) => r.authorization === `Bearer ${ECHO_KEY}`), 'the server received the key');
+      assert.ok(
+        echo.seen.some((r) => r.authorization === `Bearer ${ECHO_KEY}`),
+        'the server received the key',
+      );
       const raw = echo.lastMessage.split(/"; normalized | raw /);
       assert.equal(raw.length, 3, echo.lastMessage);
       for (const form of raw) assert.notDeepEqual(leaks(form, ECHO_KEY), [], `the checker sees the key in ${form}`);
@@ -331,7 +338,10 @@ describe('Hardening in a real VS Code', function () {
       surfaces.push({ where: 'the 500 row tooltip', text: detail });
 
       const notifications = await notificationCenter(workbench);
-      assert.ok(notifications.some((t) => /^Export failed: Paragon rejected the API key/.test(t)), JSON.stringify(notifications));
+      assert.ok(
+        notifications.some((t) => /^Export failed: Paragon rejected the API key/.test(t)),
+        JSON.stringify(notifications),
+      );
       for (const text of notifications) surfaces.push({ where: 'the notification center', text });
 
       await workbench.runCommand('Task History: Show Log');
@@ -344,12 +354,14 @@ describe('Hardening in a real VS Code', function () {
       surfaces.push({ where: 'the Output view', text: shown?.text ?? '' });
 
       for (const { where, text } of surfaces) assertNoKey(where, text, ECHO_KEY);
-      console.log(`      (${surfaces.length} texts checked; the echo server saw ${echo.seen.length} requests, ${echo.seen.filter((r) => r.authorization === `Bearer ${ECHO_KEY}`).length} with the key)`);
+      console.log(
+        `      (${surfaces.length} texts checked; the echo server saw ${echo.seen.length} requests, ${echo.seen.filter((r) => r.authorization === `Bearer ${ECHO_KEY}`).length} with the key)`,
+      );
       // A failing source is not asked again by itself: the tree repaints a source whose budget
       // moved (its tooltip), and a repaint that re-requested would feed itself every few seconds.
       // First let the last refresh's retries of its 500s end (backoff up to ~8 s).
       let settled = echo.seen.length;
-      for (let still = 0, deadline = Date.now() + 40_000; still < 10 && Date.now() < deadline; ) {
+      for (let still = 0, deadline = Date.now() + 40_000; still < 10 && Date.now() < deadline;) {
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         still = echo.seen.length === settled ? still + 1 : 0;
         settled = echo.seen.length;
@@ -384,7 +396,7 @@ describe('Hardening in a real VS Code', function () {
       assert.ok(sent > before, 'the refresh sent requests');
       // A refresh repaints the source rows once, so the next hover works the budget out afresh.
       let shown = budget(await hoverText(workbench, /^E2E Paragon/, /Request budget/));
-      for (const deadline = Date.now() + 20_000; shown !== sent && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 20_000; shown !== sent && Date.now() < deadline;) {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         shown = budget(await hoverText(workbench, /^E2E Paragon/, /Request budget/));
       }

@@ -68,9 +68,7 @@ describe('Run panel in a real VS Code', function () {
       settings: {
         'taskHistory.refreshInterval': 0,
         'taskHistory.groupBy': 'status',
-        'taskHistory.sources': [
-          { id: 'e2e-paragon', kind: 'paragon', label: 'E2E Paragon', baseUrl: new URL(emulator.paragonBaseUrl).origin, projectId: emulator.projectId },
-        ],
+        'taskHistory.sources': [{ id: 'e2e-paragon', kind: 'paragon', label: 'E2E Paragon', baseUrl: new URL(emulator.paragonBaseUrl).origin, projectId: emulator.projectId }],
       },
     });
     workbench.page.on('dialog', (d) => {
@@ -136,11 +134,18 @@ describe('Run panel in a real VS Code', function () {
     assert.equal(dom.imgs, 0, 'the <img> in the error is text, not an element');
     assert.equal(dom.handlers, 0);
     assert.equal(dom.injected, 0, 'no script carries the payload');
-    assert.deepEqual(dom.ours.map((s) => s.split('/').pop()), ['webview.js'], 'the only script file is our bundle');
+    assert.deepEqual(
+      dom.ours.map((s) => s.split('/').pop()),
+      ['webview.js'],
+      'the only script file is our bundle',
+    );
     assert.ok(dom.text.includes('<script>alert(1)</script>'));
     assert.deepEqual(dialogs, [], 'no alert was raised');
     // A blocked inline script or style would have been reported to the console by the CSP.
-    const refused = workbench.logs().split('\n').filter((l) => /Refused to|Content Security Policy/.test(l));
+    const refused = workbench
+      .logs()
+      .split('\n')
+      .filter((l) => /Refused to|Content Security Policy/.test(l));
     assert.deepEqual(refused, [], 'the panel needs nothing its CSP forbids');
   });
 
@@ -170,7 +175,7 @@ describe('Run panel in a real VS Code', function () {
     assert.equal(emulator.stats().replays[0]!.sourceId, run.id);
     await workbench.page.locator('.notifications-toasts .notification-list-item', { hasText: newId }).locator('.monaco-button', { hasText: 'Open Run' }).click();
     const opened = await panelFrame(newId);
-    assert.equal(await opened.locator('.timeline, .placeholder').count() > 0, true);
+    assert.equal((await opened.locator('.timeline, .placeholder').count()) > 0, true);
     assert.equal(emulator.stats().byRoute['paragon.replay'], 1, 'still one replay');
   });
 
@@ -276,7 +281,10 @@ describe('Run panel in a real VS Code', function () {
     assert.notEqual(selected, run.failed.id);
     // Reload Window, as a user would: VS Code saves its editors' state (the webview's
     // setState included) before it reloads. A bare page reload may cut that save short.
-    await Promise.all([workbench.page.waitForEvent('framenavigated', { predicate: (f) => f === workbench.page.mainFrame(), timeout: 60_000 }), workbench.runCommand('Developer: Reload Window')]);
+    await Promise.all([
+      workbench.page.waitForEvent('framenavigated', { predicate: (f) => f === workbench.page.mainFrame(), timeout: 60_000 }),
+      workbench.runCommand('Developer: Reload Window'),
+    ]);
     await workbench.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     const after = await panelFrame(run.id);
     const restored = after.locator('.row[aria-selected="true"]');
@@ -284,4 +292,3 @@ describe('Run panel in a real VS Code', function () {
     assert.equal(await restored.getAttribute('data-step-id'), selected);
   });
 });
-

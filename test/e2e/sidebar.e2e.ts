@@ -170,7 +170,7 @@ describe('Sidebar in a real VS Code', function () {
     await workbench.waitForNotification(/(a run failed|new failed runs) in E2E Paragon/, 30_000);
   });
 
-  it("updates an open panel of a running run as it ends, without Reload and without taking the focus", async () => {
+  it('updates an open panel of a running run as it ends, without Reload and without taking the focus', async () => {
     const [runId] = emulator.startRuns(1, 'FAILED');
     await workbench.runCommand('Task History: Open Run by ID…');
     await workbench.quickInput(runId!);
@@ -184,7 +184,9 @@ describe('Sidebar in a real VS Code', function () {
     // No Reload from here: live refresh polls the run while its panel is shown, and the store tells the panel.
     await badge.filter({ hasText: 'FAILED' }).waitFor({ timeout: 90_000 });
     assert.equal(await frame.evaluate(() => (window as unknown as { e2eMark?: number }).e2eMark), 1, 'the panel was updated in place, not reloaded');
-    const steps = (await (await fetch(`${emulator.paragonBaseUrl}/workflow-executions/${runId}`, { headers: { Authorization: `Bearer ${emulator.apiKey}` } })).json()) as { stepExecutions: unknown[] };
+    const steps = (await (await fetch(`${emulator.paragonBaseUrl}/workflow-executions/${runId}`, { headers: { Authorization: `Bearer ${emulator.apiKey}` } })).json()) as {
+      stepExecutions: unknown[];
+    };
     assert.equal(await frame.locator('.timeline').getAttribute('data-step-count'), String(steps.stepExecutions.length));
     assert.match(await frame.locator('.run-header').innerText(), /Ended/);
     assert.ok(await workbench.page.evaluate(() => Boolean(document.activeElement?.closest('.part.sidebar'))), 'the focus stayed in the side bar');
@@ -220,7 +222,9 @@ describe('Sidebar in a real VS Code', function () {
     await workbench.quickInput('CSV', { pick: 'CSV' });
     await workbench.quickInput(''); // runs only: no step options
     // VS Code's simple save dialog: a quick input holding the default path; type ours.
-    await workbench.page.waitForFunction(() => document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input')?.value.endsWith('runs.csv'), undefined, { timeout: 30_000 });
+    await workbench.page.waitForFunction(() => document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input')?.value.endsWith('runs.csv'), undefined, {
+      timeout: 30_000,
+    });
     await workbench.page.locator('.quick-input-widget .quick-input-box input').fill(target);
     // Enter only re-lists the folder while the dialog catches up with typing; OK accepts.
     await workbench.page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();

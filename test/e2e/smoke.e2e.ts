@@ -61,7 +61,11 @@ describe('Smoke: the packaged extension in a real VS Code', function () {
     assert.equal(shown?.channel, 'Task History');
     // What the view shows is the channel's own log file, written by the extension host.
     const firstLine = workbench.outputChannelLog('Task History').split('\n')[0] ?? '';
-    if (firstLine) await workbench.page.locator('.part.panel .view-lines', { hasText: firstLine.slice(0, 40) }).first().waitFor();
+    if (firstLine)
+      await workbench.page
+        .locator('.part.panel .view-lines', { hasText: firstLine.slice(0, 40) })
+        .first()
+        .waitFor();
     await workbench.screenshot('test-results/smoke.png');
   });
 
@@ -75,7 +79,7 @@ describe('Smoke: the packaged extension in a real VS Code', function () {
     assert.ok(rows.find((r) => r.label === 'file-0390.txt')?.selected, 'the clicked row is selected');
   });
 
-  it('saves to a typed path through the save dialog (VS Code\'s simple file dialog)', async function () {
+  it("saves to a typed path through the save dialog (VS Code's simple file dialog)", async function () {
     await workbench.runCommand('File: New Untitled Text File');
     await workbench.page.locator('.editor-instance .view-lines').first().waitFor();
     await workbench.page.keyboard.type('saved by the smoke test');
@@ -121,7 +125,10 @@ describe('Smoke: the packaged extension in a real VS Code', function () {
       await page.keyboard.press('Enter');
       await page.locator('.notifications-toasts .notification-list-item', { hasText: 'Secret Probe: read' }).first().waitFor();
       const toasts = await page.$$eval('.notifications-toasts .notification-list-item', (items) => items.map((i) => (i as HTMLElement).innerText));
-      assert.ok(toasts.some((t) => t.includes('Secret Probe: read <none>')), JSON.stringify(toasts));
+      assert.ok(
+        toasts.some((t) => t.includes('Secret Probe: read <none>')),
+        JSON.stringify(toasts),
+      );
     } finally {
       await fresh.close();
     }

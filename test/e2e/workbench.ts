@@ -191,8 +191,10 @@ export async function launchWorkbench(options: LaunchOptions): Promise<Workbench
     [
       paths.codeServer,
       ...common,
-      '--auth', 'none',
-      '--bind-addr', '127.0.0.1:0', // the kernel picks a free port; code-server prints it
+      '--auth',
+      'none',
+      '--bind-addr',
+      '127.0.0.1:0', // the kernel picks a free port; code-server prints it
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
@@ -304,7 +306,11 @@ function createWorkbench(parts: Parts): Workbench {
       throw new Error(`No item labelled exactly "${label}" in the quick input; it shows ${JSON.stringify(await visibleRows())}`);
     }
     for (let moves = 0; moves < 100; moves++) {
-      const focused = await widget.locator('.monaco-list-row.focused .label-name').first().innerText().catch(() => '');
+      const focused = await widget
+        .locator('.monaco-list-row.focused .label-name')
+        .first()
+        .innerText()
+        .catch(() => '');
       if (bare(focused) === bare(label)) return;
       await page.keyboard.press('ArrowDown');
     }
@@ -318,13 +324,18 @@ function createWorkbench(parts: Parts): Workbench {
         const w = document.querySelector<HTMLElement>('.quick-input-widget');
         const busy = Boolean(w?.querySelector('.monaco-progress-container.active'));
         const value = w?.querySelector<HTMLInputElement>('.quick-input-box input')?.value ?? '';
-        const items = Array.from(w?.querySelectorAll<HTMLElement>('.monaco-list-row .label-name') ?? []).map((e) => e.innerText).join('|');
+        const items = Array.from(w?.querySelectorAll<HTMLElement>('.monaco-list-row .label-name') ?? [])
+          .map((e) => e.innerText)
+          .join('|');
         return { busy, state: `${value}\u0000${items}` };
       });
     const deadline = Date.now() + 15_000;
     let last = await snapshot();
     for (;;) {
-      await page.waitForFunction(() => !document.querySelector('.quick-input-widget .monaco-progress-container.active'), undefined, { timeout: Math.max(1, deadline - Date.now()), polling: 50 });
+      await page.waitForFunction(() => !document.querySelector('.quick-input-widget .monaco-progress-container.active'), undefined, {
+        timeout: Math.max(1, deadline - Date.now()),
+        polling: 50,
+      });
       await page.waitForTimeout(150); // settle: the box may change right after the progress ends
       const now = await snapshot();
       if (!now.busy && now.state === last.state) return;
@@ -398,7 +409,13 @@ function createWorkbench(parts: Parts): Workbench {
         const text = await frame.evaluate(() => (document.body && document.body.childElementCount > 0 ? document.body.innerText : null)).catch(() => null);
         if (text !== null && (ready === undefined || text.includes(ready))) return frame;
       }
-      if (Date.now() > deadline) throw new Error(`No webview${ready ? ` showing "${ready}"` : ''} after ${limit} ms (frames: ${page.frames().map((f) => f.url()).join(', ')})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `No webview${ready ? ` showing "${ready}"` : ''} after ${limit} ms (frames: ${page
+            .frames()
+            .map((f) => f.url())
+            .join(', ')})`,
+        );
       await page.waitForTimeout(100); // frames cannot be awaited by content: poll briefly
     }
   };
@@ -485,12 +502,17 @@ function createWorkbench(parts: Parts): Workbench {
             .waitForFunction(
               ({ el, before }) => {
                 const rows = Array.from(el.querySelectorAll<HTMLElement>('.monaco-list-row'));
-                return `${Math.max(-1, ...rows.map((r) => Number(r.dataset.index ?? -1)))}:${el.querySelector<HTMLElement>('.monaco-list-row.focused')?.dataset.index ?? ''}` !== before;
+                return (
+                  `${Math.max(-1, ...rows.map((r) => Number(r.dataset.index ?? -1)))}:${el.querySelector<HTMLElement>('.monaco-list-row.focused')?.dataset.index ?? ''}` !== before
+                );
               },
               { el: await list.elementHandle(), before },
               { timeout: 1_000, polling: 50 },
             )
-            .then(() => true, () => false);
+            .then(
+              () => true,
+              () => false,
+            );
           if (!moved || Date.now() > deadline) break; // the end of this list
         }
       }
@@ -518,14 +540,11 @@ function createWorkbench(parts: Parts): Workbench {
     async openContainer(title) {
       const item = page.locator(`.activitybar .action-item [aria-label*="${title}"], .activitybar .action-item[aria-label*="${title}"]`).first();
       await item.waitFor({ state: 'visible', timeout: 30_000 });
-      const shown = async () =>
-        page.evaluate((t) => (document.querySelector('.part.sidebar .composite.title')?.textContent ?? '').toLowerCase().includes(t.toLowerCase()), title);
+      const shown = async () => page.evaluate((t) => (document.querySelector('.part.sidebar .composite.title')?.textContent ?? '').toLowerCase().includes(t.toLowerCase()), title);
       if (!(await shown())) await item.click();
-      await page.waitForFunction(
-        (t) => (document.querySelector('.part.sidebar .composite.title')?.textContent ?? '').toLowerCase().includes(t.toLowerCase()),
-        title,
-        { timeout: 15_000 },
-      );
+      await page.waitForFunction((t) => (document.querySelector('.part.sidebar .composite.title')?.textContent ?? '').toLowerCase().includes(t.toLowerCase()), title, {
+        timeout: 15_000,
+      });
     },
 
     webviewFrame,
@@ -569,7 +588,10 @@ function createWorkbench(parts: Parts): Workbench {
         if (Date.now() > deadline) throw new Error(`${extensionId} was not activated within ${timeoutMs} ms`);
         await delay(100); // a log file cannot be awaited: poll briefly
       }
-      const failed = extensionHostLogs(userDataDir).map(readText).join('\n').match(new RegExp(`Activating extension ${escapeRegExp(extensionId)} failed[^\n]*`));
+      const failed = extensionHostLogs(userDataDir)
+        .map(readText)
+        .join('\n')
+        .match(new RegExp(`Activating extension ${escapeRegExp(extensionId)} failed[^\n]*`));
       if (failed) throw new Error(failed[0]);
     },
 
@@ -648,7 +670,10 @@ function diagnostics(serverOutput: string, userDataDir: string, consoleErrors: r
 
 function findFiles(dir: string, keep: (path: string) => boolean): string[] {
   if (!existsSync(dir)) return [];
-  return (readdirSync(dir, { recursive: true }) as string[]).map((p) => join(dir, p)).filter(keep).sort();
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .map((p) => join(dir, p))
+    .filter(keep)
+    .sort();
 }
 
 function readText(file: string): string {

@@ -53,9 +53,7 @@ describe('Architecture', () => {
     it(`nothing under ${dir} imports vscode`, () => {
       const files = filesUnder(dir);
       assert.ok(files.length >= 3, `expected source files under ${dir}`);
-      const offenders = files.filter((file) =>
-        /(from\s+['"]vscode['"])|(require\(\s*['"]vscode['"]\s*\))|(import\(\s*['"]vscode['"]\s*\))/.test(readFileSync(file, 'utf8')),
-      );
+      const offenders = files.filter((file) => /(from\s+['"]vscode['"])|(require\(\s*['"]vscode['"]\s*\))|(import\(\s*['"]vscode['"]\s*\))/.test(readFileSync(file, 'utf8')));
       assert.deepEqual(offenders, []);
     });
   }
@@ -71,7 +69,10 @@ describe('Architecture', () => {
 
     for (const { floor, forbidden } of FLOORS) {
       it(`${floor} imports nothing from ${forbidden.join(', ')}`, () => {
-        assert.ok(graph.files.some((f) => isIn(f, floor)), `no files under ${floor}`);
+        assert.ok(
+          graph.files.some((f) => isIn(f, floor)),
+          `no files under ${floor}`,
+        );
         const offenders = graph.edges.filter((e) => isIn(e.from, floor) && forbidden.some((area) => isIn(e.to, area))).map(describeEdge);
         assert.deepEqual(offenders, [], `imports up from ${floor}:\n  ${offenders.join('\n  ')}`);
       });

@@ -115,12 +115,15 @@ describe('Command line (dist/cli.js)', function () {
   const flags = () => paragonFlags(emulator());
 
   describe('export', () => {
-    it('writes a file with exactly the API\'s runs, with progress on stderr and nothing on stdout', async () => {
+    it("writes a file with exactly the API's runs, with progress on stderr and nothing on stdout", async () => {
       const pinnedAt = new Date().toISOString();
       const out = join(dir, 'runs.ndjson');
       const result = await cli(['export', ...flags(), '--out', out], { TASK_HISTORY_PINNED_AT: pinnedAt });
       assert.equal(result.code, 0, result.stderr);
-      const ids = (await readFile(out, 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as ExportedRun).id);
+      const ids = (await readFile(out, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as ExportedRun).id);
       assert.deepEqual(ids, emulator().truth.paragonIds({ beforeDate: pinnedAt }));
       assert.match(result.stderr, /Exporting .* of 1,500 runs/);
       assert.match(result.stderr, /Exported 1,500 runs to .*runs\.ndjson \(ndjson, paged\)/);
@@ -157,7 +160,7 @@ describe('Command line (dist/cli.js)', function () {
       assert.deepEqual(new Set(rows.map((r) => r['id'])), expected);
     });
 
-    it('uses Dispersl\'s own export when it can, and pages with --no-server-export', async () => {
+    it("uses Dispersl's own export when it can, and pages with --no-server-export", async () => {
       const base = ['export', '--source', 'dispersl', '--base-url', emulator().disperslBaseUrl];
       const server = await cli([...base, '--out', join(dir, 'server.csv')]);
       assert.equal(server.code, 0, server.stderr);
@@ -242,7 +245,7 @@ describe('Command line (dist/cli.js)', function () {
       assert.match(unsupported.stderr, /Paragon cannot filter by the status "queued"/);
     });
 
-    it('accepts the vendor\'s own status names', async () => {
+    it("accepts the vendor's own status names", async () => {
       const result = await cli(['list', ...flags(), '--status', 'EXECUTING', '--json', '--all']);
       assert.equal(result.code, 0, result.stderr);
       const runs = JSON.parse(result.stdout) as ExportedRun[];
@@ -310,7 +313,10 @@ describe('Command line (dist/cli.js)', function () {
       assert.match(lines[0]!, /^ID\s+STATUS\s+STARTED\s+DURATION/);
       assert.equal(lines.length, 1 + 100);
       const newest = emulator().truth.paragonIds({}).reverse();
-      assert.deepEqual(lines.slice(1).map((l) => l.split(/\s+/)[0]), newest.slice(0, 100));
+      assert.deepEqual(
+        lines.slice(1).map((l) => l.split(/\s+/)[0]),
+        newest.slice(0, 100),
+      );
       assert.match(result.stderr, /100 of 1,50\d runs/);
     });
 
@@ -318,7 +324,10 @@ describe('Command line (dist/cli.js)', function () {
       const result = await cli(['list', ...flags(), '--limit', '130', '--json']);
       assert.equal(result.code, 0, result.stderr);
       const runs = JSON.parse(result.stdout) as ExportedRun[];
-      assert.deepEqual(runs.map((r) => r.id), emulator().truth.paragonIds({}).reverse().slice(0, 130));
+      assert.deepEqual(
+        runs.map((r) => r.id),
+        emulator().truth.paragonIds({}).reverse().slice(0, 130),
+      );
       assert.ok(runs.every((r) => r.source === 'paragon' && typeof r.status === 'string'));
     });
 
@@ -343,7 +352,8 @@ describe('Command line (dist/cli.js)', function () {
         const e = emulator();
         const id = kind === 'paragon' ? e.truth.paragonIds({ status: 'FAILED' })[5]! : e.truth.disperslIds({})[7]!;
         const sourceFlags = kind === 'paragon' ? flags() : ['--source', 'dispersl', '--base-url', e.disperslBaseUrl];
-        const config = kind === 'paragon' ? { id: 'spec', kind, baseUrl: new URL(e.paragonBaseUrl).origin, projectId: e.projectId } : { id: 'spec', kind, baseUrl: e.disperslBaseUrl };
+        const config =
+          kind === 'paragon' ? { id: 'spec', kind, baseUrl: new URL(e.paragonBaseUrl).origin, projectId: e.projectId } : { id: 'spec', kind, baseUrl: e.disperslBaseUrl };
         const expected = orderSteps((await createSource(config, { apiKey: KEY }).getRun(id)).steps);
         assert.ok(expected.length > 0, 'the run has steps');
         const result = await cli(['show', id, ...sourceFlags]);
@@ -351,9 +361,17 @@ describe('Command line (dist/cli.js)', function () {
         const blocks = stepBlocksOf(result.stdout);
         assert.equal(blocks.length, expected.length);
         for (const [i, { step }] of expected.entries()) {
-          assert.deepEqual(blocks[i]!.fields, stepFields(step).map(([label, value]) => [label, terminalSafe(value)]), step.id);
+          assert.deepEqual(
+            blocks[i]!.fields,
+            stepFields(step).map(([label, value]) => [label, terminalSafe(value)]),
+            step.id,
+          );
         }
-        if (kind === 'dispersl') assert.ok(blocks.some((b) => b.fields.some(([label]) => label === 'Agent')), 'agent steps show their agent');
+        if (kind === 'dispersl')
+          assert.ok(
+            blocks.some((b) => b.fields.some(([label]) => label === 'Agent')),
+            'agent steps show their agent',
+          );
       });
     }
 
@@ -364,7 +382,10 @@ describe('Command line (dist/cli.js)', function () {
       const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
       const source = createSource({ id: 'spec', kind: 'dispersl', baseUrl: emulator().disperslBaseUrl }, { apiKey: KEY });
       const names = (await collect(runs(source, {}))).map((r) => r.name ?? '');
-      assert.ok(names.some((name) => unsafe.test(name)), 'the data does hold such names');
+      assert.ok(
+        names.some((name) => unsafe.test(name)),
+        'the data does hold such names',
+      );
       assert.doesNotMatch(result.stdout, unsafe);
       assert.equal(result.stdout.trimEnd().split('\n').length, 1 + 300, 'one line per task');
     });

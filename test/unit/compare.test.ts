@@ -36,14 +36,20 @@ describe('Compare with Last Success', () => {
     });
 
     it('keeps two steps of one name apart when the API gives no stepId', () => {
-      const current = [{ ...step('x1', undefined, 'succeeded'), name: 'Fetch' }, { ...step('x2', undefined, 'succeeded', 'x1'), name: 'Fetch' }];
+      const current = [
+        { ...step('x1', undefined, 'succeeded'), name: 'Fetch' },
+        { ...step('x2', undefined, 'succeeded', 'x1'), name: 'Fetch' },
+      ];
       const baseline = [{ ...step('y1', undefined, 'succeeded'), name: 'Fetch' }];
       current[0] = { ...current[0]!, next: ['x2'] };
       const pairs = alignSteps(current, baseline);
-      assert.deepEqual(pairs.map((p) => [p.key, p.current?.id, p.baseline?.id]), [
-        ['name:Fetch', 'x1', 'y1'],
-        ['name:Fetch#1', 'x2', undefined],
-      ]);
+      assert.deepEqual(
+        pairs.map((p) => [p.key, p.current?.id, p.baseline?.id]),
+        [
+          ['name:Fetch', 'x1', 'y1'],
+          ['name:Fetch#1', 'x2', undefined],
+        ],
+      );
     });
   });
 
@@ -74,7 +80,7 @@ describe('Compare with Last Success', () => {
       const asked: string[] = [];
       const outputs = async (pair: { key: string }) => {
         asked.push(pair.key);
-        return pair.key === 'step:s2' ? [{ a: 1 }, { a: 2 }] as [unknown, unknown] : [{ same: true }, { same: true }] as [unknown, unknown];
+        return pair.key === 'step:s2' ? ([{ a: 1 }, { a: 2 }] as [unknown, unknown]) : ([{ same: true }, { same: true }] as [unknown, unknown]);
       };
       const failing = await firstDivergence(alignSteps(chain('c', ['succeeded', 'failed']), chain('b', ['succeeded', 'succeeded'])), { outputs });
       assert.equal(failing.divergence?.reason, 'status');

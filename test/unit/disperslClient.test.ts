@@ -26,7 +26,10 @@ describe('Dispersl client', () => {
     const page = await client().listPage({}, 0);
     const expected = emulator().truth.disperslIds({});
     assert.equal(page.total, expected.length);
-    assert.deepEqual(page.runs.map((r) => r.id), expected.slice(0, 100));
+    assert.deepEqual(
+      page.runs.map((r) => r.id),
+      expected.slice(0, 100),
+    );
     assert.ok(page.runs.every((r) => r.sourceKind === 'dispersl' && typeof r.name === 'string'));
   });
 
@@ -46,7 +49,10 @@ describe('Dispersl client', () => {
 
   it('pages to the end with exact counts', async () => {
     const all = await collect(runs(client(), {}));
-    assert.deepEqual(all.map((r) => r.id), emulator().truth.disperslIds({}));
+    assert.deepEqual(
+      all.map((r) => r.id),
+      emulator().truth.disperslIds({}),
+    );
     assert.equal(emulator().stats().byRoute['dispersl.list'], Math.ceil(all.length / 100));
   });
 
@@ -89,7 +95,10 @@ describe('Dispersl client', () => {
     const text = readFileSync(file, 'utf8');
     assert.equal(Buffer.byteLength(text), bytes);
     const rows = parse(text, { columns: true }) as Record<string, string>[];
-    assert.deepEqual(rows.map((r) => r['task_id']), emulator().truth.disperslIds({ status: 'failed' }));
+    assert.deepEqual(
+      rows.map((r) => r['task_id']),
+      emulator().truth.disperslIds({ status: 'failed' }),
+    );
   });
 
   it('streams the server-side JSON export to a file', async () => {

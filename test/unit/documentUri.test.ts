@@ -3,14 +3,7 @@
 // segment, and a URI that is not one of ours (hand-typed, foreign, malformed) parses to
 // undefined instead of throwing inside VS Code's document provider.
 import assert from 'node:assert/strict';
-import {
-  DOCUMENT_SCHEME,
-  parseDocumentUri,
-  runDocumentUriParts,
-  stepDocumentUriParts,
-  type StepDocumentMeta,
-  type StepDocumentPart,
-} from '../../src/documents/documentUri';
+import { DOCUMENT_SCHEME, parseDocumentUri, runDocumentUriParts, stepDocumentUriParts, type StepDocumentMeta, type StepDocumentPart } from '../../src/documents/documentUri';
 
 const PARTS: readonly StepDocumentPart[] = ['input', 'output', 'step', 'absent'];
 

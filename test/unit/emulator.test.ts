@@ -54,7 +54,10 @@ interface TaskSummary {
   total_steps: number;
   success_rate: number;
 }
-type Task = TaskSummary & { steps: { step_id: string; step_name: string; status: string; agent: string; model: string; tokens_used: number; tools_used: string[] }[]; total_tokens: number };
+type Task = TaskSummary & {
+  steps: { step_id: string; step_name: string; status: string; agent: string; model: string; tokens_used: number; tools_used: string[] }[];
+  total_tokens: number;
+};
 
 const SMALL: EmulatorOptions = { seed: 7, paragonExecutions: 3000, disperslTasks: 300 };
 
@@ -105,7 +108,10 @@ describe('API emulator', () => {
         const pageB = await paragon<ListBody>(b, '/workflow-executions?sortBy=ASC');
         const pageC = await paragon<ListBody>(c, '/workflow-executions?sortBy=ASC');
         assert.deepEqual(pageA.body.workflowExecutions, pageB.body.workflowExecutions);
-        assert.notDeepEqual(pageA.body.workflowExecutions.map((r) => r.id), pageC.body.workflowExecutions.map((r) => r.id));
+        assert.notDeepEqual(
+          pageA.body.workflowExecutions.map((r) => r.id),
+          pageC.body.workflowExecutions.map((r) => r.id),
+        );
         assert.deepEqual(a.truth.paragonIds({}), b.truth.paragonIds({}));
         assert.deepEqual(a.truth.disperslIds({}), b.truth.disperslIds({}));
         assert.equal(a.projectId, b.projectId);
@@ -120,7 +126,10 @@ describe('API emulator', () => {
       assert.match(headers.get('content-type') ?? '', /^application\/json/);
       assert.equal(body.total, 3000);
       assert.equal(body.workflowExecutions.length, 100);
-      assert.deepEqual(body.workflowExecutions.map((r) => r.id), emulator().truth.paragonIds({}).slice(-100).reverse());
+      assert.deepEqual(
+        body.workflowExecutions.map((r) => r.id),
+        emulator().truth.paragonIds({}).slice(-100).reverse(),
+      );
       for (const run of body.workflowExecutions) {
         const keys = Object.keys(run);
         const expected = ['id', 'userId', 'taskCount', 'runDuration', 'workflowId', 'status', ...(run.dateEnded === undefined ? [] : ['dateEnded']), 'dateStarted'];
@@ -153,7 +162,11 @@ describe('API emulator', () => {
         const query = new URLSearchParams({ ...filter, sortBy: 'ASC' });
         const { body } = await paragon<ListBody>(e, `/workflow-executions?${query}`);
         assert.equal(body.total, expected.length, JSON.stringify(filter));
-        assert.deepEqual(body.workflowExecutions.map((r) => r.id), expected.slice(0, 100), JSON.stringify(filter));
+        assert.deepEqual(
+          body.workflowExecutions.map((r) => r.id),
+          expected.slice(0, 100),
+          JSON.stringify(filter),
+        );
       }
       assert.ok(e.truth.paragonIds({ userId: 'dana+ops@example.com' }).length > 0, 'a user id with "+" has runs');
     });
@@ -635,9 +648,15 @@ describe('API emulator', () => {
       assert.equal(body.status, 'success');
       assert.equal(body.data.length, 50);
       assert.deepEqual(body.pagination, { total: 300, limit: 50, offset: 0, has_more: true });
-      assert.deepEqual(body.data.map((t) => t.task_id), e.truth.disperslIds({}).slice(0, 50));
+      assert.deepEqual(
+        body.data.map((t) => t.task_id),
+        e.truth.disperslIds({}).slice(0, 50),
+      );
       const times = body.data.map((t) => Date.parse(t.created_at));
-      assert.deepEqual(times, [...times].sort((a, b) => b - a));
+      assert.deepEqual(
+        times,
+        [...times].sort((a, b) => b - a),
+      );
       for (const t of body.data) {
         assert.match(t.task_id, /^task_[0-9a-f]{8}$/);
         if (t.status === 'completed') assert.match(t.duration!, /^(\d+h \d+m|\d+m|\d+s)$/);
@@ -653,12 +672,18 @@ describe('API emulator', () => {
       for (const status of ['created', 'in_progress', 'completed', 'failed', 'cancelled']) {
         const { body } = await dispersl<Envelope<TaskSummary[]>>(e, `/history?status=${status}&limit=1000`);
         assert.ok(body.data.length > 0, status);
-        assert.deepEqual(body.data.map((t) => t.task_id), e.truth.disperslIds({ status }));
+        assert.deepEqual(
+          body.data.map((t) => t.task_id),
+          e.truth.disperslIds({ status }),
+        );
       }
       const from = new Date(Date.now() - 20 * 86_400_000).toISOString();
       const to = new Date(Date.now() - 10 * 86_400_000).toISOString();
       const { body } = await dispersl<Envelope<TaskSummary[]>>(e, `/history?from_date=${from}&to_date=${to}&limit=1000`);
-      assert.deepEqual(body.data.map((t) => t.task_id), e.truth.disperslIds({ from_date: from, to_date: to }));
+      assert.deepEqual(
+        body.data.map((t) => t.task_id),
+        e.truth.disperslIds({ from_date: from, to_date: to }),
+      );
       assert.ok(body.data.every((t) => Date.parse(t.created_at) >= Date.parse(from) && Date.parse(t.created_at) < Date.parse(to)));
     });
 
@@ -688,7 +713,10 @@ describe('API emulator', () => {
       assert.ok(task.steps.length >= 1 && task.steps.length <= 12);
       assert.equal(task.total_steps, task.steps.length);
       assert.equal(task.steps.at(-1)!.status, 'failed');
-      assert.equal(task.total_tokens, task.steps.reduce((sum, s) => sum + s.tokens_used, 0));
+      assert.equal(
+        task.total_tokens,
+        task.steps.reduce((sum, s) => sum + s.tokens_used, 0),
+      );
       assert.ok(task.success_rate < 100);
       for (const step of task.steps) {
         assert.match(step.step_id, /^step_/);
@@ -724,17 +752,28 @@ describe('API emulator', () => {
       const rows = parse(text, { columns: true }) as Record<string, string>[];
       const expected = e.truth.disperslIds({ status: 'completed' });
       assert.equal(rows.length, expected.length);
-      assert.deepEqual(rows.map((row) => row['task_id']), expected);
-      const all = parse(await (await fetch(`${e.disperslBaseUrl}/history/export?format=csv`, { headers: { Authorization: `Bearer ${e.apiKey}` } })).text(), { columns: true }) as Record<string, string>[];
+      assert.deepEqual(
+        rows.map((row) => row['task_id']),
+        expected,
+      );
+      const all = parse(await (await fetch(`${e.disperslBaseUrl}/history/export?format=csv`, { headers: { Authorization: `Bearer ${e.apiKey}` } })).text(), {
+        columns: true,
+      }) as Record<string, string>[];
       assert.equal(all.length, 300);
-      assert.ok(all.some((row) => row['task_name']!.includes('"') && row['task_name']!.includes('\n')), 'a name that needs quoting survives');
+      assert.ok(
+        all.some((row) => row['task_name']!.includes('"') && row['task_name']!.includes('\n')),
+        'a name that needs quoting survives',
+      );
     });
 
     it('streams the JSON export as an array of tasks, and refuses a missing format', async () => {
       const e = emulator();
       const r = await fetch(`${e.disperslBaseUrl}/history/export?format=json`, { headers: { Authorization: `Bearer ${e.apiKey}` } });
       const tasks = (await r.json()) as Task[];
-      assert.deepEqual(tasks.map((t) => t.task_id), e.truth.disperslIds({}));
+      assert.deepEqual(
+        tasks.map((t) => t.task_id),
+        e.truth.disperslIds({}),
+      );
       assert.ok(tasks.every((t) => Array.isArray(t.steps)));
       for (const query of ['', '?format=xml']) {
         const bad = await dispersl<Envelope<null>>(e, `/history/export${query}`);

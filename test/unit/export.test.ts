@@ -138,7 +138,10 @@ describe('Export', () => {
       assertExactly(ids, truthBefore(pinnedAt));
       assert.ok(started.length >= 4 * 30, 'runs did start during the export');
       const exported = new Set(ids);
-      assert.ok(started.every((id) => !exported.has(id)), 'runs started after the pin are not in the file');
+      assert.ok(
+        started.every((id) => !exported.has(id)),
+        'runs started after the pin are not in the file',
+      );
     });
 
     it('writes CSV that parses back to the same records as the JSON export, field by field', async () => {
@@ -158,27 +161,39 @@ describe('Export', () => {
       });
     });
 
-    it('adds each run\'s steps with --include-steps, as many as the run has', async () => {
+    it("adds each run's steps with --include-steps, as many as the run has", async () => {
       const { query, expected } = smallGroup(emulator());
       const result = await exportTo('json', { query, includeSteps: true });
       const records = (await readRecords(result.target, 'json')) as ExportedRun[];
-      assert.deepEqual(records.map((r) => r.id), expected);
+      assert.deepEqual(
+        records.map((r) => r.id),
+        expected,
+      );
       const client = paragon(emulator());
       for (const record of records) {
         const detail = await client.getRun(record.id);
         assert.equal(record.steps?.length, detail.steps.length, `${record.id} steps`);
         assert.equal(record.stepCount, detail.steps.length);
-        assert.deepEqual(record.steps?.map((s) => s.id), detail.steps.map((s) => s.id));
-        assert.ok(record.steps?.every((s) => !('isLargeInput' in s)), 'no payload fields without --include-payloads');
+        assert.deepEqual(
+          record.steps?.map((s) => s.id),
+          detail.steps.map((s) => s.id),
+        );
+        assert.ok(
+          record.steps?.every((s) => !('isLargeInput' in s)),
+          'no payload fields without --include-payloads',
+        );
       }
       assert.equal(emulator().stats().byRoute['paragon.step'], 0, 'no step payload requests');
     });
 
-    it('adds every step\'s input and output with --include-payloads, one request per step', async () => {
+    it("adds every step's input and output with --include-payloads, one request per step", async () => {
       const { query, expected } = smallGroup(emulator());
       const result = await exportTo('ndjson', { query, includeSteps: true, includePayloads: true });
       const records = (await readRecords(result.target, 'ndjson')) as ExportedRun[];
-      assert.deepEqual(records.map((r) => r.id), expected);
+      assert.deepEqual(
+        records.map((r) => r.id),
+        expected,
+      );
       const steps = records.flatMap((r) => r.steps ?? []);
       const requested = emulator().stats().byRoute['paragon.step'];
       assert.equal(requested, steps.length, 'one payload request per step');
@@ -197,8 +212,14 @@ describe('Export', () => {
       const pinnedAt = new Date();
       const json = (await readRecords((await exportTo('json', { query, pinnedAt, includeSteps: true })).target, 'json')) as ExportedRun[];
       const rows = (await readRecords((await exportTo('csv', { query, pinnedAt, includeSteps: true, includePayloads: true })).target, 'csv')) as Row[];
-      assert.equal(rows.length, json.reduce((n, r) => n + Math.max(1, r.steps?.length ?? 0), 0));
-      assert.deepEqual(rows.map((r) => r['step.id']), json.flatMap((r) => r.steps?.map((s) => s.id) ?? ['']));
+      assert.equal(
+        rows.length,
+        json.reduce((n, r) => n + Math.max(1, r.steps?.length ?? 0), 0),
+      );
+      assert.deepEqual(
+        rows.map((r) => r['step.id']),
+        json.flatMap((r) => r.steps?.map((s) => s.id) ?? ['']),
+      );
       assert.ok(rows.every((r) => r['step.isLargeInput'] === 'true' || r['step.isLargeInput'] === 'false'));
     });
 
@@ -230,8 +251,12 @@ describe('Export', () => {
       assert.deepEqual(await leftovers(), []);
     });
 
-    it('fails, leaving nothing, when the runs do not add up to the API\'s total', async () => {
-      const lossy = beforeEachPage(paragon(emulator()), () => undefined, (page) => (page.offset === 100 ? { ...page, runs: page.runs.slice(1) } : page));
+    it("fails, leaving nothing, when the runs do not add up to the API's total", async () => {
+      const lossy = beforeEachPage(
+        paragon(emulator()),
+        () => undefined,
+        (page) => (page.offset === 100 ? { ...page, runs: page.runs.slice(1) } : page),
+      );
       await assert.rejects(exportRuns({ source: lossy, query: {}, format: 'csv', target: join(dir, 'runs.csv') }), SnapshotMismatchError);
       assert.deepEqual(await readdir(dir), []);
     });
@@ -269,7 +294,7 @@ describe('Export', () => {
     const emulator = useEmulator();
     const dispersl = () => new DisperslClient({ baseUrl: emulator().disperslBaseUrl, apiKey: emulator().apiKey, requestsPerHour: null, concurrency: 16 });
 
-    it('uses the API\'s own export when nothing client-side is asked, and pages otherwise, with the same ids', async () => {
+    it("uses the API's own export when nothing client-side is asked, and pages otherwise, with the same ids", async () => {
       const pinnedAt = new Date();
       const expected = emulator().truth.disperslIds({ to_date: pinnedAt.toISOString() });
       emulator().resetStats();
@@ -289,7 +314,7 @@ describe('Export', () => {
       assert.equal(server.records, expected.length);
     });
 
-    it('streams the API\'s CSV export and counts its rows through quoted line breaks', async () => {
+    it("streams the API's CSV export and counts its rows through quoted line breaks", async () => {
       const pinnedAt = new Date();
       const result = await exportRuns({ source: dispersl(), query: { status: 'failed' }, format: 'csv', target: join(dir, 'failed.csv'), pinnedAt });
       assert.equal(result.method, 'server');
@@ -302,11 +327,20 @@ describe('Export', () => {
 
     it('pages client-side for steps, and its CSV keeps names with quotes, commas and line breaks', async () => {
       const pinnedAt = new Date();
-      const json = (await readRecords((await exportRuns({ source: dispersl(), query: {}, format: 'json', target: join(dir, 'a.json'), pinnedAt, preferServerExport: false })).target, 'json')) as ExportedRun[];
+      const json = (await readRecords(
+        (await exportRuns({ source: dispersl(), query: {}, format: 'json', target: join(dir, 'a.json'), pinnedAt, preferServerExport: false })).target,
+        'json',
+      )) as ExportedRun[];
       const csvResult = await exportRuns({ source: dispersl(), query: {}, format: 'csv', target: join(dir, 'a.csv'), pinnedAt, preferServerExport: false });
       const csv = (await readRecords(csvResult.target, 'csv')) as Row[];
-      assert.ok(json.some((r) => /[",\r\n]/.test(r.name ?? '')), 'the data has names that need quoting');
-      assert.deepEqual(csv.map((r) => r['name']), json.map((r) => r.name ?? ''));
+      assert.ok(
+        json.some((r) => /[",\r\n]/.test(r.name ?? '')),
+        'the data has names that need quoting',
+      );
+      assert.deepEqual(
+        csv.map((r) => r['name']),
+        json.map((r) => r.name ?? ''),
+      );
       const steps = await exportRuns({ source: dispersl(), query: { status: 'succeeded' }, format: 'ndjson', target: join(dir, 's.ndjson'), includeSteps: true });
       assert.equal(steps.method, 'client');
       const records = (await readRecords(steps.target, 'ndjson')) as ExportedRun[];

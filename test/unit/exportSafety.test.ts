@@ -40,7 +40,13 @@ async function settles<T>(work: Promise<T>, what: string): Promise<PromiseSettle
     timer = setTimeout(() => reject(new Error(`${what} never settled (waited ${HANG_MS / 1000} s)`)), HANG_MS);
   });
   try {
-    return await Promise.race([work.then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })), hang]);
+    return await Promise.race([
+      work.then(
+        (value) => ({ status: 'fulfilled' as const, value }),
+        (reason: unknown) => ({ status: 'rejected' as const, reason }),
+      ),
+      hang,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -238,7 +244,7 @@ describe('Export safety', function () {
       assert.equal((await outcome).signal, 'SIGKILL', 'the export was under way when it was killed');
       const left = (await readdir(dir)).filter((name) => name.endsWith(PART_SUFFIX));
       assert.equal(left.length, 1, 'a killed export leaves its temporary file (nothing can remove it)');
-      assert.ok(left[0]!.includes(`.${child.pid}.`), 'named with the writer\'s pid');
+      assert.ok(left[0]!.includes(`.${child.pid}.`), "named with the writer's pid");
       const next = await cli(['export', ...paragonFlags(emulator()), '--status', 'failed', '--out', out]);
       assert.equal(next.code, 0, next.stderr);
       assert.deepEqual(await readdir(dir), ['runs.json'], 'the stale .part of the dead writer is gone');
@@ -275,7 +281,14 @@ describe('Export safety', function () {
     const modes: readonly (Mode & { query?: () => ExportOptions['query'] })[] = [
       { title: 'Paragon runs', kind: 'paragon', format: 'csv' },
       { title: 'Paragon runs with steps', kind: 'paragon', format: 'csv', includeSteps: true },
-      { title: 'Paragon runs with steps and payloads', kind: 'paragon', format: 'csv', includeSteps: true, includePayloads: true, query: () => ({ workflowId: emulator().truth.workflowIds[3]! }) },
+      {
+        title: 'Paragon runs with steps and payloads',
+        kind: 'paragon',
+        format: 'csv',
+        includeSteps: true,
+        includePayloads: true,
+        query: () => ({ workflowId: emulator().truth.workflowIds[3]! }),
+      },
       { title: 'Dispersl paged runs', kind: 'dispersl', format: 'csv' },
       { title: 'Dispersl paged runs with steps', kind: 'dispersl', format: 'csv', includeSteps: true },
     ];
@@ -357,7 +370,7 @@ describe('Export safety', function () {
       assert.deepEqual(await readdir(dir), ['runs.fifo']);
     });
 
-    it('fails with a clear message when the FIFO\'s reader stops reading part-way', async function () {
+    it("fails with a clear message when the FIFO's reader stops reading part-way", async function () {
       if (process.platform === 'win32') this.skip();
       const fifo = join(dir, 'runs.fifo');
       execFileSync('mkfifo', [fifo]);
@@ -389,7 +402,11 @@ describe('Export safety', function () {
         assert.equal(after.rdev, before.rdev);
         assert.equal(after.ino, before.ino, 'the same node, not a new one');
       }
-      assert.deepEqual((await readdir('/dev')).filter((name) => name.startsWith('.null.') && name.endsWith(PART_SUFFIX)), [], 'no temporary file in /dev');
+      assert.deepEqual(
+        (await readdir('/dev')).filter((name) => name.startsWith('.null.') && name.endsWith(PART_SUFFIX)),
+        [],
+        'no temporary file in /dev',
+      );
     });
 
     it('refuses a socket as a target and leaves it in place', async function () {
@@ -514,7 +531,6 @@ function paragonFlags(emulator: RunningEmulator): string[] {
 function disperslFlags(emulator: RunningEmulator): string[] {
   return ['--source', 'dispersl', '--base-url', emulator.disperslBaseUrl];
 }
-
 
 interface Outcome {
   readonly code: number | null;

@@ -53,9 +53,22 @@ describe('VS Code host install environment', () => {
     assert.equal(env.HOME, '/home/dev');
     assert.equal(env.HTTPS_PROXY, 'http://proxy:3128', 'proxy variables are the user’s own, not npm’s');
     // The checker itself sees the leaks in the parent's environment.
-    assert.deepEqual(leakedNames(parent as Env).sort(), [
-      'INIT_CWD', 'NODE', 'NODE_OPTIONS', 'NPM_CONFIG_REGISTRY', 'PATH (npm bin folders)', 'npm_config_nodedir', 'npm_config_user_agent', 'npm_execpath', 'npm_lifecycle_event', 'npm_node_execpath', 'npm_package_name',
-    ].sort());
+    assert.deepEqual(
+      leakedNames(parent as Env).sort(),
+      [
+        'INIT_CWD',
+        'NODE',
+        'NODE_OPTIONS',
+        'NPM_CONFIG_REGISTRY',
+        'PATH (npm bin folders)',
+        'npm_config_nodedir',
+        'npm_config_user_agent',
+        'npm_execpath',
+        'npm_lifecycle_event',
+        'npm_node_execpath',
+        'npm_package_name',
+      ].sort(),
+    );
   });
 
   it('started under a real npm, the environment vscode-host.mjs gives code-server’s install carries nothing of it', async () => {

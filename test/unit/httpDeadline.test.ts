@@ -45,7 +45,9 @@ describe('every request ends (issue 9, class 4)', function () {
     it('a JSON body trickled one byte every 400 ms ends with a TimeoutError after the deadline', async () => {
       server.behave({ kind: 'trickle', intervalMs: 400 });
       const started = Date.now();
-      const error = await policy(server, { deadlineMs: 1500 }).getJson({ path: '/trickle' }).catch((e: unknown) => e);
+      const error = await policy(server, { deadlineMs: 1500 })
+        .getJson({ path: '/trickle' })
+        .catch((e: unknown) => e);
       assert.ok(error instanceof TimeoutError, `expected a TimeoutError, got ${String(error)}`);
       assert.match(error.message, /1\.5 s/);
       // The attempt was really stopped: the server saw its connection close mid-body.
@@ -180,7 +182,9 @@ describe('every request ends (issue 9, class 4)', function () {
       // Not retried: the same answer would come again.
       assert.equal(server.stats.requests, 1);
       await server.allClosed();
-      console.log(`      gzip bomb (1 GiB inflated): stopped after ${(http.stats.bodyBytes / MiB).toFixed(2)} MiB decompressed (cap 4 MiB); server sent ${server.stats.bytesSent} compressed bytes`);
+      console.log(
+        `      gzip bomb (1 GiB inflated): stopped after ${(http.stats.bodyBytes / MiB).toFixed(2)} MiB decompressed (cap 4 MiB); server sent ${server.stats.bytesSent} compressed bytes`,
+      );
     });
 
     it('a huge plain JSON body is aborted after about cap bytes, not read to the end', async () => {
@@ -219,7 +223,7 @@ describe('every request ends (issue 9, class 4)', function () {
     });
   });
 
-  describe('the emulator\'s trickle and gzip-bomb faults', () => {
+  describe("the emulator's trickle and gzip-bomb faults", () => {
     const emulator = useEmulator({ paragonExecutions: 300, disperslTasks: 120, trickleIntervalMs: 400 });
     let dir: string;
     beforeEach(async () => {
@@ -228,7 +232,7 @@ describe('every request ends (issue 9, class 4)', function () {
     });
     afterEach(() => rm(dir, { recursive: true, force: true }));
 
-    it('a trickled run detail ends with a TimeoutError at the client\'s deadline', async () => {
+    it("a trickled run detail ends with a TimeoutError at the client's deadline", async () => {
       const e = emulator();
       const id = e.truth.paragonIds({})[0]!;
       e.faults.inject('trickle', 1, /\/workflow-executions\/[^/]+$/);
@@ -249,10 +253,7 @@ describe('every request ends (issue 9, class 4)', function () {
     it('a gzip bomb on a Dispersl server export fails the export and leaves no file behind', async () => {
       const e = emulator();
       e.faults.inject('gzip-bomb', 1, /\/history\/export/);
-      const source = createSource(
-        { id: 'd', kind: 'dispersl', baseUrl: e.disperslBaseUrl },
-        { apiKey: e.apiKey, maxStreamBytes: 16 * MiB },
-      ) as DisperslClient;
+      const source = createSource({ id: 'd', kind: 'dispersl', baseUrl: e.disperslBaseUrl }, { apiKey: e.apiKey, maxStreamBytes: 16 * MiB }) as DisperslClient;
       const target = join(dir, 'tasks.json');
       const error = await exportRuns({ source, query: {}, format: 'json', target }).catch((x: unknown) => x);
       assert.ok(error instanceof ProtocolError, `expected a ProtocolError, got ${String(error)}`);
@@ -265,14 +266,12 @@ describe('every request ends (issue 9, class 4)', function () {
 });
 
 describe('base URLs that would expose the key (issue 9, class 7)', () => {
-  const paragon = (baseUrl: string, allowInsecureHttp?: boolean) =>
-    new ParagonClient({ projectId: 'p1', baseUrl, apiKey: KEY, allowInsecureHttp });
+  const paragon = (baseUrl: string, allowInsecureHttp?: boolean) => new ParagonClient({ projectId: 'p1', baseUrl, apiKey: KEY, allowInsecureHttp });
 
   it('http:// to a host other than loopback is refused, saying the key would travel in clear and how to allow it', () => {
     assert.throws(
       () => paragon('http://example.com'),
-      (error: unknown) =>
-        error instanceof Error && /in clear/.test(error.message) && /allowInsecureHttp/.test(error.message) && /--allow-insecure-http/.test(error.message),
+      (error: unknown) => error instanceof Error && /in clear/.test(error.message) && /allowInsecureHttp/.test(error.message) && /--allow-insecure-http/.test(error.message),
     );
     assert.throws(() => new DisperslClient({ baseUrl: 'http://10.0.0.5:8080/v1', apiKey: KEY }), /in clear/);
     assert.throws(() => paragon('http://127.0.0.1.example.com'), /in clear/);
@@ -299,7 +298,8 @@ describe('base URLs that would expose the key (issue 9, class 7)', () => {
     for (const url of ['https://alice:s3cr3t-pw@api.useparagon.com', 'https://alice@api.useparagon.com', 'https://:s3cr3t-pw@api.useparagon.com']) {
       assert.throws(
         () => paragon(url),
-        (error: unknown) => error instanceof Error && /user name or password/.test(error.message) && !error.message.includes('s3cr3t-pw') && !(error as ProtocolError).detail.includes('s3cr3t-pw'),
+        (error: unknown) =>
+          error instanceof Error && /user name or password/.test(error.message) && !error.message.includes('s3cr3t-pw') && !(error as ProtocolError).detail.includes('s3cr3t-pw'),
         url,
       );
     }

@@ -85,7 +85,9 @@ describe('Import graph reader (architecture test support)', () => {
         'export const all = [three, four, five] as unknown as [Six, Seven];',
         '',
       ].join('\n'),
-      ...Object.fromEntries(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'].map((n) => [`${n}.ts`, `export type ${n[0]!.toUpperCase()}${n.slice(1)} = 1;\nexport const ${n} = 1;\n`])),
+      ...Object.fromEntries(
+        ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'].map((n) => [`${n}.ts`, `export type ${n[0]!.toUpperCase()}${n.slice(1)} = 1;\nexport const ${n} = 1;\n`]),
+      ),
     });
     const graph = readImportGraph(['.'], root);
     assert.deepEqual(

@@ -26,7 +26,11 @@ interface Manifest {
     readonly keybindings?: readonly { readonly command: string; readonly when?: string }[];
     readonly views: Readonly<Record<string, readonly { readonly id: string; readonly when?: string }[]>>;
     readonly viewsWelcome?: readonly { readonly view: string; readonly contents: string; readonly when?: string }[];
-    readonly configuration: { readonly properties: Readonly<Record<string, { readonly enum?: readonly string[]; readonly items?: { readonly properties?: Record<string, { readonly enum?: readonly string[] }> } }>> };
+    readonly configuration: {
+      readonly properties: Readonly<
+        Record<string, { readonly enum?: readonly string[]; readonly items?: { readonly properties?: Record<string, { readonly enum?: readonly string[] }> } }>
+      >;
+    };
   };
 }
 
@@ -80,7 +84,9 @@ describe('Manifest (package.json contributes) and the code agree', () => {
 
   it('every command a menu (any menu, its alt too) or a keybinding names is in COMMANDS', () => {
     const named = [
-      ...Object.entries(contributes.menus).flatMap(([menu, items]) => items.flatMap((item) => [item.command, item.alt].filter((c): c is string => c !== undefined).map((command) => ({ where: menu, command })))),
+      ...Object.entries(contributes.menus).flatMap(([menu, items]) =>
+        items.flatMap((item) => [item.command, item.alt].filter((c): c is string => c !== undefined).map((command) => ({ where: menu, command }))),
+      ),
       ...(contributes.keybindings ?? []).map((binding) => ({ where: 'keybindings', command: binding.command })),
     ];
     assert.ok(named.length > 10, 'expected menu items');

@@ -183,13 +183,10 @@ describe('Listings against a hostile API', () => {
         env: { TASK_HISTORY_API_KEY: HOSTILE_KEY },
         signal: controller.signal,
       };
-      await assert.rejects(
-        runList({ source: 'paragon', baseUrl: server.paragonBaseUrl, project: HOSTILE_PROJECT, concurrency: CONCURRENCY, all: true }, ctx),
-        (error: unknown) => {
-          assert.ok(error instanceof ProtocolError, `${String(error)} after ${rows} rows`);
-          return true;
-        },
-      );
+      await assert.rejects(runList({ source: 'paragon', baseUrl: server.paragonBaseUrl, project: HOSTILE_PROJECT, concurrency: CONCURRENCY, all: true }, ctx), (error: unknown) => {
+        assert.ok(error instanceof ProtocolError, `${String(error)} after ${rows} rows`);
+        return true;
+      });
       console.log(`      list --all against a never-ending nextLink: ${rows} lines printed (the header and 200 runs), then the error`);
       assert.ok(rows <= 300, `${rows} rows printed`);
       assert.equal(controller.signal.aborted, false);

@@ -104,7 +104,10 @@ describe('Paragon client', () => {
     it('sorts oldest first on request', async () => {
       const page = await client().listPage({}, 0, { order: 'asc' });
       const starts = page.runs.map((r) => Date.parse(r.startedAt!));
-      assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
+      assert.deepEqual(
+        starts,
+        [...starts].sort((a, b) => a - b),
+      );
       assert.deepEqual(
         page.runs.map((r) => r.id),
         emulator().truth.paragonIds({}).slice(0, 100),
@@ -238,7 +241,10 @@ describe('Paragon client', () => {
         return true;
       });
       assert.ok(log.lines.length > 0);
-      assert.ok(log.lines.every((l) => !l.includes('wrong-key-123')), 'the key never reaches the log');
+      assert.ok(
+        log.lines.every((l) => !l.includes('wrong-key-123')),
+        'the key never reaches the log',
+      );
     });
 
     it('fails without a request when no key is set', async () => {
@@ -354,4 +360,3 @@ describe('Paragon client', () => {
     });
   });
 });
-

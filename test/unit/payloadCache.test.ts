@@ -34,7 +34,10 @@ describe('Payload cache', () => {
     for (const key of keys.slice(0, 3)) await cache.get(key, async () => payload(key), 1000);
     await cache.get(keys[0]!, async () => payload('again'), 1000); // a is now the most recent
     await cache.get(keys[3]!, async () => payload('d'), 1000);
-    assert.deepEqual(keys.map((k) => cache.has(k)), [true, false, true, true]);
+    assert.deepEqual(
+      keys.map((k) => cache.has(k)),
+      [true, false, true, true],
+    );
   });
 
   it('keys sources, runs and steps apart, whatever characters their ids hold', () => {

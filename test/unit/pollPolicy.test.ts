@@ -29,7 +29,9 @@ describe('Live polling policy', () => {
     // The old behaviour: one failure count per 30 s = 120 an hour, over the whole budget.
     assert.equal(Math.floor(HOUR / 30_000), 120);
     const delay = pollDelayMs(30, 1, DISPERSL_FREE);
-    console.log(`      Dispersl Free: one request per ${delay / 1000} s = ${requestsPerHour(30, 1, DISPERSL_FREE)} an hour; with a running run polled too: ${requestsPerHour(30, 2, DISPERSL_FREE)} an hour`);
+    console.log(
+      `      Dispersl Free: one request per ${delay / 1000} s = ${requestsPerHour(30, 1, DISPERSL_FREE)} an hour; with a running run polled too: ${requestsPerHour(30, 2, DISPERSL_FREE)} an hour`,
+    );
     assert.equal(delay, 360_000);
     assert.ok(requestsPerHour(30, 1, DISPERSL_FREE) <= 10);
     assert.ok(requestsPerHour(30, 1 + runPollsPerTick(DISPERSL_FREE), DISPERSL_FREE) <= 10);
@@ -80,8 +82,14 @@ describe('Live polling policy', () => {
       ['r6', 'r5', 'r2', 'r1'],
       ['r6', 'r5', 'r0', 'r4'],
     ]);
-    assert.deepEqual(pickRunsToPoll(runs, 1, 0).picked.map((r) => r.id), ['r6']);
-    assert.deepEqual(pickRunsToPoll(runs.slice(0, 2), 20, 5).picked.map((r) => r.id), ['r1', 'r0']);
+    assert.deepEqual(
+      pickRunsToPoll(runs, 1, 0).picked.map((r) => r.id),
+      ['r6'],
+    );
+    assert.deepEqual(
+      pickRunsToPoll(runs.slice(0, 2), 20, 5).picked.map((r) => r.id),
+      ['r1', 'r0'],
+    );
     assert.deepEqual(pickRunsToPoll([], 3, 0).picked, []);
   });
 

@@ -143,13 +143,14 @@ describe('The rate budget belongs to the key', () => {
       const sent = emulator().stats().requests;
       controller.abort();
       const outcomes = await Promise.all(calls);
-      console.log(`      emulator saw ${sent} requests of 40 (budget 20); outcomes: ${outcomes.filter((o) => o === 'sent').length} sent, ${outcomes.filter((o) => o === 'cancelled').length} cancelled`);
+      console.log(
+        `      emulator saw ${sent} requests of 40 (budget 20); outcomes: ${outcomes.filter((o) => o === 'sent').length} sent, ${outcomes.filter((o) => o === 'cancelled').length} cancelled`,
+      );
       assert.equal(sent, 20);
       assert.equal(outcomes.filter((o) => o === 'sent').length, 20);
       assert.equal(outcomes.filter((o) => o === 'cancelled').length, 20);
       assert.equal(emulator().stats().requests, 20, 'the cancelled ones never went out');
     });
-
   });
 
   describe('a Dispersl client against its own emulator', () => {
@@ -163,7 +164,12 @@ describe('The rate budget belongs to the key', () => {
       for (let i = 0; i < 3; i++) await first.listPage({}, i * 100);
       const rebuilt = make();
       const controller = new AbortController();
-      const calls = Array.from({ length: 5 }, (_, i) => rebuilt.listPage({}, i * 100, { signal: controller.signal }).then(() => 'sent', (e: unknown) => (isHistoryApiError(e) ? e.kind : 'untyped')));
+      const calls = Array.from({ length: 5 }, (_, i) =>
+        rebuilt.listPage({}, i * 100, { signal: controller.signal }).then(
+          () => 'sent',
+          (e: unknown) => (isHistoryApiError(e) ? e.kind : 'untyped'),
+        ),
+      );
       const deadline = Date.now() + 15_000;
       while (emulator().stats().requests < 5 && Date.now() < deadline) await settle();
       await settle();

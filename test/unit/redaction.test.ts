@@ -53,7 +53,9 @@ describe('Redaction: no piece of a key in any text', () => {
   });
 
   it('redacts upper-case, lower-case and mixed-case echoes', () => {
-    const mixed = KEY.split('').map((c, i) => (i % 2 ? c.toUpperCase() : c)).join('');
+    const mixed = KEY.split('')
+      .map((c, i) => (i % 2 ? c.toUpperCase() : c))
+      .join('');
     for (const variant of [KEY.toUpperCase(), KEY.toLowerCase(), mixed, KEY.toUpperCase().slice(0, 12)]) {
       const out = redactor.redact(`AUTH HEADER WAS BEARER ${variant}`);
       assert.deepEqual(leaks(out), [], out);
@@ -148,7 +150,7 @@ describe('Redaction end to end: a server that echoes the Authorization header', 
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
-  describe('the client (no key registered with the process: the request\'s own header is enough)', () => {
+  describe("the client (no key registered with the process: the request's own header is enough)", () => {
     const client = (server: HostileParagon, apiKey: string, log: MemoryLog) =>
       new ParagonClient({ projectId: PROJECT, baseUrl: server.origin, apiKey, rateLimit: null, retries: 1, retryBaseDelayMs: 1, log });
 
@@ -169,10 +171,20 @@ describe('Redaction end to end: a server that echoes the Authorization header', 
     it('a 500 on a GET and a 502 on the replay POST quoting the header leave no piece of the key', async () => {
       const log = new MemoryLog();
       const failing = await serve({ getStatus: 500, echoAuth: true });
-      const getError = await client(failing, KEY_OK, log).getRun(RUN_ID).then(() => undefined, (e: unknown) => e);
+      const getError = await client(failing, KEY_OK, log)
+        .getRun(RUN_ID)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       assert.ok(isHistoryApiError(getError) && getError.kind === 'server', String(getError));
       const replaying = await serve({ replay: '502', echoAuth: true });
-      const replayError = await client(replaying, KEY_OK, log).replay(RUN_ID).then(() => undefined, (e: unknown) => e);
+      const replayError = await client(replaying, KEY_OK, log)
+        .replay(RUN_ID)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       assert.ok(replayError instanceof OutcomeUnknownError, String(replayError));
       const text = [getError.message, getError.detail, replayError.message, replayError.detail, ...log.lines].join('\n');
       assert.match(replayError.message, /\[redacted\]/, 'the API message is quoted, redacted');

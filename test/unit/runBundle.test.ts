@@ -29,7 +29,10 @@ describe('Export Run (run bundle)', () => {
     const bundle = await buildRunBundle(source, id);
     assert.equal(bundle.format, RUN_BUNDLE_FORMAT);
     assert.equal(bundle.run.id, id);
-    assert.deepEqual(bundle.steps.map((s) => s.id), orderSteps(detail.steps).map((o) => o.step.id));
+    assert.deepEqual(
+      bundle.steps.map((s) => s.id),
+      orderSteps(detail.steps).map((o) => o.step.id),
+    );
     assert.equal(emulator().stats().byRoute['paragon.step'], detail.steps.length, 'one request per step');
     const failed = bundle.steps.find((s) => s.status === 'failed')!;
     const direct = await source.getStepPayload(id, failed.id);

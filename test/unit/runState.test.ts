@@ -28,7 +28,7 @@ describe('Run state: running or its duration', () => {
     assert.equal(durationText({ status: 'running', endedAt: ENDED, durationText: '4h 15m' }), '4h 15m');
   });
 
-  it('prefers the computed duration to the vendor\'s text, and gives \'\' when neither is known', () => {
+  it("prefers the computed duration to the vendor's text, and gives '' when neither is known", () => {
     assert.equal(durationText({ status: 'succeeded', durationMs: 90_000, durationText: '2m' }), '1m 30s');
     assert.equal(durationText({ status: 'succeeded', durationText: '4h 15m' }), '4h 15m');
     assert.equal(durationText({ status: 'succeeded' }), '');
@@ -74,7 +74,7 @@ const disperslStep: Step = {
 };
 
 describe('Step fields', () => {
-  it('lists a Paragon step\'s fields in order, with its sizes, and leaves out what it does not have', () => {
+  it("lists a Paragon step's fields in order, with its sizes, and leaves out what it does not have", () => {
     assert.deepEqual(stepFields(paragonStep), [
       ['Id', 'exec-1'],
       ['Workflow step', 'wf-step-7'],
@@ -88,7 +88,7 @@ describe('Step fields', () => {
     ]);
   });
 
-  it('lists a Dispersl step\'s agent, model, tokens and tools, and its vendor duration', () => {
+  it("lists a Dispersl step's agent, model, tokens and tools, and its vendor duration", () => {
     assert.deepEqual(stepFields(disperslStep), [
       ['Id', 'sub-3'],
       ['Status', 'completed'],
@@ -110,7 +110,7 @@ describe('Step fields', () => {
     assert.equal(fields.has('Tools'), false, 'an empty tool list is left out');
   });
 
-  it('writes times and counts with the front end\'s own formatter, and nothing else changes', () => {
+  it("writes times and counts with the front end's own formatter, and nothing else changes", () => {
     const fields = stepFields(disperslStep, { time: (iso) => `local(${iso})`, count: (n) => `n=${n}` });
     assert.deepEqual(
       fields.map(([label]) => label),

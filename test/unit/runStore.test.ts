@@ -33,7 +33,13 @@ function storeOn(emulator: RunningEmulator, options?: RunStoreOptions): { store:
 
 /** A store whose Paragon client retries at once: for the fault tests, which wait out every retry. */
 function storeRetryingQuickly(emulator: RunningEmulator): RunStore {
-  const paragon = new ParagonClient({ projectId: emulator.projectId, baseUrl: new URL(emulator.paragonBaseUrl).origin, apiKey: emulator.apiKey, retryBaseDelayMs: 1, rateLimit: null });
+  const paragon = new ParagonClient({
+    projectId: emulator.projectId,
+    baseUrl: new URL(emulator.paragonBaseUrl).origin,
+    apiKey: emulator.apiKey,
+    retryBaseDelayMs: 1,
+    rateLimit: null,
+  });
   return new RunStore((id) => (id === P ? paragon : undefined));
 }
 
@@ -94,7 +100,10 @@ describe('RunStore', () => {
       const [id] = finishedIds(quick(), 1);
       const details = await Promise.all(Array.from({ length: 5 }, () => store.getRun(P, id!)));
       assert.equal(requests(quick(), 'paragon.get'), 1);
-      assert.ok(details.every((d) => d === details[0]), 'every caller gets the one detail');
+      assert.ok(
+        details.every((d) => d === details[0]),
+        'every caller gets the one detail',
+      );
       assert.equal(details[0]!.id, id);
       assert.ok(details[0]!.steps.length > 0);
 
@@ -407,7 +416,7 @@ describe('RunStore', () => {
   });
 
   describe('a running run read again', () => {
-    it("announces nothing when only its duration so far grew (Paragon reports it on every read), in the detail or the listing row", async () => {
+    it('announces nothing when only its duration so far grew (Paragon reports it on every read), in the detail or the listing row', async () => {
       const { store } = storeOn(slow());
       const [running] = slow().startRuns(1);
       const listing = store.listing(P, { startedAfter: new Date(Date.now() - 60_000) });

@@ -19,11 +19,17 @@ describe('Run panel view model', () => {
     assert.equal(detail.steps.length, 1000);
     const message = runMessage('demo', 'Demo', detail, caps);
     assert.equal(message.steps.length, 1000);
-    assert.deepEqual(message.steps.map((s) => s.id), orderSteps(detail.steps).map((o) => o.step.id));
+    assert.deepEqual(
+      message.steps.map((s) => s.id),
+      orderSteps(detail.steps).map((o) => o.step.id),
+    );
     for (const s of message.steps) {
       assert.ok(s.startMs! >= message.axis.startMs && (s.endMs ?? s.startMs!) <= message.axis.endMs, s.id);
     }
-    assert.ok(message.steps.some((s) => s.branch), 'a long run has branches');
+    assert.ok(
+      message.steps.some((s) => s.branch),
+      'a long run has branches',
+    );
     assert.ok(Buffer.byteLength(JSON.stringify(message)) < 1_000_000, 'the message stays well under a megabyte');
   });
 
@@ -54,7 +60,14 @@ describe('Run panel view model', () => {
     it('accepts the webview’s messages and nothing else', () => {
       assert.deepEqual(parseFromWebview({ type: 'loadPayload', requestId: 3, stepId: 's1' }), { type: 'loadPayload', requestId: 3, stepId: 's1' });
       assert.deepEqual(parseFromWebview({ type: 'action', action: 'replay', extra: 1 }), { type: 'action', action: 'replay' });
-      for (const bad of [null, 'ready', { type: 'action', action: 'rm -rf' }, { type: 'loadPayload', requestId: '3', stepId: 's' }, { type: 'openPayload', stepId: 's', part: 'secrets' }, { type: 'nope' }]) {
+      for (const bad of [
+        null,
+        'ready',
+        { type: 'action', action: 'rm -rf' },
+        { type: 'loadPayload', requestId: '3', stepId: 's' },
+        { type: 'openPayload', stepId: 's', part: 'secrets' },
+        { type: 'nope' },
+      ]) {
         assert.equal(parseFromWebview(bad), undefined, JSON.stringify(bad));
       }
     });

@@ -40,7 +40,7 @@ import {
 const JSON_TYPE = 'application/json; charset=utf-8';
 const CSV_TYPE = 'text/csv; charset=utf-8';
 
-describe('Server export (the API\'s own export streamed to disk)', () => {
+describe("Server export (the API's own export streamed to disk)", () => {
   let dir: string;
   let server: HostileExportServer | undefined;
 
@@ -147,7 +147,7 @@ describe('Server export (the API\'s own export streamed to disk)', () => {
       }
     });
 
-    it('rejects an envelope that says the export failed, with the API\'s message', async () => {
+    it("rejects an envelope that says the export failed, with the API's message", async () => {
       const body = JSON.stringify({ status: 'error', message: 'Export quota exceeded', data: null });
       const error = await rejected(exportTo(await serve(230, sendBody(body, JSON_TYPE)), 'json'));
       assert.ok(error instanceof ProtocolError);
@@ -190,14 +190,14 @@ describe('Server export (the API\'s own export streamed to disk)', () => {
       assert.match(error.detail, /t-000005/);
     });
 
-    it('rejects repeated ids in a CSV export even when the row count matches the API\'s total', async () => {
+    it("rejects repeated ids in a CSV export even when the row count matches the API's total", async () => {
       const sameCount = repeated.slice(0, 229); // 229 rows, 3 of them repeats: 226 distinct tasks
       const error = await rejected(exportTo(await serve(229, sendBody(csvOf(sameCount), CSV_TYPE)), 'csv'));
       assert.ok(error instanceof ProtocolError, String(error));
       assert.match(error.message, /had 229 records, 3 of them repeating an earlier task id, but the API counts 229 runs/);
     });
 
-    it('says what was seen when the count disagrees with the API\'s total', async () => {
+    it("says what was seen when the count disagrees with the API's total", async () => {
       const error = await rejected(exportTo(await serve(229, sendBody(ndjsonOf(distinct.slice(0, 228)), JSON_TYPE)), 'json'));
       assert.ok(error instanceof ProtocolError, String(error));
       assert.match(error.message, /had 228 records, but the API counts 229 runs/);
@@ -217,7 +217,7 @@ describe('Server export (the API\'s own export streamed to disk)', () => {
     const list: HostileTask[] = names.map((name, i) => hostileTask(i, name));
     const body = csvOf(list);
 
-    it('neutralizes formula cells in the API\'s CSV by default, keeping header, columns and record delimiter', async () => {
+    it("neutralizes formula cells in the API's CSV by default, keeping header, columns and record delimiter", async () => {
       const result = await exportTo(await serve(list.length, sendBody(body, CSV_TYPE, 64)), 'csv');
       const text = await readFile(result.target, 'utf8');
       const rows = parse(text, { columns: true }) as Record<string, string>[];
@@ -227,8 +227,14 @@ describe('Server export (the API\'s own export streamed to disk)', () => {
         names.map((n, i) => (i < 6 ? `'${n}` : n)),
       );
       // Every other cell is as the API sent it.
-      assert.deepEqual(rows.map((r) => r['task_id']), list.map((t) => t.task_id));
-      assert.deepEqual(rows.map((r) => r['created_at']), list.map((t) => t.created_at));
+      assert.deepEqual(
+        rows.map((r) => r['task_id']),
+        list.map((t) => t.task_id),
+      );
+      assert.deepEqual(
+        rows.map((r) => r['created_at']),
+        list.map((t) => t.created_at),
+      );
       assert.ok(!/(^|,)[=+\-@\t\r]/m.test(text.replace(/"/g, '')), 'no cell starts a formula');
       assert.equal(text.split('\r\n').length - 1, list.length + 1, 'CRLF record delimiters kept, one a row (one name holds an LF, one a CR)');
       assert.equal(result.records, list.length);
@@ -253,11 +259,14 @@ describe('Server export (the API\'s own export streamed to disk)', () => {
       }
       if (row !== '') rows.push(row);
       assert.equal(rows.length, hidden.length + 1, `a header and one row a task: ${JSON.stringify(rows)}`);
-      assert.ok(rows.every((r) => !/^[=+\-@\t]/.test(r)), 'no row starts with a formula');
+      assert.ok(
+        rows.every((r) => !/^[=+\-@\t]/.test(r)),
+        'no row starts with a formula',
+      );
       assert.equal(result.records, hidden.length);
     });
 
-    it('passes the API\'s CSV through byte for byte with rawCsv, still counted', async () => {
+    it("passes the API's CSV through byte for byte with rawCsv, still counted", async () => {
       const result = await exportTo(await serve(list.length, sendBody(body, CSV_TYPE, 64)), 'csv', { rawCsv: true });
       assert.equal(await readFile(result.target, 'utf8'), body);
       assert.equal(result.records, list.length);
@@ -293,7 +302,7 @@ describe('Server export (the API\'s own export streamed to disk)', () => {
       assert.ok(error instanceof NetworkError, `${error.name}: ${error.message}`);
     });
 
-    it('a file that fails mid-export fails it with the file\'s own error, not a network error', async () => {
+    it("a file that fails mid-export fails it with the file's own error, not a network error", async () => {
       const { serverExport } = await import('../../src/core/export/serverExport');
       const source = await serve(230, sendBody(jsonArrayOf(tasks(230)), JSON_TYPE, 1000));
       let written = 0;
@@ -311,7 +320,7 @@ describe('Server export (the API\'s own export streamed to disk)', () => {
       assert.equal(error.code, 'ENOSPC', String(error));
     });
 
-    it('the emulator\'s own exports pass every check, in both formats', async () => {
+    it("the emulator's own exports pass every check, in both formats", async () => {
       const source = new DisperslClient({ baseUrl: emulator().disperslBaseUrl, apiKey: emulator().apiKey, requestsPerHour: null });
       for (const format of ['csv', 'json'] as const) {
         const pinnedAt = new Date();
@@ -338,7 +347,7 @@ describe('Server export (the API\'s own export streamed to disk)', () => {
         const pieces = function* (from: number, to: number): Generator<string> {
           for (let at = from; at < to; at += 100) {
             const slice = list(at, Math.min(to, at + 100));
-            if (format === 'csv') yield (at === 0 ? csvOf(slice) : csvOf(slice).slice(csvOf([]).length));
+            if (format === 'csv') yield at === 0 ? csvOf(slice) : csvOf(slice).slice(csvOf([]).length);
             else yield (at === 0 ? '{"status":"success","data":[' : ',') + slice.map((t) => JSON.stringify(t)).join(',');
           }
         };
@@ -546,7 +555,13 @@ describe('Export checks, exact in whatever pieces the body arrives', () => {
   });
 
   it('CSV: no id column, a row with no id, a stray quote, or a ragged row in the middle fail', async () => {
-    for (const text of ['name,status\r\nx,completed\r\n', 'task_id,name\r\n,x\r\n', 'task_id,name\r\nt1,ab"c\r\n', 'task_id,name\r\nt1\r\nt2,y\r\n', 'task_id,name\r\nt1,x,extra\r\n']) {
+    for (const text of [
+      'name,status\r\nx,completed\r\n',
+      'task_id,name\r\n,x\r\n',
+      'task_id,name\r\nt1,ab"c\r\n',
+      'task_id,name\r\nt1\r\nt2,y\r\n',
+      'task_id,name\r\nt1,x,extra\r\n',
+    ]) {
       const outcome = await runCheck(new CsvExportCheck({ subject: 'X', raw: true }), [Buffer.from(text)]);
       assert.equal(outcome.ok, false, text);
     }

@@ -35,7 +35,10 @@ async function cli(argv: readonly string[]): Promise<{ code: number; stdout: str
 
 describe('Source kinds', () => {
   it('has one descriptor per kind id, in the same order, each naming its own kind', () => {
-    assert.deepEqual(SOURCE_KINDS.map((d) => d.kind), [...SOURCE_KIND_IDS]);
+    assert.deepEqual(
+      SOURCE_KINDS.map((d) => d.kind),
+      [...SOURCE_KIND_IDS],
+    );
     for (const id of SOURCE_KIND_IDS) {
       assert.equal(kindDescriptor(id).kind, id);
       assert.equal(sourceKindOf(id), kindDescriptor(id));
@@ -47,7 +50,10 @@ describe('Source kinds', () => {
   it('gives the tree and pickers the names, icons and descriptions they showed before', () => {
     const paragon = kindDescriptor('paragon');
     const dispersl = kindDescriptor('dispersl');
-    assert.deepEqual([paragon.displayName, paragon.apiName, paragon.icon, paragon.description], ['Paragon', 'Paragon Task History API', 'server-process', 'Task History API: workflow executions']);
+    assert.deepEqual(
+      [paragon.displayName, paragon.apiName, paragon.icon, paragon.description],
+      ['Paragon', 'Paragon Task History API', 'server-process', 'Task History API: workflow executions'],
+    );
     assert.deepEqual([dispersl.displayName, dispersl.apiName, dispersl.icon, dispersl.description], ['Dispersl', 'Dispersl History API', 'hubot', 'History API: agent tasks']);
     assert.equal(paragon.defaultBaseUrl, 'https://api.useparagon.com');
     assert.equal(dispersl.defaultBaseUrl, 'https://api.dispersl.com/v1');
@@ -111,9 +117,12 @@ describe('Source kinds', () => {
       assert.equal(validateSourceEntry({ id: 's' }), 'Source "s": "kind" must be "paragon" or "dispersl".');
     });
 
-    it('names the kind\'s API in a base URL problem', () => {
+    it("names the kind's API in a base URL problem", () => {
       assert.match(validateSourceEntry({ id: 'd', kind: 'dispersl', baseUrl: 'ftp://x.example' }) ?? '', /^Source "d": The Dispersl base URL must start with https:\/\//);
-      assert.match(validateSourceEntry({ id: 'p', kind: 'paragon', projectId: 'x', baseUrl: 'http://remote.example' }) ?? '', /Refused to use http:\/\/remote\.example for Paragon/);
+      assert.match(
+        validateSourceEntry({ id: 'p', kind: 'paragon', projectId: 'x', baseUrl: 'http://remote.example' }) ?? '',
+        /Refused to use http:\/\/remote\.example for Paragon/,
+      );
     });
 
     it('keeps the generic checks: object, id, baseUrl type, allowInsecureHttp, integrations', () => {
@@ -133,13 +142,13 @@ describe('Source kinds', () => {
   });
 
   describe('command line', () => {
-    it('offers exactly the descriptors\' kinds as --source choices', async () => {
+    it("offers exactly the descriptors' kinds as --source choices", async () => {
       const result = await cli(['list', '--source', 'nope']);
       assert.equal(result.code, 2);
       assert.match(result.stderr, new RegExp(`Allowed choices are ${SOURCE_KINDS.map((d) => d.kind).join(', ')}\\.`));
     });
 
-    it('describes each kind\'s base URL and flags in the help', async () => {
+    it("describes each kind's base URL and flags in the help", async () => {
       const result = await cli(['list', '--help']);
       assert.equal(result.code, 0);
       const help = result.stdout.replace(/\s+/g, ' ');
@@ -173,17 +182,26 @@ describe('Source kinds', () => {
     const nothingTaken = () => false;
 
     it('asks which API first when no kind is given, listing every kind', async () => {
-      assert.deepEqual(KIND_STEP.items.map((i) => i.value), [...SOURCE_KIND_IDS]);
+      assert.deepEqual(
+        KIND_STEP.items.map((i) => i.value),
+        [...SOURCE_KIND_IDS],
+      );
       const { ask, asked } = scripted({ kind: 'dispersl', baseUrl: 'https://api.dispersl.com/v1', plan: 'free' });
       const config = await runAddSource(ask, nothingTaken);
-      assert.deepEqual(asked.map((s) => s.name), ['kind', 'baseUrl', 'plan']);
+      assert.deepEqual(
+        asked.map((s) => s.name),
+        ['kind', 'baseUrl', 'plan'],
+      );
       assert.deepEqual(config, { id: 'dispersl', kind: 'dispersl', label: 'Dispersl', baseUrl: 'https://api.dispersl.com/v1', requestsPerHour: 100 });
     });
 
     it('Paragon: project id, origin and integrations split on commas, as askParagon built', async () => {
       const { ask, asked } = scripted({ projectId: ' 1b2c3d4e-5f60-7a8b ', baseUrl: 'https://zeus.acme.example ', integrations: ' salesforce, hubspot,,slack ' });
       const config = await runAddSource(ask, (id) => id === 'paragon-1b2c3d4e', 'paragon');
-      assert.deepEqual(asked.map((s) => s.name), ['projectId', 'baseUrl', 'integrations']);
+      assert.deepEqual(
+        asked.map((s) => s.name),
+        ['projectId', 'baseUrl', 'integrations'],
+      );
       assert.deepEqual(config, {
         id: 'paragon-1b2c3d4e-2',
         kind: 'paragon',
@@ -209,11 +227,17 @@ describe('Source kinds', () => {
       assert.equal(baseUrl.validate?.('https://zeus.acme.example'), undefined);
     });
 
-    for (const [plan, perHour] of [['pro', 1000], ['free', 100]] as const) {
+    for (const [plan, perHour] of [
+      ['pro', 1000],
+      ['free', 100],
+    ] as const) {
       it(`Dispersl: the ${plan} plan gives ${perHour} requests per hour without asking more`, async () => {
         const { ask, asked } = scripted({ baseUrl: 'https://api.dispersl.com/v1', plan });
         const config = await runAddSource(ask, (id) => id === 'dispersl', 'dispersl');
-        assert.deepEqual(asked.map((s) => s.name), ['baseUrl', 'plan']);
+        assert.deepEqual(
+          asked.map((s) => s.name),
+          ['baseUrl', 'plan'],
+        );
         assert.deepEqual(config, { id: 'dispersl-2', kind: 'dispersl', label: 'Dispersl', baseUrl: 'https://api.dispersl.com/v1', requestsPerHour: perHour });
       });
     }
@@ -221,13 +245,19 @@ describe('Source kinds', () => {
     it('Dispersl: Enterprise asks for the custom budget, which must be a whole number above 0', async () => {
       const { ask, asked } = scripted({ baseUrl: 'https://dispersl.internal.example/v1', plan: 'enterprise', requestsPerHour: '25000' });
       const config = await runAddSource(ask, nothingTaken, 'dispersl');
-      assert.deepEqual(asked.map((s) => s.name), ['baseUrl', 'plan', 'requestsPerHour']);
+      assert.deepEqual(
+        asked.map((s) => s.name),
+        ['baseUrl', 'plan', 'requestsPerHour'],
+      );
       assert.deepEqual(config, { id: 'dispersl', kind: 'dispersl', label: 'Dispersl', baseUrl: 'https://dispersl.internal.example/v1', requestsPerHour: 25000 });
       const budget = asked[2]!;
       assert.ok(budget.type === 'input');
       assert.equal(budget.value, '5000');
       for (const bad of ['0', '-3', '1.5', 'lots', '']) assert.equal(budget.validate?.(bad), 'A whole number above 0.', bad);
-      await assert.rejects(runAddSource(scripted({ baseUrl: 'https://api.dispersl.com/v1', plan: 'enterprise', requestsPerHour: '0' }).ask, nothingTaken, 'dispersl'), /not acceptable/);
+      await assert.rejects(
+        runAddSource(scripted({ baseUrl: 'https://api.dispersl.com/v1', plan: 'enterprise', requestsPerHour: '0' }).ask, nothingTaken, 'dispersl'),
+        /not acceptable/,
+      );
     });
 
     it('ends without an entry when any question is cancelled', async () => {
@@ -241,9 +271,18 @@ describe('Source kinds', () => {
     });
 
     it('makes ids unique and readable', () => {
-      assert.equal(uniqueSourceId('Paragon 1B2C!', () => false), 'paragon-1b2c');
-      assert.equal(uniqueSourceId('x', (id) => id === 'x' || id === 'x-2'), 'x-3');
-      assert.equal(uniqueSourceId('!!!', () => false), 'source');
+      assert.equal(
+        uniqueSourceId('Paragon 1B2C!', () => false),
+        'paragon-1b2c',
+      );
+      assert.equal(
+        uniqueSourceId('x', (id) => id === 'x' || id === 'x-2'),
+        'x-3',
+      );
+      assert.equal(
+        uniqueSourceId('!!!', () => false),
+        'source',
+      );
     });
   });
 });

@@ -93,7 +93,7 @@ describe('Terminal safety: API text cannot drive the terminal', function () {
       assertClean(second);
     });
 
-    it('show --json: C1 controls and a right-to-left override are \\u escapes; the output parses to the API\'s values', async () => {
+    it("show --json: C1 controls and a right-to-left override are \\u escapes; the output parses to the API's values", async () => {
       const workflowId = `wf\u0085\u009b31m\u202eexe.txt\u2066x\u2069`;
       const userId = `user\u009d8;;https://evil.example/\u009c`;
       const server = await serve({ workflowId, userId });
@@ -105,7 +105,7 @@ describe('Terminal safety: API text cannot drive the terminal', function () {
       assert.equal(parsed.userId, userId);
     });
 
-    it('list --json: C1 controls and a right-to-left override are \\u escapes; the output parses to the API\'s values', async () => {
+    it("list --json: C1 controls and a right-to-left override are \\u escapes; the output parses to the API's values", async () => {
       const workflowId = `wf\u0085\u009b31m\u202eexe.txt\u2066x\u2069`;
       const server = await serve({ workflowId });
       const result = await cli(server, ['list', '--json']);

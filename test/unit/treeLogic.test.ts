@@ -52,18 +52,27 @@ describe('Filters', () => {
 describe('Grouping', () => {
   it('groups by status with failures first, one query each', () => {
     const groups = groupsAt('status', {}, paragonCaps, []);
-    assert.deepEqual(groups.map((g) => g.value), ['failed', 'running', 'delayed', 'succeeded']);
+    assert.deepEqual(
+      groups.map((g) => g.value),
+      ['failed', 'running', 'delayed', 'succeeded'],
+    );
     assert.deepEqual(groups[0]!.query, { status: 'failed' });
   });
   it('groups by integration with one filtered query per configured name', () => {
     const groups = groupsAt('integration', { status: 'failed' }, paragonCaps, ['salesforce', 'slack']);
-    assert.deepEqual(groups.map((g) => g.query), [
-      { status: 'failed', integration: 'salesforce' },
-      { status: 'failed', integration: 'slack' },
-    ]);
+    assert.deepEqual(
+      groups.map((g) => g.query),
+      [
+        { status: 'failed', integration: 'salesforce' },
+        { status: 'failed', integration: 'slack' },
+      ],
+    );
   });
   it('keeps only the status the user filtered on', () => {
-    assert.deepEqual(groupsAt('status', { status: 'running' }, paragonCaps, []).map((g) => g.value), ['running']);
+    assert.deepEqual(
+      groupsAt('status', { status: 'running' }, paragonCaps, []).map((g) => g.value),
+      ['running'],
+    );
   });
   it('uses only dimensions the source supports, in the chosen order', () => {
     assert.deepEqual(dimensionsFor('integration-status', paragonCaps, ['a']), ['integration', 'status']);
@@ -77,8 +86,14 @@ describe('Step graph', () => {
   it('orders steps depth-first along next, keeping branches together', () => {
     const steps = [step('c', 'a', [], 'succeeded', 3), step('a', undefined, ['b', 'c'], 'succeeded', 1), step('b', 'a', ['d'], 'succeeded', 2), step('d', 'b', [], 'failed', 4)];
     const ordered = orderSteps(steps);
-    assert.deepEqual(ordered.map((o) => o.step.id), ['a', 'b', 'd', 'c']);
-    assert.deepEqual(ordered.map((o) => o.depth), [0, 1, 1, 1]);
+    assert.deepEqual(
+      ordered.map((o) => o.step.id),
+      ['a', 'b', 'd', 'c'],
+    );
+    assert.deepEqual(
+      ordered.map((o) => o.depth),
+      [0, 1, 1, 1],
+    );
     assert.equal(firstFailedStep(steps)?.id, 'd');
   });
   it('handles a 1,000-step chain and steps the graph does not reach', () => {
@@ -92,7 +107,15 @@ describe('Step graph', () => {
 
 describe('Presentation text', () => {
   const now = Date.parse('2026-11-23T12:00:00Z');
-  const run: Run = { id: 'c70cafa5-4f80-45c7-b5b3-71454f6d638d', sourceKind: 'paragon', status: 'succeeded', rawStatus: 'SUCCEEDED', startedAt: '2026-11-23T11:55:00Z', endedAt: '2026-11-23T11:55:01.477Z', durationMs: 1477 };
+  const run: Run = {
+    id: 'c70cafa5-4f80-45c7-b5b3-71454f6d638d',
+    sourceKind: 'paragon',
+    status: 'succeeded',
+    rawStatus: 'SUCCEEDED',
+    startedAt: '2026-11-23T11:55:00Z',
+    endedAt: '2026-11-23T11:55:01.477Z',
+    durationMs: 1477,
+  };
   it('labels a nameless run by its short id and describes when and how long', () => {
     assert.equal(runLabel(run), 'c70cafa5');
     assert.equal(runDescription(run, now), '5 min ago · 1.48 s');

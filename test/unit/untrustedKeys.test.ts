@@ -69,7 +69,9 @@ describe('Lookups keyed by API data never hit inherited properties', () => {
       assert.equal(page.runs[0]!.integration, '__proto__');
       for (const raw of names) assert.equal(mapParagonStatus(raw), 'unknown', raw);
       const detail = parseExecutionDetail(
-        JSON.parse(JSON.stringify({ id: 'e1', status: 'FAILED', dateStarted: '2026-11-01T10:00:00Z', stepExecutions: [{ id: 's1', status: 'constructor', next: [], prev: null }] })),
+        JSON.parse(
+          JSON.stringify({ id: 'e1', status: 'FAILED', dateStarted: '2026-11-01T10:00:00Z', stepExecutions: [{ id: 's1', status: 'constructor', next: [], prev: null }] }),
+        ),
       );
       assert.equal(detail.steps[0]!.status, 'unknown');
     });
@@ -78,7 +80,11 @@ describe('Lookups keyed by API data never hit inherited properties', () => {
   describe('status filters', () => {
     it('the CLI refuses --status constructor and friends as a usage error', () => {
       for (const raw of INHERITED) {
-        assert.throws(() => parseStatus(raw), (e: unknown) => e instanceof Error && e.name !== 'TypeError' && /Use one of/.test(e.message), raw);
+        assert.throws(
+          () => parseStatus(raw),
+          (e: unknown) => e instanceof Error && e.name !== 'TypeError' && /Use one of/.test(e.message),
+          raw,
+        );
       }
     });
 

@@ -9,7 +9,12 @@ const webviewFiles = readdirSync('webview')
   .map((f) => join('webview', f));
 
 function directives(policy: string): Map<string, string[]> {
-  return new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+  return new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
 }
 
 describe('Run panel webview safety', () => {
@@ -52,7 +57,11 @@ describe('Run panel webview safety', () => {
       for (const file of webviewFiles) {
         for (const match of readFileSync(file, 'utf8').matchAll(/from\s+'([^']+)'|import\s+'([^']+)'/g)) {
           const spec = match[1] ?? match[2]!;
-          assert.match(spec, /^(\.\/\w+|\.\.\/src\/panels\/protocol|\.\.\/src\/core\/(duration|format|runState)|@vscode-elements\/elements\/dist\/[\w-]+\/index\.js)$/, `${file}: ${spec}`);
+          assert.match(
+            spec,
+            /^(\.\/\w+|\.\.\/src\/panels\/protocol|\.\.\/src\/core\/(duration|format|runState)|@vscode-elements\/elements\/dist\/[\w-]+\/index\.js)$/,
+            `${file}: ${spec}`,
+          );
         }
       }
     });

@@ -35,7 +35,10 @@ describe('Wire formats', () => {
         () => parseList({ workflowExecutions: [docsExecution, { ...docsExecution, id: Infinity }], total: 2 }),
         (e: unknown) => e instanceof ProtocolError && /"workflowExecutions\[1\]\.id"/.test(e.message),
       );
-      assert.throws(() => parseList({ total: 3 }), (e: unknown) => e instanceof ProtocolError && /"workflowExecutions" should be an array/.test(e.message));
+      assert.throws(
+        () => parseList({ total: 3 }),
+        (e: unknown) => e instanceof ProtocolError && /"workflowExecutions" should be an array/.test(e.message),
+      );
       assert.throws(() => parseList({ workflowExecutions: [], total: 'many' }), /"response\.total" should be a number/);
     });
 
@@ -43,8 +46,32 @@ describe('Wire formats', () => {
       const run = parseExecutionDetail({
         ...docsExecution,
         stepExecutions: [
-          { id: 's1', stepId: 'x', workflowExecutionId: docsExecution.id, status: 'SUCCEEDED', type: 'TRIGGER/CRON', start: '2022-11-25T22:15:00.075Z', end: '2022-11-25T22:15:00.084Z', next: ['s2'], prev: null, inputSize: '220', outputSize: '76' },
-          { id: 's2', stepId: 'y', workflowExecutionId: docsExecution.id, status: 'FAILED', type: 'ACTION/REQUEST', start: '2022-11-25T22:15:07.850Z', end: '2022-11-25T22:15:07.873Z', next: [], prev: 's1', inputSize: '712', outputSize: '824' },
+          {
+            id: 's1',
+            stepId: 'x',
+            workflowExecutionId: docsExecution.id,
+            status: 'SUCCEEDED',
+            type: 'TRIGGER/CRON',
+            start: '2022-11-25T22:15:00.075Z',
+            end: '2022-11-25T22:15:00.084Z',
+            next: ['s2'],
+            prev: null,
+            inputSize: '220',
+            outputSize: '76',
+          },
+          {
+            id: 's2',
+            stepId: 'y',
+            workflowExecutionId: docsExecution.id,
+            status: 'FAILED',
+            type: 'ACTION/REQUEST',
+            start: '2022-11-25T22:15:07.850Z',
+            end: '2022-11-25T22:15:07.873Z',
+            next: [],
+            prev: 's1',
+            inputSize: '712',
+            outputSize: '824',
+          },
         ],
       });
       assert.equal(run.steps.length, 2);
@@ -68,10 +95,29 @@ describe('Wire formats', () => {
         message: 'ok',
         data: [
           {
-            task_id: 'task_abc123', task_name: 'Build REST API with Authentication', status: 'completed',
-            created_at: '2024-01-15T10:30:00Z', completed_at: '2024-01-15T14:45:00Z', duration: '4h 15m',
-            steps: [{ step_id: 'step_xyz789', step_name: 'Generate API endpoints', agent: 'code_agent', model: 'anthropic/claude-3-sonnet', status: 'completed', started_at: '2024-01-15T10:35:00Z', completed_at: '2024-01-15T11:20:00Z', duration: '45m', tokens_used: 1250, tools_used: ['write_to_file', 'execute_command'] }],
-            total_tokens: 2230, total_steps: 2, success_rate: 100,
+            task_id: 'task_abc123',
+            task_name: 'Build REST API with Authentication',
+            status: 'completed',
+            created_at: '2024-01-15T10:30:00Z',
+            completed_at: '2024-01-15T14:45:00Z',
+            duration: '4h 15m',
+            steps: [
+              {
+                step_id: 'step_xyz789',
+                step_name: 'Generate API endpoints',
+                agent: 'code_agent',
+                model: 'anthropic/claude-3-sonnet',
+                status: 'completed',
+                started_at: '2024-01-15T10:35:00Z',
+                completed_at: '2024-01-15T11:20:00Z',
+                duration: '45m',
+                tokens_used: 1250,
+                tools_used: ['write_to_file', 'execute_command'],
+              },
+            ],
+            total_tokens: 2230,
+            total_steps: 2,
+            success_rate: 100,
           },
         ],
       });
@@ -82,7 +128,12 @@ describe('Wire formats', () => {
 
     it('falls back to the duration text only when timestamps are missing', () => {
       const list = parseTaskList(
-        { status: 'success', message: 'ok', data: [{ task_id: 't', task_name: 'n', status: 'in_progress', created_at: '2024-01-15T10:30:00Z', duration: '45m' }], pagination: { total: 1, limit: 50, offset: 0, has_more: false } },
+        {
+          status: 'success',
+          message: 'ok',
+          data: [{ task_id: 't', task_name: 'n', status: 'in_progress', created_at: '2024-01-15T10:30:00Z', duration: '45m' }],
+          pagination: { total: 1, limit: 50, offset: 0, has_more: false },
+        },
         0,
       );
       assert.equal(list.runs[0]!.status, 'running');

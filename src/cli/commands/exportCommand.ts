@@ -30,19 +30,21 @@ export interface ExportFlags extends SourceFlags, FilterFlags {
 export function registerExportCommand(program: Command, ctx: CliContext): void {
   const command = program
     .command('export')
-    .description('Export every run behind the filter to a file: exact (a pinned, de-duplicated snapshot checked against the API\'s total), written to a temporary file renamed only on success.');
+    .description(
+      "Export every run behind the filter to a file: exact (a pinned, de-duplicated snapshot checked against the API's total), written to a temporary file renamed only on success.",
+    );
   addSourceOptions(command);
   addFilterOptions(command);
   addServerExportOptions(command);
   command
     .requiredOption('--out <file>', 'the file to write (replaced only when the export succeeds)')
     .addOption(new Option('--format <format>', 'default: from the --out extension (.csv, .ndjson/.jsonl), else json').choices(EXPORT_FORMATS))
-    .option('--include-steps', 'add each run\'s steps (one more request per run)')
-    .option('--include-payloads', 'add each step\'s input and output (one more request per step; implies --include-steps)')
+    .option('--include-steps', "add each run's steps (one more request per run)")
+    .option('--include-payloads', "add each step's input and output (one more request per step; implies --include-steps)")
     .option('--no-server-export', 'Dispersl: page through the API instead of using its own export endpoint')
     .option(
       '--raw-csv',
-      'CSV: write every cell exactly as the API sent it. By default a text cell starting with =, +, -, @, a tab or a carriage return gets a leading \' so a spreadsheet shows it as text; with --raw-csv such cells may run as formulas when the file is opened in a spreadsheet',
+      "CSV: write every cell exactly as the API sent it. By default a text cell starting with =, +, -, @, a tab or a carriage return gets a leading ' so a spreadsheet shows it as text; with --raw-csv such cells may run as formulas when the file is opened in a spreadsheet",
     )
     .addHelpText(
       'after',
@@ -88,9 +90,7 @@ export async function runExport(flags: ExportFlags, ctx: CliContext): Promise<Ex
     });
     progress.finish();
     const how = result.method === 'server' ? `${source.label}'s own export` : 'paged';
-    ctx.io.stderr.write(
-      `Exported ${result.records.toLocaleString('en-US')} runs to ${flags.out} (${format}, ${how}) in ${formatDuration(result.elapsedMs) || '0 ms'}.\n`,
-    );
+    ctx.io.stderr.write(`Exported ${result.records.toLocaleString('en-US')} runs to ${flags.out} (${format}, ${how}) in ${formatDuration(result.elapsedMs) || '0 ms'}.\n`);
     return result;
   } catch (error) {
     progress.finish();

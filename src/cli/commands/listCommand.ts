@@ -27,7 +27,7 @@ export function registerListCommand(program: Command, ctx: CliContext): void {
   command
     .addOption(new Option('--limit <n>', 'show the newest N runs').argParser(parsePositiveInteger).conflicts('all'))
     .option('--all', 'show every run (for large sets, export is faster)')
-    .option('--json', 'print a JSON array of runs (the export\'s record shape) instead of a table')
+    .option('--json', "print a JSON array of runs (the export's record shape) instead of a table")
     .action(async () => {
       await runList(command.opts<ListFlags>(), ctx);
     });

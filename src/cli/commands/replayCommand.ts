@@ -28,7 +28,7 @@ export interface ReplayFlags extends SourceFlags {
 export function replayWarning(id: string): string {
   return (
     `replay runs the workflow of execution ${id} again, with all its side effects: it may create or change records ` +
-    'in connected systems (a customer\'s CRM, tickets, messages). Pass --yes to replay it.'
+    "in connected systems (a customer's CRM, tickets, messages). Pass --yes to replay it."
   );
 }
 
@@ -98,7 +98,10 @@ async function settle(error: OutcomeUnknownError, source: HistorySource, run: Ru
     case 'not-found':
       throw new CommandFailure(error, `The replay of ${id} may have started, but no new execution of its workflow appeared in the history within ${seconds} s. ${check}`);
     case 'cannot-look':
-      throw new CommandFailure(error, `The replay of ${id} may have started; its new execution cannot be looked for (the run names no workflow). Check the history before replaying again.`);
+      throw new CommandFailure(
+        error,
+        `The replay of ${id} may have started; its new execution cannot be looked for (the run names no workflow). Check the history before replaying again.`,
+      );
     case 'look-failed':
       throw new CommandFailure(error, `The replay of ${id} may have started, and looking for its new execution failed: ${userMessage(outcome.error)} ${check}`);
   }

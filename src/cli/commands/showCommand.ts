@@ -19,7 +19,7 @@ export interface ShowFlags extends SourceFlags {
 export function registerShowCommand(program: Command, ctx: CliContext): void {
   const command = program.command('show').description('Show one run and its steps (in flow order, with status and duration).').argument('<id>', 'the run id');
   addSourceOptions(command);
-  command.option('--json', 'print the run with its steps as JSON (the export\'s record shape)').action(async (id: string) => {
+  command.option('--json', "print the run with its steps as JSON (the export's record shape)").action(async (id: string) => {
     await runShow(id, command.opts<ShowFlags>(), ctx);
   });
 }
@@ -31,7 +31,15 @@ export async function runShow(id: string, flags: ShowFlags, ctx: CliContext): Pr
   const ordered = orderSteps(run.steps);
   if (flags.json) {
     // C1 controls and bidi overrides as \u escapes: JSON.stringify leaves them raw for the terminal to obey.
-    io.stdout.write(`${terminalJson(toExportedRun(run, ordered.map((o) => toExportedStep(o.step))), 2)}\n`);
+    io.stdout.write(
+      `${terminalJson(
+        toExportedRun(
+          run,
+          ordered.map((o) => toExportedStep(o.step)),
+        ),
+        2,
+      )}\n`,
+    );
     return;
   }
   const fields = runFields(run);

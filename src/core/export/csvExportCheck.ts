@@ -147,7 +147,11 @@ export class CsvExportCheck extends Transform implements ExportCheck {
       const names = record.map((name) => name.trim().toLowerCase());
       this.idColumn = ID_FIELDS.map((f) => names.indexOf(f)).find((i) => i >= 0) ?? -1;
       if (this.idColumn < 0) {
-        throw protocolError(this.subject, 'cannot be checked: its header has no task_id column, so repeated rows would go unseen.', `CSV header without an id column (${record.length} columns)`);
+        throw protocolError(
+          this.subject,
+          'cannot be checked: its header has no task_id column, so repeated rows would go unseen.',
+          `CSV header without an id column (${record.length} columns)`,
+        );
       }
     } else {
       const id = record[this.idColumn] ?? '';
@@ -186,7 +190,11 @@ export class CsvExportCheck extends Transform implements ExportCheck {
         const fields = (error as CsvError & { record?: unknown[] }).record?.length ?? 0;
         const width = this.header?.length ?? 0;
         return atEnd
-          ? protocolError(this.subject, `is cut short: its last row has ${fields} of the header's ${width} fields, after ${complete} complete rows.`, `${code} at end: ${fields}/${width}`)
+          ? protocolError(
+              this.subject,
+              `is cut short: its last row has ${fields} of the header's ${width} fields, after ${complete} complete rows.`,
+              `${code} at end: ${fields}/${width}`,
+            )
           : protocolError(this.subject, `is not valid CSV: row ${complete + 1} has ${fields} fields where the header has ${width}.`, `${code}: ${fields}/${width}`);
       }
       return protocolError(this.subject, `is not valid CSV at row ${complete + 1}: ${error.message.split(':')[0]}.`, `${code}: ${error.message.slice(0, 200)}`);

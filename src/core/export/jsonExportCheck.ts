@@ -518,9 +518,7 @@ export class JsonExportCheck extends Transform implements ExportCheck {
     }
     if (this.depth > 0 || this.state !== S.Top) {
       const inRecord = this.recordDepth > 0 || this.shape === 'ndjson' || (this.depth > 0 && this.topValues > 1);
-      const where = inRecord
-        ? `inside record ${this.ids.records + 1}`
-        : `before its ${this.dataArrayOpen || this.shape === 'array' ? 'array' : 'object'} is closed`;
+      const where = inRecord ? `inside record ${this.ids.records + 1}` : `before its ${this.dataArrayOpen || this.shape === 'array' ? 'array' : 'object'} is closed`;
       this.fail(`is cut short: it ends ${where}, after ${this.ids.records} complete records.`, `ends ${where}`);
     }
   }

@@ -1,11 +1,7 @@
 // Maps an async iterable with bounded concurrency and yields results in input order:
 // step details for run N+1…N+k are fetched while run N is written, and no more than
 // `concurrency` are ever held, so memory stays flat.
-export async function* mapOrdered<T, R>(
-  input: AsyncIterable<T>,
-  concurrency: number,
-  fn: (item: T) => Promise<R>,
-): AsyncGenerator<R> {
+export async function* mapOrdered<T, R>(input: AsyncIterable<T>, concurrency: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
   const window: Promise<R>[] = [];
   const iterator = input[Symbol.asyncIterator]();
   let exhausted = false;

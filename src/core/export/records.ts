@@ -86,8 +86,6 @@ export function toExportedStep(step: Step, payload?: StepPayload): ExportedStep 
     model: step.model,
     tokensUsed: step.tokensUsed,
     toolsUsed: step.toolsUsed,
-    ...(payload
-      ? { input: payload.input, output: payload.output, isLargeInput: payload.isLargeInput, isLargeOutput: payload.isLargeOutput }
-      : {}),
+    ...(payload ? { input: payload.input, output: payload.output, isLargeInput: payload.isLargeInput, isLargeOutput: payload.isLargeOutput } : {}),
   };
 }

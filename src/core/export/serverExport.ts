@@ -22,7 +22,7 @@ export class ServerExportMismatchError extends ProtocolError {
     const repeats = tally.duplicates > 0 ? `, ${tally.duplicates} of them repeating an earlier task id` : '';
     super(
       `${subject} had ${tally.records} records${repeats}, but the API counts ${total} runs for this filter, so it is not an exact copy. ` +
-        'Try again, or page through the API instead (the CLI\'s --no-server-export).',
+        "Try again, or page through the API instead (the CLI's --no-server-export).",
       `server export (${tally.shape ?? 'unknown shape'}): records=${tally.records} duplicates=${tally.duplicates} distinct=${tally.records - tally.duplicates} ` +
         `total=${total} bytes=${tally.bytes}${tally.repeatedIds.length > 0 ? ` repeated ids: ${tally.repeatedIds.join(', ')}` : ''}`,
     );

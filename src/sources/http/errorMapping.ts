@@ -88,11 +88,7 @@ export function mapRequestError(error: unknown, ctx: ErrorContext): HistoryApiEr
   const detail = `${where} → ${status}${apiMessage ? `: ${apiMessage}` : ''} (after ${ctx.attempts} attempt${ctx.attempts === 1 ? '' : 's'})`;
 
   if (status === 401 || status === 403) {
-    return new AuthError(
-      `${ctx.apiName} rejected the API key (${status}${apiMessage ? ` ${apiMessage}` : ''}). ${ctx.keyHint}`,
-      detail,
-      status,
-    );
+    return new AuthError(`${ctx.apiName} rejected the API key (${status}${apiMessage ? ` ${apiMessage}` : ''}). ${ctx.keyHint}`, detail, status);
   }
   if (status === 404) {
     const subject = ctx.subject ?? 'The requested resource';
@@ -167,7 +163,11 @@ function connectionFailure(error: AxiosError, ctx: ErrorContext, redact: (text: 
   }
   const reason = error.response
     ? 'the connection broke while the answer was arriving'
-    : code === 'ENOTFOUND' ? 'the host name does not resolve' : code === 'ECONNREFUSED' ? 'the connection was refused' : `the connection failed (${code})`;
+    : code === 'ENOTFOUND'
+      ? 'the host name does not resolve'
+      : code === 'ECONNREFUSED'
+        ? 'the connection was refused'
+        : `the connection failed (${code})`;
   return new NetworkError(`Could not reach ${ctx.apiName} at ${ctx.origin}: ${reason}. Check the base URL and your network.`, detail);
 }
 

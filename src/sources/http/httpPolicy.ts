@@ -227,9 +227,7 @@ export class HttpPolicy {
   getJson(spec: RequestSpec): Promise<unknown> {
     const url = this.urlFor(spec.path, spec.query);
     const key = `GET ${url.href}`;
-    return this.inflight.run(key, spec.signal, (signal) =>
-      this.send<unknown>({ ...spec, signal }, url, 'GET', 'json').then((r) => r.data),
-    );
+    return this.inflight.run(key, spec.signal, (signal) => this.send<unknown>({ ...spec, signal }, url, 'GET', 'json').then((r) => r.data));
   }
 
   /**
@@ -338,11 +336,16 @@ export class HttpPolicy {
     const raw = response.data as Readable;
     if (state?.kind === 'stream') {
       // The export streams on after this: its guard keeps the attempt (and its clock) open.
-      const body = guardBody(raw, response.headers['content-encoding'], { maxBytes: this.limits.maxStreamBytes, idleMs: this.limits.deadlineMs }, {
-        attempt,
-        onBytes: (n) => (this.counters.bodyBytes += n),
-        toError: (failure) => this.streamError(failure, config),
-      });
+      const body = guardBody(
+        raw,
+        response.headers['content-encoding'],
+        { maxBytes: this.limits.maxStreamBytes, idleMs: this.limits.deadlineMs },
+        {
+          attempt,
+          onBytes: (n) => (this.counters.bodyBytes += n),
+          toError: (failure) => this.streamError(failure, config),
+        },
+      );
       body.once('close', () => attempt?.end());
       config.signal = state.caller;
       response.data = body;
@@ -374,10 +377,15 @@ export class HttpPolicy {
    */
   private async readText(raw: Readable, response: AxiosResponse, attempt: Attempt | undefined): Promise<string> {
     const config = response.config;
-    const body = guardBody(raw, response.headers['content-encoding'], { maxBytes: this.limits.maxResponseBytes, idleMs: this.limits.timeoutMs }, {
-      attempt,
-      onBytes: (n) => (this.counters.bodyBytes += n),
-    });
+    const body = guardBody(
+      raw,
+      response.headers['content-encoding'],
+      { maxBytes: this.limits.maxResponseBytes, idleMs: this.limits.timeoutMs },
+      {
+        attempt,
+        onBytes: (n) => (this.counters.bodyBytes += n),
+      },
+    );
     try {
       const text = (await collect(body)).toString('utf8');
       return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -472,10 +480,15 @@ export class HttpPolicy {
   }
 
   private async readErrorBody(raw: Readable, response: AxiosResponse, attempt: Attempt | undefined): Promise<string> {
-    const body = guardBody(raw, response.headers['content-encoding'], { maxBytes: Number.MAX_SAFE_INTEGER, idleMs: this.limits.timeoutMs }, {
-      attempt,
-      onBytes: (n) => (this.counters.bodyBytes += n),
-    });
+    const body = guardBody(
+      raw,
+      response.headers['content-encoding'],
+      { maxBytes: Number.MAX_SAFE_INTEGER, idleMs: this.limits.timeoutMs },
+      {
+        attempt,
+        onBytes: (n) => (this.counters.bodyBytes += n),
+      },
+    );
     const chunks: Buffer[] = [];
     let size = 0;
     try {

@@ -47,10 +47,13 @@ export class Attempt {
   ) {
     if (caller?.aborted) this.controller.abort();
     else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
-    this.timer = setTimeout(() => {
-      this.expired = true;
-      this.controller.abort();
-    }, Math.min(deadlineMs, MAX_TIMER_MS));
+    this.timer = setTimeout(
+      () => {
+        this.expired = true;
+        this.controller.abort();
+      },
+      Math.min(deadlineMs, MAX_TIMER_MS),
+    );
   }
 
   get signal(): AbortSignal {
@@ -204,11 +207,14 @@ class BodyGuard extends Transform {
 
   private armIdle(): void {
     this.clearIdle();
-    this.idle = setTimeout(() => {
-      // A consumer that is behind (a slow disk) is not the server's silence.
-      if (this.readableLength >= this.readableHighWaterMark) return this.armIdle();
-      this.destroy(new BodyFailure('idle', `no data for ${this.limits.idleMs} ms`));
-    }, Math.min(this.limits.idleMs, MAX_TIMER_MS));
+    this.idle = setTimeout(
+      () => {
+        // A consumer that is behind (a slow disk) is not the server's silence.
+        if (this.readableLength >= this.readableHighWaterMark) return this.armIdle();
+        this.destroy(new BodyFailure('idle', `no data for ${this.limits.idleMs} ms`));
+      },
+      Math.min(this.limits.idleMs, MAX_TIMER_MS),
+    );
   }
 
   private clearIdle(): void {

@@ -94,10 +94,13 @@ export class SlidingWindow {
       }
       // The send whose leaving makes room: the (inWindow - limit + 1)-th oldest in the window.
       const freesAt = this.times[first + (inWindow - waiter.budget.limit)]! + windowMs;
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.drain();
-      }, Math.max(1, Math.ceil(freesAt - now)));
+      this.timer = setTimeout(
+        () => {
+          this.timer = undefined;
+          this.drain();
+        },
+        Math.max(1, Math.ceil(freesAt - now)),
+      );
       return;
     }
   }

@@ -20,7 +20,11 @@ export const KIND_STEP: AddSourcePickStep = {
 
 /** `base` made into an id slug that `isTaken` does not know yet: base, base-2, base-3… */
 export function uniqueSourceId(base: string, isTaken: (id: string) => boolean): string {
-  const slug = base.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'source';
+  const slug =
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'source';
   let id = slug;
   for (let i = 2; isTaken(id); i++) id = `${slug}-${i}`;
   return id;

@@ -71,7 +71,10 @@ export const paragonKind: SourceKindDescriptor<'paragon'> = {
         label: `Paragon ${short}`,
         baseUrl: answers['baseUrl'],
         projectId,
-        integrations: (answers['integrations'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+        integrations: (answers['integrations'] ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
       };
     },
   },

@@ -37,8 +37,7 @@ export class GroupNode implements TreeNode {
     const total = this.listing.total;
     const item = new vscode.TreeItem(this.spec.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.iconPath =
-      this.spec.dimension === 'status' ? statusIcon(this.spec.value as RunStatus) : new vscode.ThemeIcon('plug');
+    item.iconPath = this.spec.dimension === 'status' ? statusIcon(this.spec.value as RunStatus) : new vscode.ThemeIcon('plug');
     item.description = total === undefined ? (this.listing.error ? 'error' : '') : total.toLocaleString('en-US');
     item.tooltip =
       total === undefined

@@ -8,13 +8,7 @@ import type { RunListing } from '../../store/runListing';
 import type { HistorySource } from '../../core/source';
 import type { TreeContext, TreeNode } from './treeNode';
 
-export async function listingChildren(
-  parent: TreeNode,
-  listing: RunListing,
-  sourceId: string,
-  source: HistorySource,
-  ctx: TreeContext,
-): Promise<TreeNode[]> {
+export async function listingChildren(parent: TreeNode, listing: RunListing, sourceId: string, source: HistorySource, ctx: TreeContext): Promise<TreeNode[]> {
   await listing.ensureFirstPage();
   const nodes: TreeNode[] = listing.runs.map((run) => new RunNode(parent, run, sourceId, source, ctx));
   if (listing.error !== undefined) nodes.push(errorNode(parent, sourceId, listing.error));

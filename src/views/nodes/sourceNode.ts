@@ -58,7 +58,11 @@ export class SourceNode implements TreeNode {
     if (inUse) lines.push(`Request budget: ${describeBudget(inUse)} (at ${at})${inUse.waiting > 0 ? `, ${inUse.waiting} waiting` : ''}`);
     const seconds = settings.refreshIntervalSeconds();
     const every = describeInterval(pollDelayMs(seconds, 1, source.capabilities.requestBudget));
-    lines.push(seconds > 0 ? `Live refresh: ${every}, while this window has focus and the view is visible (at most ${Math.round(POLL_BUDGET_SHARE * 100)}% of the budget)` : 'Live refresh: off');
+    lines.push(
+      seconds > 0
+        ? `Live refresh: ${every}, while this window has focus and the view is visible (at most ${Math.round(POLL_BUDGET_SHARE * 100)}% of the budget)`
+        : 'Live refresh: off',
+    );
     return lines.join('\n');
   }
 
@@ -79,9 +83,7 @@ export class SourceNode implements TreeNode {
     // Kept, failure included, until Retry or Refresh, and shared by renders that overlap: a
     // repaint of this row (to refresh its tooltip) never asks the API again.
     this.groups ??= (async () => {
-      const groups = groupsAt(first, query, source.capabilities, integrations).map(
-        (spec) => new GroupNode(this, spec, rest, config.id, source, integrations, this.ctx),
-      );
+      const groups = groupsAt(first, query, source.capabilities, integrations).map((spec) => new GroupNode(this, spec, rest, config.id, source, integrations, this.ctx));
       // Check the source answers before painting a column of "error" groups.
       await Promise.all(groups.map((g) => g.listing.ensureFirstPage()));
       const failure = groups.find((g) => g.listing.error !== undefined)?.listing.error;

@@ -225,9 +225,7 @@ export class FuzzRunner {
       // The way the extension and the CLI build a source: from its configuration. Its
       // dependencies are spread into the client's options, retries and budget included.
       const config: SourceConfig =
-        kind === 'paragon'
-          ? { id: 'fuzz-paragon', kind, projectId: this.emulator.projectId, baseUrl: origin }
-          : { id: 'fuzz-dispersl', kind, baseUrl: `${origin}/v1` };
+        kind === 'paragon' ? { id: 'fuzz-paragon', kind, projectId: this.emulator.projectId, baseUrl: origin } : { id: 'fuzz-dispersl', kind, baseUrl: `${origin}/v1` };
       // Retries and the budget are not dependencies a host passes; the client takes them from
       // the spread all the same (the default budgets, 1,000 per 10 minutes or per hour, would
       // throttle the suite's thousands of requests).
@@ -291,7 +289,8 @@ export class FuzzRunner {
               for await (const run of snapshot(source, query, { signal })) {
                 ids.push(run.id);
                 failures.push(...checkRunShape(run, 'snapshot run'));
-                if (ids.length > expected.length * 3 + 300) return [...failures, { kind: 'wrong-result', detail: `runaway snapshot: over ${ids.length} runs for ${expected.length}` }];
+                if (ids.length > expected.length * 3 + 300)
+                  return [...failures, { kind: 'wrong-result', detail: `runaway snapshot: over ${ids.length} runs for ${expected.length}` }];
               }
               return [...compareIdSets(ids, expected, 'snapshot'), ...failures.slice(0, 3)];
             }
@@ -303,7 +302,8 @@ export class FuzzRunner {
                 failures.push(...checkRunShape(run, 'listed run'));
                 if (!known.has(run.id)) failures.push({ kind: 'wrong-result', detail: `listed a run the server does not hold: ${JSON.stringify(run.id)}` });
                 // `list --all` printed 100,002 rows for a server holding 230.
-                if (count > expected.length * 2 + 100) return [...failures.slice(0, 3), { kind: 'wrong-result', detail: `runaway listing: over ${count} runs for a server holding ${expected.length}` }];
+                if (count > expected.length * 2 + 100)
+                  return [...failures.slice(0, 3), { kind: 'wrong-result', detail: `runaway listing: over ${count} runs for a server holding ${expected.length}` }];
               }
               return failures.slice(0, 3);
             }
@@ -409,7 +409,12 @@ export class FuzzRunner {
             try {
               parsed = await readExport(target, fileKind, includeSteps);
             } catch (error) {
-              return [{ kind: 'corrupt-file', detail: `export resolved (${result.records} records) but the file is not valid ${fileKind}: ${error instanceof Error ? error.message : String(error)}` }];
+              return [
+                {
+                  kind: 'corrupt-file',
+                  detail: `export resolved (${result.records} records) but the file is not valid ${fileKind}: ${error instanceof Error ? error.message : String(error)}`,
+                },
+              ];
             }
             return compareExport(parsed, await baseline(), expected, altered);
           },

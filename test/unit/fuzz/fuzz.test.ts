@@ -132,7 +132,12 @@ describe('fuzz: hostile API answers (seeded, bounded)', function () {
     const count = (key: (r: CaseReport) => string[]) => {
       const m = new Map<string, number>();
       for (const r of all) for (const k of key(r)) m.set(k, (m.get(k) ?? 0) + 1);
-      return [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+      return (
+        [...m]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || 'none'
+      );
     };
     const slowest = all.reduce<CaseReport | undefined>((a, r) => (!a || r.ms > a.ms ? r : a), undefined);
     console.log(
@@ -174,12 +179,17 @@ describe('fuzz: hostile API answers (seeded, bounded)', function () {
           const missing = cases.filter((_, i) => !got[i]).map(caseName);
           if (ONLY) {
             for (const r of got) {
-              if (r) console.log(`      ${r.id} (seed ${r.seed}): ${r.label}${r.message ? `\n        message: ${r.message}` : ''}\n${r.notes.map((n) => `        mutation: ${n}`).join('\n')}`);
+              if (r)
+                console.log(
+                  `      ${r.id} (seed ${r.seed}): ${r.label}${r.message ? `\n        message: ${r.message}` : ''}\n${r.notes.map((n) => `        mutation: ${n}`).join('\n')}`,
+                );
             }
           }
           const failed = got.filter((r): r is CaseReport => !!r && r.failures.length > 0);
           if (missing.length > 0 || failed.length > 0) {
-            throw new Error(`${failed.length} of ${cases.length} cases failed${missing.length > 0 ? `, ${missing.length} never ran (${missing.slice(0, 3).join(', ')})` : ''}\n${explain(failed)}`);
+            throw new Error(
+              `${failed.length} of ${cases.length} cases failed${missing.length > 0 ? `, ${missing.length} never ran (${missing.slice(0, 3).join(', ')})` : ''}\n${explain(failed)}`,
+            );
           }
         });
       }

@@ -177,23 +177,19 @@ export class MutatingServer {
   private fetchOnce(method: string, pathAndQuery: string, authorization: string | undefined): Promise<UpstreamResponse> {
     const target = new URL(pathAndQuery, this.upstreamOrigin);
     return new Promise((resolve, reject) => {
-      const request = http.request(
-        target,
-        { method, agent: this.agent, headers: authorization ? { authorization } : {} },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const headers: Record<string, string> = {};
-            for (const name of ['content-type', 'retry-after', 'content-disposition']) {
-              const value = response.headers[name];
-              if (typeof value === 'string') headers[name] = value;
-            }
-            resolve({ status: response.statusCode ?? 502, headers, body: Buffer.concat(chunks) });
-          });
-          response.on('error', reject);
-        },
-      );
+      const request = http.request(target, { method, agent: this.agent, headers: authorization ? { authorization } : {} }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const headers: Record<string, string> = {};
+          for (const name of ['content-type', 'retry-after', 'content-disposition']) {
+            const value = response.headers[name];
+            if (typeof value === 'string') headers[name] = value;
+          }
+          resolve({ status: response.statusCode ?? 502, headers, body: Buffer.concat(chunks) });
+        });
+        response.on('error', reject);
+      });
       request.on('error', reject);
       request.end();
     });
@@ -242,7 +238,8 @@ export class MutatingServer {
         });
         if (mutated && mutated.reply.kind !== 'pass') {
           record.mutated++;
-          if (record.notes.length < 12) record.notes.push(`${route}${attempt > 0 ? `#${attempt}` : ''} ${url.search.length > 60 ? url.search.slice(0, 60) + '…' : url.search}: ${mutated.note}`);
+          if (record.notes.length < 12)
+            record.notes.push(`${route}${attempt > 0 ? `#${attempt}` : ''} ${url.search.length > 60 ? url.search.slice(0, 60) + '…' : url.search}: ${mutated.note}`);
         }
       }
     }

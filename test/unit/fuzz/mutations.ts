@@ -131,7 +131,8 @@ function setSlot(slot: Slot, value: Json | undefined): void {
 }
 
 /** The envelope-level slots: totals, links, the list itself. Picked more often than a random leaf. */
-const STRUCTURAL = /^\$\.(total|nextLink|workflowExecutions|data|pagination(\.\w+)?|status|stepExecutions|isLargeInput|isLargeOutput|input|output|id)$|^\$\.data\[0\]\.(steps|task_id)$/;
+const STRUCTURAL =
+  /^\$\.(total|nextLink|workflowExecutions|data|pagination(\.\w+)?|status|stepExecutions|isLargeInput|isLargeOutput|input|output|id)$|^\$\.data\[0\]\.(steps|task_id)$/;
 
 function pickSlot(slots: Slot[], rng: Rng): Slot | undefined {
   if (slots.length === 0) return undefined;
@@ -164,12 +165,18 @@ function cleanRecordCut(request: MutationRequest, rng: Rng): Mutated | undefined
     const list = request.json as Json[];
     if (list.length === 0) return undefined;
     const keep = rng.int(list.length);
-    return { reply: { kind: 'send', status: 200, headers: headersOf(request), body: JSON.stringify(list.slice(0, keep)) }, note: `JSON export cut to ${keep}/${list.length} records, well-formed` };
+    return {
+      reply: { kind: 'send', status: 200, headers: headersOf(request), body: JSON.stringify(list.slice(0, keep)) },
+      note: `JSON export cut to ${keep}/${list.length} records, well-formed`,
+    };
   }
   const lines = text.split('\r\n');
   if (lines.length < 3) return undefined;
   const keep = 1 + rng.int(lines.length - 2);
-  return { reply: { kind: 'chunked', status: 200, headers: headersOf(request), body: `${lines.slice(0, keep).join('\r\n')}\r\n` }, note: `CSV export cut to ${keep - 1} rows at a row end` };
+  return {
+    reply: { kind: 'chunked', status: 200, headers: headersOf(request), body: `${lines.slice(0, keep).join('\r\n')}\r\n` },
+    note: `CSV export cut to ${keep - 1} rows at a row end`,
+  };
 }
 
 const truncation: Family = {
@@ -184,11 +191,17 @@ const truncation: Family = {
     const of = `${at}/${body.length} B`;
     switch (variant) {
       case 'declared':
-        return { reply: { kind: 'cut', status: upstream.status, headers, body, sendBytes: at, declareLength: true }, note: `Content-Length ${body.length}, connection cut at ${of}` };
+        return {
+          reply: { kind: 'cut', status: upstream.status, headers, body, sendBytes: at, declareLength: true },
+          note: `Content-Length ${body.length}, connection cut at ${of}`,
+        };
       case 'chunked-drop':
         return { reply: { kind: 'cut', status: upstream.status, headers, body, sendBytes: at, declareLength: false }, note: `chunked, connection cut at ${of}` };
       case 'clean':
-        return { reply: { kind: rng.chance(0.5) ? 'send' : 'chunked', status: upstream.status, headers, body: body.subarray(0, at) }, note: `body cut at ${of}, response ended cleanly` };
+        return {
+          reply: { kind: rng.chance(0.5) ? 'send' : 'chunked', status: upstream.status, headers, body: body.subarray(0, at) },
+          note: `body cut at ${of}, response ended cleanly`,
+        };
       case 'before-headers':
         return { reply: { kind: 'destroy' }, note: 'connection closed before any answer' };
       case 'headers-only':
@@ -219,24 +232,47 @@ const gzipLies: Family = {
       case 'plain-as-gzip':
         return { reply: { kind: 'send', status: upstream.status, headers: { ...type, 'Content-Encoding': 'gzip' }, body }, note: 'Content-Encoding: gzip, body not gzip' };
       case 'garbage-deflate':
-        return { reply: { kind: 'send', status: upstream.status, headers: { ...type, 'Content-Encoding': 'deflate' }, body: Buffer.concat([Buffer.from([0x78, 0x9c, 0xff, 0xfe]), body.subarray(0, 64)]) }, note: 'Content-Encoding: deflate, garbage body' };
+        return {
+          reply: {
+            kind: 'send',
+            status: upstream.status,
+            headers: { ...type, 'Content-Encoding': 'deflate' },
+            body: Buffer.concat([Buffer.from([0x78, 0x9c, 0xff, 0xfe]), body.subarray(0, 64)]),
+          },
+          note: 'Content-Encoding: deflate, garbage body',
+        };
       case 'garbage-br':
-        return { reply: { kind: 'send', status: upstream.status, headers: { ...type, 'Content-Encoding': 'br' }, body: Buffer.from('not brotli at all, just text') }, note: 'Content-Encoding: br, garbage body' };
+        return {
+          reply: { kind: 'send', status: upstream.status, headers: { ...type, 'Content-Encoding': 'br' }, body: Buffer.from('not brotli at all, just text') },
+          note: 'Content-Encoding: br, garbage body',
+        };
       case 'cut-gzip': {
         const zipped = gzipSync(body);
         const at = 10 + rng.int(Math.max(1, zipped.length - 12));
-        return { reply: { kind: 'send', status: upstream.status, headers: { ...type, 'Content-Encoding': 'gzip' }, body: zipped.subarray(0, at) }, note: `gzip cut at ${at}/${zipped.length} B (ended cleanly)` };
+        return {
+          reply: { kind: 'send', status: upstream.status, headers: { ...type, 'Content-Encoding': 'gzip' }, body: zipped.subarray(0, at) },
+          note: `gzip cut at ${at}/${zipped.length} B (ended cleanly)`,
+        };
       }
       case 'gzip-undeclared':
         return { reply: { kind: 'send', status: upstream.status, headers: type, body: gzipSync(body) }, note: 'gzip body without Content-Encoding' };
       case 'double-declared':
-        return { reply: { kind: 'send', status: upstream.status, headers: { ...type, 'Content-Encoding': 'gzip, gzip' }, body: gzipSync(body) }, note: 'Content-Encoding: gzip, gzip over a single gzip' };
+        return {
+          reply: { kind: 'send', status: upstream.status, headers: { ...type, 'Content-Encoding': 'gzip, gzip' }, body: gzipSync(body) },
+          note: 'Content-Encoding: gzip, gzip over a single gzip',
+        };
       case 'unknown-encoding':
-        return { reply: { kind: 'send', status: upstream.status, headers: { ...type, 'Content-Encoding': 'x-fuzz' }, body: deflateSync(body) }, note: 'Content-Encoding: x-fuzz (deflate inside)' };
+        return {
+          reply: { kind: 'send', status: upstream.status, headers: { ...type, 'Content-Encoding': 'x-fuzz' }, body: deflateSync(body) },
+          note: 'Content-Encoding: x-fuzz (deflate inside)',
+        };
       case 'bomb': {
         request.budget.bombs--;
         // Multi-member gzip: 24 MiB of spaces, then the honest body.
-        return { reply: { kind: 'send', status: upstream.status, headers: { ...type, 'Content-Encoding': 'gzip' }, body: Buffer.concat([GZIP_PAD, gzipSync(body)]) }, note: `gzip bomb: ${GZIP_PAD.length + body.length} B → 24 MiB + body` };
+        return {
+          reply: { kind: 'send', status: upstream.status, headers: { ...type, 'Content-Encoding': 'gzip' }, body: Buffer.concat([GZIP_PAD, gzipSync(body)]) },
+          note: `gzip bomb: ${GZIP_PAD.length + body.length} B → 24 MiB + body`,
+        };
       }
     }
   },
@@ -315,7 +351,10 @@ const storms: Family = {
       '{"message": "cut',
       JSON.stringify({ message: { nested: ['not', 'a', 'string'] }, statusCode: 'x' }),
     ]);
-    return { reply: { kind: 'send', status, headers, body }, note: `${status}${headers['Retry-After'] !== undefined ? ` Retry-After: ${JSON.stringify(headers['Retry-After'])}` : ''} body ${describe(body)}` };
+    return {
+      reply: { kind: 'send', status, headers, body },
+      note: `${status}${headers['Retry-After'] !== undefined ? ` Retry-After: ${JSON.stringify(headers['Retry-After'])}` : ''} body ${describe(body)}`,
+    };
   },
 };
 
@@ -326,9 +365,7 @@ function requireJson(request: MutationRequest): Json | undefined {
 }
 
 function otherValueThan(rng: Rng, original: Json, forId: boolean): Json {
-  const candidates: Json[] = forId
-    ? [true, false, {}, [], [1], { id: 'x' }, '']
-    : [12345, -7, 0.5, 'str', '', '12', true, false, {}, [], [1, 'a'], { a: 1 }];
+  const candidates: Json[] = forId ? [true, false, {}, [], [1], { id: 'x' }, ''] : [12345, -7, 0.5, 'str', '', '12', true, false, {}, [], [1, 'a'], { a: 1 }];
   const kind = (v: Json) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
   const different = candidates.filter((c) => kind(c) !== kind(original) || (forId && c === ''));
   return rng.pick(different.length > 0 ? different : candidates);
@@ -347,7 +384,10 @@ function csvRowsOf(request: MutationRequest): { header: string[]; rows: string[]
 }
 
 function csvReply(header: string[], rows: string[][], note: string): Mutated {
-  return { reply: { kind: 'chunked', status: 200, headers: { 'Content-Type': 'text/csv; charset=utf-8' }, body: stringifyCsv([header, ...rows], { record_delimiter: '\r\n' }) }, note };
+  return {
+    reply: { kind: 'chunked', status: 200, headers: { 'Content-Type': 'text/csv; charset=utf-8' }, body: stringifyCsv([header, ...rows], { record_delimiter: '\r\n' }) },
+    note,
+  };
 }
 
 const wrongTypes: Family = {
@@ -377,7 +417,10 @@ const wrongTypes: Family = {
       const variant = rng.pick(['envelope', 'ndjson', 'record-as-scalar'] as const);
       if (variant === 'envelope') return json(request, { status: 'success', message: 'ok', data: body }, 'JSON export in an envelope {status, data}');
       if (variant === 'ndjson') {
-        return { reply: { kind: 'chunked', status: 200, headers: { 'Content-Type': 'application/x-ndjson' }, body: body.map((r) => JSON.stringify(r)).join('\n') + '\n' }, note: 'JSON export as NDJSON' };
+        return {
+          reply: { kind: 'chunked', status: 200, headers: { 'Content-Type': 'application/x-ndjson' }, body: body.map((r) => JSON.stringify(r)).join('\n') + '\n' },
+          note: 'JSON export as NDJSON',
+        };
       }
       if (body.length === 0) return undefined;
       const i = rng.int(body.length);
@@ -604,7 +647,8 @@ const repeatedIds: Family = {
     if (body === undefined) return undefined;
     const records = recordsOf(route, body);
     if (!records || records.list.length === 0) return undefined;
-    const variant = route === 'dispersl.export' ? rng.pick(['within', 'append'] as const) : rng.pick(['from-other-page', 'from-other-page', 'append-other-page', 'within'] as const);
+    const variant =
+      route === 'dispersl.export' ? rng.pick(['within', 'append'] as const) : rng.pick(['from-other-page', 'from-other-page', 'append-other-page', 'within'] as const);
     const k = 1 + rng.int(Math.min(5, records.list.length));
     if (variant === 'within') {
       if (records.list.length < 2) return undefined;
@@ -628,7 +672,23 @@ const repeatedIds: Family = {
   },
 };
 
-const ODD_STATUSES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '__defineGetter__', 'TIMED_OUT', '', ' ', 'ÉCHEC', 'Failed', 'completed\u0000', '\u202eDELIAF', 'in progress'];
+const ODD_STATUSES = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'prototype',
+  '__defineGetter__',
+  'TIMED_OUT',
+  '',
+  ' ',
+  'ÉCHEC',
+  'Failed',
+  'completed\u0000',
+  '\u202eDELIAF',
+  'in progress',
+];
 
 const unknownStatuses: Family = {
   name: 'unknown-statuses',
@@ -660,7 +720,9 @@ const unknownStatuses: Family = {
     }
     if (!pollute && notes.length === 0) return undefined;
     // "__proto__" as a key: JSON.parse makes it an own property; merging it into a plain object must not pollute.
-    const extra = pollute ? (text: string) => text.replace(/\{"(id|task_id)"/g, (m) => `{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},${m.slice(1)}`) : undefined;
+    const extra = pollute
+      ? (text: string) => text.replace(/\{"(id|task_id)"/g, (m) => `{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},${m.slice(1)}`)
+      : undefined;
     if (pollute) {
       notes.push('"__proto__" and "constructor" keys in records');
       // Every record gets the keys (slotsOf stops at 4,000 slots: a whole export has more).
@@ -685,19 +747,27 @@ const keyEcho: Family = {
     const form = rng.pick(['whole', 'cut', 'upper', 'base64', 'base64-header', 'padded'] as const);
     const cut = 8 + rng.int(Math.max(1, key.length - 8));
     const echoed =
-      form === 'whole' ? header
-      : form === 'cut' ? `Bearer ${key.slice(0, cut)}`
-      : form === 'upper' ? header.toUpperCase()
-      : form === 'base64' ? Buffer.from(key).toString('base64')
-      : form === 'base64-header' ? `Basic ${Buffer.from(`user:${key}`).toString('base64')}`
-      : `${'x'.repeat(280 + rng.int(40))} ${header}`;
+      form === 'whole'
+        ? header
+        : form === 'cut'
+          ? `Bearer ${key.slice(0, cut)}`
+          : form === 'upper'
+            ? header.toUpperCase()
+            : form === 'base64'
+              ? Buffer.from(key).toString('base64')
+              : form === 'base64-header'
+                ? `Basic ${Buffer.from(`user:${key}`).toString('base64')}`
+                : `${'x'.repeat(280 + rng.int(40))} ${header}`;
     const status = rng.pick([400, 401, 403, 404, 429, 500, 502, 200]);
     const shape = rng.pick(['nest', 'envelope', 'text', 'html'] as const);
     const body =
-      shape === 'nest' ? JSON.stringify({ message: `Invalid authorization: ${echoed}`, statusCode: status })
-      : shape === 'envelope' ? JSON.stringify({ status: 'error', message: `token ${echoed} rejected`, data: null })
-      : shape === 'text' ? `Unauthorized (${echoed})`
-      : `<html><body><pre>Authorization: ${echoed}</pre></body></html>`;
+      shape === 'nest'
+        ? JSON.stringify({ message: `Invalid authorization: ${echoed}`, statusCode: status })
+        : shape === 'envelope'
+          ? JSON.stringify({ status: 'error', message: `token ${echoed} rejected`, data: null })
+          : shape === 'text'
+            ? `Unauthorized (${echoed})`
+            : `<html><body><pre>Authorization: ${echoed}</pre></body></html>`;
     const type = shape === 'text' ? 'text/plain' : shape === 'html' ? 'text/html' : JSON_TYPE;
     return { reply: { kind: 'send', status, headers: { 'Content-Type': type }, body }, note: `${status} ${shape} body echoing the key (${form})` };
   },

@@ -51,7 +51,12 @@ export function errorName(error: unknown): string {
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const detail = (error as { detail?: unknown }).detail;
-    const where = error.stack?.split('\n').slice(1, 3).map((l) => l.trim()).join(' | ') ?? '';
+    const where =
+      error.stack
+        ?.split('\n')
+        .slice(1, 3)
+        .map((l) => l.trim())
+        .join(' | ') ?? '';
     return `${errorName(error)}: ${error.message.slice(0, 240)}${typeof detail === 'string' ? ` [detail: ${detail.slice(0, 160)}]` : ''}${isTypedError(error) ? '' : ` @ ${where}`}`;
   }
   return `${typeof error}: ${String(error).slice(0, 200)}`;
@@ -65,7 +70,8 @@ export function describeError(error: unknown): string {
  */
 export function checkError(error: unknown): Failure[] {
   if (!isTypedError(error)) return [{ kind: 'untyped-error', detail: describeError(error) }];
-  if (error instanceof exportErrors.ExportTargetError) return [{ kind: 'misattributed-error', detail: `the API's answer failed the export, but the error blames the file: ${describeError(error)}` }];
+  if (error instanceof exportErrors.ExportTargetError)
+    return [{ kind: 'misattributed-error', detail: `the API's answer failed the export, but the error blames the file: ${describeError(error)}` }];
   if (!(error as Error).message || typeof (error as Error).message !== 'string') return [{ kind: 'untyped-error', detail: `${errorName(error)} without a message` }];
   return [];
 }
@@ -73,7 +79,12 @@ export function checkError(error: unknown): Failure[] {
 export function checkRunShape(run: { id?: unknown; status?: unknown; rawStatus?: unknown }, where: string): Failure[] {
   if (typeof run.id !== 'string' || run.id.length === 0) return [{ kind: 'wrong-result', detail: `${where}: id ${JSON.stringify(run.id)}` }];
   if (typeof run.status !== 'string' || !(RUN_STATUSES as readonly string[]).includes(run.status)) {
-    return [{ kind: 'wrong-result', detail: `${where}: run ${run.id} has status ${typeof run.status === 'function' ? 'a function' : JSON.stringify(run.status) ?? String(run.status)} (rawStatus ${JSON.stringify(run.rawStatus)})` }];
+    return [
+      {
+        kind: 'wrong-result',
+        detail: `${where}: run ${run.id} has status ${typeof run.status === 'function' ? 'a function' : (JSON.stringify(run.status) ?? String(run.status))} (rawStatus ${JSON.stringify(run.rawStatus)})`,
+      },
+    ];
   }
   if (typeof run.rawStatus !== 'string') return [{ kind: 'wrong-result', detail: `${where}: run ${run.id} rawStatus ${typeof run.rawStatus}` }];
   return [];
@@ -88,7 +99,15 @@ export function compareIdSets(received: readonly string[], expected: readonly st
   const missing = expected.filter((id) => !counts.has(id));
   const extra = [...counts.keys()].filter((id) => !expectedSet.has(id));
   if (duplicates.length === 0 && missing.length === 0 && extra.length === 0) return [];
-  const list = (ids: string[]) => `${ids.length}${ids.length > 0 ? ` (${ids.slice(0, 3).map((i) => JSON.stringify(i)).join(', ')}${ids.length > 3 ? ', …' : ''})` : ''}`;
+  const list = (ids: string[]) =>
+    `${ids.length}${
+      ids.length > 0
+        ? ` (${ids
+            .slice(0, 3)
+            .map((i) => JSON.stringify(i))
+            .join(', ')}${ids.length > 3 ? ', …' : ''})`
+        : ''
+    }`;
   return [
     {
       kind: 'wrong-record-set',

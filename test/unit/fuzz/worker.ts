@@ -3,10 +3,7 @@
 //   argv: <target name> <cases to skip>   env: FUZZ_SCALE, FUZZ_CASE, FUZZ_SEED
 import { casesOf, caseName, FuzzRunner, TARGET_SPECS } from './cases';
 
-export type WorkerMessage =
-  | { type: 'start'; id: string }
-  | { type: 'case'; report: import('./cases').CaseReport }
-  | { type: 'stray'; failures: import('./oracle').Failure[] };
+export type WorkerMessage = { type: 'start'; id: string } | { type: 'case'; report: import('./cases').CaseReport } | { type: 'stray'; failures: import('./oracle').Failure[] };
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => {

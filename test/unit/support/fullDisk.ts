@@ -91,7 +91,7 @@ export async function mountSmallDisk(sizeKb: number): Promise<SmallDisk | undefi
       try {
         // Written, not just truncated: tmpfs only counts pages that hold data.
         const block = Buffer.alloc(64 * 1024);
-        for (let written = 0; written < size; ) {
+        for (let written = 0; written < size;) {
           const { bytesWritten } = await handle.write(block, 0, Math.min(block.length, size - written));
           written += bytesWritten;
         }

@@ -51,7 +51,15 @@ function isFile(path: string): boolean {
 function resolveRelative(fromFile: string, specifier: string): string | undefined {
   const base = resolve(fromFile, '..', specifier);
   const candidates = [
-    ...(/\.(c|m)?js$/.test(base) ? [base.replace(/\.js$/, '.ts').replace(/\.mjs$/, '.mts').replace(/\.cjs$/, '.cts'), base.replace(/\.js$/, '.tsx')] : []),
+    ...(/\.(c|m)?js$/.test(base)
+      ? [
+          base
+            .replace(/\.js$/, '.ts')
+            .replace(/\.mjs$/, '.mts')
+            .replace(/\.cjs$/, '.cts'),
+          base.replace(/\.js$/, '.tsx'),
+        ]
+      : []),
     base,
     `${base}.ts`,
     `${base}.tsx`,
