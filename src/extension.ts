@@ -52,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): void {
     () => tree.filter,
     view,
     () => RunPanel.activeRunVisible(),
+    // The runs with a row in the tree: polled while the view is on screen.
+    (sourceId) => new Set([...tree.runNodes.values()].filter((n) => n.sourceId === sourceId).map((n) => n.runId)),
   );
 
   const showFilter = () => {
@@ -62,6 +64,19 @@ export function activate(context: vscode.ExtensionContext): void {
   const refresh = () => {
     tree.refresh();
     void live.countFailures();
+  };
+
+  // What each source id's data comes from: when a source's settings name another server or
+  // project, or its key changes (another account), what the store holds of it is not its data.
+  const identityOf = (id: string) => {
+    const config = registry.get(id)?.config;
+    return config && JSON.stringify([config.kind, config.baseUrl ?? '', config.projectId ?? '']);
+  };
+  let identities = new Map(registry.list().map((s) => [s.config.id, identityOf(s.config.id)]));
+  const sourcesChanged = () => {
+    for (const [id, identity] of identities) if (identityOf(id) !== identity) store.forget(id);
+    identities = new Map(registry.list().map((s) => [s.config.id, identityOf(s.config.id)]));
+    refresh();
   };
 
   const demo = demoCommand(registry, log);
@@ -80,8 +95,11 @@ export function activate(context: vscode.ExtensionContext): void {
       void live.countFailures();
     }),
     // New clients (settings changed): what the store holds came through the old ones.
-    registry.onDidChange(refresh),
-    keys.onDidChange(refresh),
+    registry.onDidChange(sourcesChanged),
+    keys.onDidChange((sourceId) => {
+      store.forget(sourceId);
+      refresh();
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!settings.affectsSettings(event)) return;
       if (event.affectsConfiguration('taskHistory.sources') || settings.affectsHttpLimits(event)) registry.reload();

@@ -21,7 +21,7 @@ export class Header {
       ['Integration', run.integration],
       ['Source', run.sourceLabel],
       ['Started', localTime(run.startedAt), run.startedAt],
-      ['Ended', run.endedAt ? localTime(run.endedAt) : isStillRunning(run) ? 'still running' : undefined, run.endedAt],
+      ['Ended', run.endedAt ? localTime(run.endedAt) : isStillRunning(run) ? `not yet (${run.status})` : undefined, run.endedAt],
       ['Duration', run.duration],
       ['Tokens', run.totalTokens?.toLocaleString()],
     ];

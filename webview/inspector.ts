@@ -44,6 +44,16 @@ export class Inspector {
     this.timer = setTimeout(() => this.request(step.id), FETCH_DELAY_MS);
   }
 
+  /** Whether it shows this very step view now (same id, same fields): nothing to redraw. */
+  isShowing(step: StepView): boolean {
+    return this.step !== undefined && this.step.id === step.id && JSON.stringify(this.step) === JSON.stringify(step);
+  }
+
+  /** Forgets the payloads of steps that changed (a running step that ended): asked for again when shown. */
+  forget(stepIds: ReadonlySet<string>): void {
+    for (const id of stepIds) this.cache.delete(id);
+  }
+
   /** A payload (or its failure) arrived; drawn if its step is still the one shown. */
   receive(requestId: number, stepId: string, result: StepPayloadView | { error: string }): void {
     this.pending.delete(requestId);

@@ -3,7 +3,7 @@
 // network calls and holds no secrets; it only speaks src/panels/protocol.ts.
 import './litNonce';
 import './elements';
-import { PROTOCOL_VERSION, type RunMessage, type ToWebviewMessage } from '../src/panels/protocol';
+import { PROTOCOL_VERSION, type RunMessage, type StepView, type ToWebviewMessage } from '../src/panels/protocol';
 import { button, el, replace } from './dom';
 import { Header } from './header';
 import { post, readState, saveState } from './host';
@@ -25,8 +25,15 @@ function showRun(message: RunMessage): void {
   const kept = readState();
   const sameRun = kept.runId === message.run.id && kept.sourceId === message.sourceId;
   saveState({ version: PROTOCOL_VERSION, sourceId: message.sourceId, runId: message.run.id });
+  // An update of the run shown keeps its inspector: the payloads it holds, and what it shows
+  // (scroll, open sections), unless the selected step itself changed. Steps that changed
+  // (a running step that ended) have their payloads asked for again.
+  const previous = message.update && view && sameRun && view.message.run.id === message.run.id ? view : undefined;
+  const inspector = previous?.inspector ?? new Inspector(message.capabilities);
+  if (previous) inspector.forget(changedSteps(previous.message.steps, message.steps));
+  const timelineHadFocus = previous !== undefined && document.hasFocus() && previous.timeline.element.contains(document.activeElement);
   const header = new Header(message.run, message.capabilities);
-  const inspector = new Inspector(message.capabilities);
+  let restoring = previous !== undefined;
   const timeline = new Timeline({
     steps: message.steps,
     axis: message.axis,
@@ -34,7 +41,8 @@ function showRun(message: RunMessage): void {
     scrollTop: sameRun ? kept.scrollTop : undefined,
     onSelect: (index) => {
       const step = message.steps[index]!;
-      inspector.show(step);
+      if (!(restoring && inspector.isShowing(step))) inspector.show(step);
+      restoring = false;
       saveState({ selectedStepId: step.id });
     },
     onViewChange: ({ zoom, scrollTop }) => saveState({ zoom, scrollTop }),
@@ -51,8 +59,16 @@ function showRun(message: RunMessage): void {
     message.steps.findIndex((s) => s.id === wanted),
   );
   timeline.select(index, !message.update);
-  // An update (a live poll) never takes the focus: the user may be typing elsewhere.
-  if (!message.update) timeline.focus();
+  restoring = false;
+  // An update (a live poll) never takes the focus from elsewhere: the user may be typing
+  // there. Within the panel, the timeline keeps it if it had it.
+  if (!message.update || timelineHadFocus) timeline.focus();
+}
+
+/** Ids of steps that are new or whose view changed between two states of one run. */
+function changedSteps(before: readonly StepView[], after: readonly StepView[]): Set<string> {
+  const old = new Map(before.map((s) => [s.id, JSON.stringify(s)]));
+  return new Set(after.filter((s) => old.get(s.id) !== JSON.stringify(s)).map((s) => s.id));
 }
 
 function selectStep(stepId: string): void {
@@ -103,7 +119,8 @@ function handle(message: ToWebviewMessage): void {
       if (!view) return;
       view.header.showDivergence(message.summary);
       view.timeline.markDiverged(message.stepId);
-      const index = message.stepId ? view.message.steps.findIndex((s) => s.id === message.stepId) : -1;
+      // Re-sent with a newer state of the run: the mark is drawn again, the selection stays where the user put it.
+      const index = message.stepId && !message.restore ? view.message.steps.findIndex((s) => s.id === message.stepId) : -1;
       if (index >= 0) view.timeline.select(index);
       return;
     }

@@ -62,6 +62,17 @@ export class PayloadCache {
     this.bytes = 0;
   }
 
+  /** Forgets one entry (a payload that is no longer current). */
+  delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry) this.drop(key, entry);
+  }
+
+  /** Forgets every entry whose key matches (a source's payloads, when the source now names other data). */
+  deleteWhere(matches: (key: string) => boolean): void {
+    for (const [key, entry] of [...this.entries]) if (matches(key)) this.drop(key, entry);
+  }
+
   private drop(key: string, entry: Entry): void {
     if (this.entries.get(key) !== entry) return;
     this.entries.delete(key);

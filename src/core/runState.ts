@@ -13,18 +13,21 @@ export function isActive(status: RunStatus | string): boolean {
 }
 
 /**
- * Running and not ended. A run or step whose status still says 'running' but that has an end
- * time is over as far as its timing goes (the status lags), so it shows its duration.
+ * Active (running, queued, delayed) and not ended. A run or step whose status still says
+ * 'running' but that has an end time is over as far as its timing goes (the status lags), so
+ * it shows its duration.
  */
 export function isStillRunning(item: { readonly status: string; readonly endedAt?: string }): boolean {
-  return item.status === 'running' && !item.endedAt;
+  return isActive(item.status) && !item.endedAt;
 }
 
 /**
- * 'running' while it runs, else its duration: computed from timestamps where the model has
- * it ("1.48 s"), the vendor's own text ("4h 15m") as a fallback, '' when neither is known.
+ * 'running' (or 'queued', 'delayed') while it has not ended, else its duration: computed from
+ * timestamps where the model has it ("1.48 s"), the vendor's own text ("4h 15m") as a
+ * fallback, '' when neither is known. Never a duration so far (Paragon reports one for a
+ * running or delayed run), which would read as final.
  */
 export function durationText(item: { readonly status: string; readonly endedAt?: string; readonly durationMs?: number; readonly durationText?: string }): string {
-  if (isStillRunning(item)) return 'running';
+  if (isStillRunning(item)) return item.status;
   return formatDuration(item.durationMs) || item.durationText || '';
 }

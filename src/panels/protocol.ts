@@ -141,6 +141,8 @@ export interface DivergenceMessage {
   readonly stepId?: string;
   readonly baselineRunId: string;
   readonly summary: string;
+  /** Sent again with a newer state of the run: mark the step, leave the selection alone. */
+  readonly restore?: boolean;
 }
 
 export type ToWebviewMessage = RunMessage | LoadingMessage | LoadErrorMessage | PayloadMessage | PayloadErrorMessage | BusyMessage | DivergenceMessage | SelectStepMessage;

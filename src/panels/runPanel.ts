@@ -17,7 +17,16 @@ import { openRunDocument, openStepDocument, stepDocumentUri } from '../documents
 import type { Disposable } from '../store/emitter';
 import type { RunStore } from '../store/runStore';
 import { panelHtml, panelResourceRoots } from './panelHtml';
-import { parseFromWebview, PROTOCOL_VERSION, RUN_PANEL_VIEW_TYPE, type FromWebviewMessage, type PanelAction, type PanelState, type ToWebviewMessage } from './protocol';
+import {
+  parseFromWebview,
+  PROTOCOL_VERSION,
+  RUN_PANEL_VIEW_TYPE,
+  type DivergenceMessage,
+  type FromWebviewMessage,
+  type PanelAction,
+  type PanelState,
+  type ToWebviewMessage,
+} from './protocol';
 import { panelCapabilities, panelTitle, runMessage } from './runView';
 
 export interface RunTarget {
@@ -61,7 +70,7 @@ export class RunPanel implements vscode.Disposable {
   private ready = false;
   private readonly busy = new Set<PanelAction>();
   /** The last Compare result, sent again whenever the webview (re)loads. */
-  private divergence: ToWebviewMessage | undefined;
+  private divergence: DivergenceMessage | undefined;
   private readonly disposables: Disposable[] = [];
 
   /** Opens the run's panel (on a step, if given), or reveals it if it is already open. */
@@ -234,7 +243,7 @@ export class RunPanel implements vscode.Disposable {
       this.initialStepId = undefined;
       await this.post({ ...message, initialStepId, update: update || undefined });
       for (const action of this.busy) await this.post({ type: 'busy', action, busy: true });
-      if (this.divergence) await this.post(this.divergence);
+      if (this.divergence) await this.post({ ...this.divergence, restore: true });
     } catch (error) {
       this.services.log.warn(`run panel ${this.target.runId}: ${userMessage(error)}`);
       await this.post({ type: 'loadError', message: userMessage(error) });

@@ -96,7 +96,7 @@ export class RunStore implements Disposable {
     options: RunStoreOptions = {},
   ) {
     this.maxDetails = options.maxDetails ?? 200;
-    this.maxListingsPerSource = options.maxListingsPerSource ?? 64;
+    this.maxListingsPerSource = options.maxListingsPerSource ?? 256;
     this.payloads = options.payloads ?? new PayloadCache();
   }
 
@@ -115,9 +115,16 @@ export class RunStore implements Disposable {
     const key = queryKey(query);
     const existing = bySource.get(key);
     // A listing built on a client that has since been replaced (settings changed) starts again.
-    if (existing && existing.client === source) return existing;
+    if (existing && existing.client === source) {
+      // Least recently used last: the listings a view keeps asking for are never the ones dropped.
+      bySource.delete(key);
+      bySource.set(key, existing);
+      return existing;
+    }
     const listing = new RunListing(source, sourceId, query, { changed: (l, what, page) => this.onListing(l, what, page) });
     bySource.set(key, listing);
+    // Past the cap (far more than a tree shows: 256 groups) the least recently asked for goes;
+    // whoever still holds it pages a listing the store no longer patches, until it asks again.
     while (bySource.size > this.maxListingsPerSource) bySource.delete(bySource.keys().next().value!);
     return listing;
   }
@@ -144,9 +151,12 @@ export class RunStore implements Disposable {
    * ends only its own wait.
    */
   getRun(sourceId: string, runId: string, options: LoadOptions = {}): Promise<RunDetail> {
+    if (options.signal?.aborted) return Promise.reject(new CancelledError('cancelled before the load started'));
     const key = runKey(sourceId, runId);
     const cached = this.details.get(key);
-    if (cached && !options.fresh) {
+    // A run that may still change is served from the store only while something keeps it
+    // current (live refresh polls runs in listings and runs an open view retains).
+    if (cached && !options.fresh && (!isActive(cached.status) || this.isWatched(sourceId, runId))) {
       this.touch(key, cached);
       return Promise.resolve(cached);
     }
@@ -158,10 +168,7 @@ export class RunStore implements Disposable {
       } catch (error) {
         return Promise.reject(error);
       }
-      const started = source.getRun(runId).then((detail) => {
-        this.put(sourceId, detail);
-        return detail;
-      });
+      const started = source.getRun(runId).then((detail) => this.put(sourceId, detail));
       load = started.finally(() => {
         if (this.loads.get(key) === load) this.loads.delete(key);
       });
@@ -170,16 +177,41 @@ export class RunStore implements Disposable {
     return abortable(load, options.signal);
   }
 
-  /** A run's detail from elsewhere (a loaded run, a poll): kept, and announced if it changed. */
-  put(sourceId: string, detail: RunDetail): void {
+  /**
+   * A run's detail from elsewhere (a loaded run, a poll): kept, and announced if it changed.
+   * Answers the detail the store now holds: a detail read before the store learnt that the
+   * run ended (a slow poll landing after a page that listed it finished) is older news and is
+   * neither kept nor announced — a finished run never runs again.
+   */
+  put(sourceId: string, detail: RunDetail): RunDetail {
     const key = runKey(sourceId, detail.id);
-    const before = this.details.get(key) ?? this.summary(sourceId, detail.id);
+    const held = this.details.get(key);
+    const before = held ?? this.summary(sourceId, detail.id);
+    if (before && !isActive(before.status) && isActive(detail.status)) return held ?? detail;
     this.touch(key, detail);
     this.evict();
     this.patchListings(sourceId, summaryOf(detail));
-    if (!before || fingerprint(before) !== fingerprint(detail)) {
-      this.runChanged.fire({ sourceId, run: this.withListed(sourceId, summaryOf(detail)), detail });
-    }
+    // Against a listing row (no steps) only the run's own state can differ: a first load of a listed run is no news.
+    const changed = !before || (held ? fingerprint(held) !== fingerprint(detail) : stateOf(before) !== stateOf(detail));
+    if (changed) this.runChanged.fire({ sourceId, run: this.withListed(sourceId, summaryOf(detail)), detail });
+    return detail;
+  }
+
+  /** Whether something keeps this run current: an open view retains it, or a listing holds it (live refresh polls those). */
+  private isWatched(sourceId: string, runId: string): boolean {
+    if (this.retained.has(runKey(sourceId, runId))) return true;
+    for (const listing of this.listings.get(sourceId)?.values() ?? []) if (listing.get(runId)) return true;
+    return false;
+  }
+
+  /**
+   * Forgets everything of a source (its listings, details and payloads): its settings now
+   * name another server, project or account, whose runs these are not.
+   */
+  forget(sourceId: string): void {
+    this.invalidate(sourceId);
+    for (const key of [...this.details.keys()]) if ((JSON.parse(key) as [string])[0] === sourceId) this.details.delete(key);
+    this.payloads.deleteWhere((key) => (JSON.parse(key) as [string])[0] === sourceId);
   }
 
   /** Runs seen in a page the store does not keep (a failure count, a replay's search): newer states are taken. */
@@ -204,8 +236,17 @@ export class RunStore implements Disposable {
     return page;
   }
 
-  /** A step's input and output, fetched once and shared by the panel, documents, Compare and Export. */
-  stepPayload(sourceId: string, runId: string, step: Pick<Step, 'id' | 'inputSize' | 'outputSize'>, signal?: AbortSignal): Promise<StepPayload> {
+  /**
+   * A step's input and output, fetched once and shared by the panel, documents, Compare and
+   * Export — once the step has ended: a running step's payload is not its last, so it is
+   * fetched each time and not kept.
+   */
+  stepPayload(
+    sourceId: string,
+    runId: string,
+    step: Pick<Step, 'id' | 'inputSize' | 'outputSize'> & { readonly status?: Step['status'] },
+    signal?: AbortSignal,
+  ): Promise<StepPayload> {
     let source: HistorySource;
     try {
       source = this.source(sourceId);
@@ -213,8 +254,14 @@ export class RunStore implements Disposable {
       return Promise.reject(error);
     }
     if (!source.capabilities.stepPayloads || !source.getStepPayload) return Promise.reject(new Error(`${source.label} does not give step inputs and outputs.`));
+    const status = step.status ?? this.details.get(runKey(sourceId, runId))?.steps.find((s) => s.id === step.id)?.status;
+    const cacheKey = PayloadCache.key(sourceId, runId, step.id);
+    if (status !== undefined && isActive(status)) {
+      this.payloads.delete(cacheKey);
+      return abortable(source.getStepPayload(runId, step.id), signal);
+    }
     const size = (step.inputSize ?? 0) + (step.outputSize ?? 0);
-    const load = this.payloads.get(PayloadCache.key(sourceId, runId, step.id), () => source.getStepPayload!(runId, step.id), size || undefined);
+    const load = this.payloads.get(cacheKey, () => source.getStepPayload!(runId, step.id), size || undefined);
     return abortable(load, signal);
   }
 

@@ -31,8 +31,9 @@ export class LiveRefresh implements vscode.Disposable {
   private readonly watermark = new Map<string, number>();
   /** When each source may be polled again (ms since epoch); absent means now. */
   private readonly nextPoll = new Map<string, number>();
-  /** Where the rotation over a source's running runs stands. */
+  /** Where the rotation over a source's running runs stands (in the tree, and in open panels). */
   private readonly rotation = new Map<string, number>();
+  private readonly panelRotation = new Map<string, number>();
   /** The last failure count per source, so a tick that counts only some still shows a total. */
   private readonly counts = new Map<string, number>();
   private readonly counted = new vscode.EventEmitter<FailureCount>();
@@ -49,6 +50,8 @@ export class LiveRefresh implements vscode.Disposable {
     private readonly view?: VisibleView,
     /** Whether a run panel of a run that may still change is on screen. */
     private readonly activeRunPanelVisible: () => boolean = () => false,
+    /** The ids of a source's runs that have a row in the tree now (its expanded groups). */
+    private readonly shownInTree: (sourceId: string) => ReadonlySet<string> = () => new Set(),
   ) {
     this.subscriptions.push(
       vscode.window.onDidChangeWindowState(() => this.conditionsChanged()),
@@ -94,12 +97,13 @@ export class LiveRefresh implements vscode.Disposable {
       const now = Date.now();
       const due = this.registry.list().filter(({ config }) => (this.nextPoll.get(config.id) ?? 0) <= now);
       if (due.length === 0) return;
-      const counting = shouldCount(this.conditions());
+      const conditions = this.conditions();
+      const counting = shouldCount(conditions);
       const sent = new Map<string, number>();
       await Promise.all(
         due.map(async ({ config, source }) => {
-          const runs = this.store.activeRuns(config.id);
-          const planned = (counting ? 1 : 0) + Math.min(runs.length, runPollsPerTick(source.capabilities.requestBudget));
+          const runs = this.runsToWatch(config.id, conditions.viewVisible);
+          const planned = (counting ? 1 : 0) + Math.min(runs.inPanels.length + runs.inTree.length, runPollsPerTick(source.capabilities.requestBudget));
           if (planned === 0) return;
           if (!budgetHasRoom(this.registry.budgetInUse(config.id), planned)) {
             this.log.info(`live refresh of ${config.id} skipped: its request budget is nearly spent`);
@@ -157,13 +161,33 @@ export class LiveRefresh implements vscode.Disposable {
     }
   }
 
-  /** Re-polls some of a source's running runs (pickRunsToPoll); resolves with the requests sent. */
-  private async pollActiveRuns(sourceId: string, runs: readonly Run[]): Promise<number> {
+  /**
+   * The running runs someone sees: those open in a run panel, and — while the view is on
+   * screen — those with a row in the tree. Rows of a hidden view, or of groups never
+   * expanded, are not worth a request.
+   */
+  private runsToWatch(sourceId: string, viewVisible: boolean): { inPanels: Run[]; inTree: Run[] } {
+    const active = this.store.activeRuns(sourceId);
+    const inPanels = active.filter((run) => this.store.isRetained(sourceId, run.id));
+    const shown = viewVisible ? this.shownInTree(sourceId) : new Set<string>();
+    const inTree = active.filter((run) => !this.store.isRetained(sourceId, run.id) && shown.has(run.id));
+    return { inPanels, inTree };
+  }
+
+  /**
+   * Re-polls some of a source's running runs: those open in panels first (someone is looking
+   * at exactly that run), the tree's with what is left, each in rotation (pickRunsToPoll).
+   * Resolves with the requests sent.
+   */
+  private async pollActiveRuns(sourceId: string, runs: { inPanels: readonly Run[]; inTree: readonly Run[] }): Promise<number> {
     const configured = this.registry.get(sourceId);
-    if (!configured || runs.length === 0) return 0;
+    if (!configured) return 0;
     const allowance = runPollsPerTick(configured.source.capabilities.requestBudget);
-    const { picked, cursor } = pickRunsToPoll(runs, allowance, this.rotation.get(sourceId) ?? 0);
-    this.rotation.set(sourceId, cursor);
+    const panels = pickRunsToPoll(runs.inPanels, allowance, this.panelRotation.get(sourceId) ?? 0);
+    this.panelRotation.set(sourceId, panels.cursor);
+    const tree = pickRunsToPoll(runs.inTree, allowance - panels.picked.length, this.rotation.get(sourceId) ?? 0);
+    this.rotation.set(sourceId, tree.cursor);
+    const picked = [...panels.picked, ...tree.picked];
     let sent = 0;
     for (const run of picked) {
       sent++;

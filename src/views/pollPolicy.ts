@@ -60,12 +60,18 @@ export function runPollsPerTick(budget: PollBudget | undefined, share = POLL_BUD
 /**
  * Which running runs a tick re-polls, given its allowance: the newest half every time (the
  * runs someone just started), the rest in rotation over the older ones, so a stuck run
- * cannot keep the others from ever being looked at. `cursor` is where the rotation stood;
- * the answer says where it stands next.
+ * cannot keep the others from ever being looked at. With room for one a tick (Dispersl
+ * Free), ticks alternate between the newest and the next older one. `cursor` is where the
+ * rotation stood; the answer says where it stands next.
  */
 export function pickRunsToPoll<R extends { readonly startedAt?: string }>(runs: readonly R[], allowance: number, cursor: number): { picked: R[]; cursor: number } {
   const take = Math.max(0, Math.min(runs.length, allowance));
   const newestFirst = [...runs].sort((a, b) => (Date.parse(b.startedAt ?? '') || 0) - (Date.parse(a.startedAt ?? '') || 0));
+  if (take === 1 && runs.length > 1) {
+    const older = newestFirst.slice(1);
+    const picked = cursor % 2 === 0 ? newestFirst[0]! : older[Math.floor(cursor / 2) % older.length]!;
+    return { picked: [picked], cursor: cursor + 1 };
+  }
   const fixed = Math.ceil(take / 2);
   const older = newestFirst.slice(fixed);
   const start = older.length > 0 ? cursor % older.length : 0;

@@ -170,7 +170,7 @@ describe('Sidebar in a real VS Code', function () {
     await workbench.waitForNotification(/(a run failed|new failed runs) in E2E Paragon/, 30_000);
   });
 
-  it('updates an open panel of a running run as it ends, without Reload and without taking the focus', async () => {
+  it('updates an open panel of a running run as it ends, with the Runs view hidden: without Reload and without taking the focus', async () => {
     const [runId] = emulator.startRuns(1, 'FAILED');
     await workbench.runCommand('Task History: Open Run by ID…');
     await workbench.quickInput(runId!);
@@ -179,9 +179,14 @@ describe('Sidebar in a real VS Code', function () {
     await badge.filter({ hasText: 'EXECUTING' }).waitFor({ timeout: 30_000 });
     // A mark on the page: a reload would lose it.
     await frame.evaluate(() => ((window as unknown as { e2eMark: number }).e2eMark = 1));
-    // The focus goes elsewhere (the side bar): an update must not take it back.
-    await workbench.runCommand('Task History: Focus on Runs View');
-    // No Reload from here: live refresh polls the run while its panel is shown, and the store tells the panel.
+    // Only the panel shows the run now: the side bar (and the Runs view) is closed, so live
+    // refresh polls because a panel of a running run is on screen.
+    await workbench.runCommand('View: Close Primary Side Bar');
+    await workbench.page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: 10_000 });
+    // The focus goes elsewhere (the log in the bottom panel): an update must not take it back.
+    await workbench.runCommand('Task History: Show Log');
+    await workbench.page.waitForFunction(() => Boolean(document.activeElement?.closest('.part.panel')), undefined, { timeout: 10_000 });
+    // No Reload from here: live refresh polls the run, and the store tells the panel.
     await badge.filter({ hasText: 'FAILED' }).waitFor({ timeout: 90_000 });
     assert.equal(await frame.evaluate(() => (window as unknown as { e2eMark?: number }).e2eMark), 1, 'the panel was updated in place, not reloaded');
     const steps = (await (await fetch(`${emulator.paragonBaseUrl}/workflow-executions/${runId}`, { headers: { Authorization: `Bearer ${emulator.apiKey}` } })).json()) as {
@@ -189,8 +194,9 @@ describe('Sidebar in a real VS Code', function () {
     };
     assert.equal(await frame.locator('.timeline').getAttribute('data-step-count'), String(steps.stepExecutions.length));
     assert.match(await frame.locator('.run-header').innerText(), /Ended/);
-    assert.ok(await workbench.page.evaluate(() => Boolean(document.activeElement?.closest('.part.sidebar'))), 'the focus stayed in the side bar');
+    assert.ok(await workbench.page.evaluate(() => Boolean(document.activeElement?.closest('.part.panel'))), 'the focus stayed in the bottom panel');
     await workbench.runCommand('View: Close All Editors');
+    await workbench.openContainer('Task History');
   });
 
   it('groups by integration, then status, with one query per integration', async () => {

@@ -540,11 +540,21 @@ function createWorkbench(parts: Parts): Workbench {
     async openContainer(title) {
       const item = page.locator(`.activitybar .action-item [aria-label*="${title}"], .activitybar .action-item[aria-label*="${title}"]`).first();
       await item.waitFor({ state: 'visible', timeout: 30_000 });
-      const shown = async () => page.evaluate((t) => (document.querySelector('.part.sidebar .composite.title')?.textContent ?? '').toLowerCase().includes(t.toLowerCase()), title);
+      // Shown: the side bar is on screen (a closed one keeps its last title in the page) with this container's title.
+      const shown = async () =>
+        page.evaluate((t) => {
+          const sidebar = document.querySelector<HTMLElement>('.part.sidebar');
+          return Boolean(sidebar && sidebar.offsetParent !== null && (sidebar.querySelector('.composite.title')?.textContent ?? '').toLowerCase().includes(t.toLowerCase()));
+        }, title);
       if (!(await shown())) await item.click();
-      await page.waitForFunction((t) => (document.querySelector('.part.sidebar .composite.title')?.textContent ?? '').toLowerCase().includes(t.toLowerCase()), title, {
-        timeout: 15_000,
-      });
+      await page.waitForFunction(
+        (t) => {
+          const sidebar = document.querySelector<HTMLElement>('.part.sidebar');
+          return Boolean(sidebar && sidebar.offsetParent !== null && (sidebar.querySelector('.composite.title')?.textContent ?? '').toLowerCase().includes(t.toLowerCase()));
+        },
+        title,
+        { timeout: 15_000 },
+      );
     },
 
     webviewFrame,

@@ -93,6 +93,18 @@ describe('Live polling policy', () => {
     assert.deepEqual(pickRunsToPoll([], 3, 0).picked, []);
   });
 
+  it('with room for one run a tick (Dispersl Free), still reaches every running run: the newest every other tick, the older ones in turn', () => {
+    const runs = Array.from({ length: 4 }, (_, i) => ({ id: `r${i}`, startedAt: new Date(Date.UTC(2026, 10, 1, i)).toISOString() }));
+    let cursor = 0;
+    const polled: string[] = [];
+    for (let tick = 0; tick < 6; tick++) {
+      const next = pickRunsToPoll(runs, 1, cursor);
+      polled.push(...next.picked.map((r) => r.id));
+      cursor = next.cursor;
+    }
+    assert.deepEqual(polled, ['r3', 'r2', 'r3', 'r1', 'r3', 'r0']);
+  });
+
   it('stands back when the key’s budget is nearly spent (an export is running)', () => {
     assert.equal(budgetHasRoom({ used: 10, limit: 100 }, 1), true);
     assert.equal(budgetHasRoom({ used: 89, limit: 100 }, 1), true);

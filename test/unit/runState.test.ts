@@ -13,12 +13,13 @@ const ENDED = '2026-11-23T11:55:01.477Z';
 describe('Run state: running or its duration', () => {
   for (const status of RUN_STATUSES) {
     for (const endedAt of [undefined, ENDED]) {
-      const still = status === 'running' && endedAt === undefined;
-      it(`${status}, ${endedAt ? 'with' : 'without'} an end: ${still ? "'running'" : 'its duration'}`, () => {
+      const active = status === 'running' || status === 'queued' || status === 'delayed';
+      const still = active && endedAt === undefined;
+      it(`${status}, ${endedAt ? 'with' : 'without'} an end: ${still ? `'${status}', never a duration so far` : 'its duration'}`, () => {
         const item = { status, endedAt, durationMs: 1477 };
-        assert.equal(isActive(status), status === 'running' || status === 'queued' || status === 'delayed');
+        assert.equal(isActive(status), active);
         assert.equal(isStillRunning(item), still);
-        assert.equal(durationText(item), still ? 'running' : '1.48 s');
+        assert.equal(durationText(item), still ? status : '1.48 s');
       });
     }
   }

@@ -415,6 +415,119 @@ describe('RunStore', () => {
     });
   });
 
+  describe('what the review found', () => {
+    it('a slow poll that read the run running, landing after a page listed it finished, neither brings it back nor announces it', async () => {
+      const quickClients = clientsOf(quick());
+      const real = quickClients.get(P)!;
+      // The real client, whose run reads are held back until released: a poll read while the run ran, landing after.
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let hold = false;
+      const slowPolls: HistorySource = {
+        kind: real.kind,
+        label: real.label,
+        capabilities: real.capabilities,
+        getRun: async (runId, signal) => {
+          const detail = await real.getRun(runId, signal);
+          if (hold) await released;
+          return detail;
+        },
+        listPage: (query, offset, options) => real.listPage(query, offset, options),
+      };
+      const store = new RunStore((sourceId) => (sourceId === P ? slowPolls : undefined));
+      const { id, listing } = await runningListedAndLoaded(quick(), store);
+      const read = requests(quick(), 'paragon.get');
+      hold = true;
+      const poll = store.getRun(P, id, { fresh: true });
+      while (requests(quick(), 'paragon.get') === read) await sleep(10);
+      const ended = await untilFinished(real, id);
+      // A count's page says it ended (the store drops the detail, whose steps are behind).
+      store.note(P, [ended]);
+      assert.equal(listing.get(id)?.status, 'succeeded');
+      const changes = record(store.onDidChangeRun);
+      release();
+      const answered = await poll;
+      assert.equal(store.summary(P, id)?.status, 'succeeded', 'the store still says it ended');
+      assert.equal(listing.get(id)?.status, 'succeeded');
+      assert.ok(!store.activeRuns(P).some((r) => r.id === id));
+      assert.deepEqual(changes.seen, [], 'the older news is not announced');
+      assert.equal(answered.status, 'running', 'the poll itself answers what the API said');
+    });
+
+    it('serves a cached running run only while something keeps it current (a listing, an open view); otherwise asks again', async () => {
+      const { store } = storeOn(slow());
+      const [running] = slow().startRuns(1);
+      await store.getRun(P, running!);
+      slow().resetStats();
+      // In no listing, kept by no view: nothing polls it, so the store's copy may be stale.
+      await store.getRun(P, running!);
+      assert.equal(requests(slow(), 'paragon.get'), 1, 'asked again');
+      const kept = store.retain(P, running!);
+      await store.getRun(P, running!);
+      assert.equal(requests(slow(), 'paragon.get'), 1, 'an open view keeps it current: served from the store');
+      kept.dispose();
+      const [finished] = finishedIds(slow(), 1);
+      await store.getRun(P, finished!);
+      slow().resetStats();
+      await store.getRun(P, finished!);
+      assert.equal(slow().stats().requests, 0, 'a finished run is served from the store');
+    });
+
+    it('a first load of a listed run announces nothing when its state is the one listed', async () => {
+      const { store } = storeOn(slow());
+      const listing = store.listing(P, { status: 'succeeded' });
+      await listing.ensureFirstPage();
+      const changes = record(store.onDidChangeRun);
+      await store.getRun(P, listing.runs[0]!.id);
+      assert.deepEqual(changes.seen, []);
+    });
+
+    it('a caller whose signal is already aborted sends no request', async () => {
+      const { store } = storeOn(slow());
+      const [finished] = finishedIds(slow(), 1);
+      slow().resetStats();
+      await assert.rejects(store.getRun(P, finished!, { signal: AbortSignal.abort() }), CancelledError);
+      assert.equal(slow().stats().requests, 0);
+    });
+
+    it('keeps the listings a view keeps asking for: the least recently asked for goes past the cap', async () => {
+      const { store } = storeOn(slow(), { maxListingsPerSource: 3 });
+      const main = store.listing(P, { status: 'failed' });
+      for (let day = 1; day <= 5; day++) {
+        store.listing(P, { status: 'succeeded', startedAfter: new Date(Date.UTC(2026, 10, day)) });
+        assert.equal(store.listing(P, { status: 'failed' }), main, `the listing asked for between the others stays (after ${day})`);
+      }
+      assert.notEqual(store.listing(P, { status: 'succeeded', startedAfter: new Date(Date.UTC(2026, 10, 1)) }), undefined);
+    });
+
+    it('forget() drops everything of a source, finished runs and payloads too (its settings now name other data)', async () => {
+      const { store } = storeOn(slow());
+      const [finished] = finishedIds(slow(), 1);
+      const detail = await store.getRun(P, finished!);
+      const step = detail.steps[0]!;
+      await store.stepPayload(P, finished!, step);
+      store.forget(P);
+      assert.equal(store.detail(P, finished!), undefined);
+      slow().resetStats();
+      await store.stepPayload(P, finished!, step);
+      assert.equal(requests(slow(), 'paragon.step'), 1, 'the payload is asked for again');
+    });
+
+    it("does not keep a running step's payload: it is not its last", async () => {
+      const { store } = storeOn(slow());
+      const [finished] = finishedIds(slow(), 1);
+      const detail = await store.getRun(P, finished!);
+      const step = detail.steps[0]!;
+      slow().resetStats();
+      await store.stepPayload(P, finished!, { ...step, status: 'running' });
+      await store.stepPayload(P, finished!, { ...step, status: 'running' });
+      assert.equal(requests(slow(), 'paragon.step'), 2, 'asked each time while it runs');
+      await store.stepPayload(P, finished!, step);
+      await store.stepPayload(P, finished!, step);
+      assert.equal(requests(slow(), 'paragon.step'), 3, 'kept once it has ended');
+    });
+  });
+
   describe('a running run read again', () => {
     it('announces nothing when only its duration so far grew (Paragon reports it on every read), in the detail or the listing row', async () => {
       const { store } = storeOn(slow());
