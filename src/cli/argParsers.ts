@@ -5,8 +5,7 @@ import { InvalidArgumentError } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/export/sinks';
 import { parseUserDate } from '../core/filters';
 import { RUN_STATUSES, type RunStatus } from '../core/model';
-import { DISPERSL_STATUS } from '../sources/dispersl/disperslWire';
-import { PARAGON_STATUS } from '../sources/paragon/paragonWire';
+import { SOURCE_KINDS } from '../sources/kinds';
 
 const OUR_STATUSES: readonly RunStatus[] = RUN_STATUSES.filter((s) => s !== 'unknown');
 
@@ -15,9 +14,12 @@ export function parseStatus(text: string): RunStatus {
   const value = text.trim();
   const ours = OUR_STATUSES.find((s) => s === value.toLowerCase());
   if (ours) return ours;
-  const vendor = PARAGON_STATUS[value.toUpperCase()] ?? DISPERSL_STATUS[value.toLowerCase()];
-  if (vendor && vendor !== 'unknown') return vendor;
-  const raw = [...Object.keys(PARAGON_STATUS), ...Object.keys(DISPERSL_STATUS).filter((s) => !OUR_STATUSES.includes(s as RunStatus))];
+  // Each kind's own names, in the kinds' order (the first that knows the name decides).
+  for (const kind of SOURCE_KINDS) {
+    const vendor = kind.vendorStatuses.read(value);
+    if (vendor && vendor !== 'unknown') return vendor;
+  }
+  const raw = [...new Set(SOURCE_KINDS.flatMap((kind) => kind.vendorStatuses.names))].filter((s) => !OUR_STATUSES.includes(s as RunStatus));
   throw new InvalidArgumentError(`Use one of ${OUR_STATUSES.join(', ')}, or the API's own name (${raw.join(', ')}).`);
 }
 

@@ -84,10 +84,9 @@ async function confirmAndReplay(deps: RunCommandDeps, resolved: ResolvedRun): Pr
   return undefined;
 }
 
-/** The new execution is in the history now: the store's listings of the source start afresh (the tree repaints that source only), and the store knows the run. */
-function showReplayedIn(deps: RunCommandDeps, sourceId: string, found: Run | undefined): void {
+/** The new execution is in the history now: the store's listings of the source start afresh, and the tree repaints that source only. */
+function showReplayedIn(deps: RunCommandDeps, sourceId: string): void {
   deps.store.invalidate(sourceId);
-  if (found) deps.store.note(sourceId, [found]);
 }
 
 async function offerReplayedRun(deps: RunCommandDeps, sourceId: string, source: HistorySource, original: Run, requestedAt: number): Promise<void> {
@@ -99,7 +98,7 @@ async function offerReplayedRun(deps: RunCommandDeps, sourceId: string, source: 
   } catch (error) {
     deps.log.warn(`looking for the replay of ${original.id}: ${userMessage(error)}`);
   }
-  showReplayedIn(deps, sourceId, found);
+  showReplayedIn(deps, sourceId);
   if (!found) {
     void showInformationMessage(`The replay of ${original.id} was accepted, but its execution has not appeared in the history yet. Refresh the Task History view in a moment.`);
     return;
@@ -123,7 +122,7 @@ async function lookAfterUncertain(source: HistorySource, original: Run, requeste
 /** Says what the search found: "Open Run" if it found the execution, "Replay Again" only if it found nothing. */
 async function offerAfterUncertain(deps: RunCommandDeps, resolved: ResolvedRun, { original, error, outcome }: Uncertain): Promise<void> {
   if (outcome.kind === 'look-failed') deps.log.warn(`looking for the replay of ${original.id}: ${userMessage(outcome.error)}`);
-  showReplayedIn(deps, resolved.target.sourceId, outcome.kind === 'found' ? outcome.run : undefined);
+  showReplayedIn(deps, resolved.target.sourceId);
   const notice = uncertainReplayNotice(outcome, original, error.reason, Math.round((FIND_ATTEMPTS * FIND_INTERVAL_MS) / 1000));
   deps.log.info(notice.message);
   const items = notice.action ? [notice.action] : [];

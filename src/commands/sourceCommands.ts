@@ -8,12 +8,12 @@ import { userMessage } from '../core/errors';
 import { runAddSource, type StepAnswerer } from '../sources/kinds/addSourceFlow';
 import { SOURCE_KINDS, sourceKindOf, type SourceKind } from '../sources/kinds';
 import type { SourceConfig } from '../sources/sourceConfig';
-import { COMMANDS, type CommandHandlers } from '../contributions';
+import { COMMANDS, type CommandHandlers, type CommandId } from '../contributions';
 import { withCancellableProgress } from './cancellableProgress';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 
 /** The per-kind Add Source commands (the welcome view's "Add Paragon Project" links), declared by the kinds' descriptors. */
-type KindCommand = typeof COMMANDS.addParagonSource | typeof COMMANDS.addDisperslSource;
+type KindCommand = Exclude<Extract<CommandId, `taskHistory.add${string}Source`>, typeof COMMANDS.addSource>;
 
 export function sourceCommandHandlers(
   registry: SourceRegistry,

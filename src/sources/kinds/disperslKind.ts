@@ -1,6 +1,7 @@
 // The Dispersl kind: an account's History API of agent tasks. Its rate limit depends on the
 // account's plan, so Add Source asks for the plan and the CLI takes --requests-per-hour.
 import { DISPERSL_ORIGIN, DISPERSL_TIER_REQUESTS_PER_HOUR, DisperslClient } from '../dispersl/disperslClient';
+import { DISPERSL_STATUS } from '../dispersl/disperslWire';
 import { urlInputValidator, type SourceKindDescriptor } from './sourceKind';
 
 const PLANS = {
@@ -19,6 +20,7 @@ export const disperslKind: SourceKindDescriptor<'dispersl'> = {
   description: 'History API: agent tasks',
   icon: 'hubot',
   defaultBaseUrl: DISPERSL_ORIGIN,
+  vendorStatuses: { names: Object.keys(DISPERSL_STATUS), read: (name) => DISPERSL_STATUS[name.toLowerCase()] },
   // No documented dashboard link to a task is known.
   dashboardUrlTemplate: undefined,
 

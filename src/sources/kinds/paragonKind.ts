@@ -3,6 +3,7 @@
 // all insist on one.
 import { UnsupportedError } from '../../core/errors';
 import { PARAGON_CLOUD_ORIGIN, ParagonClient } from '../paragon/paragonClient';
+import { PARAGON_STATUS } from '../paragon/paragonWire';
 import { urlInputValidator, type SourceKindDescriptor } from './sourceKind';
 
 /** A Paragon base URL may already be a project's full task-history URL. */
@@ -15,6 +16,7 @@ export const paragonKind: SourceKindDescriptor<'paragon'> = {
   description: 'Task History API: workflow executions',
   icon: 'server-process',
   defaultBaseUrl: PARAGON_CLOUD_ORIGIN,
+  vendorStatuses: { names: Object.keys(PARAGON_STATUS), read: (name) => PARAGON_STATUS[name.toUpperCase()] },
   // A guess from the dashboard's project URLs (cloud only: an on-premise dashboard has its own
   // host); to be confirmed before a "Open in Paragon" action relies on it.
   dashboardUrlTemplate: 'https://dashboard.useparagon.com/connect/projects/{projectId}/task-history/{runId}',

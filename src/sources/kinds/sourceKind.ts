@@ -4,7 +4,7 @@
 // instead, so a new kind is one module here plus one line in ./index.ts (and its id in
 // SOURCE_KIND_IDS in core/model.ts). No `vscode` here: the extension renders the Add Source
 // steps, the CLI renders the flags; this module only describes them.
-import type { SourceKind } from '../../core/model';
+import type { RunStatus, SourceKind } from '../../core/model';
 import type { HistorySource } from '../../core/source';
 import type { HttpLog } from '../http/httpPolicy';
 import type { SourceConfig } from '../sourceConfig';
@@ -118,6 +118,12 @@ export interface SourceKindDescriptor<K extends SourceKind = SourceKind> {
   readonly icon: string;
   /** Where the client goes without a baseUrl. */
   readonly defaultBaseUrl: string;
+  /** The API's own status names ("EXECUTING", "in_progress"…), which the CLI's --status accepts too. */
+  readonly vendorStatuses: {
+    readonly names: readonly string[];
+    /** Our status for a vendor name in any case, or undefined for one this API does not have. */
+    read(name: string): RunStatus | undefined;
+  };
   /**
    * A link to a run in the vendor's dashboard, with placeholders {projectId}, {runId} and
    * {workflowId} (see fillDashboardUrl); undefined when the dashboard has no such link we know of.
