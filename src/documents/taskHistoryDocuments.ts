@@ -23,11 +23,24 @@ export function stepDocumentUri(sourceId: string, runId: string, stepExecutionId
   return vscode.Uri.from(stepDocumentUriParts(sourceId, runId, stepExecutionId, part, meta));
 }
 
-export class TaskHistoryDocuments implements vscode.TextDocumentContentProvider {
-  constructor(private readonly store: RunStore) {}
+export class TaskHistoryDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** A run's JSON document follows the run: VS Code asks again for the ones that are open. */
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: { dispose(): void };
+
+  constructor(private readonly store: RunStore) {
+    this.subscription = store.onDidChangeRun(({ sourceId, run }) => this.changed.fire(runDocumentUri(sourceId, run.id)));
+  }
 
   static register(store: RunStore): vscode.Disposable {
-    return vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, new TaskHistoryDocuments(store));
+    const provider = new TaskHistoryDocuments(store);
+    return vscode.Disposable.from(vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, provider), provider);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
