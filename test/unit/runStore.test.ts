@@ -84,6 +84,29 @@ async function runningListedAndLoaded(emulator: RunningEmulator, store: RunStore
   throw new Error('could not list and load a started run while it was still running');
 }
 
+/**
+ * The real client, with one kind of answer (pages, or run reads) held back once holdBack() is
+ * called, until release(): an answer read at one moment that lands after later news.
+ */
+function heldBack(real: HistorySource, which: 'listPage' | 'getRun') {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let hold = false;
+  const later = async <T>(answer: Promise<T>): Promise<T> => {
+    const value = await answer;
+    if (hold) await released;
+    return value;
+  };
+  const client: HistorySource = {
+    kind: real.kind,
+    label: real.label,
+    capabilities: real.capabilities,
+    getRun: (runId, signal) => (which === 'getRun' ? later(real.getRun(runId, signal)) : real.getRun(runId, signal)),
+    listPage: (query, offset, options) => (which === 'listPage' ? later(real.listPage(query, offset, options)) : real.listPage(query, offset, options)),
+  };
+  return { client, real, holdBack: () => (hold = true), release };
+}
+
 describe('RunStore', () => {
   // Started runs end after a second here: long enough to be read while running, short enough to wait for.
   const quick = useEmulator({ paragonExecutions: 400, disperslTasks: 150, replayDurationMs: 1000 });
@@ -374,27 +397,12 @@ describe('RunStore', () => {
     });
 
     it('a slow page that lists a run as running after the store saw it finish does not bring it back', async () => {
-      const quickClients = clientsOf(quick());
-      const real = quickClients.get(P)!;
       // The real client, whose list answers are held back until released: a page read before the run ended, landing after.
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      let hold = false;
-      const slowPages: HistorySource = {
-        kind: real.kind,
-        label: real.label,
-        capabilities: real.capabilities,
-        getRun: (runId, signal) => real.getRun(runId, signal),
-        listPage: async (query, offset, options) => {
-          const page = await real.listPage(query, offset, options);
-          if (hold) await released;
-          return page;
-        },
-      };
+      const { client: slowPages, real, holdBack, release } = heldBack(clientsOf(quick()).get(P)!, 'listPage');
       const store = new RunStore((sourceId) => (sourceId === P ? slowPages : undefined));
       const { id, query } = await runningListedAndLoaded(quick(), store);
       const listed = requests(quick(), 'paragon.list');
-      hold = true;
+      holdBack();
       const other = store.listing(P, { startedAfter: new Date(query.startedAfter!.getTime() - 60_000) });
       const landing = other.ensureFirstPage();
       // Wait until the page has been read (the request counted) while the run still ran.
@@ -417,27 +425,12 @@ describe('RunStore', () => {
 
   describe('what the review found', () => {
     it('a slow poll that read the run running, landing after a page listed it finished, neither brings it back nor announces it', async () => {
-      const quickClients = clientsOf(quick());
-      const real = quickClients.get(P)!;
       // The real client, whose run reads are held back until released: a poll read while the run ran, landing after.
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      let hold = false;
-      const slowPolls: HistorySource = {
-        kind: real.kind,
-        label: real.label,
-        capabilities: real.capabilities,
-        getRun: async (runId, signal) => {
-          const detail = await real.getRun(runId, signal);
-          if (hold) await released;
-          return detail;
-        },
-        listPage: (query, offset, options) => real.listPage(query, offset, options),
-      };
+      const { client: slowPolls, real, holdBack, release } = heldBack(clientsOf(quick()).get(P)!, 'getRun');
       const store = new RunStore((sourceId) => (sourceId === P ? slowPolls : undefined));
       const { id, listing } = await runningListedAndLoaded(quick(), store);
       const read = requests(quick(), 'paragon.get');
-      hold = true;
+      holdBack();
       const poll = store.getRun(P, id, { fresh: true });
       while (requests(quick(), 'paragon.get') === read) await sleep(10);
       const ended = await untilFinished(real, id);
