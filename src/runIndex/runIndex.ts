@@ -1,0 +1,247 @@
+// The run index: every run seen, kept in an embedded database file (src/runIndex/sqlite.ts),
+// per source id. Finished runs never change, so a run's steps are stored once and never
+// fetched again; runs the API has forgotten (past its 90-day retention) stay, marked
+// archived. Writes are batched in transactions (a kill loses at most the batch in flight);
+// reads answer the tree's counts and pages, a panel's run, and export, without a request.
+// Plain TypeScript, no `vscode`: the extension, the CLI and the tests share it.
+import type { Run, RunDetail, RunQuery, RunStatus, Step } from '../core/model';
+import { isActive } from '../core/runState';
+import { openIndexFile, type OpenedIndexFile } from './indexFile';
+import type { Row, SqlValue } from './sqlite';
+
+/** A run as the index holds it: the run, whether it is archived, and its steps once fetched. */
+export interface IndexedRun {
+  readonly run: Run;
+  readonly archived: boolean;
+  readonly steps?: readonly Step[];
+  readonly failingOutput?: { readonly stepId: string; readonly output: unknown };
+}
+
+export interface RunIndexOptions {
+  /** The clock for "indexed at" (tests pin it). */
+  readonly now?: () => Date;
+}
+
+export class RunIndex {
+  private constructor(
+    private readonly file: OpenedIndexFile,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Opens (or creates) the index at `path`; `rebuilt` says when an unusable file was moved aside. */
+  static open(path: string, options: RunIndexOptions = {}): RunIndex {
+    const now = options.now ?? (() => new Date());
+    return new RunIndex(openIndexFile(path, now), now);
+  }
+
+  /** Set when the file found was not a usable index and a new one was started: say it to the user. */
+  get rebuilt(): string | undefined {
+    return this.file.rebuilt;
+  }
+
+  close(): void {
+    this.file.close();
+  }
+
+  /**
+   * Runs as a listing gave them, in one transaction. A newer state replaces the stored one
+   * (its steps are then fetched again); a state that says a finished run runs again is older
+   * news and is ignored. Answers how many rows were new or changed.
+   */
+  upsertRuns(sourceId: string, runs: readonly Run[]): number {
+    const db = this.file.db;
+    const at = this.now().toISOString();
+    return db.transaction(() => {
+      let changed = 0;
+      for (const run of runs) {
+        const held = db.get('SELECT status, ended_at, summary FROM runs WHERE source_id = ? AND run_id = ?', [sourceId, run.id]);
+        if (held && !isActive(String(held['status']) as RunStatus) && isActive(run.status)) continue;
+        if (held && held['summary'] === JSON.stringify(run)) continue;
+        const stateChanged = !held || held['status'] !== run.status || (held['ended_at'] ?? null) !== (run.endedAt ?? null);
+        db.run(
+          `INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, indexed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+           ON CONFLICT (source_id, run_id) DO UPDATE SET
+             status = excluded.status, raw_status = excluded.raw_status, started_at = excluded.started_at, ended_at = excluded.ended_at,
+             duration_ms = excluded.duration_ms, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
+             integration = coalesce(excluded.integration, runs.integration), name = coalesce(excluded.name, runs.name),
+             summary = excluded.summary, indexed_at = excluded.indexed_at,
+             detail_fetched = CASE WHEN ? THEN 0 ELSE runs.detail_fetched END`,
+          [...runColumns(sourceId, run), at, stateChanged ? 1 : 0],
+        );
+        changed++;
+      }
+      return changed;
+    });
+  }
+
+  /** A run with its steps (and, for a failed run, its failing step's output), in one transaction. */
+  putDetail(sourceId: string, detail: RunDetail, failingOutput?: { readonly stepId: string; readonly output: unknown }): void {
+    const db = this.file.db;
+    const { steps, ...run } = detail;
+    const held = this.get(sourceId, detail.id);
+    // Paragon's listing knows the integration a run was listed under; the detail does not.
+    const summary: Run = { ...run, integration: run.integration ?? held?.run.integration, name: run.name ?? held?.run.name };
+    db.transaction(() => {
+      db.run(
+        `INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, indexed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+         ON CONFLICT (source_id, run_id) DO UPDATE SET
+           status = excluded.status, raw_status = excluded.raw_status, started_at = excluded.started_at, ended_at = excluded.ended_at,
+           duration_ms = excluded.duration_ms, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
+           integration = excluded.integration, name = excluded.name, summary = excluded.summary, detail_fetched = 1, indexed_at = excluded.indexed_at`,
+        [...runColumns(sourceId, summary), this.now().toISOString()],
+      );
+      db.run('DELETE FROM steps WHERE source_id = ? AND run_id = ?', [sourceId, detail.id]);
+      steps.forEach((step, position) => {
+        db.run('INSERT INTO steps (source_id, run_id, position, step_id, status, model, agent, tokens, step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+          sourceId,
+          detail.id,
+          position,
+          step.id,
+          step.status,
+          step.model ?? null,
+          step.agent ?? null,
+          step.tokensUsed ?? null,
+          JSON.stringify(step),
+        ]);
+      });
+      if (failingOutput) {
+        db.run('INSERT OR REPLACE INTO failing_outputs (source_id, run_id, step_id, output) VALUES (?, ?, ?, ?)', [
+          sourceId,
+          detail.id,
+          failingOutput.stepId,
+          JSON.stringify(failingOutput.output ?? null),
+        ]);
+      }
+    });
+  }
+
+  /** The API answered 404 for a run the index holds: it is past retention, kept and marked archived. */
+  markArchived(sourceId: string, runId: string): boolean {
+    return this.file.db.run('UPDATE runs SET archived = 1 WHERE source_id = ? AND run_id = ?', [sourceId, runId]).changes > 0;
+  }
+
+  /** A run as indexed (with its steps when they were fetched), or undefined. */
+  get(sourceId: string, runId: string): IndexedRun | undefined {
+    const db = this.file.db;
+    const row = db.get('SELECT summary, archived, detail_fetched FROM runs WHERE source_id = ? AND run_id = ?', [sourceId, runId]);
+    if (!row) return undefined;
+    const run = JSON.parse(String(row['summary'])) as Run;
+    const steps = row['detail_fetched']
+      ? db.all('SELECT step FROM steps WHERE source_id = ? AND run_id = ? ORDER BY position', [sourceId, runId]).map((r) => JSON.parse(String(r['step'])) as Step)
+      : undefined;
+    const failing = db.get('SELECT step_id, output FROM failing_outputs WHERE source_id = ? AND run_id = ?', [sourceId, runId]);
+    return {
+      run,
+      archived: row['archived'] === 1,
+      steps,
+      failingOutput: failing ? { stepId: String(failing['step_id']), output: JSON.parse(String(failing['output'])) as unknown } : undefined,
+    };
+  }
+
+  /** The run with its steps, if the index has them. */
+  detail(sourceId: string, runId: string): RunDetail | undefined {
+    const indexed = this.get(sourceId, runId);
+    return indexed?.steps ? { ...indexed.run, steps: indexed.steps } : undefined;
+  }
+
+  /** Runs matching the query, newest first. */
+  page(sourceId: string, query: RunQuery, offset: number, limit: number): Run[] {
+    const { where, params } = filterSql(sourceId, query);
+    return this.file.db
+      .all(`SELECT summary FROM runs WHERE ${where} ORDER BY started_at DESC, run_id DESC LIMIT ? OFFSET ?`, [...params, limit, offset])
+      .map((r) => JSON.parse(String(r['summary'])) as Run);
+  }
+
+  /** How many runs match the query. */
+  count(sourceId: string, query: RunQuery = {}): number {
+    const { where, params } = filterSql(sourceId, query);
+    return Number(this.file.db.get(`SELECT count(*) AS n FROM runs WHERE ${where}`, params)?.['n'] ?? 0);
+  }
+
+  /** Runs per status for the query (the tree's group counts, without a request). */
+  countsByStatus(sourceId: string, query: RunQuery = {}): Map<RunStatus, number> {
+    const { where, params } = filterSql(sourceId, { ...query, status: undefined });
+    const rows = this.file.db.all(`SELECT status, count(*) AS n FROM runs WHERE ${where} GROUP BY status`, params);
+    return new Map(rows.map((r) => [String(r['status']) as RunStatus, Number(r['n'])]));
+  }
+
+  /** Ids of runs that may still change (running, queued, delayed): a sync re-checks them until they end. */
+  activeRunIds(sourceId: string): string[] {
+    return this.file.db
+      .all("SELECT run_id FROM runs WHERE source_id = ? AND status IN ('running', 'queued', 'delayed') AND archived = 0 ORDER BY started_at", [sourceId])
+      .map((r) => String(r['run_id']));
+  }
+
+  /** Finished runs whose steps are not stored yet, oldest first; `statuses` narrows it (e.g. failed only). */
+  runsWithoutDetail(sourceId: string, options: { readonly statuses?: readonly RunStatus[]; readonly limit?: number } = {}): string[] {
+    const statuses = options.statuses ?? ['succeeded', 'failed', 'cancelled', 'unknown'];
+    const marks = statuses.map(() => '?').join(', ');
+    return this.file.db
+      .all(`SELECT run_id FROM runs WHERE source_id = ? AND detail_fetched = 0 AND archived = 0 AND status IN (${marks}) ORDER BY started_at LIMIT ?`, [
+        sourceId,
+        ...statuses,
+        options.limit ?? -1,
+      ])
+      .map((r) => String(r['run_id']));
+  }
+
+  /** Where a source's sync stands, as the sync wrote it. */
+  syncState<T>(sourceId: string): T | undefined {
+    const row = this.file.db.get('SELECT state FROM sync_state WHERE source_id = ?', [sourceId]);
+    return row ? (JSON.parse(String(row['state'])) as T) : undefined;
+  }
+
+  setSyncState(sourceId: string, state: unknown): void {
+    this.file.db.run('INSERT OR REPLACE INTO sync_state (source_id, state) VALUES (?, ?)', [sourceId, JSON.stringify(state)]);
+  }
+
+  /** Several writes as one: all of them land, or none (a kill mid-batch loses only the batch). */
+  batch<T>(work: () => T): T {
+    return this.file.db.transaction(work);
+  }
+}
+
+function runColumns(sourceId: string, run: Run): SqlValue[] {
+  return [
+    sourceId,
+    run.id,
+    run.status,
+    run.rawStatus,
+    instant(run.startedAt),
+    instant(run.endedAt),
+    run.durationMs ?? null,
+    run.workflowId ?? null,
+    run.userId ?? null,
+    run.integration ?? null,
+    run.name ?? null,
+    JSON.stringify(run),
+  ];
+}
+
+/** A timestamp in one form (UTC, milliseconds), so that instants compare as text; kept as sent when it does not parse. */
+function instant(iso: string | undefined): string | null {
+  if (!iso) return null;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toISOString();
+}
+
+/** The WHERE clause of a query (timestamps are stored in one form, so they compare as text). */
+function filterSql(sourceId: string, query: RunQuery): { where: string; params: SqlValue[] } {
+  const clauses = ['source_id = ?'];
+  const params: SqlValue[] = [sourceId];
+  const add = (clause: string, value: SqlValue) => {
+    clauses.push(clause);
+    params.push(value);
+  };
+  if (query.status) add('status = ?', query.status);
+  if (query.startedAfter) add('started_at >= ?', query.startedAfter.toISOString());
+  if (query.startedBefore) add('started_at < ?', query.startedBefore.toISOString());
+  if (query.userId) add('user_id = ?', query.userId);
+  if (query.workflowId) add('workflow_id = ?', query.workflowId);
+  if (query.integration) add('integration = ?', query.integration);
+  return { where: clauses.join(' AND '), params };
+}
+
+export type { Row };

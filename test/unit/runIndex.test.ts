@@ -1,0 +1,246 @@
+// The run index on real files (src/runIndex/): the schema is created and versioned, runs
+// and steps round-trip, finished runs never go back to running, counts and pages answer
+// from the file, and the file survives what the world does to it — a kill -9 mid-batch, a
+// corrupt file, another program's file, a newer build's file, a second process.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Run, RunDetail } from '../../src/core/model';
+import { createSource } from '../../src/sources/createSource';
+import { IndexFileError } from '../../src/runIndex/indexFile';
+import { RunIndex } from '../../src/runIndex/runIndex';
+import { SCHEMA_VERSION } from '../../src/runIndex/schema';
+import { openSqlite } from '../../src/runIndex/sqlite';
+import { useEmulator } from './support/emulatorFixture';
+
+const run = (id: string, status: Run['status'], startedAt: string, more: Partial<Run> = {}): Run => ({
+  id,
+  sourceKind: 'paragon',
+  status,
+  rawStatus: status.toUpperCase(),
+  startedAt,
+  ...more,
+});
+
+describe('Run index (an embedded database file)', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'thx-index-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const file = () => join(dir, 'runs.db');
+
+  it('creates the schema at the current version, marked as ours, and opens it again unchanged', () => {
+    const index = RunIndex.open(file());
+    index.upsertRuns('s', [run('a', 'failed', '2026-11-01T10:00:00Z')]);
+    index.close();
+    const db = openSqlite(file(), { mustExist: true });
+    assert.equal(db.get('PRAGMA user_version')?.['user_version'], SCHEMA_VERSION);
+    assert.equal(db.get('PRAGMA application_id')?.['application_id'], 0x54485849);
+    db.close();
+    const again = RunIndex.open(file());
+    assert.equal(again.rebuilt, undefined);
+    assert.equal(again.count('s'), 1);
+    again.close();
+  });
+
+  it('keeps runs and steps as they were given, with the failing step output, and marks a run archived', () => {
+    const index = RunIndex.open(file());
+    const detail: RunDetail = {
+      ...run('r1', 'failed', '2026-11-01T10:00:00.000Z', { endedAt: '2026-11-01T10:00:02.000Z', durationMs: 2000, workflowId: 'w1', integration: 'salesforce' }),
+      steps: [
+        { id: 's1', runId: 'r1', status: 'succeeded', rawStatus: 'SUCCEEDED', type: 'TRIGGER/CRON', next: ['s2'] },
+        { id: 's2', runId: 'r1', status: 'failed', rawStatus: 'FAILED', type: 'ACTION/REQUEST', model: 'm', tokensUsed: 12, next: [] },
+      ],
+    };
+    index.putDetail('s', detail, { stepId: 's2', output: { error: 'boom' } });
+    const got = index.get('s', 'r1')!;
+    const { steps: _steps, ...summary } = detail;
+    assert.deepEqual(got.run, summary);
+    assert.deepEqual(got.steps, detail.steps);
+    assert.deepEqual(got.failingOutput, { stepId: 's2', output: { error: 'boom' } });
+    assert.equal(got.archived, false);
+    assert.deepEqual(index.detail('s', 'r1'), { ...got.run, steps: detail.steps });
+    assert.equal(index.markArchived('s', 'r1'), true);
+    assert.equal(index.get('s', 'r1')!.archived, true);
+    assert.equal(index.markArchived('s', 'nope'), false);
+    index.close();
+  });
+
+  it('takes a newer state of a run (its steps are then fetched again) and never a finished run back to running', () => {
+    const index = RunIndex.open(file());
+    assert.equal(index.upsertRuns('s', [run('r', 'running', '2026-11-01T10:00:00Z')]), 1);
+    assert.deepEqual(index.activeRunIds('s'), ['r']);
+    index.putDetail('s', { ...run('r', 'running', '2026-11-01T10:00:00Z'), steps: [] });
+    assert.deepEqual(index.runsWithoutDetail('s'), []);
+    assert.equal(index.upsertRuns('s', [run('r', 'failed', '2026-11-01T10:00:00Z', { endedAt: '2026-11-01T10:01:00Z' })]), 1);
+    assert.deepEqual(index.activeRunIds('s'), []);
+    assert.deepEqual(index.runsWithoutDetail('s'), ['r'], 'its steps are behind its state');
+    assert.equal(index.upsertRuns('s', [run('r', 'running', '2026-11-01T10:00:00Z')]), 0, 'a page read before it ended');
+    assert.equal(index.get('s', 'r')!.run.status, 'failed');
+    assert.equal(index.upsertRuns('s', [run('r', 'failed', '2026-11-01T10:00:00Z', { endedAt: '2026-11-01T10:01:00Z' })]), 0, 'nothing new');
+    index.close();
+  });
+
+  it('answers counts by status, counts and pages for a query, newest first, whatever form the API wrote its timestamps in', () => {
+    const index = RunIndex.open(file());
+    index.upsertRuns('s', [
+      run('a', 'failed', '2026-11-01T10:00:00Z', { integration: 'hubspot' }),
+      run('b', 'succeeded', '2026-11-02T10:00:00+00:00'),
+      run('c', 'failed', '2026-11-03T11:00:00.000+01:00', { userId: 'u1' }),
+      run('d', 'running', '2026-11-04T10:00:00.123Z'),
+    ]);
+    index.upsertRuns('other', [run('x', 'failed', '2026-11-03T10:00:00Z')]);
+    assert.deepEqual([...index.countsByStatus('s')].sort(), [
+      ['failed', 2],
+      ['running', 1],
+      ['succeeded', 1],
+    ]);
+    const since = { startedAfter: new Date('2026-11-02T00:00:00Z') };
+    assert.deepEqual([...index.countsByStatus('s', since)].sort(), [
+      ['failed', 1],
+      ['running', 1],
+      ['succeeded', 1],
+    ]);
+    assert.equal(index.count('s', { status: 'failed' }), 2);
+    assert.equal(index.count('s', { integration: 'hubspot' }), 1);
+    assert.equal(index.count('s', { userId: 'u1' }), 1);
+    assert.deepEqual(
+      index.page('s', {}, 0, 10).map((r) => r.id),
+      ['d', 'c', 'b', 'a'],
+    );
+    assert.deepEqual(
+      index.page('s', { status: 'failed' }, 1, 10).map((r) => r.id),
+      ['a'],
+    );
+    index.close();
+  });
+
+  it('a kill -9 in the middle of writing leaves a readable index holding exactly the batches it committed', async function () {
+    this.timeout(120_000);
+    const batch = 200;
+    for (let round = 0; round < 3; round++) {
+      const path = join(dir, `killed-${round}.db`);
+      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'support', 'indexWriter.ts'), path, String(batch)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let committed = 0;
+      await new Promise<void>((resolve) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          committed = Number(chunk.toString().trim().split('\n').pop());
+          // Killed somewhere inside a later batch: after a few have landed.
+          if (committed >= 3 + round) {
+            child.kill('SIGKILL');
+            resolve();
+          }
+        });
+      });
+      await new Promise((resolve) => child.on('exit', resolve));
+      const index = RunIndex.open(path);
+      assert.equal(index.rebuilt, undefined, 'not taken for a damaged file');
+      const rows = index.count('s');
+      assert.equal(rows % batch, 0, `whole batches only (${rows} rows)`);
+      assert.ok(rows >= committed * batch, `every committed batch is there (${rows} rows, ${committed} batches committed)`);
+      index.close();
+      const db = openSqlite(path, { mustExist: true });
+      assert.equal(db.get('PRAGMA integrity_check')?.['integrity_check'], 'ok');
+      db.close();
+    }
+  });
+
+  it('moves a corrupt file aside (never deletes it), starts a new index and says so', () => {
+    const index = RunIndex.open(file());
+    index.upsertRuns(
+      's',
+      Array.from({ length: 500 }, (_, i) => run(`r${i}`, 'failed', `2026-11-01T10:00:${String(i % 60).padStart(2, '0')}Z`, { workflowId: 'w'.repeat(300) })),
+    );
+    index.close();
+    // Damage the pages after the header.
+    const bytes = readFileSync(file());
+    for (let i = 4096; i < bytes.length; i += 97) bytes[i] = 0xff;
+    writeFileSync(file(), bytes);
+    const reopened = RunIndex.open(file());
+    assert.match(reopened.rebuilt ?? '', /is damaged|cannot be read/);
+    assert.match(reopened.rebuilt ?? '', /moved to .*runs\.db\.corrupt-/);
+    assert.equal(reopened.count('s'), 0);
+    reopened.close();
+    assert.ok(
+      readdirSync(dir).some((f) => f.startsWith('runs.db.corrupt-')),
+      'the damaged file is kept',
+    );
+  });
+
+  it("moves another program's file aside: random bytes, a text file, another SQLite database", () => {
+    const cases: [string, () => void, RegExp][] = [
+      ['random bytes', () => writeFileSync(file(), Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919) % 256))), /not a database/],
+      ['a text file', () => writeFileSync(file(), 'name,status\nrun,failed\n'), /not a database/],
+      [
+        'another SQLite database',
+        () => {
+          const db = openSqlite(file());
+          db.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me')");
+          db.close();
+        },
+        /another program’s SQLite database/,
+      ],
+    ];
+    for (const [name, make, message] of cases) {
+      rmSync(dir, { recursive: true, force: true });
+      dir = mkdtempSync(join(tmpdir(), 'thx-index-'));
+      make();
+      const index = RunIndex.open(file());
+      assert.match(index.rebuilt ?? '', message, name);
+      index.upsertRuns('s', [run('a', 'failed', '2026-11-01T10:00:00Z')]);
+      assert.equal(index.count('s'), 1, name);
+      index.close();
+      assert.equal(readdirSync(dir).filter((f) => f.startsWith('runs.db.foreign-')).length, 1, `${name}: kept beside`);
+    }
+  });
+
+  it('refuses a file written by a newer build, and leaves it untouched', () => {
+    RunIndex.open(file()).close();
+    const db = openSqlite(file(), { mustExist: true });
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    const before = readFileSync(file());
+    assert.throws(
+      () => RunIndex.open(file()),
+      (error: unknown) => error instanceof IndexFileError && /newer version/.test(error.message),
+    );
+    assert.deepEqual(readFileSync(file()), before);
+  });
+
+  it('lets one process use a file at a time, and takes over the lock of a process that is gone', () => {
+    const first = RunIndex.open(file());
+    const lock = `${file()}.pid`;
+    // Another live process holds it (our parent, which is alive).
+    writeFileSync(lock, String(process.ppid));
+    assert.throws(
+      () => RunIndex.open(file()),
+      (error: unknown) => error instanceof IndexFileError && /in use by another Task History process \(pid \d+\)/.test(error.message),
+    );
+    // A process that is gone: pid numbers this high are not in use.
+    writeFileSync(lock, '4194304');
+    const second = RunIndex.open(file());
+    second.close();
+    first.close();
+  });
+
+  describe('against the emulator', () => {
+    const emulator = useEmulator({ paragonExecutions: 1200, disperslTasks: 200 });
+
+    it("holds a listing's runs exactly: the counts by status equal the emulator's truth", async () => {
+      const e = emulator();
+      const client = createSource({ id: 'p', kind: 'paragon', baseUrl: new URL(e.paragonBaseUrl).origin, projectId: e.projectId }, { apiKey: e.apiKey });
+      const index = RunIndex.open(file());
+      for (let offset = 0; ;) {
+        const page = await client.listPage({}, offset);
+        index.upsertRuns('p', page.runs);
+        if (page.nextOffset === undefined || page.runs.length === 0) break;
+        offset = page.nextOffset;
+      }
+      assert.equal(index.count('p'), e.truth.paragonIds({}).length);
+      assert.equal(index.count('p', { status: 'failed' }), e.truth.paragonIds({ status: 'FAILED' }).length);
+      assert.equal(index.count('p', { status: 'succeeded' }), e.truth.paragonIds({ status: 'SUCCEEDED' }).length);
+      index.close();
+    });
+  });
+});
