@@ -56,18 +56,21 @@ export class RunIndex {
       for (const run of runs) {
         const held = db.get('SELECT status, ended_at, summary FROM runs WHERE source_id = ? AND run_id = ?', [sourceId, run.id]);
         if (held && !isActive(String(held['status']) as RunStatus) && isActive(run.status)) continue;
-        if (held && held['summary'] === JSON.stringify(run)) continue;
+        if (held && held['summary'] === JSON.stringify(run)) {
+          db.run('UPDATE runs SET checked_at = ? WHERE source_id = ? AND run_id = ?', [at, sourceId, run.id]);
+          continue;
+        }
         const stateChanged = !held || held['status'] !== run.status || (held['ended_at'] ?? null) !== (run.endedAt ?? null);
         db.run(
-          `INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, indexed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+          `INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, indexed_at, checked_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
            ON CONFLICT (source_id, run_id) DO UPDATE SET
              status = excluded.status, raw_status = excluded.raw_status, started_at = excluded.started_at, ended_at = excluded.ended_at,
              duration_ms = excluded.duration_ms, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
              integration = coalesce(excluded.integration, runs.integration), name = coalesce(excluded.name, runs.name),
-             summary = excluded.summary, indexed_at = excluded.indexed_at,
+             summary = excluded.summary, indexed_at = excluded.indexed_at, checked_at = excluded.checked_at,
              detail_fetched = CASE WHEN ? THEN 0 ELSE runs.detail_fetched END`,
-          [...runColumns(sourceId, run), at, stateChanged ? 1 : 0],
+          [...runColumns(sourceId, run), at, at, stateChanged ? 1 : 0],
         );
         changed++;
       }
@@ -84,13 +87,14 @@ export class RunIndex {
     const summary: Run = { ...run, integration: run.integration ?? held?.run.integration, name: run.name ?? held?.run.name };
     db.transaction(() => {
       db.run(
-        `INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, indexed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+        `INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, indexed_at, checked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
          ON CONFLICT (source_id, run_id) DO UPDATE SET
            status = excluded.status, raw_status = excluded.raw_status, started_at = excluded.started_at, ended_at = excluded.ended_at,
            duration_ms = excluded.duration_ms, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
-           integration = excluded.integration, name = excluded.name, summary = excluded.summary, detail_fetched = 1, indexed_at = excluded.indexed_at`,
-        [...runColumns(sourceId, summary), this.now().toISOString()],
+           integration = excluded.integration, name = excluded.name, summary = excluded.summary, detail_fetched = 1,
+           indexed_at = excluded.indexed_at, checked_at = excluded.checked_at`,
+        [...runColumns(sourceId, summary), this.now().toISOString(), this.now().toISOString()],
       );
       db.run('DELETE FROM steps WHERE source_id = ? AND run_id = ?', [sourceId, detail.id]);
       steps.forEach((step, position) => {
@@ -167,10 +171,27 @@ export class RunIndex {
     return new Map(rows.map((r) => [String(r['status']) as RunStatus, Number(r['n'])]));
   }
 
-  /** Ids of runs that may still change (running, queued, delayed): a sync re-checks them until they end. */
-  activeRunIds(sourceId: string): string[] {
-    return this.file.db
-      .all("SELECT run_id FROM runs WHERE source_id = ? AND status IN ('running', 'queued', 'delayed') AND archived = 0 ORDER BY started_at", [sourceId])
+  /**
+   * Ids of runs that may still change (running, queued, delayed): a sync re-checks them until
+   * they end. With `due`, only those due for a look: a run is re-checked after a tenth of the
+   * time it has been going since it was last checked (at least a minute, at most six hours),
+   * so a run stuck for days does not cost a request every sync, while one just started does.
+   */
+  activeRunIds(sourceId: string, due?: Date): string[] {
+    const rows = this.file.db.all(
+      "SELECT run_id, started_at, checked_at FROM runs WHERE source_id = ? AND status IN ('running', 'queued', 'delayed') AND archived = 0 ORDER BY started_at",
+      [sourceId],
+    );
+    if (!due) return rows.map((r) => String(r['run_id']));
+    const now = due.getTime();
+    return rows
+      .filter((r) => {
+        const checked = Date.parse(String(r['checked_at'] ?? ''));
+        if (Number.isNaN(checked)) return true;
+        const started = Date.parse(String(r['started_at'] ?? ''));
+        const age = Number.isNaN(started) ? 0 : Math.max(0, now - started);
+        return now - checked >= Math.min(6 * 3_600_000, Math.max(60_000, age / 10));
+      })
       .map((r) => String(r['run_id']));
   }
 

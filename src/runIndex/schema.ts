@@ -35,6 +35,9 @@ export const MIGRATIONS: readonly Migration[] = [
         -- 1 once the API no longer has the run (404 past its retention): kept, and shown as archived.
         archived INTEGER NOT NULL DEFAULT 0,
         indexed_at TEXT NOT NULL,
+        -- When the API last said what state the run is in (a listing or a detail): a run that may
+        -- still change is re-checked less often the longer it has been going.
+        checked_at TEXT,
         PRIMARY KEY (source_id, run_id)
       ) WITHOUT ROWID;
       CREATE INDEX runs_by_status ON runs (source_id, status, started_at);

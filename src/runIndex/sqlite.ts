@@ -15,7 +15,10 @@ export interface SqlDatabase {
   run(sql: string, params?: SqlParams): { changes: number };
   get(sql: string, params?: SqlParams): Row | undefined;
   all(sql: string, params?: SqlParams): Row[];
-  /** Runs `work` in one transaction: all of it is written, or (on a throw, or a kill) none. */
+  /**
+   * Runs `work` in one transaction: all of it is written, or (on a throw, or a kill) none.
+   * Inside another transaction it is part of that one.
+   */
   transaction<T>(work: () => T): T;
   close(): void;
 }
@@ -34,6 +37,7 @@ export function openSqlite(path: string, options: { readonly mustExist?: boolean
     get: (sql, p) => (db.get(sql, params(p)) ?? undefined) as Row | undefined,
     all: (sql, p) => db.all(sql, params(p)) as Row[],
     transaction(work) {
+      if (db.inTransaction) return work();
       db.exec('BEGIN IMMEDIATE');
       try {
         const result = work();

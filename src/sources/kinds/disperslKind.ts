@@ -20,6 +20,7 @@ export const disperslKind: SourceKindDescriptor<'dispersl'> = {
   description: 'History API: agent tasks',
   icon: 'hubot',
   defaultBaseUrl: DISPERSL_ORIGIN,
+  syncDetails: 'all',
   vendorStatuses: { names: Object.keys(DISPERSL_STATUS), read: (name) => DISPERSL_STATUS[name.toLowerCase()] },
   // No documented dashboard link to a task is known.
   dashboardUrlTemplate: undefined,

@@ -118,6 +118,12 @@ export interface SourceKindDescriptor<K extends SourceKind = SourceKind> {
   readonly icon: string;
   /** Where the client goes without a baseUrl. */
   readonly defaultBaseUrl: string;
+  /**
+   * Which runs a sync stores the steps of: failed ones (what users debug), or all of them
+   * where the analysis needs them (Dispersl's agents, models, tokens and tools live only in a
+   * task's steps).
+   */
+  readonly syncDetails: 'failed' | 'all';
   /** The API's own status names ("EXECUTING", "in_progress"…), which the CLI's --status accepts too. */
   readonly vendorStatuses: {
     readonly names: readonly string[];

@@ -1,0 +1,46 @@
+// A source whose requests count against a share of its request budget: sync runs in the
+// background, so it never takes more than `share` of the source's budget (default half) and
+// what the user does (the tree, a panel, a replay) always has room. The source's own limiter
+// still holds the whole budget; this one, on top, holds sync to its part. It also counts the
+// requests, so a sync can say what it cost.
+import type { HistorySource } from '../core/source';
+import { SlidingWindow, type RateLimit } from '../sources/http/slidingWindow';
+
+export const DEFAULT_SYNC_BUDGET_SHARE = 0.5;
+
+export interface BudgetedSource {
+  readonly source: HistorySource;
+  /** Requests sent through it so far. */
+  requests(): number;
+}
+
+export function budgetedSource(inner: HistorySource, share = DEFAULT_SYNC_BUDGET_SHARE): BudgetedSource {
+  const budget = inner.capabilities.requestBudget;
+  const limit: RateLimit | undefined = budget && { limit: Math.max(1, Math.floor(budget.limit * Math.min(1, Math.max(0, share)))), intervalMs: budget.intervalMs };
+  const window = new SlidingWindow();
+  let sent = 0;
+  const gate = async (signal?: AbortSignal) => {
+    if (limit) await window.acquire(limit, signal);
+    sent++;
+  };
+  const source: HistorySource = {
+    kind: inner.kind,
+    label: inner.label,
+    capabilities: inner.capabilities,
+    listPage: async (query, offset, options) => {
+      await gate(options?.signal);
+      return inner.listPage(query, offset, options);
+    },
+    getRun: async (runId, signal) => {
+      await gate(signal);
+      return inner.getRun(runId, signal);
+    },
+    getStepPayload: inner.getStepPayload
+      ? async (runId, stepId, signal) => {
+          await gate(signal);
+          return inner.getStepPayload!(runId, stepId, signal);
+        }
+      : undefined,
+  };
+  return { source, requests: () => sent };
+}

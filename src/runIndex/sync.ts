@@ -1,0 +1,162 @@
+// Sync: brings a source's runs into the index, incrementally and resumably, within a share
+// of its request budget.
+//   1. New runs since the last sync (minus an overlap window for runs that arrive late),
+//      through the exact snapshot listing (pinned, de-duplicated, count checked against the
+//      API's total). Written in batches, each in one transaction with the sync's checkpoint,
+//      so a killed sync resumes where its last batch landed: no duplicates (runs are keyed),
+//      no gaps (the checkpoint only ever covers a prefix stored whole, in start order).
+//   2. Runs that may still change are re-checked until they end.
+//   3. Steps of finished runs not stored yet — failed runs (with their failing step's output)
+//      or all runs, as asked — fetched once, ever. A run the API no longer has is archived.
+// Cancellable at any point (what landed stays), with progress.
+import { NotFoundError } from '../core/errors';
+import type { Run, RunStatus } from '../core/model';
+import { snapshot } from '../core/paging';
+import type { HistorySource } from '../core/source';
+import { firstFailedStep } from '../core/stepGraph';
+import { budgetedSource, DEFAULT_SYNC_BUDGET_SHARE } from './budgetedSource';
+import type { RunIndex } from './runIndex';
+
+export const DEFAULT_SYNC_DAYS = 30;
+export const DEFAULT_OVERLAP_MS = 10 * 60_000;
+const BATCH = 500;
+
+/** Which runs get their steps stored: failed ones (what users debug), all (what insights need), or none. */
+export type DetailPolicy = 'failed' | 'all' | 'none';
+
+export interface SyncOptions {
+  readonly sourceId: string;
+  readonly source: HistorySource;
+  readonly index: RunIndex;
+  /** How far back a first sync goes: a date, or 'all' that the API has. Default: 30 days. */
+  readonly since?: Date | 'all';
+  readonly overlapMs?: number;
+  readonly details?: DetailPolicy;
+  /** Store a failed run's failing step output (one more request per failed run, where the API gives payloads). */
+  readonly failingOutputs?: boolean;
+  /** The share of the source's request budget sync may use (default half). */
+  readonly budgetShare?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: SyncProgress) => void;
+  readonly now?: () => Date;
+}
+
+export interface SyncProgress {
+  readonly phase: 'listing' | 'rechecking' | 'details';
+  readonly done: number;
+  /** What the phase has to do in all, once known. */
+  readonly total?: number;
+  readonly requests: number;
+}
+
+export interface SyncReport {
+  /** Runs the listing gave, and of them those new or changed in the index. */
+  readonly listed: number;
+  readonly newOrChanged: number;
+  readonly rechecked: number;
+  readonly details: number;
+  readonly archived: number;
+  readonly requests: number;
+  /** Where the listing started: the last sync's checkpoint minus the overlap, or the first sync's start. */
+  readonly from?: string;
+}
+
+/** Where a source's sync stands, kept in the index. */
+interface SyncState {
+  /** Every run that started before this instant is in the index (the end of the last complete listing). */
+  readonly complete?: string;
+  /** Progress of a listing that did not finish: every run that started before this is in. */
+  readonly partial?: string;
+}
+
+export async function syncSource(options: SyncOptions): Promise<SyncReport> {
+  const { sourceId, index, signal } = options;
+  const now = options.now ?? (() => new Date());
+  const budgeted = budgetedSource(options.source, options.budgetShare ?? DEFAULT_SYNC_BUDGET_SHARE);
+  const source = budgeted.source;
+  const progress = (phase: SyncProgress['phase'], done: number, total?: number) => options.onProgress?.({ phase, done, total, requests: budgeted.requests() });
+
+  // 1. New runs.
+  const state = index.syncState<SyncState>(sourceId) ?? {};
+  const mark = state.partial ?? state.complete;
+  const overlap = options.overlapMs ?? DEFAULT_OVERLAP_MS;
+  const since = options.since ?? new Date(now().getTime() - DEFAULT_SYNC_DAYS * 86_400_000);
+  const from = mark ? new Date(Date.parse(mark) - overlap) : since === 'all' ? undefined : since;
+  const pinnedAt = now();
+  let listed = 0;
+  let newOrChanged = 0;
+  let batch: Run[] = [];
+  // The checkpoint may advance only while runs arrive in start order (Paragon sorts; a source
+  // that cannot is checkpointed when its listing completes).
+  let ordered = true;
+  let latest = -Infinity;
+  const flush = (final: boolean) => {
+    const runs = batch;
+    batch = [];
+    index.batch(() => {
+      newOrChanged += index.upsertRuns(sourceId, runs);
+      if (final) index.setSyncState(sourceId, { complete: pinnedAt.toISOString() } satisfies SyncState);
+      else if (ordered && Number.isFinite(latest)) index.setSyncState(sourceId, { ...state, partial: new Date(latest).toISOString() } satisfies SyncState);
+    });
+  };
+  const listing = snapshot(source, from ? { startedAfter: from } : {}, { signal, pinnedAt, concurrency: 2, onTotal: (total) => progress('listing', 0, total) });
+  for await (const run of listing) {
+    const started = Date.parse(run.startedAt ?? '');
+    if (Number.isNaN(started) || started < latest) ordered = false;
+    else latest = started;
+    batch.push(run);
+    listed++;
+    if (batch.length >= BATCH) {
+      flush(false);
+      progress('listing', listed);
+    }
+  }
+  flush(true);
+  progress('listing', listed);
+
+  // 2. Runs that may still change.
+  // Those a listing just saw are not due: a run is re-checked less often the longer it runs.
+  const active = index.activeRunIds(sourceId, now());
+  let rechecked = 0;
+  let archived = 0;
+  for (const runId of active) {
+    signal?.throwIfAborted();
+    try {
+      const detail = await source.getRun(runId, signal);
+      index.upsertRuns(sourceId, [stripSteps(detail)]);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      if (index.markArchived(sourceId, runId)) archived++;
+    }
+    progress('rechecking', ++rechecked, active.length);
+  }
+
+  // 3. Steps of finished runs, fetched once.
+  const policy = options.details ?? 'failed';
+  const statuses: readonly RunStatus[] = policy === 'failed' ? ['failed'] : ['succeeded', 'failed', 'cancelled', 'unknown'];
+  const wanted = policy === 'none' ? [] : index.runsWithoutDetail(sourceId, { statuses });
+  let details = 0;
+  for (const runId of wanted) {
+    signal?.throwIfAborted();
+    try {
+      const detail = await source.getRun(runId, signal);
+      let failing: { stepId: string; output: unknown } | undefined;
+      const failed = detail.status === 'failed' ? firstFailedStep(detail.steps) : undefined;
+      if (failed && options.failingOutputs !== false && source.capabilities.stepPayloads && source.getStepPayload) {
+        failing = { stepId: failed.id, output: (await source.getStepPayload(runId, failed.id, signal)).output };
+      }
+      index.putDetail(sourceId, detail, failing);
+      details++;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      if (index.markArchived(sourceId, runId)) archived++;
+    }
+    progress('details', details + archived, wanted.length);
+  }
+  return { listed, newOrChanged, rechecked, details, archived, requests: budgeted.requests(), from: from?.toISOString() };
+}
+
+function stripSteps(run: Run & { steps?: unknown }): Run {
+  const { steps: _steps, ...summary } = run;
+  return summary;
+}

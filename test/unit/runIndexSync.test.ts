@@ -1,0 +1,189 @@
+// Sync into the run index against the emulator over loopback: from empty it equals the
+// emulator's truth exactly (runs, and the steps of failed runs) under random faults while
+// runs keep starting; a second sync with nothing new costs at most 3 requests; a sync
+// stopped partway resumes without duplicates or gaps; a run the API no longer has is kept,
+// archived, with what was fetched; and sync holds to its share of the request budget.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Run, RunDetail } from '../../src/core/model';
+import type { HistorySource } from '../../src/core/source';
+import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
+import { ParagonClient } from '../../src/sources/paragon/paragonClient';
+import { budgetedSource } from '../../src/runIndex/budgetedSource';
+import { RunIndex } from '../../src/runIndex/runIndex';
+import { syncSource } from '../../src/runIndex/sync';
+import type { RunningEmulator } from '../../emulator/server';
+import { useEmulator } from './support/emulatorFixture';
+
+/** Clients that retry at once (the faults cost milliseconds, not the backoff's seconds) and set no budget of their own. */
+function paragonOf(e: RunningEmulator): HistorySource {
+  return new ParagonClient({ projectId: e.projectId, baseUrl: new URL(e.paragonBaseUrl).origin, apiKey: e.apiKey, retryBaseDelayMs: 1, rateLimit: null });
+}
+function disperslOf(e: RunningEmulator): HistorySource {
+  return new DisperslClient({ baseUrl: e.disperslBaseUrl, apiKey: e.apiKey, retryBaseDelayMs: 1, requestsPerHour: null });
+}
+
+describe('Sync into the run index', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'thx-sync-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const open = () => RunIndex.open(join(dir, 'runs.db'));
+
+  describe('a healthy emulator', () => {
+    const emulator = useEmulator({ paragonExecutions: 1500, disperslTasks: 240 });
+
+    it('from empty equals the truth exactly; a second sync with nothing new costs at most 3 requests', async () => {
+      const e = emulator();
+      const index = open();
+      const first = await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: 'all' });
+      const truth = e.truth.paragonIds({});
+      assert.equal(index.count('p'), truth.length);
+      assert.equal(first.listed, truth.length);
+      assert.equal(index.count('p', { status: 'failed' }), e.truth.paragonIds({ status: 'FAILED' }).length);
+      // Every failed run has its steps, and its failing step's output.
+      const failed = index.page('p', { status: 'failed' }, 0, 100_000);
+      assert.ok(failed.length > 20);
+      for (const run of failed) {
+        const held = index.get('p', run.id)!;
+        assert.ok(held.steps && held.steps.length > 0, `steps of ${run.id}`);
+        assert.ok(held.failingOutput, `failing output of ${run.id}`);
+      }
+      assert.deepEqual(index.runsWithoutDetail('p', { statuses: ['failed'] }), []);
+      const second = await syncSource({ sourceId: 'p', source: paragonOf(e), index });
+      assert.ok(second.requests <= 3, `a second sync sent ${second.requests} requests`);
+      assert.equal(second.details, 0);
+      index.close();
+    });
+
+    it('Dispersl: every finished task with its steps (agents, models and tokens live only there)', async () => {
+      const e = emulator();
+      const index = open();
+      const report = await syncSource({ sourceId: 'd', source: disperslOf(e), index, since: 'all', details: 'all' });
+      const truth = e.truth.disperslIds({});
+      assert.equal(index.count('d'), truth.length);
+      assert.equal(report.details + index.activeRunIds('d').length, truth.length);
+      assert.deepEqual(index.runsWithoutDetail('d'), []);
+      index.close();
+    });
+
+    it('a sync stopped partway resumes where it stopped, without duplicates or gaps', async () => {
+      const e = emulator();
+      const index = open();
+      const abort = new AbortController();
+      await assert.rejects(
+        syncSource({
+          sourceId: 'p',
+          source: paragonOf(e),
+          index,
+          since: 'all',
+          signal: abort.signal,
+          onProgress: (p) => {
+            if (p.phase === 'listing' && p.done >= 500) abort.abort();
+          },
+        }),
+      );
+      const landed = index.count('p');
+      assert.ok(landed >= 500 && landed < e.truth.paragonIds({}).length, `the first batches landed (${landed})`);
+      const resumed = await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: 'all' });
+      assert.ok(resumed.from, 'it resumed from a checkpoint');
+      assert.ok(resumed.listed < e.truth.paragonIds({}).length, `it did not list everything again (${resumed.listed})`);
+      assert.equal(index.count('p'), e.truth.paragonIds({}).length);
+      index.close();
+    });
+
+    it('keeps a run the API no longer has, archived, with what was fetched; it still opens from the index', async () => {
+      const e = emulator();
+      let index = open();
+      const gone: RunDetail = {
+        id: '00000000-0000-4000-8000-000000000000',
+        sourceKind: 'paragon',
+        status: 'failed',
+        rawStatus: 'FAILED',
+        startedAt: '2026-01-02T03:04:05.000Z',
+        endedAt: '2026-01-02T03:04:06.000Z',
+        steps: [{ id: 'st', runId: '00000000-0000-4000-8000-000000000000', status: 'failed', rawStatus: 'FAILED', type: 'ACTION/REQUEST', next: [] }],
+      };
+      index.putDetail('p', gone);
+      // And one listed as running, whose detail never came, that the API has forgotten.
+      // It was last seen a day ago: due for a look.
+      const running: Run = { id: '00000000-0000-4000-8000-000000000001', sourceKind: 'paragon', status: 'running', rawStatus: 'EXECUTING', startedAt: '2026-01-02T03:04:05.000Z' };
+      index.close();
+      const yesterday = RunIndex.open(join(dir, 'runs.db'), { now: () => new Date(Date.now() - 86_400_000) });
+      yesterday.upsertRuns('p', [running]);
+      yesterday.close();
+      index = open();
+      const report = await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: new Date(Date.now() - 3_600_000) });
+      assert.equal(report.archived, 1);
+      assert.equal(index.get('p', running.id)!.archived, true);
+      const kept = index.get('p', gone.id)!;
+      assert.deepEqual(kept.steps, gone.steps, 'what was fetched is kept');
+      index.close();
+    });
+  });
+
+  describe('under random faults, with runs starting during the sync', () => {
+    const emulator = useEmulator({ paragonExecutions: 900, disperslTasks: 60, faultRate: 0.08, faultKinds: ['server-error', 'drop', 'truncate', 'non-json'] });
+
+    it('still equals the truth as it stood when the sync started', async () => {
+      const e = emulator();
+      const index = open();
+      const before = new Set(e.truth.paragonIds({}));
+      let started = 0;
+      await syncSource({
+        sourceId: 'p',
+        source: paragonOf(e),
+        index,
+        since: 'all',
+        onProgress: () => {
+          if (started < 5) started += e.startRuns(1).length;
+        },
+      });
+      const indexed = new Set(index.page('p', {}, 0, 100_000).map((r) => r.id));
+      for (const id of before) assert.ok(indexed.has(id), `run ${id} is indexed`);
+      assert.ok(started > 0, 'runs started during the sync');
+      // Those that started during it are in, or come with the next sync (the overlap window).
+      await syncSource({ sourceId: 'p', source: paragonOf(e), index });
+      assert.equal(index.count('p'), e.truth.paragonIds({}).length);
+      index.close();
+    });
+  });
+
+  it('holds to its share of the request budget: with 10 per minute and a half share, the sixth request waits', async () => {
+    let calls = 0;
+    const fake: HistorySource = {
+      kind: 'paragon',
+      label: 'budget probe',
+      capabilities: {
+        replay: false,
+        stepPayloads: false,
+        serverExport: [],
+        filterStatuses: [],
+        filterByUser: false,
+        filterByWorkflow: false,
+        filterByIntegration: false,
+        groupBy: [],
+        pageSize: 100,
+        requestBudget: { limit: 10, intervalMs: 60_000 },
+      },
+      listPage: async () => {
+        calls++;
+        return { runs: [], total: 0, offset: 0 };
+      },
+      getRun: async () => {
+        throw new Error('not used');
+      },
+    };
+    const { source, requests } = budgetedSource(fake, 0.5);
+    for (let i = 0; i < 5; i++) await source.listPage({}, 0);
+    const abort = new AbortController();
+    const sixth = source.listPage({}, 0, { signal: abort.signal });
+    const waited = await Promise.race([sixth.then(() => 'sent'), new Promise((resolve) => setImmediate(() => resolve('waiting')))]);
+    assert.equal(waited, 'waiting');
+    abort.abort();
+    await assert.rejects(sixth);
+    assert.equal(calls, 5);
+    assert.equal(requests(), 5);
+  });
+});
