@@ -2,7 +2,7 @@
 // `vscode` external), the command line, the API emulator and the benchmarks.
 // `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -38,6 +38,11 @@ const builds = [
     outfile: 'dist/webview.js',
   },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
+
+// The run index's engine (SQLite in WebAssembly) loads its .wasm from beside the bundle
+// that requires it: every bundle lives in dist/.
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm', 'dist/node-sqlite3-wasm.wasm');
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

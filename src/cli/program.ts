@@ -10,6 +10,7 @@ import { registerExportCommand } from './commands/exportCommand';
 import { registerListCommand } from './commands/listCommand';
 import { registerReplayCommand } from './commands/replayCommand';
 import { registerShowCommand } from './commands/showCommand';
+import { registerSyncCommand } from './commands/syncCommand';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exitCodes';
 
 const PROGRAM_HELP = `
@@ -27,7 +28,8 @@ Examples:
   task-history list --source paragon --project <id> --status failed
   task-history show <execution-id> --source paragon --project <id>
   task-history export --source paragon --project <id> --after 2025-01-01 --before 2025-02-01 --out january.ndjson
-  task-history export --source dispersl --out tasks.csv`;
+  task-history export --source dispersl --out tasks.csv
+  task-history sync --source paragon --project <id> --all-history`;
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('task-history')
@@ -41,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerListCommand(program, ctx);
   registerShowCommand(program, ctx);
   registerReplayCommand(program, ctx);
+  registerSyncCommand(program, ctx);
   for (const command of program.commands) command.addHelpText('after', `\nThe key is read from ${API_KEY_ENV}. See task-history --help for exit codes.`);
   return program;
 }

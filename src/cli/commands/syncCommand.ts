@@ -1,0 +1,95 @@
+// `task-history sync`: brings a source's runs into the local run index (src/runIndex/): new
+// runs since the last sync, running runs re-checked, failed runs' steps (or all runs' steps
+// where the analysis needs them) fetched once. Prints what it fetched and the requests it
+// used; progress goes to stderr. Ctrl-C stops it; what landed stays, and the next sync
+// resumes from there.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { formatDuration } from '../../core/duration';
+import { RunIndex } from '../../runIndex/runIndex';
+import { DEFAULT_SYNC_DAYS, syncSource, type DetailPolicy, type SyncProgress } from '../../runIndex/sync';
+import { DEFAULT_SYNC_BUDGET_SHARE } from '../../runIndex/budgetedSource';
+import { kindDescriptor } from '../../sources/kinds';
+import { parseDate } from '../argParsers';
+import type { CliContext } from '../cliContext';
+import { stderrHttpLog } from '../httpLog';
+import { defaultIndexPath, ensureIndexFolder } from '../indexPath';
+import { addSourceOptions, sourceFromFlags, type SourceFlags } from '../sourceOptions';
+
+export interface SyncFlags extends SourceFlags {
+  readonly index?: string;
+  readonly since?: Date;
+  readonly allHistory?: boolean;
+  readonly details?: DetailPolicy;
+  readonly failingOutput: boolean;
+  readonly budgetShare?: number;
+  readonly json?: boolean;
+}
+
+export function registerSyncCommand(program: Command, ctx: CliContext): void {
+  const command = program.command('sync').description('Bring the runs of a source into the local run index (new runs, running runs, failed runs’ steps).');
+  addSourceOptions(command);
+  command
+    .option('--index <file>', `the run index file (default: ${defaultIndexPath(ctx.env)})`)
+    .addOption(new Option('--since <date>', `how far back a first sync goes (default: ${DEFAULT_SYNC_DAYS} days)`).argParser(parseDate).conflicts('allHistory'))
+    .option('--all-history', 'a first sync takes every run the API still has (90 days)')
+    .addOption(new Option('--details <which>', 'whose steps to store: failed runs, all runs, or none (default: per API)').choices(['failed', 'all', 'none']))
+    .option('--no-failing-output', "do not fetch failed runs' failing step output (one request each)")
+    .addOption(new Option('--budget-share <fraction>', `the share of the request budget sync may use (default ${DEFAULT_SYNC_BUDGET_SHARE})`).argParser(parseShare))
+    .option('--json', 'print the report as JSON')
+    .action(async () => {
+      await runSync(command.opts<SyncFlags>(), ctx);
+    });
+}
+
+function parseShare(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 1) throw new InvalidArgumentError('Give a number above 0 and at most 1, for example 0.5.');
+  return value;
+}
+
+/** The key a source's runs are kept under in the index: which API, where, and which project. */
+export function sourceKeyOf(flags: SourceFlags): string {
+  const base = flags.baseUrl ?? kindDescriptor(flags.source).defaultBaseUrl;
+  return [flags.source, new URL(base).origin + new URL(base).pathname.replace(/\/$/, ''), flags.project ?? ''].join(' ');
+}
+
+export async function runSync(flags: SyncFlags, ctx: CliContext): Promise<void> {
+  const { io } = ctx;
+  const source = sourceFromFlags(flags, ctx.env, flags.verbose ? stderrHttpLog((line) => io.stderr.write(`${line}\n`)) : undefined);
+  const path = flags.index ?? defaultIndexPath(ctx.env);
+  ensureIndexFolder(path);
+  const index = RunIndex.open(path);
+  if (index.rebuilt) io.stderr.write(`${index.rebuilt}\n`);
+  const started = Date.now();
+  let lastLine = 0;
+  const onProgress = (p: SyncProgress) => {
+    if (Date.now() - lastLine < 2000) return;
+    lastLine = Date.now();
+    io.stderr.write(`sync: ${p.phase} ${p.done.toLocaleString('en-US')}${p.total !== undefined ? ` of ${p.total.toLocaleString('en-US')}` : ''} · ${p.requests} requests\n`);
+  };
+  try {
+    const report = await syncSource({
+      sourceId: sourceKeyOf(flags),
+      source,
+      index,
+      since: flags.allHistory ? 'all' : flags.since,
+      details: flags.details ?? kindDescriptor(flags.source).syncDetails,
+      failingOutputs: flags.failingOutput,
+      budgetShare: flags.budgetShare,
+      signal: ctx.signal,
+      onProgress,
+    });
+    const held = index.count(sourceKeyOf(flags));
+    if (flags.json) {
+      io.stdout.write(`${JSON.stringify({ ...report, indexed: held, index: path, elapsedMs: Date.now() - started })}\n`);
+      return;
+    }
+    io.stdout.write(
+      `Synced ${source.label} into ${path}: ${report.listed.toLocaleString('en-US')} runs listed (${report.newOrChanged.toLocaleString('en-US')} new or changed), ` +
+        `${report.rechecked} running re-checked, ${report.details.toLocaleString('en-US')} with their steps, ${report.archived} archived; ` +
+        `${report.requests.toLocaleString('en-US')} requests in ${formatDuration(Date.now() - started) || '0 ms'}. The index holds ${held.toLocaleString('en-US')} runs of this source.\n`,
+    );
+  } finally {
+    index.close();
+  }
+}
