@@ -28,6 +28,7 @@ export const COMMANDS = {
   replayRun: 'taskHistory.replayRun',
   compareWithLastSuccess: 'taskHistory.compareWithLastSuccess',
   exportRun: 'taskHistory.exportRun',
+  syncIndex: 'taskHistory.syncIndex',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -6,6 +6,7 @@ import { registerCommandTable } from './commands/commandTable';
 import { demoCommand } from './commands/demoCommand';
 import { exportCommandHandlers } from './commands/exportCommands';
 import { filterCommandHandlers } from './commands/filterCommands';
+import { indexCommands } from './commands/indexCommands';
 import { openRunCommandHandlers } from './commands/openRunCommands';
 import { runCommands } from './commands/runCommands';
 import { sourceCommandHandlers } from './commands/sourceCommands';
@@ -80,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   const demo = demoCommand(registry, log);
+  const runIndex = indexCommands(context.globalStorageUri, registry, store, log);
   const runs = runCommands({ extensionUri: context.extensionUri, registry, store, log, panelsChanged: () => live.panelsChanged() });
   context.subscriptions.push(
     channel,
@@ -109,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): void {
     TaskHistoryDocuments.register(store),
     ...runs.disposables,
     demo.disposable,
+    runIndex.disposable,
     ...registerCommandTable({
       [COMMANDS.refresh]: refresh,
       [COMMANDS.retry]: (node: TreeNode) => tree.retry(node),
@@ -119,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): void {
       ...openRunCommandHandlers(registry, store),
       ...runs.handlers,
       ...demo.handlers,
+      ...runIndex.handlers,
       ...exportCommandHandlers(registry, tree, log),
     }),
   );

@@ -24,6 +24,7 @@ export class Header {
       ['Ended', run.endedAt ? localTime(run.endedAt) : isStillRunning(run) ? `not yet (${run.status})` : undefined, run.endedAt],
       ['Duration', run.duration],
       ['Tokens', run.totalTokens?.toLocaleString()],
+      ['Stored', run.storedNote],
     ];
     const list = el('dl', { class: 'run-fields' });
     for (const [k, v, iso] of fields) if (v) list.append(el('dt', {}, k), el('dd', { attrs: iso ? { title: iso } : {} }, v));

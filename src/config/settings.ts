@@ -69,6 +69,16 @@ export function startDemoOnStartup(): boolean {
   return configuration().get<boolean>('startDemo', false);
 }
 
+/** The run index's settings: on or off, how far back a first sync goes (0: all), failing outputs. */
+export function indexSettings(): { enabled: boolean; syncDays: number; failingOutputs: boolean } {
+  const days = configuration().get<number>('index.syncDays', 30);
+  return {
+    enabled: configuration().get<boolean>('index.enabled', true) !== false,
+    syncDays: typeof days === 'number' && Number.isFinite(days) && days >= 0 ? days : 30,
+    failingOutputs: configuration().get<boolean>('index.failingOutputs', true) !== false,
+  };
+}
+
 const HTTP_LIMIT_SETTINGS = ['requestTimeoutSeconds', 'serverExportTimeoutMinutes', 'serverExportMaxMiB'] as const;
 
 function positiveSetting(name: (typeof HTTP_LIMIT_SETTINGS)[number], fallback: number): number {

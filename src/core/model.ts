@@ -49,6 +49,10 @@ export interface Run {
 /** A run with its steps, as returned by the "get one" endpoints. */
 export interface RunDetail extends Run {
   readonly steps: readonly Step[];
+  /** Opened from the local run index because the API no longer has it (past its retention). */
+  readonly archived?: boolean;
+  /** Opened from the local run index because the API could not be reached. */
+  readonly offline?: boolean;
 }
 
 export interface Step {

@@ -28,6 +28,8 @@ export interface RunHeaderView {
   readonly stepCount: number;
   /** Agent-task totals (Dispersl). */
   readonly totalTokens?: number;
+  /** Where the run came from when not from the API: the local run index. */
+  readonly storedNote?: string;
 }
 
 /** One timeline row: a step in graph order with its place on the shared time axis. */

@@ -27,6 +27,11 @@ export function headerView(detail: RunDetail, sourceLabel: string): RunHeaderVie
     integration: detail.integration,
     stepCount: detail.steps.length,
     totalTokens: detail.totalTokens,
+    storedNote: detail.archived
+      ? 'Archived: the API no longer has this run (past its retention); shown from the local run index'
+      : detail.offline
+        ? 'Offline: the API could not be reached; shown from the local run index'
+        : undefined,
   };
 }
 

@@ -6,7 +6,7 @@
 // refresh, the failure count and replay's follow-up all go through it, so a run seen
 // anywhere is shown in its newest state everywhere. Plain TypeScript (no `vscode`): the CLI
 // and the MCP server can stand on it, and it is tested in plain Node.
-import { CancelledError } from '../core/errors';
+import { CancelledError, NetworkError, NotFoundError, TimeoutError } from '../core/errors';
 import type { Run, RunDetail, RunPage, RunQuery, Step, StepPayload } from '../core/model';
 import { PayloadCache } from '../core/payloadCache';
 import { isActive } from '../core/runState';
@@ -28,7 +28,21 @@ export interface ListingChange {
   readonly what: ListingEvent;
 }
 
+/**
+ * What the store needs of the run index (src/runIndex/RunIndex satisfies it): finished runs
+ * it has stored are served without a request, runs the store loads are written to it, and a
+ * run the API no longer has — or cannot be reached for — opens from it.
+ */
+export interface RunArchive {
+  /** The run with its steps, if stored. */
+  detail(sourceId: string, runId: string): RunDetail | undefined;
+  putDetail(sourceId: string, detail: RunDetail): void;
+  markArchived(sourceId: string, runId: string): boolean;
+}
+
 export interface RunStoreOptions {
+  /** The run index: read through, written through. */
+  readonly archive?: RunArchive;
   /** Run details kept beyond those retained by an open view (least recently used go first). */
   readonly maxDetails?: number;
   /** Listings kept per source beyond the newest (older ones are dropped when more are asked for). */
@@ -84,6 +98,7 @@ export class RunStore implements Disposable {
   private readonly retained = new Map<string, number>();
   private readonly maxDetails: number;
   private readonly maxListingsPerSource: number;
+  private archive: RunArchive | undefined;
   readonly payloads: PayloadCache;
   private readonly runChanged = new Emitter<RunChange>();
   private readonly listingChanged = new Emitter<ListingChange>();
@@ -98,6 +113,12 @@ export class RunStore implements Disposable {
     this.maxDetails = options.maxDetails ?? 200;
     this.maxListingsPerSource = options.maxListingsPerSource ?? 256;
     this.payloads = options.payloads ?? new PayloadCache();
+    this.archive = options.archive;
+  }
+
+  /** Reads and writes through the run index from now on (it opens after activation: its engine compiles then). */
+  attachArchive(archive: RunArchive | undefined): void {
+    this.archive = archive;
   }
 
   /** The client of a source, or an error that says what to do. */
@@ -160,6 +181,12 @@ export class RunStore implements Disposable {
       this.touch(key, cached);
       return Promise.resolve(cached);
     }
+    // A finished run the index stored never changes: no request.
+    const stored = options.fresh ? undefined : this.stored(sourceId, runId);
+    if (stored && !isActive(stored.status)) {
+      this.put(sourceId, stored, false);
+      return Promise.resolve(this.details.get(key) ?? stored);
+    }
     let load = this.loads.get(key);
     if (!load) {
       let source: HistorySource;
@@ -168,7 +195,10 @@ export class RunStore implements Disposable {
       } catch (error) {
         return Promise.reject(error);
       }
-      const started = source.getRun(runId).then((detail) => this.put(sourceId, detail));
+      const started = source.getRun(runId).then(
+        (detail) => this.put(sourceId, detail),
+        (error: unknown) => this.fromArchive(sourceId, runId, error),
+      );
       load = started.finally(() => {
         if (this.loads.get(key) === load) this.loads.delete(key);
       });
@@ -183,11 +213,13 @@ export class RunStore implements Disposable {
    * run ended (a slow poll landing after a page that listed it finished) is older news and is
    * neither kept nor announced — a finished run never runs again.
    */
-  put(sourceId: string, detail: RunDetail): RunDetail {
+  put(sourceId: string, detail: RunDetail, archive = true): RunDetail {
     const key = runKey(sourceId, detail.id);
     const held = this.details.get(key);
     const before = held ?? this.summary(sourceId, detail.id);
     if (before && !isActive(before.status) && isActive(detail.status)) return held ?? detail;
+    // Finished runs go to the index as they are seen (fetched once, ever).
+    if (archive && this.archive && !isActive(detail.status) && !detail.archived) this.writeArchive(() => this.archive!.putDetail(sourceId, detail));
     this.touch(key, detail);
     this.evict();
     this.patchListings(sourceId, summaryOf(detail));
@@ -195,6 +227,39 @@ export class RunStore implements Disposable {
     const changed = !before || (held ? fingerprint(held) !== fingerprint(detail) : stateOf(before) !== stateOf(detail));
     if (changed) this.runChanged.fire({ sourceId, run: this.withListed(sourceId, summaryOf(detail)), detail });
     return detail;
+  }
+
+  /** The run as the index stored it, if there is an index and it has the run's steps. */
+  private stored(sourceId: string, runId: string): RunDetail | undefined {
+    if (!this.archive) return undefined;
+    try {
+      return this.archive.detail(sourceId, runId);
+    } catch {
+      return undefined; // the index is a cache: a failing read is a miss
+    }
+  }
+
+  /**
+   * The API answered 404 (the run is past its retention) or could not be reached: a run the
+   * index has opens from it — archived, or as it was last seen — instead of failing.
+   */
+  private fromArchive(sourceId: string, runId: string, error: unknown): RunDetail {
+    const stored = error instanceof NotFoundError || error instanceof NetworkError || error instanceof TimeoutError ? this.stored(sourceId, runId) : undefined;
+    if (!stored) throw error;
+    const gone = error instanceof NotFoundError;
+    if (gone) this.writeArchive(() => this.archive!.markArchived(sourceId, runId));
+    const detail: RunDetail = gone ? { ...stored, archived: true } : { ...stored, offline: true };
+    this.touch(runKey(sourceId, runId), detail);
+    return detail;
+  }
+
+  /** Index writes never fail a view: the index is a cache of what the API said. */
+  private writeArchive(write: () => unknown): void {
+    try {
+      write();
+    } catch {
+      // a full disk or a locked file: the run is still shown; the next sync stores it
+    }
   }
 
   /** Whether something keeps this run current: an open view retains it, or a listing holds it (live refresh polls those). */

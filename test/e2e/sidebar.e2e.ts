@@ -1,7 +1,7 @@
 // The sidebar in a real VS Code: a source configured against the emulator, its key set
 // through the command palette, exact counts, paging, steps, filters and a rejected key.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -240,6 +240,24 @@ describe('Sidebar in a real VS Code', function () {
     assert.deepEqual(new Set(rows.map((r) => r['id'])), new Set(expected));
     assert.equal(rows.length, expected.length);
     await workbench.runCommand('Task History: Clear Filter');
+  });
+
+  it('syncs the run index from the palette, and reports what it fetched and the requests it used', async () => {
+    await workbench.clearNotifications();
+    await workbench.runCommand('Task History: Sync Run Index');
+    const report = await workbench.waitForNotification(/Run index synced\. E2E Paragon: [\d,]+ runs listed/, 120_000);
+    const listed = Number(/E2E Paragon: ([\d,]+) runs listed/.exec(report)![1]!.replace(/,/g, ''));
+    const since = Date.now() - 30 * 86_400_000;
+    const expected = emulator.truth.paragonIds({}).length;
+    assert.ok(listed > 0 && listed <= expected, `listed ${listed} of the emulator's ${expected} (the last 30 days since ${new Date(since).toISOString()})`);
+    assert.match(report, /[\d,]+ requests\./);
+    // The index is a file in the extension's global storage.
+    const storage = join(workbench.userDataDir, 'User', 'globalStorage');
+    const files = readdirSync(storage, { recursive: true }).map(String);
+    assert.ok(
+      files.some((f) => f.endsWith('runs.db')),
+      `runs.db under ${storage}: ${files.join(', ')}`,
+    );
   });
 
   it('shows a clear "key rejected" state with a wrong key', async () => {

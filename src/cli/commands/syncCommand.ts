@@ -9,6 +9,7 @@ import { RunIndex } from '../../runIndex/runIndex';
 import { DEFAULT_SYNC_DAYS, syncSource, type DetailPolicy, type SyncProgress } from '../../runIndex/sync';
 import { DEFAULT_SYNC_BUDGET_SHARE } from '../../runIndex/budgetedSource';
 import { kindDescriptor } from '../../sources/kinds';
+import { sourceKey } from '../../sources/kinds/sourceKey';
 import { parseDate } from '../argParsers';
 import type { CliContext } from '../cliContext';
 import { stderrHttpLog } from '../httpLog';
@@ -47,10 +48,9 @@ function parseShare(text: string): number {
   return value;
 }
 
-/** The key a source's runs are kept under in the index: which API, where, and which project. */
+/** The key a source's runs are kept under in the index (the extension computes the same one). */
 export function sourceKeyOf(flags: SourceFlags): string {
-  const base = flags.baseUrl ?? kindDescriptor(flags.source).defaultBaseUrl;
-  return [flags.source, new URL(base).origin + new URL(base).pathname.replace(/\/$/, ''), flags.project ?? ''].join(' ');
+  return sourceKey({ kind: flags.source, baseUrl: flags.baseUrl, projectId: flags.project });
 }
 
 export async function runSync(flags: SyncFlags, ctx: CliContext): Promise<void> {
