@@ -103,11 +103,32 @@ export function makeBatch(index, size = BATCH) {
       metadata: { region: 'us-east-1', attempt: 1 + Math.floor(rand() * 3), tags: [pick(rand, WORDS), pick(rand, WORDS)] },
       summary: `${name}: ${status} after ${durationMs ?? 0} ms; ${pick(rand, WORDS)} ${pick(rand, WORDS)} ${hex(rand, 40)}`,
     };
-    runs.push({ source_id: SOURCE_ID, run_id: runId, status, started_at: startedAt, ended_at: endedAt, duration_ms: durationMs, workflow_id: workflowId, user_id: userId, integration, name, model, agent, tokens, json: padTo(doc, 600) });
+    runs.push({
+      source_id: SOURCE_ID,
+      run_id: runId,
+      status,
+      started_at: startedAt,
+      ended_at: endedAt,
+      duration_ms: durationMs,
+      workflow_id: workflowId,
+      user_id: userId,
+      integration,
+      name,
+      model,
+      agent,
+      tokens,
+      json: padTo(doc, 600),
+    });
     if (status === 'failed') {
       for (let p = 0; p < 4; p++) {
         const stepStatus = p === 3 ? 'failed' : 'succeeded';
-        const stepDoc = { id: `step-${p}`, position: p, status: stepStatus, type: pick(rand, WORDS), output: p === 3 ? { error: `Error: ${pick(rand, WORDS)} failed with 502 ${hex(rand, 24)}` } : { ok: true } };
+        const stepDoc = {
+          id: `step-${p}`,
+          position: p,
+          status: stepStatus,
+          type: pick(rand, WORDS),
+          output: p === 3 ? { error: `Error: ${pick(rand, WORDS)} failed with 502 ${hex(rand, 24)}` } : { ok: true },
+        };
         steps.push({ source_id: SOURCE_ID, run_id: runId, step_id: `step-${p}`, position: p, status: stepStatus, json: JSON.stringify(stepDoc) });
       }
     }
@@ -122,7 +143,22 @@ function padTo(doc, bytes) {
   return JSON.stringify({ ...doc, note: 'x'.repeat(bytes - text.length - 10) });
 }
 
-export const RUN_COLUMNS = ['source_id', 'run_id', 'status', 'started_at', 'ended_at', 'duration_ms', 'workflow_id', 'user_id', 'integration', 'name', 'model', 'agent', 'tokens', 'json'];
+export const RUN_COLUMNS = [
+  'source_id',
+  'run_id',
+  'status',
+  'started_at',
+  'ended_at',
+  'duration_ms',
+  'workflow_id',
+  'user_id',
+  'integration',
+  'name',
+  'model',
+  'agent',
+  'tokens',
+  'json',
+];
 export const STEP_COLUMNS = ['source_id', 'run_id', 'step_id', 'position', 'status', 'json'];
 
 /** One schema for all: BIGINT (SQLite reads it as INTEGER affinity; DuckDB's INTEGER is 32-bit). */
@@ -140,7 +176,8 @@ export const COVERING_INDEX = 'CREATE INDEX IF NOT EXISTS runs_by_status_started
 /** The tree's group counts. */
 export const GROUP_COUNTS = 'SELECT status, count(*) AS n FROM runs WHERE source_id = ? AND started_at >= ? GROUP BY status ORDER BY status';
 /** A page of the newest runs in one status group (what the tree shows under a group). */
-export const PAGE = 'SELECT run_id, status, started_at, ended_at, duration_ms, name, workflow_id, integration FROM runs WHERE source_id = ? AND status = ? ORDER BY started_at DESC LIMIT 100';
+export const PAGE =
+  'SELECT run_id, status, started_at, ended_at, duration_ms, name, workflow_id, integration FROM runs WHERE source_id = ? AND status = ? ORDER BY started_at DESC LIMIT 100';
 
 export function rowValues(row, columns) {
   return columns.map((c) => row[c]);

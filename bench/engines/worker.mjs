@@ -1,7 +1,7 @@
 // One measurement in a fresh process (so VmHWM is that measurement's own peak):
 //   node worker.mjs <engine|baseline> <insert|query|crash|verify|probe> <file> [runs]
 // Prints one line of JSON on stdout (crash mode prints `begin N` / `commit N` lines instead).
-import { existsSync, readdirSync, statSync, writeSync, openSync, closeSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeSync, openSync, closeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BATCH, COVERING_INDEX, DAY_MS, NOW_MS, SOURCE_ID, makeBatch, median, rssSampler, vmHwmBytes } from './common.mjs';
@@ -51,7 +51,18 @@ async function insert(candidate) {
   const tPersist = performance.now();
   const counts = await db.counts();
   await db.close();
-  out({ engine: candidate.name, version: db.version, node: process.version, ms: tPersist - tOpen, openMs: tOpen - t0, persistMs: tPersist - tRows, rssPeak: rss.stop(), vmHwm: vmHwmBytes(), counts, files: onDisk(file) });
+  out({
+    engine: candidate.name,
+    version: db.version,
+    node: process.version,
+    ms: tPersist - tOpen,
+    openMs: tOpen - t0,
+    persistMs: tPersist - tRows,
+    rssPeak: rss.stop(),
+    vmHwm: vmHwmBytes(),
+    counts,
+    files: onDisk(file),
+  });
 }
 
 async function time(fn) {
@@ -108,15 +119,26 @@ async function crash(candidate) {
 
 async function verify(candidate) {
   const before = onDisk(file);
-  const t = performance.now();
-  try {
+  const attempt = async () => {
+    const t = performance.now();
     const db = await candidate.open(file);
     const integrity = await db.integrity();
     const counts = await db.counts();
     await db.close();
-    out({ ok: true, integrity, counts, filesBefore: before, ms: performance.now() - t });
+    return { ok: true, integrity, counts, filesBefore: before, ms: performance.now() - t };
+  };
+  try {
+    out(await attempt());
   } catch (error) {
-    out({ ok: false, error: String(error?.message ?? error), filesBefore: before });
+    const first = String(error?.message ?? error);
+    // node-sqlite3-wasm locks with a `<file>.lock` directory, which a killed process leaves behind.
+    if (!existsSync(`${file}.lock`)) return out({ ok: false, error: first, filesBefore: before });
+    rmSync(`${file}.lock`, { recursive: true, force: true });
+    try {
+      out({ ...(await attempt()), firstError: first, staleLockRemoved: true });
+    } catch (again) {
+      out({ ok: false, error: String(again?.message ?? again), firstError: first, staleLockRemoved: true, filesBefore: before });
+    }
   }
 }
 
