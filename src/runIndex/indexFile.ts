@@ -3,6 +3,7 @@
 // program's, not SQLite at all) moved aside — never deleted, never overwritten — and an empty
 // index built in its place, with a message that says so; a file from a newer build refused.
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rollBackHotJournal } from './hotJournal';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { openSqlite, type SqlDatabase } from './sqlite';
 
@@ -31,12 +32,13 @@ export function openIndexFile(path: string, now: () => Date = () => new Date()):
     // process that was killed would block the file for ever. We hold the file alone now:
     // whatever lock is there is stale.
     rmSync(`${path}.lock`, { recursive: true, force: true });
+    // And a journal left by a writer that was killed is played back here: the engine would not.
+    rollBackHotJournal(path);
     let rebuilt: string | undefined;
     const problem = existsSync(path) ? fileProblem(path) : undefined;
     if (problem) {
       const aside = `${path}.${problem.kind}-${now().toISOString().replace(/[:.]/g, '-')}`;
       renameSync(path, aside);
-      for (const suffix of ['-journal']) if (existsSync(`${path}${suffix}`)) renameSync(`${path}${suffix}`, `${aside}${suffix}`);
       rebuilt = `The run index at ${path} ${problem.why}; it was moved to ${aside} and a new index was started (runs are synced again).`;
     }
     const db = openSqlite(path);

@@ -1,9 +1,10 @@
 // The embedded database engine, behind the few calls the run index makes: SQLite compiled
 // to WebAssembly with direct file access (node-sqlite3-wasm). Chosen because one build runs
 // in VS Code's extension host on every platform from one universal .vsix, in the CLI on
-// Node 20+ and in the tests, with SQLite's rollback journal (synchronous=FULL, fsync) for
-// crash safety; the measurements are in docs/run-index-engine.md. Only this file names the
-// engine: another one would replace this module alone.
+// Node 20+ and in the tests, with SQLite's rollback journal (synchronous=FULL, fsync). It
+// does not roll a hot journal back by itself (see hotJournal.ts, which does it before every
+// open); the measurements are in docs/run-index-engine.md. Only this file names the engine:
+// another one (node:sqlite, where the runtime has it) would replace this module alone.
 import { Database, SQLite3Error } from 'node-sqlite3-wasm';
 
 export type SqlValue = string | number | bigint | null | Uint8Array;

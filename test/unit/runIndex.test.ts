@@ -146,6 +146,29 @@ describe('Run index (an embedded database file)', () => {
     }
   });
 
+  it('rolls back a transaction whose pages reached the file before a kill -9 (the engine alone would not): no torn state', async function () {
+    this.timeout(60_000);
+    const index = RunIndex.open(file());
+    const runs = Array.from({ length: 4000 }, (_, i) => run(`r${i}`, 'failed', new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(), { workflowId: 'w'.repeat(200) }));
+    index.upsertRuns('s', runs);
+    index.close();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'support', 'spillWriter.ts'), file()], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('spilled') && resolve()));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    assert.ok(readdirSync(dir).includes('runs.db-journal'), 'the killed writer left its journal');
+    const reopened = RunIndex.open(file());
+    assert.equal(reopened.rebuilt, undefined);
+    assert.equal(reopened.count('s'), 4000);
+    assert.equal(reopened.count('s', { status: 'cancelled' }), 0, 'no change of the uncommitted transaction is left');
+    assert.equal(reopened.count('s', { status: 'failed' }), 4000);
+    reopened.close();
+    assert.ok(!readdirSync(dir).includes('runs.db-journal'), 'the journal was played back and removed');
+    const db = openSqlite(file(), { mustExist: true });
+    assert.equal(db.get('PRAGMA integrity_check')?.['integrity_check'], 'ok');
+    db.close();
+  });
+
   it('moves a corrupt file aside (never deletes it), starts a new index and says so', () => {
     const index = RunIndex.open(file());
     index.upsertRuns(
