@@ -100,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registry.onDidChange(sourcesChanged),
     keys.onDidChange((sourceId) => {
       store.forget(sourceId);
+      runIndex.keysChanged();
       refresh();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {

@@ -47,6 +47,11 @@ export class SourceRegistry implements vscode.Disposable {
     return this.demoKeys.has(id) || Boolean(await this.keys.get(id));
   }
 
+  /** The source's API key (for what must tell accounts apart, e.g. the run index's key); never logged. */
+  async apiKey(id: string): Promise<string | undefined> {
+    return this.demoKeys.get(id) ?? (await this.keys.get(id));
+  }
+
   /**
    * The requests this source's key sent in the current window, of its budget; undefined
    * without a client-side budget. Shared with every source on the same key and origin.

@@ -2,7 +2,7 @@
 // lets us clear the lock directory the engine leaves behind when a writer is killed), a file that is not an index of ours (corrupt, another
 // program's, not SQLite at all) moved aside — never deleted, never overwritten — and an empty
 // index built in its place, with a message that says so; a file from a newer build refused.
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rollBackHotJournal } from './hotJournal';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { openSqlite, type SqlDatabase } from './sqlite';
@@ -28,14 +28,20 @@ const SQLITE_HEADER = 'SQLite format 3\u0000';
 export function openIndexFile(path: string, now: () => Date = () => new Date()): OpenedIndexFile {
   const unlock = lock(`${path}.pid`);
   try {
-    // The engine locks the file with a directory beside it while it writes; one left by a
-    // process that was killed would block the file for ever. We hold the file alone now:
-    // whatever lock is there is stale.
-    rmSync(`${path}.lock`, { recursive: true, force: true });
-    // And a journal left by a writer that was killed is played back here: the engine would not.
-    rollBackHotJournal(path);
+    const kind = headerKind(path);
+    const busy = existsSync(`${path}-journal`) || existsSync(`${path}.lock`);
+    if (kind === 'ours' || kind === 'new') {
+      // Ours, and we hold it alone (the pid lock): the lock directory the engine makes while it
+      // writes, left by a writer that was killed, is stale and would block the file for ever;
+      // and a journal left by such a writer is played back here, as the engine would not.
+      rmSync(`${path}.lock`, { recursive: true, force: true });
+      rollBackHotJournal(path);
+    } else if (busy) {
+      // Another program's file, maybe in use by it right now: never touched.
+      throw new IndexFileError(`${path} is not a Task History run index, and another program may be using it (a journal or a lock is beside it). Give the index another file.`);
+    }
     let rebuilt: string | undefined;
-    const problem = existsSync(path) ? fileProblem(path) : undefined;
+    const problem = existsSync(path) ? fileProblem(path, kind) : undefined;
     if (problem) {
       const aside = `${path}.${problem.kind}-${now().toISOString().replace(/[:.]/g, '-')}`;
       renameSync(path, aside);
@@ -62,29 +68,47 @@ export function openIndexFile(path: string, now: () => Date = () => new Date()):
   }
 }
 
-/** What makes an existing file unusable as an index, or undefined when it is one (of any version). */
-function fileProblem(path: string): { kind: 'corrupt' | 'foreign'; why: string } | undefined {
-  const header = Buffer.alloc(16);
+/**
+ * What the file is, from its first bytes alone (nothing opened, nothing written): a new or
+ * empty file, an SQLite file marked as our index (application_id at offset 68), another SQLite
+ * file, or not SQLite at all.
+ */
+function headerKind(path: string): 'new' | 'ours' | 'sqlite' | 'other' {
+  if (!existsSync(path)) return 'new';
+  const header = Buffer.alloc(72);
   const fd = openSync(path, 'r');
   let read: number;
   try {
-    read = readSync(fd, header, 0, 16, 0);
+    read = readSync(fd, header, 0, 72, 0);
   } finally {
     closeSync(fd);
   }
-  if (read === 0) return undefined; // an empty file: SQLite makes it a database
-  if (read < 16 || header.toString('latin1') !== SQLITE_HEADER) return { kind: 'foreign', why: 'is not a database (another program’s file?)' };
+  if (read === 0) return 'new';
+  if (read < 72 || header.toString('latin1', 0, 16) !== SQLITE_HEADER) return 'other';
+  return header.readUInt32BE(68) === APPLICATION_ID ? 'ours' : 'sqlite';
+}
+
+/** What makes an existing file unusable as an index, or undefined when it is one (of any version). */
+function fileProblem(path: string, kind: 'new' | 'ours' | 'sqlite' | 'other'): { kind: 'corrupt' | 'foreign'; why: string } | undefined {
+  if (kind === 'new') return undefined; // an empty file: SQLite makes it a database
+  if (kind === 'other') return { kind: 'foreign', why: 'is not a database (another program’s file?)' };
   let db: SqlDatabase | undefined;
   try {
     db = openSqlite(path, { mustExist: true });
-    const app = Number(db.get('PRAGMA application_id')?.['application_id'] ?? 0);
-    const tables = Number(db.get("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'")?.['n'] ?? 0);
-    if (app !== APPLICATION_ID && (app !== 0 || tables > 0)) return { kind: 'foreign', why: 'is another program’s SQLite database' };
+    if (kind === 'sqlite') {
+      // application_id 0 with no tables: an SQLite file made empty, ours to use.
+      const tables = Number(db.get("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'")?.['n'] ?? 0);
+      if (tables > 0) return { kind: 'foreign', why: 'is another program’s SQLite database' };
+    }
     const check = String(db.get('PRAGMA quick_check')?.['quick_check'] ?? '');
     if (check !== 'ok') return { kind: 'corrupt', why: `is damaged (${check.slice(0, 120)})` };
     return undefined;
   } catch (error) {
-    return { kind: 'corrupt', why: `cannot be read (${error instanceof Error ? error.message : String(error)})` };
+    // Only SQLite saying the file is damaged makes it "corrupt": a permission, a lock or a
+    // missing engine file is a problem to report, never a reason to move a good index aside.
+    const message = error instanceof Error ? error.message : String(error);
+    if (/malformed|not a database|corrupt/i.test(message)) return { kind: 'corrupt', why: `cannot be read (${message})` };
+    throw new IndexFileError(`The run index at ${path} could not be opened: ${message}. Check the file's permissions, or give the index another file.`);
   } finally {
     db?.close();
   }
@@ -110,31 +134,53 @@ function migrate(db: SqlDatabase, path: string): void {
 }
 
 /**
- * An exclusive lock: a file created with O_EXCL holding our pid. A lock whose process is gone
- * (killed) is taken over; one held by a live process is an error that names it.
+ * An exclusive lock: a file holding our pid, made whole before it appears (written to a
+ * temporary name, then hard-linked into place, which fails if the lock exists). A lock whose
+ * process is gone (killed) is taken over by renaming it away first, so two processes cannot
+ * both take it over; one held by a live process (this one included: a second open in one
+ * process is refused too) is an error that names it. Released only while it still holds our pid.
  */
 function lock(lockPath: string): () => void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        rmSync(lockPath, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new IndexFileError(`The run index is in use by another Task History process (pid ${holder}); wait for it to finish, or use another index file. Lock: ${lockPath}`);
+  const mine = `${lockPath}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  writeFileSync(mine, String(process.pid));
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        linkSync(mine, lockPath);
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          try {
+            if (readFileSync(lockPath, 'utf8') === String(process.pid)) rmSync(lockPath, { force: true });
+          } catch {
+            // already gone
+          }
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        let holder = Number.NaN;
+        try {
+          holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+        } catch {
+          continue; // it went away meanwhile: try again
+        }
+        if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+          throw new IndexFileError(`The run index is in use by another Task History process (pid ${holder}); wait for it to finish, or use another index file. Lock: ${lockPath}`);
+        }
+        // Left by a process that is gone: moved away under a name of our own, so only one taker wins.
+        try {
+          renameSync(lockPath, `${mine}.stale`);
+          rmSync(`${mine}.stale`, { force: true });
+        } catch {
+          // another process took it over first: try again (and find it live)
+        }
       }
-      rmSync(lockPath, { force: true }); // left by a process that is gone
     }
+    throw new IndexFileError(`Could not lock the run index (${lockPath}).`);
+  } finally {
+    rmSync(mine, { force: true });
   }
-  throw new IndexFileError(`Could not lock the run index (${lockPath}).`);
 }
 
 function isAlive(pid: number): boolean {

@@ -57,10 +57,11 @@ export class RunIndex {
         const held = db.get('SELECT status, ended_at, summary FROM runs WHERE source_id = ? AND run_id = ?', [sourceId, run.id]);
         if (held && !isActive(String(held['status']) as RunStatus) && isActive(run.status)) continue;
         if (held && held['summary'] === JSON.stringify(run)) {
-          db.run('UPDATE runs SET checked_at = ? WHERE source_id = ? AND run_id = ?', [at, sourceId, run.id]);
+          // The API still has it: not archived, whatever an earlier 404 said.
+          db.run('UPDATE runs SET checked_at = ?, archived = 0 WHERE source_id = ? AND run_id = ?', [at, sourceId, run.id]);
           continue;
         }
-        const stateChanged = !held || held['status'] !== run.status || (held['ended_at'] ?? null) !== (run.endedAt ?? null);
+        const stateChanged = !held || held['status'] !== run.status || (held['ended_at'] ?? null) !== instant(run.endedAt);
         db.run(
           `INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, indexed_at, checked_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
@@ -68,7 +69,7 @@ export class RunIndex {
              status = excluded.status, raw_status = excluded.raw_status, started_at = excluded.started_at, ended_at = excluded.ended_at,
              duration_ms = excluded.duration_ms, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
              integration = coalesce(excluded.integration, runs.integration), name = coalesce(excluded.name, runs.name),
-             summary = excluded.summary, indexed_at = excluded.indexed_at, checked_at = excluded.checked_at,
+             summary = excluded.summary, indexed_at = excluded.indexed_at, checked_at = excluded.checked_at, archived = 0,
              detail_fetched = CASE WHEN ? THEN 0 ELSE runs.detail_fetched END`,
           [...runColumns(sourceId, run), at, at, stateChanged ? 1 : 0],
         );
@@ -93,7 +94,7 @@ export class RunIndex {
            status = excluded.status, raw_status = excluded.raw_status, started_at = excluded.started_at, ended_at = excluded.ended_at,
            duration_ms = excluded.duration_ms, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
            integration = excluded.integration, name = excluded.name, summary = excluded.summary, detail_fetched = 1,
-           indexed_at = excluded.indexed_at, checked_at = excluded.checked_at`,
+           indexed_at = excluded.indexed_at, checked_at = excluded.checked_at, archived = 0`,
         [...runColumns(sourceId, summary), this.now().toISOString(), this.now().toISOString()],
       );
       db.run('DELETE FROM steps WHERE source_id = ? AND run_id = ?', [sourceId, detail.id]);
@@ -144,10 +145,11 @@ export class RunIndex {
     };
   }
 
-  /** The run with its steps, if the index has them. */
+  /** The run with its steps, if the index has them (marked archived when the API no longer has it). */
   detail(sourceId: string, runId: string): RunDetail | undefined {
     const indexed = this.get(sourceId, runId);
-    return indexed?.steps ? { ...indexed.run, steps: indexed.steps } : undefined;
+    if (!indexed?.steps) return undefined;
+    return indexed.archived ? { ...indexed.run, steps: indexed.steps, archived: true } : { ...indexed.run, steps: indexed.steps };
   }
 
   /** Runs matching the query, newest first. */

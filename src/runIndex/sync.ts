@@ -143,7 +143,12 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
       let failing: { stepId: string; output: unknown } | undefined;
       const failed = detail.status === 'failed' ? firstFailedStep(detail.steps) : undefined;
       if (failed && options.failingOutputs !== false && source.capabilities.stepPayloads && source.getStepPayload) {
-        failing = { stepId: failed.id, output: (await source.getStepPayload(runId, failed.id, signal)).output };
+        try {
+          failing = { stepId: failed.id, output: (await source.getStepPayload(runId, failed.id, signal)).output };
+        } catch (error) {
+          // The run is there; only its step's payload is not: keep the run's steps without it.
+          if (!(error instanceof NotFoundError)) throw error;
+        }
       }
       index.putDetail(sourceId, detail, failing);
       details++;

@@ -248,9 +248,14 @@ export class RunStore implements Disposable {
     if (!stored) throw error;
     const gone = error instanceof NotFoundError;
     if (gone) this.writeArchive(() => this.archive!.markArchived(sourceId, runId));
-    const detail: RunDetail = gone ? { ...stored, archived: true } : { ...stored, offline: true };
-    this.touch(runKey(sourceId, runId), detail);
-    return detail;
+    // Archived is final: kept in memory like any finished run. Offline is for now only: not kept,
+    // so the next look asks the API again.
+    if (gone) {
+      const detail: RunDetail = { ...stored, archived: true };
+      this.touch(runKey(sourceId, runId), detail);
+      return detail;
+    }
+    return { ...stored, offline: true };
   }
 
   /** Index writes never fail a view: the index is a cache of what the API said. */

@@ -4,7 +4,7 @@
 // corrupt file, another program's file, a newer build's file, a second process.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Run, RunDetail } from '../../src/core/model';
@@ -218,6 +218,41 @@ describe('Run index (an embedded database file)', () => {
     }
   });
 
+  it("never touches another program's SQLite file that has a journal or a lock beside it (it may be writing)", () => {
+    const db = openSqlite(file());
+    db.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me')");
+    db.close();
+    writeFileSync(`${file()}-journal`, 'a journal of theirs');
+    const before = readFileSync(file());
+    assert.throws(
+      () => RunIndex.open(file()),
+      (error: unknown) => error instanceof IndexFileError && /not a Task History run index/.test(error.message),
+    );
+    assert.deepEqual(readFileSync(file()), before);
+    assert.equal(readFileSync(`${file()}-journal`, 'utf8'), 'a journal of theirs');
+    assert.deepEqual(readdirSync(dir).sort(), ['runs.db', 'runs.db-journal']);
+  });
+
+  it('never moves a good index aside for an error that is not damage (a folder where the file should be)', () => {
+    mkdirSync(file());
+    assert.throws(() => RunIndex.open(file()));
+    assert.ok(statSync(file()).isDirectory(), 'left where it was');
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => /corrupt|foreign/.test(f)),
+      [],
+    );
+  });
+
+  it('takes a run the API lists again out of the archive', () => {
+    const index = RunIndex.open(file());
+    index.upsertRuns('s', [run('r', 'failed', '2026-11-01T10:00:00Z')]);
+    index.markArchived('s', 'r');
+    assert.equal(index.get('s', 'r')!.archived, true);
+    index.upsertRuns('s', [run('r', 'failed', '2026-11-01T10:00:00Z')]);
+    assert.equal(index.get('s', 'r')!.archived, false);
+    index.close();
+  });
+
   it('refuses a file written by a newer build, and leaves it untouched', () => {
     RunIndex.open(file()).close();
     const db = openSqlite(file(), { mustExist: true });
@@ -240,6 +275,9 @@ describe('Run index (an embedded database file)', () => {
       () => RunIndex.open(file()),
       (error: unknown) => error instanceof IndexFileError && /in use by another Task History process \(pid \d+\)/.test(error.message),
     );
+    // This very process holds it: a second open is refused too.
+    writeFileSync(lock, String(process.pid));
+    assert.throws(() => RunIndex.open(file()), /in use by another Task History process/);
     // A process that is gone: pid numbers this high are not in use.
     writeFileSync(lock, '4194304');
     const second = RunIndex.open(file());

@@ -84,6 +84,11 @@ describe('Run store reading through the run index', () => {
     assert.equal(opened.archived, true);
     assert.deepEqual(opened.steps, gone.steps);
     assert.equal(index.get(P, gone.id)!.archived, true);
+    // The next session still says archived, from the index, with no request.
+    e.resetStats();
+    const later = await new RunStore(() => paragon(e), { archive: index }).getRun(P, gone.id);
+    assert.equal(later.archived, true);
+    assert.equal(e.stats().requests, 0);
   });
 
   it('opens indexed runs of a source that cannot be reached, marked offline; a run it never saw fails clearly', async () => {
@@ -95,6 +100,12 @@ describe('Run store reading through the run index', () => {
     const opened = await offline.getRun(P, id!, { fresh: true });
     assert.equal(opened.offline, true);
     assert.equal(opened.id, id);
+    // Offline is for now only: once the API answers again, nothing says offline.
+    let client = unreachable;
+    const recovering = new RunStore(() => client, { archive: index });
+    assert.equal((await recovering.getRun(P, id!, { fresh: true })).offline, true);
+    client = paragon(e);
+    assert.equal((await recovering.getRun(P, id!, { fresh: true })).offline, undefined);
     await assert.rejects(offline.getRun(P, 'never-seen', { fresh: true }), /reach|connect|refused|answer/i);
   });
 });

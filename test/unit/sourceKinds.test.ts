@@ -286,3 +286,19 @@ describe('Source kinds', () => {
     });
   });
 });
+
+describe('Source keys in the run index', () => {
+  it('tells Dispersl accounts apart by their API key (never storing it), and Paragon projects by their id', async () => {
+    const { sourceKey } = await import('../../src/sources/kinds/sourceKey');
+    const dispersl = { kind: 'dispersl' as const };
+    const a = sourceKey(dispersl, 'key-of-account-a');
+    const b = sourceKey(dispersl, 'key-of-account-b');
+    assert.ok(a && b && a !== b, `${a} / ${b}`);
+    assert.ok(!a.includes('key-of-account-a'), 'only a fingerprint of the key');
+    assert.equal(sourceKey(dispersl), undefined, 'no key, no index key');
+    const paragon = { kind: 'paragon' as const, projectId: ' p1 ' };
+    assert.equal(sourceKey(paragon, 'k1'), sourceKey(paragon, 'k2'), 'a rotated Paragon key reads the same runs');
+    assert.equal(sourceKey(paragon), sourceKey({ kind: 'paragon', projectId: 'p1' }));
+    assert.notEqual(sourceKey(paragon), sourceKey({ kind: 'paragon', projectId: 'p2' }));
+  });
+});

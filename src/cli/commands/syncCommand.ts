@@ -12,6 +12,7 @@ import { kindDescriptor } from '../../sources/kinds';
 import { sourceKey } from '../../sources/kinds/sourceKey';
 import { parseDate } from '../argParsers';
 import type { CliContext } from '../cliContext';
+import { API_KEY_ENV } from '../apiKey';
 import { stderrHttpLog } from '../httpLog';
 import { defaultIndexPath, ensureIndexFolder } from '../indexPath';
 import { addSourceOptions, sourceFromFlags, type SourceFlags } from '../sourceOptions';
@@ -49,8 +50,11 @@ function parseShare(text: string): number {
 }
 
 /** The key a source's runs are kept under in the index (the extension computes the same one). */
-export function sourceKeyOf(flags: SourceFlags): string {
-  return sourceKey({ kind: flags.source, baseUrl: flags.baseUrl, projectId: flags.project });
+export function sourceKeyOf(flags: SourceFlags, env: NodeJS.ProcessEnv): string {
+  const key = sourceKey({ kind: flags.source, baseUrl: flags.baseUrl, projectId: flags.project }, env[API_KEY_ENV]);
+  // sourceFromFlags has already refused a missing key.
+  if (key === undefined) throw new Error(`No API key in ${API_KEY_ENV}.`);
+  return key;
 }
 
 export async function runSync(flags: SyncFlags, ctx: CliContext): Promise<void> {
@@ -69,7 +73,7 @@ export async function runSync(flags: SyncFlags, ctx: CliContext): Promise<void> 
   };
   try {
     const report = await syncSource({
-      sourceId: sourceKeyOf(flags),
+      sourceId: sourceKeyOf(flags, ctx.env),
       source,
       index,
       since: flags.allHistory ? 'all' : flags.since,
@@ -79,7 +83,7 @@ export async function runSync(flags: SyncFlags, ctx: CliContext): Promise<void> 
       signal: ctx.signal,
       onProgress,
     });
-    const held = index.count(sourceKeyOf(flags));
+    const held = index.count(sourceKeyOf(flags, ctx.env));
     if (flags.json) {
       io.stdout.write(`${JSON.stringify({ ...report, indexed: held, index: path, elapsedMs: Date.now() - started })}\n`);
       return;

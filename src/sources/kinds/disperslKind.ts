@@ -21,6 +21,7 @@ export const disperslKind: SourceKindDescriptor<'dispersl'> = {
   icon: 'hubot',
   defaultBaseUrl: DISPERSL_ORIGIN,
   syncDetails: 'all',
+  indexIdentity: 'apiKey',
   vendorStatuses: { names: Object.keys(DISPERSL_STATUS), read: (name) => DISPERSL_STATUS[name.toLowerCase()] },
   // No documented dashboard link to a task is known.
   dashboardUrlTemplate: undefined,

@@ -17,6 +17,7 @@ export const paragonKind: SourceKindDescriptor<'paragon'> = {
   icon: 'server-process',
   defaultBaseUrl: PARAGON_CLOUD_ORIGIN,
   syncDetails: 'failed',
+  indexIdentity: 'project',
   vendorStatuses: { names: Object.keys(PARAGON_STATUS), read: (name) => PARAGON_STATUS[name.toUpperCase()] },
   // A guess from the dashboard's project URLs (cloud only: an on-premise dashboard has its own
   // host); to be confirmed before a "Open in Paragon" action relies on it.

@@ -124,6 +124,12 @@ export interface SourceKindDescriptor<K extends SourceKind = SourceKind> {
    * task's steps).
    */
   readonly syncDetails: 'failed' | 'all';
+  /**
+   * What tells one account's runs from another's in the run index: the project (Paragon: a
+   * rotated key still reads the same runs), or the API key itself where it is the account
+   * (Dispersl: two accounts share one base URL).
+   */
+  readonly indexIdentity: 'project' | 'apiKey';
   /** The API's own status names ("EXECUTING", "in_progress"…), which the CLI's --status accepts too. */
   readonly vendorStatuses: {
     readonly names: readonly string[];
