@@ -64,7 +64,8 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
       try {
         await vscode.workspace.fs.createDirectory(storageUri);
         // Loaded on first use: the engine (SQLite in WebAssembly) stays off the startup path.
-        const { RunIndex, IndexFileError } = await Promise.all([import('../runIndex/runIndex'), import('../runIndex/indexFile')]).then(([a, b]) => ({ ...a, ...b }));
+        const { RunIndex } = await import('../runIndex/runIndex');
+        const { IndexFileError } = await import('../runIndex/indexFile');
         let opened: RunIndex;
         try {
           opened = RunIndex.open(path);

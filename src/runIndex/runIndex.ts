@@ -62,17 +62,7 @@ export class RunIndex {
           continue;
         }
         const stateChanged = !held || held['status'] !== run.status || (held['ended_at'] ?? null) !== instant(run.endedAt);
-        db.run(
-          `INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, indexed_at, checked_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
-           ON CONFLICT (source_id, run_id) DO UPDATE SET
-             status = excluded.status, raw_status = excluded.raw_status, started_at = excluded.started_at, ended_at = excluded.ended_at,
-             duration_ms = excluded.duration_ms, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
-             integration = coalesce(excluded.integration, runs.integration), name = coalesce(excluded.name, runs.name),
-             summary = excluded.summary, indexed_at = excluded.indexed_at, checked_at = excluded.checked_at, archived = 0,
-             detail_fetched = CASE WHEN ? THEN 0 ELSE runs.detail_fetched END`,
-          [...runColumns(sourceId, run), at, at, stateChanged ? 1 : 0],
-        );
+        this.writeRun(sourceId, run, at, stateChanged ? 'reset' : 'keep');
         changed++;
       }
       return changed;
@@ -82,21 +72,13 @@ export class RunIndex {
   /** A run with its steps (and, for a failed run, its failing step's output), in one transaction. */
   putDetail(sourceId: string, detail: RunDetail, failingOutput?: { readonly stepId: string; readonly output: unknown }): void {
     const db = this.file.db;
-    const { steps, ...run } = detail;
-    const held = this.get(sourceId, detail.id);
+    // Where the run came from (archived, offline) is not part of the run.
+    const { steps, archived: _archived, offline: _offline, ...run } = detail;
     // Paragon's listing knows the integration a run was listed under; the detail does not.
-    const summary: Run = { ...run, integration: run.integration ?? held?.run.integration, name: run.name ?? held?.run.name };
+    const held = db.get('SELECT integration, name FROM runs WHERE source_id = ? AND run_id = ?', [sourceId, detail.id]);
+    const summary: Run = { ...run, integration: run.integration ?? stringOr(held?.['integration']), name: run.name ?? stringOr(held?.['name']) };
     db.transaction(() => {
-      db.run(
-        `INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, indexed_at, checked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-         ON CONFLICT (source_id, run_id) DO UPDATE SET
-           status = excluded.status, raw_status = excluded.raw_status, started_at = excluded.started_at, ended_at = excluded.ended_at,
-           duration_ms = excluded.duration_ms, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
-           integration = excluded.integration, name = excluded.name, summary = excluded.summary, detail_fetched = 1,
-           indexed_at = excluded.indexed_at, checked_at = excluded.checked_at, archived = 0`,
-        [...runColumns(sourceId, summary), this.now().toISOString(), this.now().toISOString()],
-      );
+      this.writeRun(sourceId, summary, this.now().toISOString(), 'set');
       db.run('DELETE FROM steps WHERE source_id = ? AND run_id = ?', [sourceId, detail.id]);
       steps.forEach((step, position) => {
         db.run('INSERT INTO steps (source_id, run_id, position, step_id, status, model, agent, tokens, step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
@@ -120,6 +102,26 @@ export class RunIndex {
         ]);
       }
     });
+  }
+
+  /**
+   * One run's row, inserted or updated: the API has it (so it is not archived), and it was seen
+   * at `at`. `steps` says what becomes of its stored steps: now stored ('set'), behind its new
+   * state ('reset'), or as they were ('keep'). An integration or name the row had and the run
+   * lacks (a listing knows Paragon's integration, a detail does not) is kept.
+   */
+  private writeRun(sourceId: string, run: Run, at: string, steps: 'set' | 'reset' | 'keep'): void {
+    this.file.db.run(
+      `INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, indexed_at, checked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (source_id, run_id) DO UPDATE SET
+         status = excluded.status, raw_status = excluded.raw_status, started_at = excluded.started_at, ended_at = excluded.ended_at,
+         duration_ms = excluded.duration_ms, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
+         integration = coalesce(excluded.integration, runs.integration), name = coalesce(excluded.name, runs.name),
+         summary = excluded.summary, indexed_at = excluded.indexed_at, checked_at = excluded.checked_at, archived = 0,
+         detail_fetched = CASE ? WHEN 'set' THEN 1 WHEN 'reset' THEN 0 ELSE runs.detail_fetched END`,
+      [...runColumns(sourceId, run), steps === 'set' ? 1 : 0, at, at, steps],
+    );
   }
 
   /** The API answered 404 for a run the index holds: it is past retention, kept and marked archived. */
@@ -241,6 +243,10 @@ function runColumns(sourceId: string, run: Run): SqlValue[] {
     run.name ?? null,
     JSON.stringify(run),
   ];
+}
+
+function stringOr(value: SqlValue | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** A timestamp in one form (UTC, milliseconds), so that instants compare as text; kept as sent when it does not parse. */
