@@ -2,7 +2,8 @@
 // background, so it never takes more than `share` of the source's budget (default half) and
 // what the user does (the tree, a panel, a replay) always has room. The source's own limiter
 // still holds the whole budget; this one, on top, holds sync to its part. It also counts the
-// requests, so a sync can say what it cost.
+// requests, so a sync can say what it cost, and says how soon a number of further requests can
+// go at the earliest (the floor under a sync's time left).
 import type { HistorySource } from '../core/source';
 import { SlidingWindow, type RateLimit } from '../sources/http/slidingWindow';
 
@@ -12,6 +13,11 @@ export interface BudgetedSource {
   readonly source: HistorySource;
   /** Requests sent through it so far. */
   requests(): number;
+  /**
+   * The least time `requests` more requests can take under the share: those the window has
+   * room for go now, the rest at the share's rate. 0 where the source sets no budget.
+   */
+  lowerBoundMs(requests: number): number;
 }
 
 export function budgetedSource(inner: HistorySource, share = DEFAULT_SYNC_BUDGET_SHARE): BudgetedSource {
@@ -42,5 +48,10 @@ export function budgetedSource(inner: HistorySource, share = DEFAULT_SYNC_BUDGET
         }
       : undefined,
   };
-  return { source, requests: () => sent };
+  const lowerBoundMs = (requests: number) => {
+    if (!limit || requests <= 0) return 0;
+    const room = Math.max(0, limit.limit - window.used(limit));
+    return (Math.max(0, requests - room) * limit.intervalMs) / limit.limit;
+  };
+  return { source, requests: () => sent, lowerBoundMs };
 }

@@ -8,7 +8,7 @@
 //   2. Runs that may still change are re-checked until they end.
 //   3. Steps of finished runs not stored yet — failed runs (with their failing step's output)
 //      or all runs, as asked — fetched once, ever. A run the API no longer has is archived.
-// Cancellable at any point (what landed stays), with progress.
+// Cancellable at any point (what landed stays), with progress and time left.
 import { NotFoundError } from '../core/errors';
 import type { Run, RunStatus } from '../core/model';
 import { snapshot } from '../core/paging';
@@ -47,6 +47,26 @@ export interface SyncProgress {
   /** What the phase has to do in all, once known. */
   readonly total?: number;
   readonly requests: number;
+  /**
+   * About how long the phase still takes, once it can be told: the larger of the pace seen so
+   * far in the phase and the floor the request budget sets (the requests left at the share's
+   * rate, past what the window has room for now).
+   */
+  readonly remainingMs?: number;
+}
+
+/**
+ * Time left in a phase: the pace so far (elapsed per unit done) times the units left, but
+ * never under `floorMs`, what the request budget allows at best. Undefined until either
+ * says something (nothing done yet and no budget to go by).
+ */
+export function estimateRemainingMs(done: number, total: number | undefined, elapsedMs: number, floorMs: number): number | undefined {
+  if (total === undefined) return undefined;
+  const left = Math.max(0, total - done);
+  if (left === 0) return 0;
+  const observed = done > 0 ? (elapsedMs / done) * left : undefined;
+  if (observed === undefined && floorMs <= 0) return undefined;
+  return Math.round(Math.max(observed ?? 0, floorMs));
 }
 
 export interface SyncReport {
@@ -74,7 +94,18 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
   const now = options.now ?? (() => new Date());
   const budgeted = budgetedSource(options.source, options.budgetShare ?? DEFAULT_SYNC_BUDGET_SHARE);
   const source = budgeted.source;
-  const progress = (phase: SyncProgress['phase'], done: number, total?: number) => options.onProgress?.({ phase, done, total, requests: budgeted.requests() });
+  const clock = () => performance.now();
+  // Each phase's pace is its own: a page of 100 runs and a run's detail cost one request each.
+  let phaseStarted = clock();
+  const begin = () => (phaseStarted = clock());
+  // `perUnit`: requests one unit of the phase costs (a run rechecked: 1; a run listed: 1/pageSize).
+  const progress = (phase: SyncProgress['phase'], done: number, total: number | undefined, perUnit: number) => {
+    if (!options.onProgress) return;
+    const left = total === undefined ? 0 : Math.ceil(Math.max(0, total - done) * perUnit);
+    const remainingMs = estimateRemainingMs(done, total, clock() - phaseStarted, budgeted.lowerBoundMs(left));
+    options.onProgress({ phase, done, total, requests: budgeted.requests(), remainingMs });
+  };
+  const perPage = 1 / Math.max(1, options.source.capabilities.pageSize);
 
   // 1. New runs.
   const state = index.syncState<SyncState>(sourceId) ?? {};
@@ -84,6 +115,7 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
   const from = mark ? new Date(Date.parse(mark) - overlap) : since === 'all' ? undefined : since;
   const pinnedAt = now();
   let listed = 0;
+  let listingTotal: number | undefined;
   let newOrChanged = 0;
   let batch: Run[] = [];
   // The checkpoint may advance only while runs arrive in start order (Paragon sorts; a source
@@ -99,7 +131,13 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
       else if (ordered && Number.isFinite(latest)) index.setSyncState(sourceId, { ...state, partial: new Date(latest).toISOString() } satisfies SyncState);
     });
   };
-  const listing = snapshot(source, from ? { startedAfter: from } : {}, { signal, pinnedAt, concurrency: 2, onTotal: (total) => progress('listing', 0, total) });
+  begin();
+  const listing = snapshot(source, from ? { startedAfter: from } : {}, {
+    signal,
+    pinnedAt,
+    concurrency: 2,
+    onTotal: (total) => progress('listing', 0, (listingTotal = total), perPage),
+  });
   for await (const run of listing) {
     const started = Date.parse(run.startedAt ?? '');
     if (Number.isNaN(started) || started < latest) ordered = false;
@@ -108,17 +146,19 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
     listed++;
     if (batch.length >= BATCH) {
       flush(false);
-      progress('listing', listed);
+      progress('listing', listed, listingTotal, perPage);
     }
   }
   flush(true);
-  progress('listing', listed);
+  progress('listing', listed, listed, perPage);
 
   // 2. Runs that may still change.
   // Those a listing just saw are not due: a run is re-checked less often the longer it runs.
   const active = index.activeRunIds(sourceId, now());
   let rechecked = 0;
   let archived = 0;
+  begin();
+  if (active.length > 0) progress('rechecking', 0, active.length, 1);
   for (const runId of active) {
     signal?.throwIfAborted();
     try {
@@ -128,7 +168,7 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
       if (!(error instanceof NotFoundError)) throw error;
       if (index.markArchived(sourceId, runId)) archived++;
     }
-    progress('rechecking', ++rechecked, active.length);
+    progress('rechecking', ++rechecked, active.length, 1);
   }
 
   // 3. Steps of finished runs, fetched once.
@@ -136,6 +176,11 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
   const statuses: readonly RunStatus[] = policy === 'failed' ? ['failed'] : ['succeeded', 'failed', 'cancelled', 'unknown'];
   const wanted = policy === 'none' ? [] : index.runsWithoutDetail(sourceId, { statuses });
   let details = 0;
+  let gone = 0;
+  // A failed run's failing output is one more request (most runs wanted under 'failed' are failed).
+  const perDetail = policy === 'failed' && options.failingOutputs !== false && source.capabilities.stepPayloads ? 2 : 1;
+  begin();
+  if (wanted.length > 0) progress('details', 0, wanted.length, perDetail);
   for (const runId of wanted) {
     signal?.throwIfAborted();
     try {
@@ -155,8 +200,9 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       if (index.markArchived(sourceId, runId)) archived++;
+      gone++;
     }
-    progress('details', details + archived, wanted.length);
+    progress('details', details + gone, wanted.length, perDetail);
   }
   return { listed, newOrChanged, rechecked, details, archived, requests: budgeted.requests(), from: from?.toISOString() };
 }

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { describeSyncProgress } from '../../src/cli/commands/syncCommand';
 import { defaultIndexPath } from '../../src/cli/indexPath';
 import { useEmulator } from './support/emulatorFixture';
 
@@ -69,6 +70,12 @@ describe('Command line: task-history sync', function () {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /budget-share/);
     assert.equal(emulator().stats().requests, 0);
+  });
+
+  it('shows the time a phase has left on its progress line, once it can be told', () => {
+    assert.equal(describeSyncProgress({ phase: 'listing', done: 500, total: 1500, requests: 6, remainingMs: 4000 }), 'sync: listing 500 of 1,500 · 6 requests · about 4.0 s left');
+    assert.equal(describeSyncProgress({ phase: 'details', done: 0, total: 80, requests: 16 }), 'sync: details 0 of 80 · 16 requests');
+    assert.equal(describeSyncProgress({ phase: 'details', done: 80, total: 80, requests: 176, remainingMs: 0 }), 'sync: details 80 of 80 · 176 requests');
   });
 
   it('keeps the index in a per-user data folder by default', () => {

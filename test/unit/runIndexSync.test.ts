@@ -13,7 +13,7 @@ import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { budgetedSource } from '../../src/runIndex/budgetedSource';
 import { RunIndex } from '../../src/runIndex/runIndex';
-import { syncSource } from '../../src/runIndex/sync';
+import { estimateRemainingMs, syncSource, type SyncProgress } from '../../src/runIndex/sync';
 import type { RunningEmulator } from '../../emulator/server';
 import { useEmulator } from './support/emulatorFixture';
 
@@ -54,6 +54,24 @@ describe('Sync into the run index', () => {
       const second = await syncSource({ sourceId: 'p', source: paragonOf(e), index });
       assert.ok(second.requests <= 3, `a second sync sent ${second.requests} requests`);
       assert.equal(second.details, 0);
+      index.close();
+    });
+
+    it('reports time left in each phase: the pace so far, never under what the budget allows; none left at the end of a phase', async () => {
+      const e = emulator();
+      const index = open();
+      const seen: SyncProgress[] = [];
+      await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: 'all', onProgress: (p) => seen.push(p) });
+      const listing = seen.filter((p) => p.phase === 'listing');
+      const midway = listing.filter((p) => p.done > 0 && p.total !== undefined && p.done < p.total);
+      assert.ok(midway.length >= 2, 'progress partway through the listing');
+      for (const p of midway) assert.ok(p.remainingMs !== undefined && p.remainingMs >= 0, `time left at ${p.done}`);
+      assert.equal(listing.at(-1)!.remainingMs, 0);
+      const details = seen.filter((p) => p.phase === 'details');
+      assert.ok(details.length > 2);
+      assert.equal(details[0]!.remainingMs, undefined, 'nothing to go by before the first detail (no budget set)');
+      assert.equal(details.at(-1)!.remainingMs, 0);
+      assert.ok(details.slice(1, -1).every((p) => p.remainingMs !== undefined));
       index.close();
     });
 
@@ -150,6 +168,16 @@ describe('Sync into the run index', () => {
     });
   });
 
+  it('estimates time left as the larger of the pace so far and the budget floor', () => {
+    assert.equal(estimateRemainingMs(0, undefined, 1000, 0), undefined, 'no total: no estimate');
+    assert.equal(estimateRemainingMs(0, 10, 0, 0), undefined, 'nothing done and no budget: nothing to go by');
+    assert.equal(estimateRemainingMs(0, 10, 0, 5000), 5000, 'the budget alone');
+    assert.equal(estimateRemainingMs(5, 10, 1000, 0), 1000, 'the pace alone: 200 ms each, 5 left');
+    assert.equal(estimateRemainingMs(5, 10, 1000, 60_000), 60_000, 'the budget is slower than the pace so far');
+    assert.equal(estimateRemainingMs(5, 10, 100_000, 60_000), 100_000, 'the pace is slower than the budget');
+    assert.equal(estimateRemainingMs(10, 10, 1000, 60_000), 0, 'done');
+  });
+
   it('holds to its share of the request budget: with 10 per minute and a half share, the sixth request waits', async () => {
     let calls = 0;
     const fake: HistorySource = {
@@ -175,8 +203,12 @@ describe('Sync into the run index', () => {
         throw new Error('not used');
       },
     };
-    const { source, requests } = budgetedSource(fake, 0.5);
+    const { source, requests, lowerBoundMs } = budgetedSource(fake, 0.5);
+    // The floor under time left: what the window has room for goes now, the rest at 5 a minute.
+    assert.equal(lowerBoundMs(5), 0);
+    assert.equal(lowerBoundMs(7), 24_000);
     for (let i = 0; i < 5; i++) await source.listPage({}, 0);
+    assert.equal(lowerBoundMs(5), 60_000);
     const abort = new AbortController();
     const sixth = source.listPage({}, 0, { signal: abort.signal });
     const waited = await Promise.race([sixth.then(() => 'sent'), new Promise((resolve) => setImmediate(() => resolve('waiting')))]);

@@ -49,6 +49,16 @@ function parseShare(text: string): number {
   return value;
 }
 
+/** One progress line: the phase, how far it is, the requests so far and, once it can be told, the time the phase has left. */
+export function describeSyncProgress(p: SyncProgress): string {
+  const parts = [
+    `sync: ${p.phase} ${p.done.toLocaleString('en-US')}${p.total !== undefined ? ` of ${p.total.toLocaleString('en-US')}` : ''}`,
+    `${p.requests.toLocaleString('en-US')} requests`,
+  ];
+  if (p.remainingMs !== undefined && p.total !== undefined && p.done < p.total) parts.push(`about ${formatDuration(p.remainingMs) || '0 ms'} left`);
+  return parts.join(' · ');
+}
+
 /** The key a source's runs are kept under in the index (the extension computes the same one). */
 export function sourceKeyOf(flags: SourceFlags, env: NodeJS.ProcessEnv): string {
   const key = sourceKey({ kind: flags.source, baseUrl: flags.baseUrl, projectId: flags.project }, env[API_KEY_ENV]);
@@ -69,7 +79,7 @@ export async function runSync(flags: SyncFlags, ctx: CliContext): Promise<void> 
   const onProgress = (p: SyncProgress) => {
     if (Date.now() - lastLine < 2000) return;
     lastLine = Date.now();
-    io.stderr.write(`sync: ${p.phase} ${p.done.toLocaleString('en-US')}${p.total !== undefined ? ` of ${p.total.toLocaleString('en-US')}` : ''} · ${p.requests} requests\n`);
+    io.stderr.write(`${describeSyncProgress(p)}\n`);
   };
   try {
     const report = await syncSource({
