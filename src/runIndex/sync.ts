@@ -10,7 +10,7 @@
 //      or all runs, as asked — fetched once, ever. A run the API no longer has is archived.
 // Cancellable at any point (what landed stays), with progress and time left.
 import { NotFoundError } from '../core/errors';
-import type { Run, RunStatus } from '../core/model';
+import type { Run, RunQuery, RunStatus } from '../core/model';
 import { snapshot } from '../core/paging';
 import type { HistorySource } from '../core/source';
 import { firstFailedStep } from '../core/stepGraph';
@@ -28,7 +28,10 @@ export interface SyncOptions {
   readonly sourceId: string;
   readonly source: HistorySource;
   readonly index: RunIndex;
-  /** How far back a first sync goes: a date, or 'all' that the API has. Default: 30 days. */
+  /**
+   * How far back the index goes: a date, or 'all' that the API has. A first sync starts there
+   * (default: 30 days back); a later one given an earlier date lists the older runs too.
+   */
   readonly since?: Date | 'all';
   readonly overlapMs?: number;
   readonly details?: DetailPolicy;
@@ -42,7 +45,8 @@ export interface SyncOptions {
 }
 
 export interface SyncProgress {
-  readonly phase: 'listing' | 'rechecking' | 'details';
+  /** Listing new runs, listing older runs (further back than the index went), re-checking runs still going, fetching steps. */
+  readonly phase: 'listing' | 'backfilling' | 'rechecking' | 'details';
   readonly done: number;
   /** What the phase has to do in all, once known. */
   readonly total?: number;
@@ -70,8 +74,10 @@ export function estimateRemainingMs(done: number, total: number | undefined, ela
 }
 
 export interface SyncReport {
-  /** Runs the listing gave, and of them those new or changed in the index. */
+  /** Runs the listing of new runs gave, and of all listed those new or changed in the index. */
   readonly listed: number;
+  /** Runs the listing of older runs gave (a sync asked to go further back than the index did). */
+  readonly backfilled: number;
   readonly newOrChanged: number;
   readonly rechecked: number;
   readonly details: number;
@@ -81,12 +87,52 @@ export interface SyncReport {
   readonly from?: string;
 }
 
-/** Where a source's sync stands, kept in the index. */
+/**
+ * Where a source's sync stands, kept in the index (JSON). Instants are ISO strings; 'all' is
+ * "from the oldest run the API had". A state written before `from` existed has only
+ * `complete` and `partial`: its coverage is unknown until a backfill completes.
+ */
 interface SyncState {
-  /** Every run that started before this instant is in the index (the end of the last complete listing). */
+  /** The pin of the last complete listing of new runs: every run the API had that started in [from, complete) is in. */
   readonly complete?: string;
-  /** Progress of a listing that did not finish: every run that started before this is in. */
+  /** Progress of a listing of new runs that did not finish: every run that started before this (and after where it started) is in. */
   readonly partial?: string;
+  /** Where the covered range starts: where the first complete listing started, moved back by each completed backfill. */
+  readonly from?: string;
+  /** Where the first listing started, kept while it is not complete yet (it becomes `from`). */
+  readonly start?: string;
+  /** A listing of older runs, [since, until), under way: `until` is where the covered range started when it began. */
+  readonly backfill?: { readonly since: string; readonly until: string; readonly partial?: string };
+}
+
+/** The range the index is complete for, as the sync state says. */
+export interface SyncCoverage {
+  /** Where it starts: an instant, or 'all' (the oldest run the API had). */
+  readonly from: Date | 'all';
+  /** The pin of the last complete listing. */
+  readonly to: Date;
+}
+
+/**
+ * The range the index is complete for: every run the API had that started in [from, to) was
+ * listed into the index by a complete listing. Undefined before a first complete listing,
+ * and for a state written before coverage was recorded (until a backfill completes).
+ */
+export function syncCoverage(index: RunIndex, sourceId: string): SyncCoverage | undefined {
+  const state = index.syncState<SyncState>(sourceId);
+  if (!state?.complete || state.from === undefined) return undefined;
+  return { from: state.from === 'all' ? 'all' : new Date(state.from), to: new Date(state.complete) };
+}
+
+/** `since` as the state keeps it. */
+const sinceText = (since: Date | 'all'): string => (since === 'all' ? 'all' : since.toISOString());
+
+/** Whether `a` reaches further back than `b` (both as the state keeps them). */
+const earlier = (a: string, b: string): boolean => a !== b && (a === 'all' || (b !== 'all' && Date.parse(a) < Date.parse(b)));
+
+/** The state without the keys set to undefined (JSON would drop them; equality in tests should not see them). */
+function clean(state: SyncState): SyncState {
+  return Object.fromEntries(Object.entries(state).filter(([, value]) => value !== undefined)) as SyncState;
 }
 
 export async function syncSource(options: SyncOptions): Promise<SyncReport> {
@@ -106,51 +152,95 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
     options.onProgress({ phase, done, total, requests: budgeted.requests(), remainingMs });
   };
   const perPage = 1 / Math.max(1, options.source.capabilities.pageSize);
-
-  // 1. New runs.
-  const state = index.syncState<SyncState>(sourceId) ?? {};
-  const mark = state.partial ?? state.complete;
   const overlap = options.overlapMs ?? DEFAULT_OVERLAP_MS;
-  const since = options.since ?? new Date(now().getTime() - DEFAULT_SYNC_DAYS * 86_400_000);
-  const from = mark ? new Date(Date.parse(mark) - overlap) : since === 'all' ? undefined : since;
-  const pinnedAt = now();
-  let listed = 0;
-  let listingTotal: number | undefined;
-  let newOrChanged = 0;
-  let batch: Run[] = [];
-  // The checkpoint may advance only while runs arrive in start order (Paragon sorts; a source
-  // that cannot is checkpointed when its listing completes).
-  let ordered = true;
-  let latest = -Infinity;
-  const flush = (final: boolean) => {
-    const runs = batch;
-    batch = [];
-    index.batch(() => {
-      newOrChanged += index.upsertRuns(sourceId, runs);
-      if (final) index.setSyncState(sourceId, { complete: pinnedAt.toISOString() } satisfies SyncState);
-      else if (ordered && Number.isFinite(latest)) index.setSyncState(sourceId, { ...state, partial: new Date(latest).toISOString() } satisfies SyncState);
-    });
+  let state: SyncState = index.syncState<SyncState>(sourceId) ?? {};
+  const save = (next: SyncState) => {
+    state = clean(next);
+    index.setSyncState(sourceId, state);
   };
-  begin();
-  const listing = snapshot(source, from ? { startedAfter: from } : {}, {
-    signal,
-    pinnedAt,
-    concurrency: 2,
-    onTotal: (total) => progress('listing', 0, (listingTotal = total), perPage),
-  });
-  for await (const run of listing) {
-    const started = Date.parse(run.startedAt ?? '');
-    if (Number.isNaN(started) || started < latest) ordered = false;
-    else latest = started;
-    batch.push(run);
-    listed++;
-    if (batch.length >= BATCH) {
-      flush(false);
-      progress('listing', listed, listingTotal, perPage);
+  let newOrChanged = 0;
+
+  /**
+   * Lists [after, pin) into the index in batches, each written in one transaction with the
+   * state `checkpoint` gives for it: the start of the last run stored when runs have come in
+   * start order so far (every run before it is in), else undefined. `done` gives the state
+   * written with the last batch.
+   */
+  const listInto = async (
+    phase: 'listing' | 'backfilling',
+    query: RunQuery,
+    pinnedAt: Date,
+    checkpoint: (partial: string | undefined) => SyncState,
+    done: () => SyncState,
+  ): Promise<number> => {
+    let listed = 0;
+    let total: number | undefined;
+    let batch: Run[] = [];
+    // The checkpoint may advance only while runs arrive in start order (Paragon sorts; a source
+    // that cannot is checkpointed when its listing completes).
+    let ordered = true;
+    let latest = -Infinity;
+    const flush = (final: boolean) => {
+      const runs = batch;
+      batch = [];
+      index.batch(() => {
+        newOrChanged += index.upsertRuns(sourceId, runs);
+        save(final ? done() : checkpoint(ordered && Number.isFinite(latest) ? new Date(latest).toISOString() : undefined));
+      });
+    };
+    begin();
+    const listing = snapshot(source, query, { signal, pinnedAt, concurrency: 2, onTotal: (n) => progress(phase, 0, (total = n), perPage) });
+    for await (const run of listing) {
+      const started = Date.parse(run.startedAt ?? '');
+      if (Number.isNaN(started) || started < latest) ordered = false;
+      else latest = started;
+      batch.push(run);
+      listed++;
+      if (batch.length >= BATCH) {
+        flush(false);
+        progress(phase, listed, total, perPage);
+      }
     }
+    flush(true);
+    progress(phase, listed, listed, perPage);
+    return listed;
+  };
+
+  // 1. New runs: from the last checkpoint (minus the overlap), or, the first time, from `since`.
+  const since = options.since ?? new Date(now().getTime() - DEFAULT_SYNC_DAYS * 86_400_000);
+  const mark = state.partial ?? state.complete;
+  const from = mark ? new Date(Date.parse(mark) - overlap) : since === 'all' ? undefined : since;
+  // The first listing's start becomes where the covered range starts, once that listing completes.
+  const start = state.complete ? undefined : (state.start ?? (mark ? undefined : sinceText(since)));
+  const pinnedAt = now();
+  const listed = await listInto(
+    'listing',
+    from ? { startedAfter: from } : {},
+    pinnedAt,
+    (partial) => ({ ...state, start, partial: partial ?? state.partial }),
+    () => ({ ...state, start: undefined, partial: undefined, complete: pinnedAt.toISOString(), from: state.from ?? start }),
+  );
+
+  // 1b. Older runs, when asked to go further back than the covered range starts: [since,
+  // where it starts), resumable like the listing of new runs; the range grows only when this
+  // listing completes. A state from before coverage was kept starts its range where this
+  // sync's listing started.
+  let backfilled = 0;
+  const until = state.from ?? state.backfill?.until ?? (from ? from.toISOString() : 'all');
+  if (options.since !== undefined && earlier(sinceText(options.since), until)) {
+    const wanted = sinceText(options.since);
+    const resume = state.backfill?.since === wanted && state.backfill.until === until ? state.backfill.partial : undefined;
+    const after = resume ? new Date(Date.parse(resume) - overlap) : options.since === 'all' ? undefined : options.since;
+    const job = { since: wanted, until };
+    save({ ...state, backfill: { ...job, partial: resume } });
+    backfilled = await listInto(
+      'backfilling',
+      { startedAfter: after, startedBefore: until === 'all' ? undefined : new Date(until) },
+      now(),
+      (partial) => ({ ...state, backfill: { ...job, partial: partial ?? resume } }),
+      () => ({ ...state, backfill: undefined, from: wanted }),
+    );
   }
-  flush(true);
-  progress('listing', listed, listed, perPage);
 
   // 2. Runs that may still change.
   // Those a listing just saw are not due: a run is re-checked less often the longer it runs.
@@ -204,7 +294,7 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
     }
     progress('details', details + gone, wanted.length, perDetail);
   }
-  return { listed, newOrChanged, rechecked, details, archived, requests: budgeted.requests(), from: from?.toISOString() };
+  return { listed, backfilled, newOrChanged, rechecked, details, archived, requests: budgeted.requests(), from: from?.toISOString() };
 }
 
 function stripSteps(run: Run & { steps?: unknown }): Run {

@@ -55,6 +55,18 @@ describe('Command line: task-history sync', function () {
     assert.match(second.stdout, new RegExp(`The index holds ${truth.length.toLocaleString('en-US')} runs of this source`));
   });
 
+  it('goes further back when a later sync is given --all-history: the older runs are listed too', async () => {
+    const index = join(dir, 'runs.db');
+    const recent = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const first = await run(process.execPath, [CLI, 'sync', ...flags(), '--index', index, '--since', recent, '--details', 'none', '--json']);
+    assert.equal(first.code, 0, first.stderr);
+    const all = await run(process.execPath, [CLI, 'sync', ...flags(), '--index', index, '--all-history', '--details', 'none', '--json']);
+    assert.equal(all.code, 0, all.stderr);
+    const report = JSON.parse(all.stdout) as { backfilled: number; indexed: number };
+    assert.equal(report.backfilled, emulator().truth.paragonIds({ beforeDate: recent }).length);
+    assert.equal(report.indexed, emulator().truth.paragonIds({}).length);
+  });
+
   it('moves a damaged index aside, says so on stderr, and syncs into a new one', async () => {
     const index = join(dir, 'runs.db');
     writeFileSync(index, 'not a database at all, just text');
@@ -73,7 +85,7 @@ describe('Command line: task-history sync', function () {
   });
 
   it('shows the time a phase has left on its progress line, once it can be told', () => {
-    assert.equal(describeSyncProgress({ phase: 'listing', done: 500, total: 1500, requests: 6, remainingMs: 4000 }), 'sync: listing 500 of 1,500 · 6 requests · about 4.0 s left');
+    assert.equal(describeSyncProgress({ phase: 'listing', done: 500, total: 1500, requests: 6, remainingMs: 4000 }), 'sync: listing 500 of 1,500 · 6 requests · about 4.00 s left');
     assert.equal(describeSyncProgress({ phase: 'details', done: 0, total: 80, requests: 16 }), 'sync: details 0 of 80 · 16 requests');
     assert.equal(describeSyncProgress({ phase: 'details', done: 80, total: 80, requests: 176, remainingMs: 0 }), 'sync: details 80 of 80 · 176 requests');
   });

@@ -13,7 +13,7 @@ import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { budgetedSource } from '../../src/runIndex/budgetedSource';
 import { RunIndex } from '../../src/runIndex/runIndex';
-import { estimateRemainingMs, syncSource, type SyncProgress } from '../../src/runIndex/sync';
+import { estimateRemainingMs, syncCoverage, syncSource, type SyncProgress } from '../../src/runIndex/sync';
 import type { RunningEmulator } from '../../emulator/server';
 import { useEmulator } from './support/emulatorFixture';
 
@@ -108,6 +108,95 @@ describe('Sync into the run index', () => {
       assert.ok(resumed.from, 'it resumed from a checkpoint');
       assert.ok(resumed.listed < e.truth.paragonIds({}).length, `it did not list everything again (${resumed.listed})`);
       assert.equal(index.count('p'), e.truth.paragonIds({}).length);
+      index.close();
+    });
+
+    it('records the range the index is complete for: from where the first listing started, even when it was resumed, to the pin of the last complete listing', async () => {
+      const e = emulator();
+      const index = open();
+      const since = new Date(Date.now() - 40 * 86_400_000);
+      assert.equal(syncCoverage(index, 'p'), undefined, 'nothing synced yet');
+      const abort = new AbortController();
+      await assert.rejects(
+        syncSource({ sourceId: 'p', source: paragonOf(e), index, since, signal: abort.signal, onProgress: (p) => p.phase === 'listing' && p.done >= 500 && abort.abort() }),
+      );
+      assert.ok(index.count('p') >= 500);
+      assert.equal(syncCoverage(index, 'p'), undefined, 'a listing that did not complete covers nothing yet');
+      const before = new Date();
+      const resumed = await syncSource({ sourceId: 'p', source: paragonOf(e), index, since });
+      assert.notEqual(resumed.from, since.toISOString(), 'it resumed from its checkpoint');
+      const coverage = syncCoverage(index, 'p')!;
+      assert.deepEqual(coverage.from, since);
+      assert.ok(coverage.to >= before && coverage.to <= new Date());
+      // Exactly what the API had in that range is in the index.
+      assert.equal(
+        index.count('p', { startedAfter: since, startedBefore: coverage.to }),
+        e.truth.paragonIds({ afterDate: since.toISOString(), beforeDate: coverage.to.toISOString() }).length,
+      );
+      assert.equal(index.count('p', { startedBefore: since }), 0);
+      // A state written before coverage was recorded says nothing about it.
+      index.setSyncState('old', { complete: coverage.to.toISOString() });
+      assert.equal(syncCoverage(index, 'old'), undefined);
+      index.close();
+    });
+
+    it('goes further back when asked (an earlier since, then all history), resumably, and widens the range only when that listing completes', async () => {
+      const e = emulator();
+      const index = open();
+      const recent = new Date(Date.now() - 10 * 86_400_000);
+      const older = new Date(Date.now() - 70 * 86_400_000);
+      await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: recent });
+      assert.deepEqual(syncCoverage(index, 'p')!.from, recent);
+      // The same since again, or none: nothing older is listed.
+      const again = await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: recent });
+      assert.equal(again.backfilled, 0);
+      assert.ok(again.requests <= 3, `${again.requests} requests`);
+      // Further back, stopped partway: the range stays where it was.
+      const olderRuns = e.truth.paragonIds({ afterDate: older.toISOString(), beforeDate: recent.toISOString() }).length;
+      assert.ok(olderRuns > 600, `${olderRuns} older runs`);
+      const abort = new AbortController();
+      await assert.rejects(
+        syncSource({
+          sourceId: 'p',
+          source: paragonOf(e),
+          index,
+          since: older,
+          signal: abort.signal,
+          onProgress: (p) => p.phase === 'backfilling' && p.done >= 500 && abort.abort(),
+        }),
+      );
+      assert.deepEqual(syncCoverage(index, 'p')!.from, recent, 'not widened by a listing that did not complete');
+      // Resumed: only what was left is listed, and then the range starts further back.
+      const resumed = await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: older });
+      assert.ok(resumed.backfilled > 0 && resumed.backfilled < olderRuns, `resumed, not started over (${resumed.backfilled} of ${olderRuns})`);
+      const coverage = syncCoverage(index, 'p')!;
+      assert.deepEqual(coverage.from, older);
+      assert.equal(index.count('p'), e.truth.paragonIds({ afterDate: older.toISOString(), beforeDate: coverage.to.toISOString() }).length);
+      // All history.
+      const all = await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: 'all' });
+      assert.equal(all.backfilled, e.truth.paragonIds({ beforeDate: older.toISOString() }).length);
+      assert.equal(syncCoverage(index, 'p')!.from, 'all');
+      assert.equal(index.count('p'), e.truth.paragonIds({ beforeDate: syncCoverage(index, 'p')!.to.toISOString() }).length);
+      const last = await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: 'all' });
+      assert.equal(last.backfilled, 0);
+      assert.ok(last.requests <= 3, `${last.requests} requests`);
+      index.close();
+    });
+
+    it('a state from before coverage was recorded gains a range through a backfill up to where its next listing starts', async () => {
+      const e = emulator();
+      const index = open();
+      const recent = new Date(Date.now() - 20 * 86_400_000);
+      await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: recent });
+      const { to } = syncCoverage(index, 'p')!;
+      index.setSyncState('p', { complete: to.toISOString() });
+      assert.equal(syncCoverage(index, 'p'), undefined);
+      const older = new Date(Date.now() - 30 * 86_400_000);
+      const report = await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: older });
+      assert.ok(report.backfilled > 0);
+      const coverage = syncCoverage(index, 'p')!;
+      assert.deepEqual(coverage.from, older);
+      assert.equal(index.count('p'), e.truth.paragonIds({ afterDate: older.toISOString(), beforeDate: coverage.to.toISOString() }).length);
       index.close();
     });
 

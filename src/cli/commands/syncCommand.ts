@@ -32,8 +32,12 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
   addSourceOptions(command);
   command
     .option('--index <file>', `the run index file (default: ${defaultIndexPath(ctx.env)})`)
-    .addOption(new Option('--since <date>', `how far back a first sync goes (default: ${DEFAULT_SYNC_DAYS} days)`).argParser(parseDate).conflicts('allHistory'))
-    .option('--all-history', 'a first sync takes every run the API still has (90 days)')
+    .addOption(
+      new Option('--since <date>', `how far back the index goes (a first sync: default ${DEFAULT_SYNC_DAYS} days; an earlier date later lists the older runs too)`)
+        .argParser(parseDate)
+        .conflicts('allHistory'),
+    )
+    .option('--all-history', 'the index takes every run the API still has (90 days), older runs included after a first sync')
     .addOption(new Option('--details <which>', 'whose steps to store: failed runs, all runs, or none (default: per API)').choices(['failed', 'all', 'none']))
     .option('--no-failing-output', "do not fetch failed runs' failing step output (one request each)")
     .addOption(new Option('--budget-share <fraction>', `the share of the request budget sync may use (default ${DEFAULT_SYNC_BUDGET_SHARE})`).argParser(parseShare))
@@ -99,7 +103,7 @@ export async function runSync(flags: SyncFlags, ctx: CliContext): Promise<void> 
       return;
     }
     io.stdout.write(
-      `Synced ${source.label} into ${path}: ${report.listed.toLocaleString('en-US')} runs listed (${report.newOrChanged.toLocaleString('en-US')} new or changed), ` +
+      `Synced ${source.label} into ${path}: ${report.listed.toLocaleString('en-US')} runs listed${report.backfilled > 0 ? ` and ${report.backfilled.toLocaleString('en-US')} older ones` : ''} (${report.newOrChanged.toLocaleString('en-US')} new or changed), ` +
         `${report.rechecked} running re-checked, ${report.details.toLocaleString('en-US')} with their steps, ${report.archived} archived; ` +
         `${report.requests.toLocaleString('en-US')} requests in ${formatDuration(Date.now() - started) || '0 ms'}. The index holds ${held.toLocaleString('en-US')} runs of this source.\n`,
     );
