@@ -82,6 +82,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const demo = demoCommand(registry, log);
   const runIndex = indexCommands(context.globalStorageUri, registry, store, log);
+  // A source the API cannot be reached for shows its runs from the index.
+  tree.attachIndex((sourceId) => runIndex.indexed(sourceId));
   const runs = runCommands({ extensionUri: context.extensionUri, registry, store, log, panelsChanged: () => live.panelsChanged() });
   context.subscriptions.push(
     channel,
@@ -100,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registry.onDidChange(sourcesChanged),
     keys.onDidChange((sourceId) => {
       store.forget(sourceId);
-      runIndex.keysChanged();
+      runIndex.keysChanged(sourceId);
       refresh();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -113,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...runs.disposables,
     demo.disposable,
     runIndex.disposable,
+    runIndex.onDidChangeIndex(() => tree.indexChanged()),
     ...registerCommandTable({
       [COMMANDS.refresh]: refresh,
       [COMMANDS.retry]: (node: TreeNode) => tree.retry(node),

@@ -1,8 +1,14 @@
-// The run index in VS Code: opened after activation in the extension's global storage (its
-// engine compiles WebAssembly: not on the startup path), attached to the run store (finished
-// runs open without a request, archived and offline runs open from it), and
-// "Task History: Sync Run Index", which syncs every source within half its request budget,
-// with a cancellable progress and a report of what it fetched and the requests it used.
+// The run index in VS Code: opened after activation (its engine compiles WebAssembly: not on
+// the startup path) at `taskHistory.index.path`, or in the extension's global storage; attached
+// to the run store (finished runs open without a request, archived and offline runs open
+// from it) and to the tree (a source that cannot be reached shows its indexed runs).
+//   - Background sync (runIndex/backgroundSync.ts): every non-demo source with a key, within
+//     half its request budget, a first pass shortly after the index opens and then every
+//     `taskHistory.index.syncIntervalMinutes`; quiet: a status bar item with the phase, the
+//     percentage and the time left. A rejected key is said once per source per session (with
+//     Set API Key); an unreachable source is only logged (the tree shows it offline).
+//   - "Task History: Sync Run Index" syncs every source now, with a cancellable progress and a
+//     report of what it fetched; a background pass in flight is waited for, never run beside.
 // One process holds the file at a time: a second VS Code window goes on without the index
 // (it says so in the log, and Sync says where to sync from) instead of failing.
 import { join } from 'node:path';
@@ -10,30 +16,47 @@ import * as vscode from 'vscode';
 import * as settings from '../config/settings';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import { COMMANDS, type CommandHandlers } from '../contributions';
-import { userMessage } from '../core/errors';
+import { isHistoryApiError, userMessage } from '../core/errors';
 import type { RunDetail } from '../core/model';
+import type { HistorySource } from '../core/source';
+import { BackgroundSync, describeSyncProgress } from '../runIndex/backgroundSync';
 import type { RunIndex } from '../runIndex/runIndex';
+import type * as SyncModule from '../runIndex/sync';
 import { kindDescriptor } from '../sources/kinds';
+import type { SourceConfig } from '../sources/sourceConfig';
 import { sourceKey } from '../sources/kinds/sourceKey';
 import type { RunArchive, RunStore } from '../store/runStore';
+import type { IndexedSourceView } from '../views/nodes/treeNode';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 import { isCancellation, withCancellableProgress } from './cancellableProgress';
+import { prepareIndexDirectory, resolveIndexPath } from './indexLocation';
+
+/** A window away this long stops background passes until it is back (nobody is looking). */
+const AWAY_MS = 30 * 60_000;
 
 export interface IndexCommands {
   readonly handlers: Pick<CommandHandlers, typeof COMMANDS.syncIndex>;
   /** A source's key may have changed: the index keys of key-identified accounts are worked out again. */
-  keysChanged(): void;
+  keysChanged(sourceId?: string): void;
+  /** The tree's reader of the index (undefined while it is closed): a source offline shows its indexed runs. */
+  indexed(sourceId: string): IndexedSourceView | undefined;
+  /** The index opened, closed or moved: the tree reads it afresh. */
+  readonly onDidChangeIndex: vscode.Event<void>;
   readonly disposable: vscode.Disposable;
 }
 
 export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, store: RunStore, log: vscode.LogOutputChannel): IndexCommands {
   let index: RunIndex | undefined;
+  let sync: typeof SyncModule | undefined;
   let opening: Promise<RunIndex | undefined> | undefined;
   /** Why this window has no index, when it has none: for Sync's message. */
   let unavailable: string | undefined;
   let disposed = false;
-  let syncing = false;
-  const path = join(storageUri.fsPath, 'runs.db');
+  let commandRunning = false;
+  const defaultPath = join(storageUri.fsPath, 'runs.db');
+  const changed = new vscode.EventEmitter<void>();
+  // Syncs in flight (background or the command's): closing the index stops them first.
+  const inFlight = new Set<AbortController>();
   // Index keys by source id, worked out with each source's API key (Dispersl accounts are told apart by it).
   const keys = new Map<string, string>();
   const refreshKeys = async () => {
@@ -48,11 +71,104 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
     for (const [id, key] of next) keys.set(id, key);
   };
 
+  // --- Background sync: quiet, within the budget share; errors logged, a bad key said once.
+  const status = vscode.window.createStatusBarItem('taskHistory.indexSync', vscode.StatusBarAlignment.Left, 40);
+  status.name = 'Task History: Run Index Sync';
+  status.command = COMMANDS.showLog;
+  /** What the background pass in flight is doing, for the status bar and a command that waits for it. */
+  let backgroundText: string | undefined;
+  const backgroundProgress = new vscode.EventEmitter<string>();
+  const showBackground = (text: string | undefined) => {
+    backgroundText = text;
+    if (text === undefined) {
+      status.hide();
+      return;
+    }
+    status.text = `$(sync~spin) Run index: ${text}`;
+    status.tooltip = `Task History is syncing its run index in the background, within half of each source's request budget (what you open goes first).\n${text}\nClick for the log.`;
+    status.show();
+    backgroundProgress.fire(text);
+  };
+  /** Sources told about a rejected key this session (once each). */
+  const toldAuth = new Set<string>();
+  let unfocusedSince: number | undefined = vscode.window.state.focused ? undefined : Date.now();
+  const background = new BackgroundSync({
+    sources: async () => {
+      if (!index) return [];
+      await refreshKeys();
+      const ids: string[] = [];
+      for (const { config, demo } of registry.list()) if (!demo && keys.has(config.id) && (await registry.hasKey(config.id))) ids.push(config.id);
+      return ids;
+    },
+    syncOne: async (id, signal) => {
+      const configured = registry.get(id);
+      const key = keys.get(id);
+      if (!index || !configured || key === undefined) return;
+      const label = configured.config.label ?? id;
+      showBackground(`${label}: starting`);
+      try {
+        const report = await syncOne(index, configured.config, configured.source, key, signal, (text) => showBackground(`${label}: ${text}`));
+        if (report) log.info(`background sync ${label}: ${describeReport(report)}`);
+      } finally {
+        showBackground(undefined);
+      }
+    },
+    intervalMs: () => settings.indexSettings().syncIntervalMinutes * 60_000,
+    paused: () => unfocusedSince !== undefined && Date.now() - unfocusedSince > AWAY_MS,
+    onError: (id, error, failures) => {
+      const configured = registry.get(id);
+      const label = configured?.config.label ?? (id || 'the run index');
+      if (isHistoryApiError(error) && (error.kind === 'network' || error.kind === 'timeout')) {
+        log.info(`background sync ${label}: offline (${userMessage(error)}); tried again later (${failures} in a row)`);
+        return;
+      }
+      log.error(`background sync ${label}: ${userMessage(error)} (${failures} in a row)`);
+      if (isHistoryApiError(error) && error.kind === 'auth' && !toldAuth.has(id)) {
+        toldAuth.add(id);
+        void showWarningMessage(`Task History could not sync ${label} into the run index: ${userMessage(error)}`, 'Set API Key').then((pick) => {
+          if (pick === 'Set API Key') void vscode.commands.executeCommand(COMMANDS.setApiKey, id);
+        });
+      }
+    },
+  });
+
+  /** One source into the index, within its budget share; undefined when stopped. */
+  const syncOne = async (opened: RunIndex, config: SourceConfig, source: HistorySource, key: string, signal: AbortSignal, report: (text: string) => void) => {
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    signal.addEventListener('abort', stop);
+    if (signal.aborted) controller.abort();
+    inFlight.add(controller);
+    try {
+      const { syncSource } = sync ?? (sync = await import('../runIndex/sync'));
+      const { syncDays, failingOutputs } = settings.indexSettings();
+      return await syncSource({
+        sourceId: key,
+        source,
+        index: opened,
+        since: syncDays === 0 ? 'all' : new Date(Date.now() - syncDays * 86_400_000),
+        details: kindDescriptor(config.kind).syncDetails,
+        failingOutputs,
+        signal: controller.signal,
+        onProgress: (p) => report(`${describeSyncProgress(p)} · ${p.requests.toLocaleString('en-US')} requests`),
+      });
+    } finally {
+      signal.removeEventListener('abort', stop);
+      inFlight.delete(controller);
+    }
+  };
+
+  // --- Opening and closing.
   const close = () => {
+    background.stop();
+    for (const controller of inFlight) controller.abort();
     store.attachArchive(undefined);
     index?.close();
+    const wasOpen = index !== undefined;
     index = undefined;
     opening = undefined;
+    showBackground(undefined);
+    if (wasOpen) changed.fire();
   };
 
   const open = (): Promise<RunIndex | undefined> =>
@@ -61,11 +177,15 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         unavailable = 'The run index is off (setting "taskHistory.index.enabled").';
         return undefined;
       }
+      let path = defaultPath;
       try {
-        await vscode.workspace.fs.createDirectory(storageUri);
+        path = resolveIndexPath(settings.indexSettings().path, defaultPath);
+        if (path === defaultPath) await vscode.workspace.fs.createDirectory(storageUri);
+        else prepareIndexDirectory(path);
         // Loaded on first use: the engine (SQLite in WebAssembly) stays off the startup path.
         const { RunIndex } = await import('../runIndex/runIndex');
         const { IndexFileError } = await import('../runIndex/indexFile');
+        sync ??= await import('../runIndex/sync');
         let opened: RunIndex;
         try {
           opened = RunIndex.open(path);
@@ -88,11 +208,15 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         await refreshKeys();
         store.attachArchive(archiveOf(opened, keys));
         log.info(`run index: ${path}`);
+        background.start();
+        changed.fire();
         return opened;
       } catch (error) {
         unavailable = `The run index could not be opened: ${userMessage(error)}`;
         log.error(`run index at ${path}: ${userMessage(error)}`);
-        void showErrorMessage(`Task History could not open its run index: ${userMessage(error)}`);
+        void showErrorMessage(`Task History could not open its run index: ${userMessage(error)}`, 'Open Settings').then((pick) => {
+          if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'taskHistory.index');
+        });
         opening = undefined;
         return undefined;
       }
@@ -103,22 +227,54 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
   const subscriptions = [
     registry.onDidChange(() => void refreshKeys()),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (!event.affectsConfiguration('taskHistory.index.enabled')) return;
-      if (settings.indexSettings().enabled) void open();
-      else close();
+      if (event.affectsConfiguration('taskHistory.index.enabled') || event.affectsConfiguration('taskHistory.index.path')) {
+        // Another file, or none: the one open is closed (its lock released) before the next opens.
+        close();
+        if (settings.indexSettings().enabled) void open();
+      } else if (event.affectsConfiguration('taskHistory.index.syncIntervalMinutes')) background.reschedule();
     }),
+    vscode.window.onDidChangeWindowState((state) => {
+      if (!state.focused) unfocusedSince ??= Date.now();
+      else {
+        unfocusedSince = undefined;
+        background.resume();
+      }
+    }),
+    status,
+    changed,
+    backgroundProgress,
   ];
 
-  const sync = async () => {
-    if (syncing) {
+  const syncCommand = async () => {
+    if (commandRunning) {
       void showInformationMessage('A sync of the run index is already running.');
       return;
     }
-    syncing = true;
+    commandRunning = true;
     try {
-      await syncAll();
+      if (background.busy) {
+        // Never two syncs at once: the background pass is waited for (its progress shown), then the command's own.
+        const waited = await withCancellableProgress({ title: 'Waiting for the background sync of the run index' }, async (signal, progress) => {
+          if (backgroundText) progress.report({ message: backgroundText });
+          const listener = backgroundProgress.event((text) => progress.report({ message: text }));
+          const onAbort = () => background.cancelPass();
+          signal.addEventListener('abort', onAbort);
+          try {
+            await background.idle();
+          } finally {
+            listener.dispose();
+            signal.removeEventListener('abort', onAbort);
+          }
+          return !signal.aborted;
+        });
+        if (!waited) {
+          void showInformationMessage('Sync stopped; what it fetched is kept, and the next sync goes on from there.');
+          return;
+        }
+      }
+      await background.exclusive(syncAll);
     } finally {
-      syncing = false;
+      commandRunning = false;
     }
   };
 
@@ -129,8 +285,6 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
       return;
     }
     await refreshKeys();
-    const { syncSource } = await import('../runIndex/sync');
-    const { syncDays, failingOutputs } = settings.indexSettings();
     const sources = registry.list().filter((s) => !s.demo);
     if (sources.length === 0) {
       void showInformationMessage('No source to sync: add a Paragon project or a Dispersl account (demo sources are not indexed).');
@@ -139,27 +293,16 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
     for (const { config, source } of sources) {
       const label = config.label ?? config.id;
       const key = keys.get(config.id);
-      if (key === undefined) {
+      if (key === undefined || !(await registry.hasKey(config.id))) {
         void showInformationMessage(`${label} was not synced: it has no API key yet ("Task History: Set API Key").`);
         continue;
       }
       try {
         const report = await withCancellableProgress({ title: `Syncing ${label} into the run index` }, (signal, progress) =>
-          syncSource({
-            sourceId: key,
-            source,
-            index: opened,
-            since: syncDays === 0 ? 'all' : new Date(Date.now() - syncDays * 86_400_000),
-            details: kindDescriptor(config.kind).syncDetails,
-            failingOutputs,
-            signal,
-            onProgress: (p) =>
-              progress.report({
-                message: `${p.phase} ${p.done.toLocaleString('en-US')}${p.total !== undefined ? ` of ${p.total.toLocaleString('en-US')}` : ''} · ${p.requests} requests`,
-              }),
-          }),
+          syncOne(opened, config, source, key, signal, (message) => progress.report({ message })),
         );
-        const line = `${label}: ${report.listed.toLocaleString('en-US')} runs listed (${report.newOrChanged.toLocaleString('en-US')} new or changed), ${report.details.toLocaleString('en-US')} with their steps, ${report.archived} archived; ${report.requests.toLocaleString('en-US')} requests.`;
+        background.clearBackoff(config.id);
+        const line = `${label}: ${describeReport(report)}`;
         log.info(`sync ${line}`);
         void showInformationMessage(`Run index synced. ${line}`);
       } catch (error) {
@@ -174,17 +317,50 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
   };
 
   return {
-    handlers: { [COMMANDS.syncIndex]: sync },
-    keysChanged: () => void refreshKeys(),
+    handlers: { [COMMANDS.syncIndex]: syncCommand },
+    keysChanged: (sourceId) => {
+      // A new key: a rejected one may be said again, and the source is tried at the next pass.
+      if (sourceId === undefined) toldAuth.clear();
+      else toldAuth.delete(sourceId);
+      background.clearBackoff(sourceId);
+      void refreshKeys();
+    },
+    indexed: (sourceId) => {
+      const opened = index;
+      const key = keys.get(sourceId);
+      if (!opened || key === undefined) return undefined;
+      return {
+        count: (query) => opened.count(key, query),
+        countsByStatus: (query) => opened.countsByStatus(key, query),
+        page: (query, offset, limit) => opened.page(key, query, offset, limit),
+        get lastSynced() {
+          return lastSyncOf(opened, sync, key);
+        },
+      };
+    },
+    onDidChangeIndex: changed.event,
     disposable: {
       dispose: () => {
         disposed = true;
         clearTimeout(timer);
-        for (const s of subscriptions) s.dispose();
         close();
+        for (const s of subscriptions) s.dispose();
       },
     },
   };
+}
+
+function describeReport(report: SyncModule.SyncReport): string {
+  return `${report.listed.toLocaleString('en-US')} runs listed (${report.newOrChanged.toLocaleString('en-US')} new or changed), ${report.details.toLocaleString('en-US')} with their steps, ${report.archived} archived; ${report.requests.toLocaleString('en-US')} requests.`;
+}
+
+/** When the last complete sync of a source ended (the sync's own coverage where it records it, else its checkpoint). */
+function lastSyncOf(index: RunIndex, sync: typeof SyncModule | undefined, key: string): Date | undefined {
+  const coverage = sync?.syncCoverage?.(index, key);
+  if (coverage) return coverage.to;
+  const complete = index.syncState<{ complete?: string }>(key)?.complete;
+  const at = complete ? new Date(complete) : undefined;
+  return at && !Number.isNaN(at.getTime()) ? at : undefined;
 }
 
 /** The store's view of the index: its sources by their ids, the index's by what they point at (a source without a key yet has none). */

@@ -69,13 +69,22 @@ export function startDemoOnStartup(): boolean {
   return configuration().get<boolean>('startDemo', false);
 }
 
-/** The run index's settings: on or off, how far back a first sync goes (0: all), failing outputs. */
-export function indexSettings(): { enabled: boolean; syncDays: number; failingOutputs: boolean } {
+/**
+ * The run index's settings: on or off, where it lives ('' is the extension's storage; checked
+ * by commands/indexLocation.ts), how far back a first sync goes (0: all), failing outputs,
+ * and the minutes between background syncs (0: only the command syncs).
+ */
+export function indexSettings(): { enabled: boolean; path: string; syncDays: number; failingOutputs: boolean; syncIntervalMinutes: number } {
   const days = configuration().get<number>('index.syncDays', 30);
+  const path = configuration().get<string>('index.path', '');
+  const interval = configuration().get<number>('index.syncIntervalMinutes', 15);
   return {
     enabled: configuration().get<boolean>('index.enabled', true) !== false,
+    path: typeof path === 'string' ? path : '',
     syncDays: typeof days === 'number' && Number.isFinite(days) && days >= 0 ? days : 30,
     failingOutputs: configuration().get<boolean>('index.failingOutputs', true) !== false,
+    // At least a minute: a sync's second pass costs a request or three, but not every few seconds.
+    syncIntervalMinutes: typeof interval === 'number' && Number.isFinite(interval) && interval > 0 ? Math.max(1, interval) : interval === 0 ? 0 : 15,
   };
 }
 

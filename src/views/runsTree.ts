@@ -12,7 +12,7 @@ import { LoadMoreNode } from './nodes/loadMoreNode';
 import { MessageNode } from './nodes/messageNode';
 import { RunNode } from './nodes/runNode';
 import { SourceNode } from './nodes/sourceNode';
-import type { TreeContext, TreeNode } from './nodes/treeNode';
+import type { IndexedSourceView, TreeContext, TreeNode } from './nodes/treeNode';
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
@@ -28,6 +28,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   readonly ctx: TreeContext;
   private readonly filterChanged = new vscode.EventEmitter<RunFilter>();
   readonly onDidChangeFilter = this.filterChanged.event;
+  /** The run index's reader (attached once it opens): a source that cannot be reached shows its indexed runs. */
+  private indexReader: ((sourceId: string) => IndexedSourceView | undefined) | undefined;
 
   constructor(
     private readonly registry: SourceRegistry,
@@ -40,6 +42,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       groupBy: () => settings.groupBy(),
       changed: (node) => this.emitter.fire(node),
       track: (node) => this.runNodes.set(node.id, node as RunNode),
+      indexed: (sourceId) => this.indexReader?.(sourceId),
     };
     this.subscriptions.push(
       // A run reached a new state (a live poll, the run panel, a count): repaint its rows only.
@@ -54,6 +57,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         this.sourcesToRepaint.add(sourceId);
       }),
     );
+  }
+
+  /** The run index opened, closed or moved: sources shown offline read it from now on. */
+  attachIndex(reader: ((sourceId: string) => IndexedSourceView | undefined) | undefined): void {
+    this.indexReader = reader;
   }
 
   get filter(): RunFilter {
@@ -129,6 +137,19 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.sourcesToRepaint.clear();
     for (const node of this.sourceNodes()) {
       if (!ids.has(node.sourceId)) continue;
+      node.reset();
+      for (const [id, run] of this.runNodes) if (run.sourceId === node.sourceId) this.runNodes.delete(id);
+      this.emitter.fire(node);
+    }
+  }
+
+  /**
+   * The run index opened, closed or moved: the sources the API cannot be reached for show
+   * what it holds now (their failed listings are kept: no request is sent again).
+   */
+  indexChanged(): void {
+    for (const node of this.sourceNodes()) {
+      if (!node.readsIndex) continue;
       node.reset();
       for (const [id, run] of this.runNodes) if (run.sourceId === node.sourceId) this.runNodes.delete(id);
       this.emitter.fire(node);

@@ -1,15 +1,22 @@
 // "Load more": fetches the next 100 runs of its listing and repaints only its parent.
 import * as vscode from 'vscode';
 import { COMMANDS, VIEW_ITEM, viewItem } from '../../contributions';
-import type { RunListing } from '../../store/runListing';
+import type { Run } from '../../core/model';
 import type { TreeNode } from './treeNode';
+
+/** What Load more pages through: a listing of the API (RunListing) or of the run index (offline). */
+export interface PagedRuns {
+  readonly runs: readonly Run[];
+  readonly total: number | undefined;
+  loadNext(): Promise<void>;
+}
 
 export class LoadMoreNode implements TreeNode {
   readonly id: string;
 
   constructor(
     readonly parent: TreeNode,
-    readonly listing: RunListing,
+    readonly listing: PagedRuns,
   ) {
     this.id = `${parent.id}/more`;
   }

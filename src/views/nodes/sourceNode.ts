@@ -1,5 +1,7 @@
 // A configured source: its groups, or its runs when not grouped, or the node that says
-// why there is nothing to show (no key, bad key, unreachable).
+// why there is nothing to show (no key, bad key, unreachable). When the API cannot be
+// reached and the run index holds the source, its indexed runs instead (offlineNodes.ts),
+// and the row says it is offline and when it last synced.
 import * as vscode from 'vscode';
 import type { ConfiguredSource } from '../../config/sourceRegistry';
 import * as settings from '../../config/settings';
@@ -13,7 +15,9 @@ import { errorNode } from './errorNodes';
 import { GroupNode } from './groupNode';
 import { listingChildren } from './listingChildren';
 import { MessageNode } from './messageNode';
+import { isUnreachable, offlineChildren } from './offlineNodes';
 import type { TreeContext, TreeNode } from './treeNode';
+import { relativeTime } from '../../core/format';
 
 export class SourceNode implements TreeNode {
   readonly parent = undefined;
@@ -21,6 +25,10 @@ export class SourceNode implements TreeNode {
   /** Fixed when first shown: a relative time range ("last 24 hours") must not move with every repaint. */
   private query: RunQuery | undefined;
   private groups: Promise<TreeNode[]> | undefined;
+  /** Set while the children come from the run index (the API cannot be reached): the row says so. */
+  private offline: { readonly lastSynced: Date | undefined; readonly children: TreeNode[] } | undefined;
+  /** The API could not be reached at the last render (shown offline, or as an error when the index had nothing). */
+  private unreachable = false;
 
   constructor(
     readonly configured: ConfiguredSource,
@@ -39,7 +47,8 @@ export class SourceNode implements TreeNode {
     item.id = this.id;
     const kind = kindDescriptor(config.kind);
     item.iconPath = new vscode.ThemeIcon(kind.icon);
-    item.description = [kind.displayName, demo ? 'demo' : ''].filter(Boolean).join(' · ');
+    const offline = this.offline && ['offline', this.offline.lastSynced ? `synced ${relativeTime(this.offline.lastSynced.toISOString())}` : 'never synced'].join(' · ');
+    item.description = [kind.displayName, demo ? 'demo' : '', offline].filter(Boolean).join(' · ');
     // The tooltip is filled in on hover (RunsTreeProvider.resolveTreeItem), with the budget
     // in use at that moment.
     const caps = source.capabilities;
@@ -78,8 +87,19 @@ export class SourceNode implements TreeNode {
     }
     const query = (this.query ??= filterToQuery(this.ctx.filter()));
     const integrations = config.integrations ?? [];
-    const [first, ...rest] = dimensionsFor(this.ctx.groupBy(), source.capabilities, integrations);
-    if (!first) return listingChildren(this, this.ctx.store.listing(config.id, query), config.id, source, this.ctx);
+    const dimensions = dimensionsFor(this.ctx.groupBy(), source.capabilities, integrations);
+    const [first, ...rest] = dimensions;
+    if (this.offline) return this.offline.children;
+    if (!first) {
+      const listing = this.ctx.store.listing(config.id, query);
+      await listing.ensureFirstPage();
+      this.unreachable = listing.runs.length === 0 && isUnreachable(listing.error);
+      if (this.unreachable) {
+        const offline = this.goOffline(listing.error, query, dimensions);
+        if (offline) return offline;
+      }
+      return listingChildren(this, listing, config.id, source, this.ctx);
+    }
     // Kept, failure included, until Retry or Refresh, and shared by renders that overlap: a
     // repaint of this row (to refresh its tooltip) never asks the API again.
     this.groups ??= (async () => {
@@ -87,14 +107,39 @@ export class SourceNode implements TreeNode {
       // Check the source answers before painting a column of "error" groups.
       await Promise.all(groups.map((g) => g.listing.ensureFirstPage()));
       const failure = groups.find((g) => g.listing.error !== undefined)?.listing.error;
-      return failure !== undefined && groups.every((g) => g.listing.error !== undefined) ? [errorNode(this, config.id, failure)] : groups;
+      if (failure === undefined || !groups.every((g) => g.listing.error !== undefined)) return groups;
+      this.unreachable = isUnreachable(failure);
+      return (this.unreachable && this.goOffline(failure, query, dimensions)) || [errorNode(this, config.id, failure)];
     })();
     return this.groups;
+  }
+
+  /** The API cannot be reached: the index's runs, if it holds any of this source (else undefined: the plain error). */
+  private goOffline(error: unknown, query: RunQuery, dimensions: Parameters<typeof offlineChildren>[4]): TreeNode[] | undefined {
+    const view = this.ctx.indexed(this.sourceId);
+    if (!view || view.count({}) === 0) return undefined;
+    const children = offlineChildren(this, error, view, query, dimensions, this.configured.source, this.ctx);
+    this.offline = { lastSynced: view.lastSynced, children };
+    // The row itself says offline: repainted once its children are known.
+    setTimeout(() => this.offline && this.ctx.changed(this), 0);
+    return children;
+  }
+
+  /** Shown from the run index because the API could not be reached. */
+  get isOffline(): boolean {
+    return this.offline !== undefined;
+  }
+
+  /** The API could not be reached: what the run index holds would change what this source shows. */
+  get readsIndex(): boolean {
+    return this.unreachable || this.offline !== undefined;
   }
 
   /** Forget the groups and the query; the next render builds them again (from the store's listings). */
   reset(): void {
     this.query = undefined;
     this.groups = undefined;
+    this.offline = undefined;
+    this.unreachable = false;
   }
 }

@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { SourceRegistry } from '../../config/sourceRegistry';
 import type { GroupBy } from '../../core/grouping';
 import type { RunFilter } from '../../core/filters';
+import type { Run, RunQuery, RunStatus } from '../../core/model';
 import type { RunStore } from '../../store/runStore';
 
 export interface TreeNode {
@@ -24,4 +25,16 @@ export interface TreeContext {
   readonly changed: (node?: TreeNode) => void;
   /** A run node announces itself so a change of its run repaints it, and so it can be revealed. */
   readonly track: (node: { readonly runId: string; readonly sourceId: string; readonly id: string }) => void;
+  /** A source's runs in the run index, when the index is open and holds the source: what the tree shows offline. */
+  readonly indexed: (sourceId: string) => IndexedSourceView | undefined;
+}
+
+/** The run index, as the tree reads one source of it (local reads: nothing waits on the network). */
+export interface IndexedSourceView {
+  count(query: RunQuery): number;
+  countsByStatus(query: RunQuery): ReadonlyMap<RunStatus, number>;
+  /** Runs matching the query, newest first. */
+  page(query: RunQuery, offset: number, limit: number): Run[];
+  /** When the last complete sync of the source ended, if one did. */
+  readonly lastSynced: Date | undefined;
 }
