@@ -10,7 +10,8 @@
 //      or all runs, as asked — fetched once, ever. A run the API no longer has is archived.
 // Cancellable at any point (what landed stays), with progress and time left.
 import { NotFoundError } from '../core/errors';
-import type { Run, RunQuery, RunStatus } from '../core/model';
+import type { Run, RunDetail, RunQuery, RunStatus } from '../core/model';
+import { isActive } from '../core/runState';
 import { snapshot } from '../core/paging';
 import type { HistorySource } from '../core/source';
 import { firstFailedStep } from '../core/stepGraph';
@@ -244,6 +245,22 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
 
   // 2. Runs that may still change.
   // Those a listing just saw are not due: a run is re-checked less often the longer it runs.
+  const policy = options.details ?? 'failed';
+  const statuses: readonly RunStatus[] = policy === 'failed' ? ['failed'] : policy === 'all' ? ['succeeded', 'failed', 'cancelled', 'unknown'] : [];
+  const wants = (status: RunStatus) => statuses.includes(status);
+  /** A failed run's failing step's output, where the API gives payloads and it is asked for (one request). */
+  const failingOutputOf = async (detail: RunDetail): Promise<{ stepId: string; output: unknown } | undefined> => {
+    const failed = detail.status === 'failed' ? firstFailedStep(detail.steps) : undefined;
+    if (!failed || options.failingOutputs === false || !source.capabilities.stepPayloads || !source.getStepPayload) return undefined;
+    try {
+      return { stepId: failed.id, output: (await source.getStepPayload(detail.id, failed.id, signal)).output };
+    } catch (error) {
+      // The run is there; only its step's payload is not: keep the run's steps without it.
+      if (!(error instanceof NotFoundError)) throw error;
+      return undefined;
+    }
+  };
+  let details = 0;
   const active = index.activeRunIds(sourceId, now());
   let rechecked = 0;
   let archived = 0;
@@ -253,7 +270,13 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
     signal?.throwIfAborted();
     try {
       const detail = await source.getRun(runId, signal);
-      index.upsertRuns(sourceId, [stripSteps(detail)]);
+      // One that has ended came with its steps: kept now, so step 3 does not fetch it again.
+      if (!isActive(detail.status) && wants(detail.status)) {
+        index.putDetail(sourceId, detail, await failingOutputOf(detail));
+        details++;
+      } else {
+        index.upsertRuns(sourceId, [stripSteps(detail)]);
+      }
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       if (index.markArchived(sourceId, runId)) archived++;
@@ -262,10 +285,8 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
   }
 
   // 3. Steps of finished runs, fetched once.
-  const policy = options.details ?? 'failed';
-  const statuses: readonly RunStatus[] = policy === 'failed' ? ['failed'] : ['succeeded', 'failed', 'cancelled', 'unknown'];
-  const wanted = policy === 'none' ? [] : index.runsWithoutDetail(sourceId, { statuses });
-  let details = 0;
+  const wanted = statuses.length === 0 ? [] : index.runsWithoutDetail(sourceId, { statuses });
+  let fetched = 0;
   let gone = 0;
   // A failed run's failing output is one more request (most runs wanted under 'failed' are failed).
   const perDetail = policy === 'failed' && options.failingOutputs !== false && source.capabilities.stepPayloads ? 2 : 1;
@@ -275,24 +296,15 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
     signal?.throwIfAborted();
     try {
       const detail = await source.getRun(runId, signal);
-      let failing: { stepId: string; output: unknown } | undefined;
-      const failed = detail.status === 'failed' ? firstFailedStep(detail.steps) : undefined;
-      if (failed && options.failingOutputs !== false && source.capabilities.stepPayloads && source.getStepPayload) {
-        try {
-          failing = { stepId: failed.id, output: (await source.getStepPayload(runId, failed.id, signal)).output };
-        } catch (error) {
-          // The run is there; only its step's payload is not: keep the run's steps without it.
-          if (!(error instanceof NotFoundError)) throw error;
-        }
-      }
-      index.putDetail(sourceId, detail, failing);
+      index.putDetail(sourceId, detail, await failingOutputOf(detail));
+      fetched++;
       details++;
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       if (index.markArchived(sourceId, runId)) archived++;
       gone++;
     }
-    progress('details', details + gone, wanted.length, perDetail);
+    progress('details', fetched + gone, wanted.length, perDetail);
   }
   return { listed, backfilled, newOrChanged, rechecked, details, archived, requests: budgeted.requests(), from: from?.toISOString() };
 }

@@ -230,6 +230,43 @@ describe('Sync into the run index', () => {
     });
   });
 
+  describe('runs that end between syncs', () => {
+    const emulator = useEmulator({ paragonExecutions: 200, disperslTasks: 20, replayDurationMs: 20 });
+
+    it('a running run re-checked that has ended is kept with its steps and failing output from that one read: no second request for it', async () => {
+      const e = emulator();
+      const index = open();
+      await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: 'all' });
+      const [id] = e.startRuns(1, 'FAILED');
+      await syncSource({ sourceId: 'p', source: paragonOf(e), index });
+      assert.equal(index.get('p', id!)!.run.status, 'running');
+      while (!e.truth.paragonIds({ status: 'FAILED' }).includes(id!)) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Reads of this run, counted on the way to the emulator.
+      const inner = paragonOf(e);
+      let reads = 0;
+      let stepReads = 0;
+      const counted: HistorySource = {
+        ...inner,
+        kind: inner.kind,
+        label: inner.label,
+        capabilities: inner.capabilities,
+        listPage: (query, offset, options) => inner.listPage(query, offset, options),
+        getRun: (runId, signal) => ((reads += runId === id ? 1 : 0), inner.getRun(runId, signal)),
+        getStepPayload: (runId, stepId, signal) => ((stepReads += runId === id ? 1 : 0), inner.getStepPayload!(runId, stepId, signal)),
+      };
+      // Two minutes on, the run is due for a look.
+      const report = await syncSource({ sourceId: 'p', source: counted, index, now: () => new Date(Date.now() + 120_000) });
+      const held = index.get('p', id!)!;
+      assert.equal(held.run.status, 'failed');
+      assert.ok(held.steps && held.steps.length > 0, 'its steps');
+      assert.ok(held.failingOutput, 'its failing output');
+      assert.equal(reads, 1, 'one read of the run');
+      assert.equal(stepReads, 1, 'one read of its failing step');
+      assert.ok(report.rechecked >= 1);
+      index.close();
+    });
+  });
+
   describe('under random faults, with runs starting during the sync', () => {
     const emulator = useEmulator({ paragonExecutions: 900, disperslTasks: 60, faultRate: 0.08, faultKinds: ['server-error', 'drop', 'truncate', 'non-json'] });
 
