@@ -119,6 +119,12 @@ export interface SourceCapabilities {
   readonly groupBy: readonly ('status' | 'integration')[];
   /** The API's fixed (or maximum) page size. */
   readonly pageSize: number;
+  /**
+   * Lists oldest first when asked (ListOptions.order 'asc'), so a listing arrives in start
+   * order: a sync may then checkpoint partway through one (every run before the last one
+   * stored is in). Where it is not declared, a listing counts only once it completes.
+   */
+  readonly listsOldestFirst?: boolean;
   /** The client-side request budget, when one is set: at most `limit` per `intervalMs`. */
   readonly requestBudget?: { readonly limit: number; readonly intervalMs: number };
 }

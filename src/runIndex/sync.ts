@@ -177,9 +177,9 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
     let listed = 0;
     let total: number | undefined;
     let batch: Run[] = [];
-    // The checkpoint may advance only while runs arrive in start order (Paragon sorts; a source
-    // that cannot is checkpointed when its listing completes).
-    let ordered = true;
+    // The checkpoint may advance only for a source that declares it lists oldest first, and
+    // only while the runs bear that out (a source that cannot sort counts when its listing completes).
+    let ordered = source.capabilities.listsOldestFirst === true;
     let latest = -Infinity;
     const flush = (final: boolean) => {
       const runs = batch;

@@ -111,6 +111,26 @@ describe('Sync into the run index', () => {
       index.close();
     });
 
+    it('checkpoints partway only through a source that declares it lists oldest first', async () => {
+      const e = emulator();
+      const index = open();
+      const paragon = paragonOf(e);
+      assert.equal(paragon.capabilities.listsOldestFirst, true);
+      // The same client, not declaring it: a stopped listing leaves no checkpoint, and is listed again whole.
+      const undeclared: HistorySource = Object.assign(Object.create(paragon) as HistorySource, { capabilities: { ...paragon.capabilities, listsOldestFirst: undefined } });
+      const abort = new AbortController();
+      await assert.rejects(
+        syncSource({ sourceId: 'p', source: undeclared, index, since: 'all', signal: abort.signal, onProgress: (p) => p.phase === 'listing' && p.done >= 500 && abort.abort() }),
+      );
+      assert.ok(index.count('p') >= 500, 'the batches landed');
+      assert.equal(index.syncState<{ partial?: string }>('p')?.partial, undefined, 'no checkpoint');
+      const resumed = await syncSource({ sourceId: 'p', source: undeclared, index, since: 'all' });
+      assert.equal(resumed.from, undefined, 'listed from the start again');
+      assert.equal(resumed.listed, e.truth.paragonIds({}).length);
+      assert.equal(index.count('p'), e.truth.paragonIds({}).length);
+      index.close();
+    });
+
     it('records the range the index is complete for: from where the first listing started, even when it was resumed, to the pin of the last complete listing', async () => {
       const e = emulator();
       const index = open();

@@ -36,6 +36,8 @@ export class DisperslClient implements HistorySource {
     filterByIntegration: false,
     groupBy: ['status'],
     pageSize: DISPERSL_PAGE_SIZE,
+    // Newest first, with no sort parameter.
+    listsOldestFirst: false,
   } as const satisfies SourceCapabilities;
   readonly http: HttpPolicy;
 

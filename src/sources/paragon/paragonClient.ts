@@ -43,6 +43,8 @@ export class ParagonClient implements HistorySource {
     filterByIntegration: true,
     groupBy: ['status', 'integration'],
     pageSize: PARAGON_PAGE_SIZE,
+    // sortBy=ASC (the snapshot listing asks for it).
+    listsOldestFirst: true,
   } as const satisfies SourceCapabilities;
   readonly http: HttpPolicy;
 
