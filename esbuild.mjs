@@ -26,6 +26,8 @@ const builds = [
   // Each exporter runs in its own process, so its peak RSS is its own.
   { ...node, entryPoints: ['bench/exportWorker.ts'], outfile: 'dist/bench-export-worker.js' },
   { ...node, entryPoints: ['bench/baselineWorker.ts'], outfile: 'dist/bench-baseline-worker.js' },
+  // Each run index sync too (bench/indexBench.ts).
+  { ...node, entryPoints: ['bench/syncWorker.ts'], outfile: 'dist/bench-sync-worker.js' },
   {
     bundle: true,
     platform: 'browser',

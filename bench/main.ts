@@ -1,12 +1,15 @@
 // `npm run bench`: our export against the docs' way (follow nextLink one page at a time),
 // in the same run, against the emulator in a child process with 100 ms latency and
-// Paragon's documented limit; then our peak RSS at 10× the records. Figures are printed
-// and written to bench/results.json; targets are reported, never asserted.
+// Paragon's documented limit; then our peak RSS at 10× the records; then the run index
+// (bench/indexBench.ts). Figures are printed and written to bench/results.json; targets are
+// reported, never asserted. `node dist/bench.js --only export|index` runs one part (the
+// other part's figures in bench/results.json are kept).
 import { cpus, tmpdir } from 'node:os';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_EXPORT_CONCURRENCY } from '../src/core/export/exportRuns';
 import { PARAGON_PAGE_SIZE } from '../src/sources/paragon/paragonClient';
+import { formatIndexReport, indexTargets, runIndexBench, type IndexFigures, type IndexTargets } from './indexBench';
 import { idleNodeRssKb, runWorker, startEmulatorProcess, type EmulatorProcess } from './processes';
 import { formatReport, mb, median, type BenchFigures } from './report';
 import type { WorkerResult } from './workerProtocol';
@@ -33,81 +36,109 @@ function check(result: WorkerResult, expected: number, who: string): void {
   if (result.records !== expected) throw new Error(`${who} exported ${result.records} records, expected ${expected}`);
 }
 
+async function exportBench(dir: string, log: (line: string) => void, idleRss: number): Promise<BenchFigures> {
+  const documented = ['--paragon-executions', String(RECORDS), '--dispersl-tasks', '0', '--latency', String(LATENCY_MS), '--rate-limit', `${LIMIT}/${WINDOW_S}`];
+  const first = await withEmulator(documented, async (emulator) => {
+    const task = { baseUrl: emulator.paragonBaseUrl, projectId: emulator.projectId };
+    const ours: WorkerResult[] = [];
+    for (let i = 0; i < OUR_RUNS; i++) {
+      log(`ours, run ${i + 1} of ${OUR_RUNS}…`);
+      const result = await runWorker('bench-export-worker.js', { ...task, target: join(dir, `ours-${i}.json`) }, emulator.apiKey);
+      check(result, RECORDS, 'ours');
+      ours.push(result);
+    }
+    const afterOurs = await emulator.stats();
+    log('baseline (follows nextLink one page at a time)…');
+    const baseline = await runWorker('bench-baseline-worker.js', { ...task, target: join(dir, 'baseline.json') }, emulator.apiKey);
+    check(baseline, RECORDS, 'baseline');
+    const afterAll = await emulator.stats();
+    return { ours, baseline, afterOurs, afterAll };
+  });
+
+  log(`ours at ${TEN_X_RECORDS.toLocaleString('en-US')} records…`);
+  const tenXArgs = ['--paragon-executions', String(TEN_X_RECORDS), '--dispersl-tasks', '0', '--latency', String(LATENCY_MS)];
+  const tenX = await withEmulator(tenXArgs, async (emulator) => {
+    const result = await runWorker(
+      'bench-export-worker.js',
+      { baseUrl: emulator.paragonBaseUrl, projectId: emulator.projectId, target: join(dir, 'ten-x.json'), requestsPer10Min: TEN_X_CLIENT_LIMIT },
+      emulator.apiKey,
+    );
+    check(result, TEN_X_RECORDS, 'ours at 10×');
+    return result;
+  });
+
+  const pages = Math.ceil(RECORDS / PARAGON_PAGE_SIZE);
+  const idealMs = (pages / DEFAULT_EXPORT_CONCURRENCY) * LATENCY_MS;
+  const oursMs = median(first.ours.map((r) => r.elapsedMs));
+  const speedup = first.baseline.elapsedMs / oursMs;
+  const maxInWindow = first.afterAll.maxInWindow;
+  const rateLimited = first.afterAll.rateLimited;
+  const tenXRss = mb(tenX.maxRssKb);
+  const figures: BenchFigures = {
+    date: new Date().toISOString(),
+    node: process.versions.node,
+    cpus: cpus().length,
+    idleNodeRssMb: idleRss,
+    setup: {
+      records: RECORDS,
+      latencyMs: LATENCY_MS,
+      concurrency: DEFAULT_EXPORT_CONCURRENCY,
+      pageSize: PARAGON_PAGE_SIZE,
+      rateLimit: `${LIMIT} requests / ${WINDOW_S / 60} min`,
+    },
+    ours: {
+      runs: first.ours,
+      medianElapsedMs: oursMs,
+      requestsPerRun: first.afterOurs.requests / OUR_RUNS,
+      peakRssMb: Math.max(...first.ours.map((r) => mb(r.maxRssKb))),
+    },
+    baseline: { ...first.baseline, peakRssMb: mb(first.baseline.maxRssKb) },
+    speedup,
+    ideal: { pages, ms: idealMs, oursOverIdeal: oursMs / idealMs },
+    budget: { maxInWindow, limit: LIMIT, rateLimited, held: maxInWindow <= LIMIT && rateLimited === 0 },
+    tenX: { ...tenX, peakRssMb: tenXRss, clientLimitPer10Min: TEN_X_CLIENT_LIMIT, emulatorLimit: 'without a rate limit' },
+    targets: {
+      speedup: { target: '≥ 8×', met: speedup >= 8 },
+      ideal: { target: '≤ 1.5× ideal', met: oursMs / idealMs <= 1.5 },
+      budget: { target: `≤ ${LIMIT} per 10 min, no 429`, met: maxInWindow <= LIMIT && rateLimited === 0 },
+      rss: { target: '≤ 150 MB', met: tenXRss <= 150 },
+    },
+  };
+  process.stdout.write(`${formatReport(figures)}\n`);
+  return figures;
+}
+
+/** bench/results.json: the export figures at the top level (as before), the index's under `index`. */
+type Results = Partial<BenchFigures> & { index?: IndexFigures & { targets: IndexTargets; idleNodeRssMb: number; date: string; node: string; cpus: number } };
+
+function partsToRun(argv: readonly string[]): { export: boolean; index: boolean } {
+  const at = argv.indexOf('--only');
+  if (at < 0) return { export: true, index: true };
+  const part = argv[at + 1];
+  if (part !== 'export' && part !== 'index') throw new Error(`--only takes "export" or "index", got ${part === undefined ? 'nothing' : `"${part}"`}`);
+  return { export: part === 'export', index: part === 'index' };
+}
+
 async function main(): Promise<void> {
+  const parts = partsToRun(process.argv.slice(2));
   const dir = await mkdtemp(join(tmpdir(), 'thx-bench-'));
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const out = resolve(__dirname, '..', 'bench', 'results.json');
   try {
-    const documented = ['--paragon-executions', String(RECORDS), '--dispersl-tasks', '0', '--latency', String(LATENCY_MS), '--rate-limit', `${LIMIT}/${WINDOW_S}`];
-    const first = await withEmulator(documented, async (emulator) => {
-      const task = { baseUrl: emulator.paragonBaseUrl, projectId: emulator.projectId };
-      const ours: WorkerResult[] = [];
-      for (let i = 0; i < OUR_RUNS; i++) {
-        log(`ours, run ${i + 1} of ${OUR_RUNS}…`);
-        const result = await runWorker('bench-export-worker.js', { ...task, target: join(dir, `ours-${i}.json`) }, emulator.apiKey);
-        check(result, RECORDS, 'ours');
-        ours.push(result);
-      }
-      const afterOurs = await emulator.stats();
-      log('baseline (follows nextLink one page at a time)…');
-      const baseline = await runWorker('bench-baseline-worker.js', { ...task, target: join(dir, 'baseline.json') }, emulator.apiKey);
-      check(baseline, RECORDS, 'baseline');
-      const afterAll = await emulator.stats();
-      return { ours, baseline, afterOurs, afterAll };
-    });
-
-    log(`ours at ${TEN_X_RECORDS.toLocaleString('en-US')} records…`);
-    const tenXArgs = ['--paragon-executions', String(TEN_X_RECORDS), '--dispersl-tasks', '0', '--latency', String(LATENCY_MS)];
-    const tenX = await withEmulator(tenXArgs, async (emulator) => {
-      const result = await runWorker(
-        'bench-export-worker.js',
-        { baseUrl: emulator.paragonBaseUrl, projectId: emulator.projectId, target: join(dir, 'ten-x.json'), requestsPer10Min: TEN_X_CLIENT_LIMIT },
-        emulator.apiKey,
-      );
-      check(result, TEN_X_RECORDS, 'ours at 10×');
-      return result;
-    });
-
     const idleRss = mb(await idleNodeRssKb());
-    const pages = Math.ceil(RECORDS / PARAGON_PAGE_SIZE);
-    const idealMs = (pages / DEFAULT_EXPORT_CONCURRENCY) * LATENCY_MS;
-    const oursMs = median(first.ours.map((r) => r.elapsedMs));
-    const speedup = first.baseline.elapsedMs / oursMs;
-    const maxInWindow = first.afterAll.maxInWindow;
-    const rateLimited = first.afterAll.rateLimited;
-    const tenXRss = mb(tenX.maxRssKb);
-    const figures: BenchFigures = {
-      date: new Date().toISOString(),
-      node: process.versions.node,
-      cpus: cpus().length,
-      idleNodeRssMb: idleRss,
-      setup: {
-        records: RECORDS,
-        latencyMs: LATENCY_MS,
-        concurrency: DEFAULT_EXPORT_CONCURRENCY,
-        pageSize: PARAGON_PAGE_SIZE,
-        rateLimit: `${LIMIT} requests / ${WINDOW_S / 60} min`,
-      },
-      ours: {
-        runs: first.ours,
-        medianElapsedMs: oursMs,
-        requestsPerRun: first.afterOurs.requests / OUR_RUNS,
-        peakRssMb: Math.max(...first.ours.map((r) => mb(r.maxRssKb))),
-      },
-      baseline: { ...first.baseline, peakRssMb: mb(first.baseline.maxRssKb) },
-      speedup,
-      ideal: { pages, ms: idealMs, oursOverIdeal: oursMs / idealMs },
-      budget: { maxInWindow, limit: LIMIT, rateLimited, held: maxInWindow <= LIMIT && rateLimited === 0 },
-      tenX: { ...tenX, peakRssMb: tenXRss, clientLimitPer10Min: TEN_X_CLIENT_LIMIT, emulatorLimit: 'without a rate limit' },
-      targets: {
-        speedup: { target: '≥ 8×', met: speedup >= 8 },
-        ideal: { target: '≤ 1.5× ideal', met: oursMs / idealMs <= 1.5 },
-        budget: { target: `≤ ${LIMIT} per 10 min, no 429`, met: maxInWindow <= LIMIT && rateLimited === 0 },
-        rss: { target: '≤ 150 MB', met: tenXRss <= 150 },
-      },
-    };
-    process.stdout.write(`${formatReport(figures)}\n`);
-    const out = resolve(__dirname, '..', 'bench', 'results.json');
-    await writeFile(out, `${JSON.stringify(figures, null, 2)}\n`);
+    // A part not run keeps its figures from the last run.
+    let results: Results = {};
+    if (!(parts.export && parts.index)) results = (JSON.parse(await readFile(out, 'utf8').catch(() => '{}')) as Results) ?? {};
+    if (parts.export) results = { ...(await exportBench(dir, log, idleRss)), index: results.index };
+    if (parts.index) {
+      const figures = await runIndexBench(dir, log);
+      process.stdout.write(`\n${formatIndexReport(figures, idleRss)}\n`);
+      results = {
+        ...results,
+        index: { date: new Date().toISOString(), node: process.versions.node, cpus: cpus().length, idleNodeRssMb: idleRss, ...figures, targets: indexTargets(figures) },
+      };
+    }
+    await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
     log(`figures written to ${out}`);
   } finally {
     await rm(dir, { recursive: true, force: true });

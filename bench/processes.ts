@@ -1,5 +1,6 @@
 // The benchmark's child processes: the emulator (`node dist/emulator.js`, so its memory and
-// CPU are not the exporter's) and one worker per exporter run (so peak RSS is per exporter).
+// CPU are not the exporter's) and one worker per exporter or sync run (so peak RSS is that
+// run's own).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { EmulatorStats } from '../emulator/server';
@@ -50,7 +51,8 @@ export async function startEmulatorProcess(args: readonly string[]): Promise<Emu
   };
 }
 
-export async function runWorker(script: string, task: WorkerTask, apiKey: string): Promise<WorkerResult> {
+/** Runs one worker script with its task (JSON in argv, key in the environment); answers its last stdout line, parsed. */
+export async function runWorker<R = WorkerResult>(script: string, task: WorkerTask | object, apiKey: string): Promise<R> {
   const child = spawn(process.execPath, [join(DIST, script), JSON.stringify(task)], {
     env: { ...process.env, [BENCH_KEY_ENV]: apiKey },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,7 +63,7 @@ export async function runWorker(script: string, task: WorkerTask, apiKey: string
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   if (code !== 0) throw new Error(`${script} failed (${code}): ${stderr.trim()}`);
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as WorkerResult;
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as R;
 }
 
 /** The peak RSS of a Node process that does nothing: the floor under every worker's figure. */

@@ -1,0 +1,28 @@
+// What the index benchmark tells its sync worker and what the worker answers (one JSON line
+// on stdout, as for the export workers; the key travels in the environment).
+
+export interface SyncTask {
+  /** The Paragon task-history base URL (origin + /projects/<id>/task-history). */
+  readonly baseUrl: string;
+  readonly projectId: string;
+  /** The run index file to sync into. */
+  readonly indexPath: string;
+  /** The client's request budget (what the Paragon client learns as its requestBudget); null: none. */
+  readonly rateLimit: { readonly limit: number; readonly intervalMs: number } | null;
+  /** The share of that budget sync may use (default the product's, 0.5). */
+  readonly budgetShare?: number;
+}
+
+export interface SyncWorkerResult {
+  readonly sourceId: string;
+  readonly listed: number;
+  readonly details: number;
+  readonly rechecked: number;
+  /** Requests the sync counted itself (budgetedSource). */
+  readonly requests: number;
+  /** Runs of the source the index holds after the sync. */
+  readonly indexed: number;
+  readonly elapsedMs: number;
+  /** process.resourceUsage().maxRSS, in kilobytes: the sync process's peak resident memory. */
+  readonly maxRssKb: number;
+}
