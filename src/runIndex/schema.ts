@@ -73,6 +73,70 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    // The same tables as ordinary rowid tables. A WITHOUT ROWID table is a b-tree of whole
+    // rows keyed by its primary key, and keeps at most about a quarter of a page of a row in
+    // the tree: a run of 1 KB or more spilled into an overflow page of its own, 4.7 KB a run
+    // where a rowid table takes 1.5 KB (measured, 20,000 runs). Rows are copied as they are,
+    // in the migration's one transaction; the indexes are made again on the new tables.
+    sql: `
+      CREATE TABLE runs_v2 (
+        source_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        raw_status TEXT NOT NULL,
+        started_at TEXT,
+        ended_at TEXT,
+        duration_ms REAL,
+        workflow_id TEXT,
+        user_id TEXT,
+        integration TEXT,
+        name TEXT,
+        summary TEXT NOT NULL,
+        detail_fetched INTEGER NOT NULL DEFAULT 0,
+        archived INTEGER NOT NULL DEFAULT 0,
+        indexed_at TEXT NOT NULL,
+        checked_at TEXT,
+        PRIMARY KEY (source_id, run_id)
+      );
+      INSERT INTO runs_v2 (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, archived, indexed_at, checked_at)
+        SELECT source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, archived, indexed_at, checked_at
+        FROM runs ORDER BY source_id, started_at;
+      DROP TABLE runs;
+      ALTER TABLE runs_v2 RENAME TO runs;
+      CREATE INDEX runs_by_status ON runs (source_id, status, started_at);
+      CREATE INDEX runs_by_start ON runs (source_id, started_at);
+
+      CREATE TABLE steps_v2 (
+        source_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        step_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        model TEXT,
+        agent TEXT,
+        tokens INTEGER,
+        step TEXT NOT NULL,
+        PRIMARY KEY (source_id, run_id, position)
+      );
+      INSERT INTO steps_v2 (source_id, run_id, position, step_id, status, model, agent, tokens, step)
+        SELECT source_id, run_id, position, step_id, status, model, agent, tokens, step FROM steps ORDER BY source_id, run_id, position;
+      DROP TABLE steps;
+      ALTER TABLE steps_v2 RENAME TO steps;
+
+      CREATE TABLE failing_outputs_v2 (
+        source_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        output TEXT NOT NULL,
+        PRIMARY KEY (source_id, run_id)
+      );
+      INSERT INTO failing_outputs_v2 (source_id, run_id, step_id, output) SELECT source_id, run_id, step_id, output FROM failing_outputs;
+      DROP TABLE failing_outputs;
+      ALTER TABLE failing_outputs_v2 RENAME TO failing_outputs;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Run, RunDetail } from '../../src/core/model';
 import { createSource } from '../../src/sources/createSource';
-import { IndexFileError } from '../../src/runIndex/indexFile';
+import { IndexFileError, openIndexFile } from '../../src/runIndex/indexFile';
 import { RunIndex } from '../../src/runIndex/runIndex';
-import { SCHEMA_VERSION } from '../../src/runIndex/schema';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/runIndex/schema';
 import { openSqlite } from '../../src/runIndex/sqlite';
 import { useEmulator } from './support/emulatorFixture';
 
@@ -169,26 +169,156 @@ describe('Run index (an embedded database file)', () => {
     db.close();
   });
 
-  it('moves a corrupt file aside (never deletes it), starts a new index and says so', () => {
+  it('moves a corrupt file aside (never deletes it), starts a new index and says so, when the file may be damaged: a writer was killed, or its size is not its pages', () => {
+    const damaged = (how: 'in place' | 'cut short') => {
+      rmSync(dir, { recursive: true, force: true });
+      dir = mkdtempSync(join(tmpdir(), 'thx-index-'));
+      const index = RunIndex.open(file());
+      index.upsertRuns(
+        's',
+        Array.from({ length: 500 }, (_, i) => run(`r${i}`, 'failed', `2026-11-01T10:00:${String(i % 60).padStart(2, '0')}Z`, { workflowId: 'w'.repeat(300) })),
+      );
+      index.close();
+      // Damage the pages after the header.
+      const bytes = readFileSync(file());
+      for (let i = 4096; i < bytes.length; i += 97) bytes[i] = 0xff;
+      writeFileSync(file(), how === 'cut short' ? bytes.subarray(0, bytes.length - 1000) : bytes);
+    };
+    for (const [name, make] of [
+      // The writer that damaged it was killed holding the lock.
+      ['a killed writer’s pid lock', () => (damaged('in place'), writeFileSync(`${file()}.pid`, '4194304'))],
+      ['a killed writer’s engine lock', () => (damaged('in place'), mkdirSync(`${file()}.lock`))],
+      ['a size that is not whole pages', () => damaged('cut short')],
+    ] as const) {
+      make();
+      const reopened = RunIndex.open(file());
+      assert.match(reopened.rebuilt ?? '', /is damaged|cannot be read/, name);
+      assert.match(reopened.rebuilt ?? '', /moved to .*runs\.db\.corrupt-/, name);
+      assert.equal(reopened.count('s'), 0, name);
+      reopened.close();
+      assert.ok(
+        readdirSync(dir).some((f) => f.startsWith('runs.db.corrupt-')),
+        `${name}: the damaged file is kept`,
+      );
+    }
+  });
+
+  it('checks a file for damage (quick_check, most of an open’s time) only when it may be damaged', () => {
     const index = RunIndex.open(file());
-    index.upsertRuns(
-      's',
-      Array.from({ length: 500 }, (_, i) => run(`r${i}`, 'failed', `2026-11-01T10:00:${String(i % 60).padStart(2, '0')}Z`, { workflowId: 'w'.repeat(300) })),
-    );
+    index.upsertRuns('s', [run('a', 'failed', '2026-11-01T10:00:00Z')]);
     index.close();
-    // Damage the pages after the header.
-    const bytes = readFileSync(file());
-    for (let i = 4096; i < bytes.length; i += 97) bytes[i] = 0xff;
-    writeFileSync(file(), bytes);
-    const reopened = RunIndex.open(file());
-    assert.match(reopened.rebuilt ?? '', /is damaged|cannot be read/);
-    assert.match(reopened.rebuilt ?? '', /moved to .*runs\.db\.corrupt-/);
-    assert.equal(reopened.count('s'), 0);
-    reopened.close();
-    assert.ok(
-      readdirSync(dir).some((f) => f.startsWith('runs.db.corrupt-')),
-      'the damaged file is kept',
+    const opened = () => {
+      const f = openIndexFile(file());
+      f.close();
+      return f.integrityChecked;
+    };
+    assert.equal(opened(), false, 'closed cleanly: not checked');
+    writeFileSync(`${file()}.pid`, '4194304');
+    assert.equal(opened(), true, 'the pid lock of a process that is gone');
+    mkdirSync(`${file()}.lock`);
+    assert.equal(opened(), true, 'the engine’s lock directory left behind');
+    // A journal left by a writer killed mid-transaction: a transaction bigger than the page
+    // cache spills pages into the file (after syncing its journal); copied then, with its
+    // journal, the copy is that killed writer's file.
+    const other = join(dir, 'other.db');
+    const writer = openSqlite(file());
+    writer.exec(
+      "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000) INSERT INTO steps (source_id, run_id, position, step_id, status, step) SELECT 's', 'a', i, 'st', 'succeeded', printf('%0500d', i) FROM c",
     );
+    writer.exec('PRAGMA cache_size = 2');
+    writer.exec('BEGIN IMMEDIATE');
+    writer.run("UPDATE steps SET step = 'changed'");
+    writeFileSync(other, readFileSync(file()));
+    writeFileSync(`${other}-journal`, readFileSync(`${file()}-journal`));
+    writer.exec('ROLLBACK');
+    writer.close();
+    const copy = openIndexFile(other);
+    assert.equal(copy.integrityChecked, true, 'a journal played back');
+    assert.equal(copy.rebuilt, undefined);
+    assert.equal(copy.db.get("SELECT count(*) AS n FROM steps WHERE step = 'changed'")?.['n'], 0, 'rolled back');
+    copy.close();
+    assert.equal(opened(), false, 'and again once all is clean');
+  });
+
+  it('migrates a version 1 file (WITHOUT ROWID tables) to rowid tables, keeping every row, and the file shrinks', () => {
+    const db = openSqlite(file());
+    db.transaction(() => {
+      db.exec(MIGRATIONS[0]!.sql);
+      db.exec('PRAGMA user_version = 1');
+      db.exec('PRAGMA application_id = 1414027337');
+    });
+    const pad = 'p'.repeat(1000);
+    db.transaction(() => {
+      for (let i = 0; i < 400; i++) {
+        const id = `r${i}`;
+        const started = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
+        db.run(
+          'INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, archived, indexed_at, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [
+            's',
+            id,
+            i % 4 ? 'succeeded' : 'failed',
+            'X',
+            started,
+            started,
+            i,
+            `w${i % 7}`,
+            `u${i % 5}`,
+            i % 3 ? 'slack' : null,
+            null,
+            JSON.stringify({ id, pad }),
+            i % 2,
+            i % 9 === 0 ? 1 : 0,
+            started,
+            started,
+          ],
+        );
+        for (let position = 0; position < 3; position++) {
+          db.run('INSERT INTO steps (source_id, run_id, position, step_id, status, model, agent, tokens, step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+            's',
+            id,
+            position,
+            `${id}.${position}`,
+            'succeeded',
+            'm',
+            null,
+            position,
+            JSON.stringify({ pad }),
+          ]);
+        }
+        if (i % 4 === 0) db.run('INSERT INTO failing_outputs (source_id, run_id, step_id, output) VALUES (?, ?, ?, ?)', ['s', id, `${id}.2`, JSON.stringify({ error: pad })]);
+      }
+      db.run('INSERT INTO sync_state (source_id, state) VALUES (?, ?)', ['s', '{"complete":"2026-11-02T00:00:00.000Z"}']);
+    });
+    const dump = (d: ReturnType<typeof openSqlite>) =>
+      ['runs ORDER BY source_id, run_id', 'steps ORDER BY source_id, run_id, position', 'failing_outputs ORDER BY source_id, run_id', 'sync_state ORDER BY source_id'].map((t) =>
+        d.all(`SELECT * FROM ${t}`),
+      );
+    const before = dump(db);
+    db.close();
+    const sizeBefore = statSync(file()).size;
+    const index = RunIndex.open(file());
+    assert.equal(index.rebuilt, undefined);
+    assert.equal(index.count('s'), 400);
+    assert.equal(index.count('s', { integration: 'slack' }), 266, 'the indexes answer');
+    index.close();
+    const after = openSqlite(file(), { mustExist: true });
+    assert.equal(after.get('PRAGMA user_version')?.['user_version'], SCHEMA_VERSION);
+    assert.deepEqual(dump(after), before, 'every row kept, as it was');
+    const tables = after.all("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    assert.deepEqual(
+      tables.map((t) => t['name']),
+      ['failing_outputs', 'runs', 'steps', 'sync_state'],
+    );
+    for (const t of tables.filter((t) => t['name'] !== 'sync_state')) assert.doesNotMatch(String(t['sql']), /WITHOUT ROWID/, String(t['name']));
+    assert.deepEqual(
+      after.all("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r['name']),
+      ['runs_by_start', 'runs_by_status'],
+    );
+    assert.equal(after.get('PRAGMA integrity_check')?.['integrity_check'], 'ok');
+    after.close();
+    const sizeAfter = statSync(file()).size;
+    assert.ok(sizeAfter < sizeBefore / 2, `${sizeBefore} bytes before, ${sizeAfter} after`);
   });
 
   it("moves another program's file aside: random bytes, a text file, another SQLite database", () => {
