@@ -75,8 +75,11 @@ export class RunIndex {
     // Where the run came from (archived, offline) is not part of the run.
     const { steps, archived: _archived, offline: _offline, ...run } = detail;
     // Paragon's listing knows the integration a run was listed under; the detail does not.
-    const held = db.get('SELECT integration, name FROM runs WHERE source_id = ? AND run_id = ?', [sourceId, detail.id]);
+    const held = db.get('SELECT integration, name, summary FROM runs WHERE source_id = ? AND run_id = ?', [sourceId, detail.id]);
     const summary: Run = { ...run, integration: run.integration ?? stringOr(held?.['integration']), name: run.name ?? stringOr(held?.['name']) };
+    // A run stays as its listing showed it: a step count the listing did not carry lives in the
+    // steps table, so an export from the index writes the same record as one from the API.
+    if (held && !('stepCount' in (JSON.parse(String(held['summary'])) as object))) delete (summary as { stepCount?: number }).stepCount;
     db.transaction(() => {
       this.writeRun(sourceId, summary, this.now().toISOString(), 'set');
       db.run('DELETE FROM steps WHERE source_id = ? AND run_id = ?', [sourceId, detail.id]);
@@ -155,17 +158,49 @@ export class RunIndex {
   }
 
   /** Runs matching the query, newest first. */
-  page(sourceId: string, query: RunQuery, offset: number, limit: number): Run[] {
-    const { where, params } = filterSql(sourceId, query);
+  page(sourceId: string, query: RunQuery, offset: number, limit: number, archived: ArchivedRuns = 'include'): Run[] {
+    const { where, params } = filterSql(sourceId, query, archived);
     return this.file.db
       .all(`SELECT summary FROM runs WHERE ${where} ORDER BY started_at DESC, run_id DESC LIMIT ? OFFSET ?`, [...params, limit, offset])
       .map((r) => JSON.parse(String(r['summary'])) as Run);
   }
 
-  /** How many runs match the query. */
-  count(sourceId: string, query: RunQuery = {}): number {
-    const { where, params } = filterSql(sourceId, query);
+  /** How many runs match the query (archived ones too, unless told otherwise). */
+  count(sourceId: string, query: RunQuery = {}, archived: ArchivedRuns = 'include'): number {
+    const { where, params } = filterSql(sourceId, query, archived);
     return Number(this.file.db.get(`SELECT count(*) AS n FROM runs WHERE ${where}`, params)?.['n'] ?? 0);
+  }
+
+  /**
+   * Every run matching the query that has a start time, in start order, read a chunk at a
+   * time by key (start, id) rather than by offset: memory stays flat and each chunk costs
+   * the same however deep into the listing it is. No statement stays open between chunks,
+   * so the caller may write to the index while it reads. A run the API no longer has comes
+   * marked `archived`.
+   */
+  *scan(
+    sourceId: string,
+    query: RunQuery,
+    options: { readonly order: 'asc' | 'desc'; readonly archived: ArchivedRuns; readonly chunk?: number },
+  ): Generator<Run & { readonly archived?: boolean }> {
+    const { where, params } = filterSql(sourceId, query, options.archived);
+    const [cmp, dir] = options.order === 'asc' ? ['>', 'ASC'] : ['<', 'DESC'];
+    const chunk = Math.max(1, options.chunk ?? 1_000);
+    let after: { started: string; id: string } | undefined;
+    for (;;) {
+      const rows = this.file.db.all(
+        `SELECT started_at, run_id, summary, archived FROM runs WHERE ${where} AND started_at IS NOT NULL${after ? ` AND (started_at ${cmp} ? OR (started_at = ? AND run_id ${cmp} ?))` : ''}
+         ORDER BY started_at ${dir}, run_id ${dir} LIMIT ?`,
+        [...params, ...(after ? [after.started, after.started, after.id] : []), chunk],
+      );
+      for (const row of rows) {
+        const run = JSON.parse(String(row['summary'])) as Run;
+        yield row['archived'] === 1 ? { ...run, archived: true } : run;
+      }
+      if (rows.length < chunk) return;
+      const last = rows[rows.length - 1]!;
+      after = { started: String(last['started_at']), id: String(last['run_id']) };
+    }
   }
 
   /** Runs per status for the query (the tree's group counts, without a request). */
@@ -256,9 +291,13 @@ function instant(iso: string | undefined): string | null {
   return Number.isNaN(ms) ? iso : new Date(ms).toISOString();
 }
 
+/** Which runs a read takes: all, only those the API still has, or only those it no longer has. */
+export type ArchivedRuns = 'include' | 'exclude' | 'only';
+
 /** The WHERE clause of a query (timestamps are stored in one form, so they compare as text). */
-function filterSql(sourceId: string, query: RunQuery): { where: string; params: SqlValue[] } {
+function filterSql(sourceId: string, query: RunQuery, archived: ArchivedRuns = 'include'): { where: string; params: SqlValue[] } {
   const clauses = ['source_id = ?'];
+  if (archived !== 'include') clauses.push(archived === 'only' ? 'archived = 1' : 'archived = 0');
   const params: SqlValue[] = [sourceId];
   const add = (clause: string, value: SqlValue) => {
     clauses.push(clause);

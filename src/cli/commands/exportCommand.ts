@@ -8,16 +8,20 @@ import { EXPORT_FORMATS, type ExportFormat } from '../../core/export/sinks';
 import { CancelledError, UnsupportedError } from '../../core/errors';
 import { formatFromPath } from '../argParsers';
 import type { CliContext } from '../cliContext';
+import { addIndexOption, openCliIndex, type IndexFlags } from '../cliIndex';
 import { CommandFailure } from '../commandFailure';
 import { stderrHttpLog } from '../httpLog';
 import { ProgressLine } from '../progress';
 import { addFilterOptions, addServerExportOptions, addSourceOptions, queryFromFlags, sourceFromFlags, type FilterFlags, type SourceFlags } from '../sourceOptions';
 import { UsageError } from '../usageError';
+import type { RunQuery } from '../../core/model';
+import type { HistorySource } from '../../core/source';
+import type { CliIndex } from '../cliIndex';
 
 /** Internal, for tests that compare the CLI with a direct exportRuns call: the snapshot's end. */
 export const PINNED_AT_ENV = 'TASK_HISTORY_PINNED_AT';
 
-export interface ExportFlags extends SourceFlags, FilterFlags {
+export interface ExportFlags extends SourceFlags, FilterFlags, IndexFlags {
   readonly out: string;
   readonly format?: ExportFormat;
   readonly includeSteps?: boolean;
@@ -25,6 +29,7 @@ export interface ExportFlags extends SourceFlags, FilterFlags {
   /** false with --no-server-export. */
   readonly serverExport: boolean;
   readonly rawCsv?: boolean;
+  readonly includeArchived?: boolean;
 }
 
 export function registerExportCommand(program: Command, ctx: CliContext): void {
@@ -36,7 +41,9 @@ export function registerExportCommand(program: Command, ctx: CliContext): void {
   addSourceOptions(command);
   addFilterOptions(command);
   addServerExportOptions(command);
+  addIndexOption(command, ctx, 'runs');
   command
+    .option('--include-archived', 'with --index: also export the runs the API no longer has (past its retention), marked "archived": true')
     .requiredOption('--out <file>', 'the file to write (replaced only when the export succeeds)')
     .addOption(new Option('--format <format>', 'default: from the --out extension (.csv, .ndjson/.jsonl), else json').choices(EXPORT_FORMATS))
     .option('--include-steps', "add each run's steps (one more request per run)")
@@ -68,7 +75,30 @@ export async function runExport(flags: ExportFlags, ctx: CliContext): Promise<Ex
   const query = queryFromFlags(flags);
   const pinnedAt = pinnedAtFrom(ctx.env);
   const progress = new ProgressLine(ctx.io, 'Exporting');
-  const source = sourceFromFlags(flags, ctx.env, flags.verbose ? stderrHttpLog((line) => progress.log(line)) : undefined);
+  if (flags.includeArchived && flags.index === undefined) throw new UsageError('--include-archived reads the run index: add --index.');
+  if (flags.includeArchived && format === 'csv') throw new UsageError('CSV has no column to mark archived runs: export them as json or ndjson.');
+  const api = sourceFromFlags(flags, ctx.env, flags.verbose ? stderrHttpLog((line) => progress.log(line)) : undefined);
+  const indexed = openCliIndex(flags, api, ctx, { includeArchived: flags.includeArchived });
+  const source = indexed?.source ?? api;
+  try {
+    return await exportThrough(flags, ctx, { format, query, pinnedAt, progress, source, indexed });
+  } finally {
+    indexed?.close();
+  }
+}
+
+async function exportThrough(
+  flags: ExportFlags,
+  ctx: CliContext,
+  {
+    format,
+    query,
+    pinnedAt,
+    progress,
+    source,
+    indexed,
+  }: { format: ExportFormat; query: RunQuery; pinnedAt?: Date; progress: ProgressLine; source: HistorySource; indexed?: CliIndex },
+): Promise<ExportResult> {
   const includePayloads = flags.includePayloads === true;
   if (includePayloads && (!source.capabilities.stepPayloads || !source.getStepPayload)) {
     throw new UnsupportedError(`${source.label} has no step input/output to export: drop --include-payloads.`, 'no stepPayloads capability');
@@ -87,10 +117,12 @@ export async function runExport(flags: ExportFlags, ctx: CliContext): Promise<Ex
       signal: ctx.signal,
       pinnedAt,
       onProgress: (p) => progress.update(p),
+      local: indexed?.local,
     });
     progress.finish();
-    const how = result.method === 'server' ? `${source.label}'s own export` : 'paged';
-    ctx.io.stderr.write(`Exported ${result.records.toLocaleString('en-US')} runs to ${flags.out} (${format}, ${how}) in ${formatDuration(result.elapsedMs) || '0 ms'}.\n`);
+    const how = result.method === 'server' ? `${source.label}'s own export` : result.method === 'index' ? 'from the run index' : 'paged';
+    const cost = indexed ? `; ${indexed.requests().toLocaleString('en-US')} requests` : '';
+    ctx.io.stderr.write(`Exported ${result.records.toLocaleString('en-US')} runs to ${flags.out} (${format}, ${how}${cost}) in ${formatDuration(result.elapsedMs) || '0 ms'}.\n`);
     return result;
   } catch (error) {
     progress.finish();

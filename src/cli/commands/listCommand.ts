@@ -5,16 +5,19 @@
 import { Option, type Command } from 'commander';
 import { toExportedRun } from '../../core/export/records';
 import { terminalJson } from '../../core/format';
-import type { Run } from '../../core/model';
+import type { LocalRuns } from '../../core/localRuns';
+import type { Run, RunQuery } from '../../core/model';
+import type { HistorySource } from '../../core/source';
 import { pages, pinQuery } from '../../core/paging';
 import { parsePositiveInteger } from '../argParsers';
 import type { CliContext } from '../cliContext';
+import { addIndexOption, openCliIndex, type IndexFlags } from '../cliIndex';
 import { stderrHttpLog } from '../httpLog';
 import { ALWAYS_RUN_COLUMNS, RUN_COLUMNS } from '../runColumns';
 import { addFilterOptions, addSourceOptions, queryFromFlags, sourceFromFlags, type FilterFlags, type SourceFlags } from '../sourceOptions';
 import { columnsWithValues, Table } from '../table';
 
-export interface ListFlags extends SourceFlags, FilterFlags {
+export interface ListFlags extends SourceFlags, FilterFlags, IndexFlags {
   readonly limit?: number;
   readonly all?: boolean;
   readonly json?: boolean;
@@ -27,15 +30,46 @@ export function registerListCommand(program: Command, ctx: CliContext): void {
   command
     .addOption(new Option('--limit <n>', 'show the newest N runs').argParser(parsePositiveInteger).conflicts('all'))
     .option('--all', 'show every run (for large sets, export is faster)')
-    .option('--json', "print a JSON array of runs (the export's record shape) instead of a table")
-    .action(async () => {
-      await runList(command.opts<ListFlags>(), ctx);
-    });
+    .option('--json', "print a JSON array of runs (the export's record shape) instead of a table");
+  addIndexOption(command, ctx, 'the runs').action(async () => {
+    await runList(command.opts<ListFlags>(), ctx);
+  });
 }
 
 export async function runList(flags: ListFlags, ctx: CliContext): Promise<void> {
   const { io } = ctx;
-  const source = sourceFromFlags(flags, ctx.env, flags.verbose ? stderrHttpLog((line) => io.stderr.write(`${line}\n`)) : undefined);
+  const api = sourceFromFlags(flags, ctx.env, flags.verbose ? stderrHttpLog((line) => io.stderr.write(`${line}\n`)) : undefined);
+  const indexed = openCliIndex(flags, api, ctx);
+  try {
+    await listThrough(flags, ctx, indexed?.source ?? api, indexed?.local);
+    if (indexed) io.stderr.write(`${indexed.requests().toLocaleString('en-US')} requests (run index: ${indexed.path}).\n`);
+  } finally {
+    indexed?.close();
+  }
+}
+
+/** The newest runs: from the run index when it can vouch for the listing, else page by page from the API (kept in the index when there is one). */
+async function* newestPages(source: HistorySource, query: RunQuery, local: LocalRuns | undefined, signal: AbortSignal): AsyncGenerator<{ runs: readonly Run[]; total: number }> {
+  const listing = local ? await local.listing(query, query.startedBefore ?? new Date(), { signal, order: 'desc' }) : undefined;
+  if (listing) {
+    let runs: Run[] = [];
+    for await (const run of listing.runs()) {
+      runs.push(run);
+      if (runs.length < source.capabilities.pageSize) continue;
+      yield { runs, total: listing.total };
+      runs = [];
+    }
+    yield { runs, total: listing.total };
+    return;
+  }
+  for await (const page of pages(source, query, { signal, order: 'desc' })) {
+    local?.keep(page.runs);
+    yield page;
+  }
+}
+
+async function listThrough(flags: ListFlags, ctx: CliContext, source: HistorySource, local: LocalRuns | undefined): Promise<void> {
+  const { io } = ctx;
   // Pinned at now: runs that start while we page cannot shift the newest-first offsets.
   const query = pinQuery(queryFromFlags(flags), new Date());
   const limit = flags.all ? Number.POSITIVE_INFINITY : (flags.limit ?? source.capabilities.pageSize);
@@ -43,7 +77,7 @@ export async function runList(flags: ListFlags, ctx: CliContext): Promise<void> 
   let shown = 0;
   let total = 0;
   let table: Table<Run> | undefined;
-  for await (const page of pages(source, query, { signal: ctx.signal, order: 'desc' })) {
+  for await (const page of newestPages(source, query, local, ctx.signal)) {
     total = page.total;
     const rows = page.runs.slice(0, Math.max(0, limit - shown));
     if (flags.json) {

@@ -3,8 +3,10 @@
 import type { Command } from 'commander';
 import { toExportedRun, toExportedStep } from '../../core/export/records';
 import { runFields, stepFields, stepLabel, terminalJson } from '../../core/format';
+import type { RunDetail } from '../../core/model';
 import { orderSteps, type OrderedStep } from '../../core/stepGraph';
 import type { CliContext } from '../cliContext';
+import { addIndexOption, openCliIndex, type IndexFlags } from '../cliIndex';
 import { stderrHttpLog } from '../httpLog';
 import { addSourceOptions, sourceFromFlags, type SourceFlags } from '../sourceOptions';
 import { terminalSafe } from '../table';
@@ -12,14 +14,15 @@ import { terminalSafe } from '../table';
 /** Branches indent by two spaces a level, up to this many levels: deeper ones would push the fields off the screen. */
 const MAX_INDENT = 8;
 
-export interface ShowFlags extends SourceFlags {
+export interface ShowFlags extends SourceFlags, IndexFlags {
   readonly json?: boolean;
 }
 
 export function registerShowCommand(program: Command, ctx: CliContext): void {
   const command = program.command('show').description('Show one run and its steps (in flow order, with status and duration).').argument('<id>', 'the run id');
   addSourceOptions(command);
-  command.option('--json', "print the run with its steps as JSON (the export's record shape)").action(async (id: string) => {
+  command.option('--json', "print the run with its steps as JSON (the export's record shape)");
+  addIndexOption(command, ctx, 'the run').action(async (id: string) => {
     await runShow(id, command.opts<ShowFlags>(), ctx);
   });
 }
@@ -27,7 +30,15 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
 export async function runShow(id: string, flags: ShowFlags, ctx: CliContext): Promise<void> {
   const { io } = ctx;
   const source = sourceFromFlags(flags, ctx.env, flags.verbose ? stderrHttpLog((line) => io.stderr.write(`${line}\n`)) : undefined);
-  const run = await source.getRun(id, ctx.signal);
+  const indexed = openCliIndex(flags, source, ctx);
+  let run: RunDetail;
+  try {
+    // A finished run the index holds is shown without a request; one past the API's retention, archived.
+    run = indexed ? await indexed.local.detail(id, ctx.signal) : await source.getRun(id, ctx.signal);
+  } finally {
+    indexed?.close();
+  }
+  if (run.archived) io.stderr.write('Archived: the API no longer has this run (past its retention); shown as the run index kept it.\n');
   const ordered = orderSteps(run.steps);
   if (flags.json) {
     // C1 controls and bidi overrides as \u escapes: JSON.stringify leaves them raw for the terminal to obey.

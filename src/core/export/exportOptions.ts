@@ -1,6 +1,7 @@
 // The options of an export and the progress it reports, in a module of their own: exportRuns
 // hands its options to serverExport, and serverExport reading their type from exportRuns
 // made the two import each other (the architecture test forbids cycles, type-only ones too).
+import type { LocalRuns } from '../localRuns';
 import type { RunQuery } from '../model';
 import type { HistorySource } from '../source';
 import type { ExportFormat } from './sinks';
@@ -26,6 +27,12 @@ export interface ExportOptions {
    * spreadsheet shows it as text instead of running it as a formula; this turns that off.
    */
   readonly rawCsv?: boolean;
+  /**
+   * Runs kept locally (the run index): the listing comes from there when it can be vouched for
+   * (checked against the API's total), finished runs' steps are never fetched twice, and what
+   * the API gives is kept for next time.
+   */
+  readonly local?: LocalRuns;
 }
 
 export interface ExportProgress {

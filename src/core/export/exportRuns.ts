@@ -4,7 +4,9 @@
 // Shared by the VS Code command and the CLI, so both produce the same records.
 import { setMaxListeners } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { StepPayload } from '../model';
+import type { LocalListing } from '../localRuns';
+import type { Run, RunDetail, StepPayload } from '../model';
+import { ProtocolError } from '../errors';
 import { snapshot } from '../paging';
 import type { HistorySource } from '../source';
 import { openAtomic } from './atomicFile';
@@ -20,7 +22,8 @@ export interface ExportResult {
   readonly target: string;
   readonly records: number;
   readonly total: number;
-  readonly method: 'client' | 'server';
+  /** Paged through the API, the API's own export, or read from the run index. */
+  readonly method: 'client' | 'server' | 'index';
   readonly elapsedMs: number;
   readonly pinnedAt: Date;
 }
@@ -46,7 +49,9 @@ export async function exportRuns(options: ExportOptions): Promise<ExportResult> 
 async function exportToFile(options: ExportOptions, pinnedAt: Date, started: number): Promise<ExportResult> {
   const file = await openAtomic(options.target);
   try {
+    const local = options.local ? await options.local.listing(options.query, pinnedAt, { signal: options.signal, order: 'asc' }) : undefined;
     const useServer =
+      local === undefined &&
       (options.preferServerExport ?? true) &&
       !options.includeSteps &&
       !options.includePayloads &&
@@ -55,14 +60,23 @@ async function exportToFile(options: ExportOptions, pinnedAt: Date, started: num
       options.source.capabilities.serverExport.includes(options.format);
     const counts = useServer
       ? await serverExport(options, pinnedAt, file.stream, (written, total) => report(options, written, total, started))
-      : await clientExport(options, pinnedAt, file.stream, started);
+      : await clientExport(options, pinnedAt, file.stream, started, local);
     options.signal?.throwIfAborted();
     await file.commit();
-    return { target: options.target, ...counts, method: useServer ? 'server' : 'client', elapsedMs: Date.now() - started, pinnedAt };
+    return { target: options.target, ...counts, method: local ? 'index' : useServer ? 'server' : 'client', elapsedMs: Date.now() - started, pinnedAt };
   } catch (error) {
     await file.abort();
     // When the file failed (a full disk), that is the cause, whatever error the writer saw.
     throw file.failure() ?? error;
+  } finally {
+    // What was fetched stays fetched, whether the export succeeded or not. The index is a copy:
+    // failing to write to it (a full disk) must not fail an export that succeeded, nor hide why
+    // one failed; the next sync meets the same disk and says so.
+    try {
+      options.local?.flush();
+    } catch {
+      // (see above)
+    }
   }
 }
 
@@ -84,25 +98,31 @@ function linkSignal(outer: AbortSignal | undefined): { signal: AbortSignal; stop
   };
 }
 
-async function clientExport(options: ExportOptions, pinnedAt: Date, out: Writable, started: number): Promise<{ records: number; total: number }> {
+async function clientExport(options: ExportOptions, pinnedAt: Date, out: Writable, started: number, local?: LocalListing): Promise<{ records: number; total: number }> {
   const { source, signal } = options;
   const concurrency = options.concurrency ?? DEFAULT_EXPORT_CONCURRENCY;
   const includeSteps = options.includeSteps ?? false;
   const includePayloads = includeSteps && (options.includePayloads ?? false) && source.capabilities.stepPayloads && !!source.getStepPayload;
   const sink = createSink(options.format, out, { includeSteps, includePayloads, rawCsv: options.rawCsv, signal });
 
-  let total: number | undefined;
-  const listing = snapshot(source, options.query, {
-    signal,
-    concurrency,
-    pinnedAt,
-    onTotal: (t) => {
-      total = t;
-    },
-  });
+  let total = local?.total;
+  const listing: AsyncIterable<Run> = local
+    ? local.runs()
+    : kept(
+        snapshot(source, options.query, {
+          signal,
+          concurrency,
+          pinnedAt,
+          onTotal: (t) => {
+            total = t;
+          },
+        }),
+        options,
+      );
+  const detailOf = (runId: string): Promise<RunDetail> => (options.local ? options.local.detail(runId, signal) : source.getRun(runId, signal));
   const records: AsyncIterable<ExportedRun> = includeSteps
     ? mapOrdered(listing, concurrency, async (run) => {
-        const detail = await source.getRun(run.id, signal);
+        const detail = await detailOf(run.id);
         // Bounded per run too: a 1,000-step run must not queue 1,000 requests at once.
         const steps = includePayloads
           ? await mapConcurrent(detail.steps, concurrency, async (step) => toExportedStep(step, await payloadOf(source, run.id, step.id, signal)))
@@ -119,9 +139,32 @@ async function clientExport(options: ExportOptions, pinnedAt: Date, out: Writabl
     written++;
     if (written % 100 === 0) report(options, written, total, started);
   }
+  // The API's listing checks its count as it goes (snapshot); the index's is checked here.
+  if (local && written !== local.total) {
+    throw new ProtocolError(
+      `The run index gave ${written.toLocaleString('en-US')} runs where it had counted ${local.total.toLocaleString('en-US')} (it changed during the export): export again.`,
+      `index listing yielded ${written}, counted ${local.total}`,
+    );
+  }
   await sink.end();
   report(options, written, total, started);
   return { records: written, total: total ?? written };
+}
+
+/** Runs as an API listing gives them, handed to the local copy in batches as they pass (kept for next time). */
+async function* kept(listing: AsyncIterable<Run>, options: ExportOptions): AsyncGenerator<Run> {
+  const local = options.local;
+  if (!local) return yield* listing;
+  let batch: Run[] = [];
+  for await (const run of listing) {
+    batch.push(run);
+    if (batch.length >= 500) {
+      local.keep(batch);
+      batch = [];
+    }
+    yield run;
+  }
+  local.keep(batch);
 }
 
 async function payloadOf(source: HistorySource, runId: string, stepId: string, signal?: AbortSignal): Promise<StepPayload> {

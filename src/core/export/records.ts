@@ -42,11 +42,13 @@ export interface ExportedRun {
   readonly stepCount?: number;
   readonly successRate?: number;
   readonly totalTokens?: number;
+  /** Only on a run exported from the run index that the API no longer has (past its retention). */
+  readonly archived?: true;
   readonly steps?: readonly ExportedStep[];
 }
 
 /** Builds the record with a fixed key order, so files diff cleanly between exports. */
-export function toExportedRun(run: Run, steps?: readonly ExportedStep[]): ExportedRun {
+export function toExportedRun(run: Run & { readonly archived?: boolean }, steps?: readonly ExportedStep[]): ExportedRun {
   return {
     id: run.id,
     source: run.sourceKind,
@@ -63,6 +65,7 @@ export function toExportedRun(run: Run, steps?: readonly ExportedStep[]): Export
     stepCount: run.stepCount ?? steps?.length,
     successRate: run.successRate,
     totalTokens: run.totalTokens,
+    ...(run.archived === true ? { archived: true as const } : {}),
     steps,
   };
 }

@@ -1,0 +1,147 @@
+// The run index as export, `list` and `show` read it (core's LocalRuns): a finished run is
+// fetched once, ever; a listing comes from the index when it can be vouched for, else from
+// the API, and what the API gives is kept for next time.
+//
+// A listing is answered from the index only when it is exact, as an API export is:
+//   1. the index covers the query's range: a complete sync listing started at or before the
+//      query's start (where it ends is brought up to now by step 2);
+//   2. the sync is brought up to date first: new runs since the last one (one request when
+//      nothing is new) and runs that were still going, re-checked;
+//   3. the runs of the range that the index holds as still going are re-checked: a listing per
+//      such status says which still are, and only those that changed are fetched;
+//   4. the index's count for the query equals the API's total for it (one request).
+// Anything else (no sync yet, a range older than the sync, a filter the index cannot apply,
+// a count that does not match) sends the listing to the API, and says why.
+import { NotFoundError } from '../core/errors';
+import type { LocalListing, LocalListingOptions, LocalRuns } from '../core/localRuns';
+import type { Run, RunDetail, RunQuery, RunStatus } from '../core/model';
+import { pinQuery, runs } from '../core/paging';
+import { isActive } from '../core/runState';
+import type { HistorySource } from '../core/source';
+import type { RunIndex } from './runIndex';
+import { syncCoverage, syncSource } from './sync';
+
+export interface IndexedRunsOptions {
+  readonly index: RunIndex;
+  /** The source's key in the index (sourceKey in src/sources/kinds). */
+  readonly sourceId: string;
+  readonly source: HistorySource;
+  /** Listings also yield the runs the API no longer has (archived), after its own. */
+  readonly includeArchived?: boolean;
+  /** Told why a listing went to the API instead of the index. */
+  readonly onFallback?: (reason: string) => void;
+}
+
+const STILL_GOING: readonly RunStatus[] = ['running', 'queued', 'delayed'];
+const DETAIL_BATCH = 200;
+
+export function indexedRuns(options: IndexedRunsOptions): LocalRuns {
+  const { index, sourceId, source } = options;
+
+  const keepDetail = (detail: RunDetail): void => {
+    if (isActive(detail.status)) index.upsertRuns(sourceId, [summaryOf(detail)]);
+    else index.putDetail(sourceId, detail);
+  };
+
+  // Details an export fetched, written a batch per transaction: one each would cost a sync of
+  // the disk per run (an export of 600 runs' steps spent 13 s there).
+  let pending: RunDetail[] = [];
+  const flush = (): void => {
+    const batch = pending;
+    pending = [];
+    if (batch.length > 0) index.batch(() => batch.forEach(keepDetail));
+  };
+
+  const fallback = (reason: string): undefined => {
+    options.onFallback?.(reason);
+    return undefined;
+  };
+
+  const listing = async (query: RunQuery, pinnedAt: Date, listingOptions: LocalListingOptions): Promise<LocalListing | undefined> => {
+    const { signal } = listingOptions;
+    // The integration column is filled only where a listing names a run's integration.
+    if (query.integration !== undefined) return fallback('the index cannot filter by integration yet');
+    const coverage = syncCoverage(index, sourceId);
+    if (!coverage) return fallback('the source has not been synced into the index');
+    if (coverage.from !== 'all' && (query.startedAfter === undefined || query.startedAfter < coverage.from)) {
+      return fallback(`the index holds this source's runs from ${coverage.from.toISOString()} on, and the filter reaches further back`);
+    }
+    // 2. Up to date: new runs since the last sync, and the runs that were still going.
+    await syncSource({ sourceId, source, index, since: coverage.from, details: 'none', failingOutputs: false, budgetShare: 1, signal });
+    const pinned = pinQuery(query, pinnedAt);
+    // 3. What the export says of a run still going is what the API says now.
+    for (const status of STILL_GOING) {
+      if (pinned.status !== undefined && pinned.status !== status) continue;
+      await recheck({ ...pinned, status }, signal);
+    }
+    // 4. The count, against the API's.
+    const held = index.count(sourceId, pinned, 'exclude');
+    const { total } = await source.listPage(pinned, 0, { signal, order: listingOptions.order });
+    if (held !== total) return fallback(`the index holds ${held.toLocaleString('en-US')} runs for this filter and the API counts ${total.toLocaleString('en-US')}`);
+    const archived = options.includeArchived ? index.count(sourceId, pinned, 'only') : 0;
+    return {
+      total: total + archived,
+      archived,
+      runs: async function* () {
+        yield* index.scan(sourceId, pinned, { order: listingOptions.order, archived: options.includeArchived ? 'include' : 'exclude' });
+      },
+    };
+  };
+
+  /**
+   * The index's runs of one still-going status in the range, brought up to date. Where the API
+   * filters by that status, one listing (a page, usually) says which still are: only the
+   * others, which have changed, are fetched. Elsewhere each is fetched.
+   */
+  const recheck = async (query: RunQuery & { readonly status: RunStatus }, signal?: AbortSignal): Promise<void> => {
+    const held = [...index.scan(sourceId, query, { order: 'asc', archived: 'exclude' })];
+    if (held.length === 0) return;
+    let still = new Set<string>();
+    if (source.capabilities.filterStatuses.includes(query.status)) {
+      const listed = await collectRuns(runs(source, query, { signal }));
+      index.upsertRuns(sourceId, listed);
+      still = new Set(listed.map((run) => run.id));
+    }
+    for (const run of held) {
+      if (still.has(run.id)) continue;
+      signal?.throwIfAborted();
+      try {
+        keepDetail(await source.getRun(run.id, signal));
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        index.markArchived(sourceId, run.id);
+      }
+    }
+  };
+
+  const detail = async (runId: string, signal?: AbortSignal): Promise<RunDetail> => {
+    const held = index.detail(sourceId, runId);
+    if (held && !isActive(held.status)) return held;
+    try {
+      const fetched = await source.getRun(runId, signal);
+      pending.push(fetched);
+      if (pending.length >= DETAIL_BATCH) flush();
+      return fetched;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      // Past the API's retention: what the index has, marked archived (its steps, if they were ever fetched).
+      const kept = index.get(sourceId, runId);
+      if (!kept) throw error;
+      index.markArchived(sourceId, runId);
+      return { ...kept.run, steps: kept.steps ?? [], archived: true };
+    }
+  };
+
+  return { listing, detail, keep: (runs) => void index.upsertRuns(sourceId, runs), flush };
+}
+
+async function collectRuns(listing: AsyncIterable<Run>): Promise<Run[]> {
+  const out: Run[] = [];
+  for await (const run of listing) out.push(run);
+  return out;
+}
+
+function summaryOf(run: RunDetail): Run {
+  const { steps: _steps, archived: _archived, offline: _offline, ...summary } = run;
+  return summary;
+}
