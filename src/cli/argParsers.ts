@@ -73,10 +73,11 @@ export function parseBaseUrl(text: string): string {
   return text.trim();
 }
 
-/** The format a file name implies: .csv, .ndjson/.jsonl, else JSON. */
+/** The format a file name implies: .csv, .ndjson/.jsonl, .parquet, else JSON. */
 export function formatFromPath(path: string): ExportFormat {
   const lower = path.toLowerCase();
   if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.parquet')) return 'parquet';
   if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson';
   return 'json';
 }

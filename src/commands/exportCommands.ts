@@ -1,5 +1,5 @@
-// Export Runs…: every run behind the view's filter (a source) or a group, to JSON, NDJSON
-// or CSV. The work is core's exportRuns (shared with the CLI); this file asks the
+// Export Runs…: every run behind the view's filter (a source) or a group, to JSON, NDJSON,
+// CSV or Parquet. The work is core's exportRuns (shared with the CLI); this file asks the
 // questions, shows progress with a Cancel button and reports the outcome.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
@@ -64,8 +64,9 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
     await vscode.window.showQuickPick(
       [
         { label: 'JSON', description: 'one array', format: 'json' as ExportFormat },
-        { label: 'NDJSON', description: 'one run per line: BigQuery, DuckDB', format: 'ndjson' as ExportFormat },
+        { label: 'NDJSON', description: 'one run per line, with a BigQuery schema file beside it', format: 'ndjson' as ExportFormat },
         { label: 'CSV', description: 'RFC 4180, stable columns', format: 'csv' as ExportFormat },
+        { label: 'Parquet', description: 'typed columns, compressed: DuckDB, BigQuery, pandas', format: 'parquet' as ExportFormat },
       ],
       { title: `Export ${scope.title}`, placeHolder: 'Format' },
     )
@@ -128,9 +129,10 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
       });
     });
     log.info(`exported ${result.records} runs to ${result.target} (${result.method}-side, ${result.elapsedMs} ms)`);
+    // A Parquet file is binary: an editor has nothing to show.
     const choice = await showInformationMessage(
       `Exported ${result.records.toLocaleString('en-US')} runs to ${vscode.workspace.asRelativePath(target)}.`,
-      'Open File',
+      ...(format === 'parquet' ? [] : ['Open File']),
       'Reveal in Explorer',
     );
     if (choice === 'Open File') await vscode.window.showTextDocument(target);

@@ -1,34 +1,20 @@
-// Writers for the three formats. Each takes exported runs one at a time and writes them
+// Writers for the four formats. Each takes exported runs one at a time and writes them
 // to a stream with backpressure, so memory stays flat however many runs there are. A
 // stream that fails (a full disk) or stops answering never leaves a write waiting: every
-// wait for 'drain' or 'finish' also ends on the stream's error, its close, or Cancel.
+// wait for 'drain' or 'finish' also ends on the stream's error, its close, or Cancel
+// (sinkStream.ts). Parquet has a module of its own (parquetSink.ts).
 import type { Writable } from 'node:stream';
 import { stringify, type Options as CsvOptions } from 'csv-stringify/sync';
 import { csvColumns, csvRows } from './columns';
 import { csvWriteOptions } from './csvWriteOptions';
+import { ParquetSink } from './parquetSink';
 import type { ExportedRun } from './records';
+import { endStream, writeChunk, type RecordSink, type SinkOptions } from './sinkStream';
 
-export type ExportFormat = 'json' | 'ndjson' | 'csv';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'ndjson', 'csv'];
+export { endStream, OutputClosedError, writeChunk, type RecordSink, type SinkOptions } from './sinkStream';
 
-export interface RecordSink {
-  write(run: ExportedRun): Promise<void>;
-  /** Finishes the document and waits until `out` has flushed everything. */
-  end(): Promise<void>;
-}
-
-export interface SinkOptions {
-  readonly includeSteps: boolean;
-  readonly includePayloads: boolean;
-  /**
-   * CSV: write text cells exactly as the API sent them. By default a text cell starting with
-   * `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a spreadsheet shows
-   * it as text instead of running it as a formula. Numbers (a negative duration) stay numbers.
-   */
-  readonly rawCsv?: boolean;
-  /** Cancel: ends a wait for the stream at once. */
-  readonly signal?: AbortSignal;
-}
+export type ExportFormat = 'json' | 'ndjson' | 'csv' | 'parquet';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'ndjson', 'csv', 'parquet'];
 
 export function createSink(format: ExportFormat, out: Writable, options: SinkOptions): RecordSink {
   switch (format) {
@@ -38,66 +24,9 @@ export function createSink(format: ExportFormat, out: Writable, options: SinkOpt
       return new NdjsonSink(out, options.signal);
     case 'csv':
       return new CsvSink(out, options);
+    case 'parquet':
+      return new ParquetSink(out, options);
   }
-}
-
-/** A stream that closed before it finished, without saying why. */
-export class OutputClosedError extends Error {
-  constructor() {
-    super('The output closed before the export finished.');
-    this.name = 'OutputClosedError';
-  }
-}
-
-/**
- * Writes a chunk, waiting for 'drain' when the stream asks to. Rejects with the stream's
- * error as soon as it has one (also one that came between two writes), when it closes,
- * or when `signal` aborts.
- */
-export async function writeChunk(out: Writable, chunk: string, signal?: AbortSignal): Promise<void> {
-  signal?.throwIfAborted();
-  throwIfBroken(out);
-  if (out.write(chunk)) return;
-  await waitFor(out, 'drain', signal);
-}
-
-/** Ends the stream and waits until it has flushed everything ('finish'), on the same terms. */
-export async function endStream(out: Writable, signal?: AbortSignal): Promise<void> {
-  signal?.throwIfAborted();
-  if (out.writableFinished) return;
-  throwIfBroken(out);
-  if (!out.writableEnded) out.end();
-  await waitFor(out, 'finish', signal);
-}
-
-function throwIfBroken(out: Writable): void {
-  if (out.errored) throw out.errored;
-  if (out.destroyed || out.writableEnded) throw new OutputClosedError();
-}
-
-function waitFor(out: Writable, event: 'drain' | 'finish', signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const settle = (fail?: unknown) => {
-      out.off(event, onEvent);
-      out.off('error', onError);
-      out.off('close', onClose);
-      signal?.removeEventListener('abort', onAbort);
-      if (fail === undefined) resolve();
-      else reject(fail);
-    };
-    const onEvent = () => settle();
-    const onError = (error: Error) => settle(error);
-    const onClose = () => (event === 'finish' && out.writableFinished ? settle() : settle(out.errored ?? new OutputClosedError()));
-    const onAbort = () => settle(signal!.reason);
-    out.once(event, onEvent);
-    out.once('error', onError);
-    out.once('close', onClose);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    // It may have happened before we listened: the error event is already gone.
-    if (signal?.aborted) onAbort();
-    else if (event === 'finish' && out.writableFinished) onEvent();
-    else if (out.errored || out.closed) onClose();
-  });
 }
 
 /** A JSON array, one run per line, so a large file still opens and greps well. */

@@ -1,0 +1,81 @@
+// The BigQuery schema file written beside an NDJSON export, so a month of runs loads with one
+// command and typed columns (timestamps as TIMESTAMP, steps as repeated records):
+//   bq load --source_format=NEWLINE_DELIMITED_JSON mydataset.runs runs.ndjson runs.schema.json
+// Made from the same field table as the Parquet columns (recordFields.ts). Every column is
+// NULLABLE (or REPEATED for lists), so a field an API leaves out never fails a load.
+import { basename, dirname, extname, join } from 'node:path';
+import { openAtomic, writesDirectly } from './atomicFile';
+import { recordFields, type FieldType, type RecordField, type RecordShape } from './recordFields';
+import { writeChunk } from './sinkStream';
+import type { ExportFormat } from './sinks';
+
+export type BigQueryType = 'STRING' | 'TIMESTAMP' | 'INTEGER' | 'FLOAT' | 'BOOLEAN' | 'JSON' | 'RECORD';
+
+/** One entry of a BigQuery JSON schema file (the format `bq load` and `bq mk` read). */
+export interface BigQueryField {
+  readonly name: string;
+  readonly type: BigQueryType;
+  readonly mode: 'NULLABLE' | 'REPEATED';
+  readonly description: string;
+  readonly fields?: readonly BigQueryField[];
+}
+
+const TYPES: Readonly<Record<FieldType, BigQueryType>> = {
+  string: 'STRING',
+  timestamp: 'TIMESTAMP',
+  integer: 'INTEGER',
+  float: 'FLOAT',
+  boolean: 'BOOLEAN',
+  // BigQuery loads the raw JSON value of a JSON column from NDJSON: an object, or a string (an error message).
+  json: 'JSON',
+  record: 'RECORD',
+};
+
+/** The schema of the NDJSON records an export with these options writes. */
+export function bigQuerySchema(shape: RecordShape): BigQueryField[] {
+  return recordFields({ includeSteps: shape.includeSteps, includePayloads: shape.includeSteps && shape.includePayloads }).map(toBigQuery);
+}
+
+function toBigQuery(field: RecordField): BigQueryField {
+  return {
+    name: field.name,
+    type: TYPES[field.type],
+    mode: field.repeated ? 'REPEATED' : 'NULLABLE',
+    description: field.description,
+    ...(field.fields ? { fields: field.fields.map(toBigQuery) } : {}),
+  };
+}
+
+/** Where the schema of an export to `target` goes: `runs.ndjson` → `runs.schema.json` in the same folder. */
+export function bigQuerySchemaPath(target: string): string {
+  const name = basename(target);
+  const extension = extname(name);
+  return join(dirname(target), `${extension ? name.slice(0, -extension.length) : name}.schema.json`);
+}
+
+/**
+ * Writes the schema beside `target`, atomically (a temporary file renamed into place), and
+ * returns its path. Call it once the export itself has succeeded.
+ */
+export async function writeBigQuerySchema(target: string, shape: RecordShape, signal?: AbortSignal): Promise<string> {
+  const path = bigQuerySchemaPath(target);
+  const file = await openAtomic(path);
+  try {
+    await writeChunk(file.stream, `${JSON.stringify(bigQuerySchema(shape), null, 2)}\n`, signal);
+    await file.commit();
+    return path;
+  } catch (error) {
+    await file.abort();
+    throw file.failure() ?? error;
+  }
+}
+
+/**
+ * The files an export of `format` to `target` gets beside it, written once the export has
+ * succeeded: an NDJSON export to a regular file gets its BigQuery schema. A device or FIFO
+ * (`/dev/stdout`, a pipe) gets nothing beside it. Resolves with the schema's path when written.
+ */
+export async function writeCompanionFiles(format: ExportFormat, target: string, shape: RecordShape, signal?: AbortSignal): Promise<{ schemaFile?: string }> {
+  if (format !== 'ndjson' || (await writesDirectly(target))) return {};
+  return { schemaFile: await writeBigQuerySchema(target, shape, signal) };
+}
