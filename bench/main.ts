@@ -2,13 +2,14 @@
 // in the same run, against the emulator in a child process with 100 ms latency and
 // Paragon's documented limit; then our peak RSS at 10× the records; then the run index
 // (bench/indexBench.ts). Figures are printed and written to bench/results.json; targets are
-// reported, never asserted. `node dist/bench.js --only export|index` runs one part (the
-// other part's figures in bench/results.json are kept).
+// reported, never asserted. `node dist/bench.js --only export|index|export-index` runs one
+// part (the other parts' figures in bench/results.json are kept).
 import { cpus, tmpdir } from 'node:os';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_EXPORT_CONCURRENCY } from '../src/core/export/exportRuns';
 import { PARAGON_PAGE_SIZE } from '../src/sources/paragon/paragonClient';
+import { exportFromIndexTargets, formatExportFromIndex, runExportFromIndexBench, type ExportFromIndexFigures, type ExportFromIndexTargets } from './exportIndexBench';
 import { formatIndexReport, indexTargets, runIndexBench, type IndexFigures, type IndexTargets } from './indexBench';
 import { idleNodeRssKb, runWorker, startEmulatorProcess, type EmulatorProcess } from './processes';
 import { formatReport, mb, median, type BenchFigures } from './report';
@@ -109,14 +110,27 @@ async function exportBench(dir: string, log: (line: string) => void, idleRss: nu
 }
 
 /** bench/results.json: the export figures at the top level (as before), the index's under `index`. */
-type Results = Partial<BenchFigures> & { index?: IndexFigures & { targets: IndexTargets; idleNodeRssMb: number; date: string; node: string; cpus: number } };
+interface IndexResults extends Partial<IndexFigures> {
+  readonly date: string;
+  readonly node: string;
+  readonly cpus: number;
+  readonly idleNodeRssMb: number;
+  readonly targets?: IndexTargets;
+  readonly exportFromIndex?: ExportFromIndexFigures & { readonly targets: ExportFromIndexTargets };
+}
+type Results = Partial<BenchFigures> & { index?: IndexResults };
 
-function partsToRun(argv: readonly string[]): { export: boolean; index: boolean } {
+const PARTS = ['export', 'index', 'export-index'] as const;
+
+/** `--only export`: the export bench; `--only index`: the run index's (export through it included); `--only export-index`: that alone. */
+function partsToRun(argv: readonly string[]): { export: boolean; index: boolean; exportIndex: boolean } {
   const at = argv.indexOf('--only');
-  if (at < 0) return { export: true, index: true };
+  if (at < 0) return { export: true, index: true, exportIndex: true };
   const part = argv[at + 1];
-  if (part !== 'export' && part !== 'index') throw new Error(`--only takes "export" or "index", got ${part === undefined ? 'nothing' : `"${part}"`}`);
-  return { export: part === 'export', index: part === 'index' };
+  if (!(PARTS as readonly (string | undefined)[]).includes(part)) {
+    throw new Error(`--only takes ${PARTS.map((p) => `"${p}"`).join(', ')}, got ${part === undefined ? 'nothing' : `"${part}"`}`);
+  }
+  return { export: part === 'export', index: part === 'index', exportIndex: part === 'index' || part === 'export-index' };
 }
 
 async function main(): Promise<void> {
@@ -126,17 +140,20 @@ async function main(): Promise<void> {
   const out = resolve(__dirname, '..', 'bench', 'results.json');
   try {
     const idleRss = mb(await idleNodeRssKb());
+    const machine = { date: new Date().toISOString(), node: process.versions.node, cpus: cpus().length, idleNodeRssMb: idleRss };
     // A part not run keeps its figures from the last run.
     let results: Results = {};
-    if (!(parts.export && parts.index)) results = (JSON.parse(await readFile(out, 'utf8').catch(() => '{}')) as Results) ?? {};
+    if (!(parts.export && parts.index)) results = (JSON.parse(await readFile(out, 'utf8').catch(() => '{}')) as Results | null) ?? {};
     if (parts.export) results = { ...(await exportBench(dir, log, idleRss)), index: results.index };
     if (parts.index) {
       const figures = await runIndexBench(dir, log);
       process.stdout.write(`\n${formatIndexReport(figures, idleRss)}\n`);
-      results = {
-        ...results,
-        index: { date: new Date().toISOString(), node: process.versions.node, cpus: cpus().length, idleNodeRssMb: idleRss, ...figures, targets: indexTargets(figures) },
-      };
+      results = { ...results, index: { ...machine, ...figures, targets: indexTargets(figures) } };
+    }
+    if (parts.exportIndex) {
+      const figures = await runExportFromIndexBench(dir, log);
+      process.stdout.write(`\n${formatExportFromIndex(figures)}\n`);
+      results = { ...results, index: { ...machine, ...results.index, exportFromIndex: { ...figures, targets: exportFromIndexTargets(figures) } } };
     }
     await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
     log(`figures written to ${out}`);

@@ -5,9 +5,8 @@
 import { RunIndex } from '../src/runIndex/runIndex';
 import { syncSource } from '../src/runIndex/sync';
 import { kindDescriptor } from '../src/sources/kinds';
-import { sourceKey } from '../src/sources/kinds/sourceKey';
 import { ParagonClient } from '../src/sources/paragon/paragonClient';
-import type { SyncTask, SyncWorkerResult } from './indexProtocol';
+import { benchSourceKey, type SyncTask, type SyncWorkerResult } from './indexProtocol';
 import { readKey } from './workerProtocol';
 
 async function main(): Promise<void> {
@@ -16,8 +15,7 @@ async function main(): Promise<void> {
   const task = JSON.parse(text) as SyncTask;
   const apiKey = readKey();
   const client = new ParagonClient({ projectId: task.projectId, baseUrl: task.baseUrl, apiKey, rateLimit: task.rateLimit });
-  // The key as `task-history sync --base-url <origin> --project <id>` computes it (its length is in every row).
-  const sourceId = sourceKey({ kind: 'paragon', baseUrl: new URL(task.baseUrl).origin, projectId: task.projectId }, apiKey)!;
+  const sourceId = benchSourceKey(task.baseUrl, task.projectId, apiKey);
   const index = RunIndex.open(task.indexPath);
   try {
     const started = performance.now();
@@ -26,7 +24,7 @@ async function main(): Promise<void> {
       source: client,
       index,
       since: 'all',
-      details: kindDescriptor('paragon').syncDetails,
+      details: task.details ?? kindDescriptor('paragon').syncDetails,
       budgetShare: task.budgetShare,
     });
     const elapsedMs = performance.now() - started;

@@ -12,6 +12,13 @@ export interface WorkerTask {
   readonly requestsPer10Min?: number;
   /** Ours only: default exportRuns' own (16). */
   readonly concurrency?: number;
+  /** Ours only: export through this run index file (as `task-history export --index FILE`). */
+  readonly indexPath?: string;
+  /** Ours only: --include-steps. */
+  readonly includeSteps?: boolean;
+  /** Ours only: a pinned range (ISO instants), the same for every export compared. */
+  readonly startedAfter?: string;
+  readonly startedBefore?: string;
 }
 
 export interface WorkerResult {
@@ -23,6 +30,12 @@ export interface WorkerResult {
   readonly requests: number;
   /** Baseline only: requests sent to an origin other than the configured one, key attached. */
   readonly foreignRequests?: number;
+  /** Ours only: how exportRuns read the runs ('client', 'server' or 'index'). */
+  readonly method?: string;
+  /** Ours with an index: why the listing went to the API instead (nothing when it did not). */
+  readonly fallback?: string;
+  /** Ours with an index: the time to open it (included in elapsedMs). */
+  readonly openMs?: number;
 }
 
 export function readTask(): WorkerTask {
