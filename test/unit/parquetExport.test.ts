@@ -369,17 +369,22 @@ describe('Parquet export', () => {
       for (const record of await readNdjson(result.target)) assertLoads(record as unknown as Row, schema, record.id);
     });
 
-    it('writes the BigQuery schema beside an NDJSON export, atomically, and nothing beside other formats or devices', async () => {
-      const target = join(dir, 'runs.ndjson');
+    it('writes the BigQuery schema beside an NDJSON export that succeeds, and nothing beside other formats, devices or a failed export', async () => {
       const shape = { includeSteps: true, includePayloads: false };
-      const written = await writeCompanionFiles('ndjson', target, shape);
-      assert.equal(written.schemaFile, join(dir, 'runs.schema.json'));
-      assert.deepEqual(JSON.parse(await readFile(written.schemaFile!, 'utf8')), bigQuerySchema(shape));
-      assert.equal((await stat(written.schemaFile!)).mode & 0o777, 0o600, 'made like the export: readable by its owner only');
-      assert.deepEqual(await writeCompanionFiles('parquet', join(dir, 'runs.parquet'), shape), {});
-      assert.deepEqual(await writeCompanionFiles('csv', join(dir, 'runs.csv'), shape), {});
-      assert.deepEqual(await writeCompanionFiles('ndjson', '/dev/null', shape), {}, 'nothing is written into /dev');
-      assert.deepEqual((await readdir(dir)).sort(), ['runs.schema.json']);
+      const base = { source: paragon(emulator()), query: { status: 'failed' as const }, ...shape };
+      const result = await exportRuns({ ...base, format: 'ndjson', target: join(dir, 'runs.ndjson') });
+      assert.equal(result.schemaFile, join(dir, 'runs.schema.json'));
+      assert.deepEqual(JSON.parse(await readFile(result.schemaFile!, 'utf8')), bigQuerySchema(shape));
+      assert.equal((await stat(result.schemaFile!)).mode & 0o777, 0o600, 'made like the export: readable by its owner only');
+
+      assert.equal((await exportRuns({ ...base, format: 'parquet', target: join(dir, 'runs.parquet') })).schemaFile, undefined);
+      assert.equal((await exportRuns({ ...base, format: 'csv', target: join(dir, 'runs.csv') })).schemaFile, undefined);
+      assert.equal((await exportRuns({ ...base, format: 'ndjson', target: '/dev/null' })).schemaFile, undefined, 'nothing is written into /dev');
+      assert.deepEqual(await writeCompanionFiles('ndjson', '/dev/null', shape), {});
+
+      tempFileStreams.create = (path, mode) => failAfter(createTemp(path, mode), 6000);
+      await rejection(exportRuns({ ...base, format: 'ndjson', target: join(dir, 'full.ndjson') }), 'an NDJSON export to a full disk');
+      assert.deepEqual((await readdir(dir)).sort(), ['runs.csv', 'runs.ndjson', 'runs.parquet', 'runs.schema.json'], 'no full.schema.json, no .part');
     });
   });
 

@@ -53,29 +53,49 @@ export function bigQuerySchemaPath(target: string): string {
   return join(dirname(target), `${extension ? name.slice(0, -extension.length) : name}.schema.json`);
 }
 
+/** Files that go beside an export, written ahead and put in place right after it. */
+export interface CompanionFiles {
+  /** The BigQuery schema's path, when there is one. */
+  readonly schemaFile?: string;
+  /** Renames them into place: call it right after the export's own commit. */
+  commit(): Promise<void>;
+  /** Removes what was written. Never throws. */
+  abort(): Promise<void>;
+}
+
+const NONE: CompanionFiles = { commit: () => Promise.resolve(), abort: () => Promise.resolve() };
+
 /**
- * Writes the schema beside `target`, atomically (a temporary file renamed into place), and
- * returns its path. Call it once the export itself has succeeded.
+ * The files an export of `format` to `target` gets beside it: an NDJSON export to a regular
+ * file gets its BigQuery schema; other formats, and a device or FIFO (`/dev/stdout`, a pipe),
+ * nothing. The content is written now to a temporary file (atomicFile.ts), so that once the
+ * export is in place only a rename is left: a schema appears only beside an export that succeeded.
  */
-export async function writeBigQuerySchema(target: string, shape: RecordShape, signal?: AbortSignal): Promise<string> {
+export async function openCompanionFiles(format: ExportFormat, target: string, shape: RecordShape, signal?: AbortSignal): Promise<CompanionFiles> {
+  if (format !== 'ndjson' || (await writesDirectly(target))) return NONE;
   const path = bigQuerySchemaPath(target);
   const file = await openAtomic(path);
   try {
     await writeChunk(file.stream, `${JSON.stringify(bigQuerySchema(shape), null, 2)}\n`, signal);
-    await file.commit();
-    return path;
   } catch (error) {
     await file.abort();
     throw file.failure() ?? error;
   }
+  return {
+    schemaFile: path,
+    commit: () => file.commit(),
+    abort: () => file.abort(),
+  };
 }
 
-/**
- * The files an export of `format` to `target` gets beside it, written once the export has
- * succeeded: an NDJSON export to a regular file gets its BigQuery schema. A device or FIFO
- * (`/dev/stdout`, a pipe) gets nothing beside it. Resolves with the schema's path when written.
- */
+/** Writes the companion files of an export that has succeeded, at once (see openCompanionFiles). */
 export async function writeCompanionFiles(format: ExportFormat, target: string, shape: RecordShape, signal?: AbortSignal): Promise<{ schemaFile?: string }> {
-  if (format !== 'ndjson' || (await writesDirectly(target))) return {};
-  return { schemaFile: await writeBigQuerySchema(target, shape, signal) };
+  const files = await openCompanionFiles(format, target, shape, signal);
+  try {
+    await files.commit();
+  } catch (error) {
+    await files.abort();
+    throw error;
+  }
+  return files.schemaFile === undefined ? {} : { schemaFile: files.schemaFile };
 }

@@ -10,6 +10,7 @@ import { ProtocolError } from '../errors';
 import { snapshot } from '../paging';
 import type { HistorySource } from '../source';
 import { openAtomic } from './atomicFile';
+import { openCompanionFiles, type CompanionFiles } from './bigQuerySchema';
 import { mapConcurrent, mapOrdered } from './orderedMap';
 import { toExportedRun, toExportedStep, type ExportedRun } from './records';
 import { serverExport } from './serverExport';
@@ -26,6 +27,8 @@ export interface ExportResult {
   readonly method: 'client' | 'server' | 'index';
   readonly elapsedMs: number;
   readonly pinnedAt: Date;
+  /** The BigQuery schema written beside an NDJSON export (runs.ndjson → runs.schema.json). */
+  readonly schemaFile?: string;
 }
 
 export const DEFAULT_EXPORT_CONCURRENCY = 16;
@@ -48,6 +51,7 @@ export async function exportRuns(options: ExportOptions): Promise<ExportResult> 
 
 async function exportToFile(options: ExportOptions, pinnedAt: Date, started: number): Promise<ExportResult> {
   const file = await openAtomic(options.target);
+  let companions: CompanionFiles | undefined;
   try {
     const local = options.local ? await options.local.listing(options.query, pinnedAt, { signal: options.signal, order: 'asc' }) : undefined;
     const useServer =
@@ -62,9 +66,14 @@ async function exportToFile(options: ExportOptions, pinnedAt: Date, started: num
       ? await serverExport(options, pinnedAt, file.stream, (written, total) => report(options, written, total, started))
       : await clientExport(options, pinnedAt, file.stream, started, local);
     options.signal?.throwIfAborted();
+    // Beside an NDJSON export, its BigQuery schema: written now, renamed into place right after the export.
+    companions = await openCompanionFiles(options.format, options.target, recordShape(options), options.signal);
     await file.commit();
-    return { target: options.target, ...counts, method: local ? 'index' : useServer ? 'server' : 'client', elapsedMs: Date.now() - started, pinnedAt };
+    await companions.commit();
+    const schemaFile = companions.schemaFile === undefined ? {} : { schemaFile: companions.schemaFile };
+    return { target: options.target, ...counts, method: local ? 'index' : useServer ? 'server' : 'client', elapsedMs: Date.now() - started, pinnedAt, ...schemaFile };
   } catch (error) {
+    await companions?.abort();
     await file.abort();
     // When the file failed (a full disk), that is the cause, whatever error the writer saw.
     throw file.failure() ?? error;
@@ -101,8 +110,7 @@ function linkSignal(outer: AbortSignal | undefined): { signal: AbortSignal; stop
 async function clientExport(options: ExportOptions, pinnedAt: Date, out: Writable, started: number, local?: LocalListing): Promise<{ records: number; total: number }> {
   const { source, signal } = options;
   const concurrency = options.concurrency ?? DEFAULT_EXPORT_CONCURRENCY;
-  const includeSteps = options.includeSteps ?? false;
-  const includePayloads = includeSteps && (options.includePayloads ?? false) && source.capabilities.stepPayloads && !!source.getStepPayload;
+  const { includeSteps, includePayloads } = recordShape(options);
   const sink = createSink(options.format, out, { includeSteps, includePayloads, rawCsv: options.rawCsv, signal });
 
   let total = local?.total;
@@ -165,6 +173,13 @@ async function* kept(listing: AsyncIterable<Run>, options: ExportOptions): Async
     yield run;
   }
   local.keep(batch);
+}
+
+/** What each record holds: steps when asked; their input/output when asked and the source has them. */
+function recordShape(options: ExportOptions): { includeSteps: boolean; includePayloads: boolean } {
+  const includeSteps = options.includeSteps ?? false;
+  const { source } = options;
+  return { includeSteps, includePayloads: includeSteps && (options.includePayloads ?? false) && source.capabilities.stepPayloads && !!source.getStepPayload };
 }
 
 async function payloadOf(source: HistorySource, runId: string, stepId: string, signal?: AbortSignal): Promise<StepPayload> {
