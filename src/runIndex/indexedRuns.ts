@@ -5,8 +5,8 @@
 // A listing is answered from the index only when it is exact, as an API export is:
 //   1. the index covers the query's range: a complete sync listing started at or before the
 //      query's start (where it ends is brought up to now by step 2);
-//   2. the sync is brought up to date first: new runs since the last one (one request when
-//      nothing is new) and runs that were still going, re-checked;
+//   2. the sync is brought up to date first, when the range reaches past its last listing: new
+//      runs since then (one request when nothing is new);
 //   3. the runs of the range that the index holds as still going are re-checked: a listing per
 //      such status says which still are, and only those that changed are fetched;
 //   4. the index's count for the query equals the API's total for it (one request).
@@ -19,7 +19,7 @@ import { pinQuery, runs } from '../core/paging';
 import { isActive } from '../core/runState';
 import type { HistorySource } from '../core/source';
 import type { RunIndex } from './runIndex';
-import { syncCoverage, syncSource } from './sync';
+import { DEFAULT_OVERLAP_MS, syncCoverage, syncSource } from './sync';
 
 export interface IndexedRunsOptions {
   readonly index: RunIndex;
@@ -66,9 +66,12 @@ export function indexedRuns(options: IndexedRunsOptions): LocalRuns {
     if (coverage.from !== 'all' && (query.startedAfter === undefined || query.startedAfter < coverage.from)) {
       return fallback(`the index holds this source's runs from ${coverage.from.toISOString()} on, and the filter reaches further back`);
     }
-    // 2. Up to date: new runs since the last sync, and the runs that were still going.
-    await syncSource({ sourceId, source, index, since: coverage.from, details: 'none', failingOutputs: false, budgetShare: 1, signal });
+    // 2. Up to date: new runs since the last sync, unless the range ended before it (less the
+    // window in which late runs may still appear): a month past costs no listing.
     const pinned = pinQuery(query, pinnedAt);
+    if (pinned.startedBefore!.getTime() > coverage.to.getTime() - DEFAULT_OVERLAP_MS) {
+      await syncSource({ sourceId, source, index, since: coverage.from, details: 'none', recheck: false, failingOutputs: false, budgetShare: 1, signal });
+    }
     // 3. What the export says of a run still going is what the API says now.
     for (const status of STILL_GOING) {
       if (pinned.status !== undefined && pinned.status !== status) continue;

@@ -152,9 +152,13 @@ export class RunIndex {
 
   /** The run with its steps, if the index has them (marked archived when the API no longer has it). */
   detail(sourceId: string, runId: string): RunDetail | undefined {
-    const indexed = this.get(sourceId, runId);
-    if (!indexed?.steps) return undefined;
-    return indexed.archived ? { ...indexed.run, steps: indexed.steps, archived: true } : { ...indexed.run, steps: indexed.steps };
+    // Not through get(): an export reads thousands of these, and needs no failing output.
+    const db = this.file.db;
+    const row = db.get('SELECT summary, archived FROM runs WHERE source_id = ? AND run_id = ? AND detail_fetched = 1', [sourceId, runId]);
+    if (!row) return undefined;
+    const run = JSON.parse(String(row['summary'])) as Run;
+    const steps = db.all('SELECT step FROM steps WHERE source_id = ? AND run_id = ? ORDER BY position', [sourceId, runId]).map((r) => JSON.parse(String(r['step'])) as Step);
+    return row['archived'] === 1 ? { ...run, steps, archived: true } : { ...run, steps };
   }
 
   /** Runs matching the query, newest first. */

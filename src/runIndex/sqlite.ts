@@ -5,7 +5,10 @@
 // does not roll a hot journal back by itself (see hotJournal.ts, which does it before every
 // open); the measurements are in docs/run-index-engine.md. Only this file names the engine:
 // another one (node:sqlite, where the runtime has it) would replace this module alone.
-import { Database, SQLite3Error } from 'node-sqlite3-wasm';
+import { Database, SQLite3Error, type Statement } from 'node-sqlite3-wasm';
+
+/** Prepared statements kept per connection: an export reads thousands of runs with the same few queries, and preparing each took a tenth of its time. */
+const STATEMENT_CACHE = 64;
 
 export type SqlValue = string | number | bigint | null | Uint8Array;
 export type SqlParams = readonly SqlValue[] | Readonly<Record<string, SqlValue>>;
@@ -32,11 +35,46 @@ export function isSqliteError(error: unknown): boolean {
 export function openSqlite(path: string, options: { readonly mustExist?: boolean } = {}): SqlDatabase {
   const db = new Database(path, { fileMustExist: options.mustExist === true });
   const params = (p?: SqlParams) => (p === undefined ? undefined : (p as never));
+  // Least recently used last out: a Map keeps insertion order, and a hit is moved to the end.
+  const statements = new Map<string, Statement>();
+  const prepared = (sql: string): Statement => {
+    let statement = statements.get(sql);
+    if (statement) statements.delete(sql);
+    else statement = db.prepare(sql);
+    statements.set(sql, statement);
+    if (statements.size > STATEMENT_CACHE) {
+      const [oldest, evicted] = statements.entries().next().value as [string, Statement];
+      statements.delete(oldest);
+      evicted.finalize();
+    }
+    return statement;
+  };
+  /** Runs a cached statement; one that failed is dropped, so no statement is left half-run. */
+  const using = <T>(sql: string, use: (statement: Statement) => T): T => {
+    const statement = prepared(sql);
+    try {
+      return use(statement);
+    } catch (error) {
+      statements.delete(sql);
+      statement.finalize();
+      throw error;
+    }
+  };
+  const finalizeAll = () => {
+    for (const statement of statements.values()) if (!statement.isFinalized) statement.finalize();
+    statements.clear();
+  };
   return {
-    exec: (sql) => db.exec(sql),
-    run: (sql, p) => ({ changes: Number(db.run(sql, params(p)).changes) }),
-    get: (sql, p) => (db.get(sql, params(p)) ?? undefined) as Row | undefined,
-    all: (sql, p) => db.all(sql, params(p)) as Row[],
+    exec: (sql) => {
+      // VACUUM and schema changes want no statement in the way.
+      finalizeAll();
+      db.exec(sql);
+    },
+    run: (sql, p) => using(sql, (st) => ({ changes: Number(st.run(params(p)).changes) })),
+    // Through all(): the engine's get() leaves its statement stepped (busy) until the next use,
+    // which holds up a VACUUM or a ROLLBACK; every get here reads one row.
+    get: (sql, p) => using(sql, (st) => st.all(params(p))[0] as Row | undefined),
+    all: (sql, p) => using(sql, (st) => st.all(params(p)) as Row[]),
     transaction(work) {
       if (db.inTransaction) return work();
       db.exec('BEGIN IMMEDIATE');
@@ -50,7 +88,9 @@ export function openSqlite(path: string, options: { readonly mustExist?: boolean
       }
     },
     close: () => {
-      if (db.isOpen) db.close();
+      if (!db.isOpen) return;
+      finalizeAll();
+      db.close();
     },
   };
 }

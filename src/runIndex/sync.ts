@@ -36,6 +36,8 @@ export interface SyncOptions {
   readonly since?: Date | 'all';
   readonly overlapMs?: number;
   readonly details?: DetailPolicy;
+  /** Re-check the runs that may still change (default true). An export through the index passes false: it re-checks those of its own range. */
+  readonly recheck?: boolean;
   /** Store a failed run's failing step output (one more request per failed run, where the API gives payloads). */
   readonly failingOutputs?: boolean;
   /** The share of the source's request budget sync may use (default half). */
@@ -261,7 +263,7 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
     }
   };
   let details = 0;
-  const active = index.activeRunIds(sourceId, now());
+  const active = options.recheck === false ? [] : index.activeRunIds(sourceId, now());
   let rechecked = 0;
   let archived = 0;
   begin();
