@@ -225,7 +225,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
   // After activation, when the host is idle: finished runs then open without a request.
   const timer = setTimeout(() => void open(), 1_000);
   const subscriptions = [
-    registry.onDidChange(() => void refreshKeys()),
+    registry.onDidChange(() => void refreshKeys().then(() => background.soon())),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('taskHistory.index.enabled') || event.affectsConfiguration('taskHistory.index.path')) {
         // Another file, or none: the one open is closed (its lock released) before the next opens.
@@ -323,7 +323,8 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
       if (sourceId === undefined) toldAuth.clear();
       else toldAuth.delete(sourceId);
       background.clearBackoff(sourceId);
-      void refreshKeys();
+      // A key set: its runs are synced shortly, not an interval later.
+      void refreshKeys().then(() => background.soon());
     },
     indexed: (sourceId) => {
       const opened = index;

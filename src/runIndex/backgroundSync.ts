@@ -54,6 +54,10 @@ export interface PassReport {
 export class BackgroundSync {
   private readonly timers: Timers;
   private timer: unknown;
+  /** When the timer fires. */
+  private dueAt: number | undefined;
+  /** soon() was asked during a pass: the next one comes after the first delay, not an interval. */
+  private again = false;
   private started = false;
   private pass: Promise<PassReport> | undefined;
   private controller: AbortController | undefined;
@@ -90,6 +94,18 @@ export class BackgroundSync {
     if (!this.started) return;
     this.clearTimer();
     if (!this.pass) this.schedule(this.options.intervalMs());
+  }
+
+  /** Something new to sync (a key was set, a source added): a pass after the first delay, unless one comes sooner. */
+  soon(): void {
+    if (!this.started) return;
+    if (this.pass) {
+      this.again = true;
+      return;
+    }
+    const delay = this.options.firstDelayMs ?? DEFAULT_FIRST_DELAY_MS;
+    if (this.dueAt !== undefined && this.dueAt <= this.timers.now() + delay) return;
+    this.schedule(delay);
   }
 
   /** The window is back: a pass skipped while paused runs now. */
@@ -149,7 +165,9 @@ export class BackgroundSync {
       this.pass = undefined;
       if (this.controller === controller) this.controller = undefined;
       this.passes++;
-      if (this.started) this.schedule(this.options.intervalMs());
+      const again = this.again;
+      this.again = false;
+      if (this.started) this.schedule(again ? (this.options.firstDelayMs ?? DEFAULT_FIRST_DELAY_MS) : this.options.intervalMs());
     }));
     return pass;
   }
@@ -192,8 +210,10 @@ export class BackgroundSync {
   private schedule(ms: number): void {
     this.clearTimer();
     if (!this.started || !(ms > 0) || !(this.options.intervalMs() > 0)) return;
+    this.dueAt = this.timers.now() + ms;
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
+      this.dueAt = undefined;
       this.due();
     }, ms);
   }
@@ -215,6 +235,7 @@ export class BackgroundSync {
   private clearTimer(): void {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
+    this.dueAt = undefined;
   }
 }
 

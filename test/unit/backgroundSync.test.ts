@@ -102,6 +102,33 @@ describe('Background sync of the run index', () => {
     assert.equal(timers.pending, 0);
   });
 
+  it('syncs soon after something new (a key set), unless a pass is sooner; asked during a pass, the next one comes soon', async () => {
+    const gate = deferred();
+    let block = false;
+    const sync = make({
+      syncOne: async (id) => {
+        calls.push(id);
+        if (block) await gate.promise;
+      },
+    });
+    sync.start();
+    timers.fireNext();
+    await sync.idle();
+    assert.equal(timers.nextIn(), interval);
+    sync.soon();
+    assert.equal(timers.nextIn(), 5_000);
+    timers.advance(4_000);
+    sync.soon();
+    assert.equal(timers.nextIn(), 1_000, 'a pass already sooner is kept');
+    block = true;
+    timers.fireNext();
+    sync.soon();
+    gate.resolve();
+    await sync.idle();
+    assert.equal(timers.nextIn(), 5_000);
+    sync.stop();
+  });
+
   it('never syncs in the background at interval 0 (only the command syncs), and the command still runs', async () => {
     interval = 0;
     const sync = make();

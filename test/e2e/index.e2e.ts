@@ -1,0 +1,109 @@
+// The run index in a real VS Code (issue 11): once a key is set, the index fills in the
+// background (quietly: the log says what it fetched); "Sync Run Index" after it costs a few
+// requests; then the API goes away (the emulator stops) and, after a refresh, the tree shows
+// the source's indexed runs with the index's counts, marked offline with the time of the
+// last sync, and a run opens in its panel from the index (a finished run the index holds is never asked
+// of the API; the run store marks a run offline only when it had to ask and could not).
+import assert from 'node:assert/strict';
+import { startEmulator, type RunningEmulator } from '../../emulator/server';
+import { launchWorkbench, packageExtension, type Workbench } from './workbench';
+
+describe('Run index in a real VS Code', function () {
+  let emulator: RunningEmulator;
+  let workbench: Workbench;
+  let emulatorClosed = false;
+  /** How much the log held when the API went away: what comes after is what offline cost. */
+  let logAtClose = 0;
+
+  async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await workbench.page.waitForTimeout(250);
+    }
+  }
+
+  before(async function () {
+    emulator = await startEmulator({ seed: 12, paragonExecutions: 400, disperslTasks: 10 });
+    workbench = await launchWorkbench({
+      vsix: packageExtension(),
+      settings: {
+        'taskHistory.refreshInterval': 0,
+        'taskHistory.groupBy': 'status',
+        // Everything the API has, so the index's counts are the emulator's whole truth.
+        'taskHistory.index.syncDays': 0,
+        'taskHistory.index.syncIntervalMinutes': 15,
+        'taskHistory.sources': [{ id: 'e2e-paragon', kind: 'paragon', label: 'E2E Paragon', baseUrl: new URL(emulator.paragonBaseUrl).origin, projectId: emulator.projectId }],
+      },
+    });
+    await workbench.openContainer('Task History');
+    await workbench.waitForRow(/No API key set/);
+  });
+
+  after(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      await workbench.screenshot('test-results/index-failure.png').catch(() => undefined);
+      console.log(workbench.outputChannelLog('Task History').slice(-4000));
+    }
+    await workbench?.close();
+    if (!emulatorClosed) await emulator?.close();
+  });
+
+  it('fills the index in the background once a key is set; "Sync Run Index" after it costs at most 3 requests', async () => {
+    await workbench.runCommand('Task History: Set API Key…');
+    await workbench.quickInput(emulator.apiKey);
+    const total = emulator.truth.paragonIds({}).length;
+    const line = await until(
+      'the background sync in the log',
+      () => /background sync E2E Paragon: ([\d,]+) runs listed[^\n]*/.exec(workbench.outputChannelLog('Task History'))?.[0],
+      120_000,
+    );
+    assert.equal(Number(/: ([\d,]+) runs listed/.exec(line)![1]!.replace(/,/g, '')), total, line);
+    await workbench.runCommand('Task History: Sync Run Index');
+    const report = await workbench.waitForNotification(/Run index synced\. E2E Paragon: .* ([\d,]+) requests\./, 60_000);
+    const requests = Number(/([\d,]+) requests\./.exec(report)![1]!.replace(/,/g, ''));
+    assert.ok(requests <= 3, `a sync after the background one sent ${requests} requests: ${report}`);
+  });
+
+  it('with the API unreachable, shows the indexed runs by status, marked offline with the time of the last sync', async () => {
+    const failed = emulator.truth.paragonIds({ status: 'FAILED' }).length;
+    const succeeded = emulator.truth.paragonIds({ status: 'SUCCEEDED' }).length;
+    const indexed = emulator.truth.paragonIds({}).length;
+    assert.ok(failed > 0 && succeeded > 0);
+    logAtClose = workbench.outputChannelLog('Task History').length;
+    await emulator.close();
+    emulatorClosed = true;
+    await workbench.runCommand('Task History: Refresh');
+    const offline = await workbench.waitForRow(
+      new RegExp(`^Offline: .* · showing ${indexed.toLocaleString('en-US')} indexed runs, last synced (just now|\\d+ min ago), Retry$`),
+      90_000,
+    );
+    assert.ok(offline);
+    await workbench.waitForRow(new RegExp(`^Failed, ${failed} indexed runs$`));
+    await workbench.waitForRow(new RegExp(`^Succeeded, ${succeeded} indexed runs$`));
+    const source = (await workbench.treeRows()).find((r) => r.label.startsWith('E2E Paragon') || r.text.startsWith('E2E Paragon'));
+    assert.ok(source, 'the source row');
+    assert.match(source.text, /offline · synced (just now|\d+ min ago)/);
+    await workbench.screenshot('test-results/index-offline.png');
+  });
+
+  it('opens an indexed run in its panel from the index, with no request for the run', async () => {
+    await workbench.clickRow(/^Failed, \d+ indexed runs$/);
+    const newestFailed = [...emulator.truth.paragonIds({ status: 'FAILED' })].reverse()[0]!;
+    const row = await workbench.waitForRow(new RegExp(`^${newestFailed.slice(0, 8)}, `));
+    await workbench.clickRow(new RegExp(`^${row.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    // A finished run the index holds with its steps opens from it: the API (gone) is not asked for it.
+    const frame = await workbench.webviewFrame(newestFailed, 60_000);
+    const text = await frame.evaluate(() => document.body.innerText);
+    assert.match(text, /failed/i);
+    const asked = workbench
+      .outputChannelLog('Task History')
+      .slice(logAtClose)
+      .split('\n')
+      .filter((l) => l.includes(`/workflow-executions/${newestFailed} `) || l.includes(`/workflow-executions/${newestFailed}?`));
+    assert.deepEqual(asked, [], 'no request for the run itself');
+    await workbench.screenshot('test-results/index-offline-panel.png');
+  });
+});
