@@ -5,15 +5,17 @@
 // that says so; a file from a newer build refused. The integrity check (quick_check: most of
 // an open's time, 0.1–0.3 s at 20,000 runs) runs only when the file may be damaged: a writer
 // was killed (its journal played back, its lock directory or pid lock left behind) or the
-// file's size does not match its page count. A clean close leaves none of these.
+// file's size does not match its page count, or a query found damage in a page that opening
+// did not read (a marker beside the file, `<index>.suspect`, says so). A clean close leaves
+// none of these.
 import { closeSync, existsSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { rollBackHotJournal } from './hotJournal';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { openSqlite, type SqlDatabase } from './sqlite';
 
 export class IndexFileError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(message, options);
     this.name = 'IndexFileError';
   }
 }
@@ -36,8 +38,10 @@ export function openIndexFile(path: string, now: () => Date = () => new Date()):
   try {
     const kind = headerKind(path);
     const busy = existsSync(`${path}-journal`) || existsSync(`${path}.lock`);
-    // Signs of a writer that was killed: the file may be damaged, so it is checked whole.
-    let suspect = tookOver;
+    // Signs of a writer that was killed, or of damage a query ran into: the file may be
+    // damaged, so it is checked whole.
+    const marker = suspectMarker(path);
+    let suspect = tookOver || existsSync(marker);
     if (kind === 'ours' || kind === 'new') {
       // Ours, and we hold it alone (the pid lock): the lock directory the engine makes while it
       // writes, left by a writer that was killed, is stale and would block the file for ever;
@@ -61,7 +65,9 @@ export function openIndexFile(path: string, now: () => Date = () => new Date()):
       renameSync(path, aside);
       rebuilt = `The run index at ${path} ${problem.why}; it was moved to ${aside} and a new index was started (runs are synced again).`;
     }
-    const db = openSqlite(path);
+    // Checked (and moved aside if damaged), or gone: what the marker asked for is done.
+    rmSync(marker, { force: true });
+    const db = openSqlite(path, { onCorruption: (error) => damaged(path, error, now) });
     try {
       migrate(db, path);
     } catch (error) {
@@ -81,6 +87,28 @@ export function openIndexFile(path: string, now: () => Date = () => new Date()):
     unlock();
     throw error;
   }
+}
+
+function suspectMarker(path: string): string {
+  return `${path}.suspect`;
+}
+
+/**
+ * A query found the file damaged (SQLite said so): the marker beside it makes the next open
+ * check it whole and move it aside if it is, so the index is not broken for every later use;
+ * the error says so. Written again by every failing statement, which costs nothing next to
+ * the failure.
+ */
+function damaged(path: string, error: Error, now: () => Date): IndexFileError {
+  try {
+    writeFileSync(suspectMarker(path), `${now().toISOString()} ${error.message}\n`);
+  } catch {
+    // The folder cannot be written: the message still says what to do.
+  }
+  return new IndexFileError(
+    `The run index at ${path} is damaged (SQLite: ${error.message}). It will be checked on the next open and, if damaged, moved aside and rebuilt (runs are synced again): reload the window, or run the command again.`,
+    { cause: error },
+  );
 }
 
 /**

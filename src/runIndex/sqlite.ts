@@ -31,9 +31,39 @@ export function isSqliteError(error: unknown): boolean {
   return error instanceof SQLite3Error;
 }
 
+/**
+ * SQLite saying the file itself is damaged: SQLITE_CORRUPT ("database disk image is
+ * malformed", "malformed database schema") or SQLITE_NOTADB ("file is not a database"). The
+ * engine gives its message alone, no code, so the message is what is matched.
+ */
+export function isCorruptionError(error: unknown): error is Error {
+  return error instanceof SQLite3Error && /database disk image is malformed|malformed database schema|file is not a database/i.test(error.message);
+}
+
+export interface OpenOptions {
+  readonly mustExist?: boolean;
+  /**
+   * Called when a statement finds the file damaged (isCorruptionError), whatever the
+   * statement; what it returns is thrown instead. Damage in a page that opening did not read
+   * shows only here, when a query reaches it: the caller records it so the next open checks
+   * the file.
+   */
+  readonly onCorruption?: (error: Error) => Error;
+}
+
 /** Opens (or creates) the file. Throws the engine's error for a file that is not a database. */
-export function openSqlite(path: string, options: { readonly mustExist?: boolean } = {}): SqlDatabase {
+export function openSqlite(path: string, options: OpenOptions = {}): SqlDatabase {
   const db = new Database(path, { fileMustExist: options.mustExist === true });
+  const { onCorruption } = options;
+  /** Runs `work`, handing a damaged-file error to onCorruption. */
+  const guarded = <T>(work: () => T): T => {
+    if (!onCorruption) return work();
+    try {
+      return work();
+    } catch (error) {
+      throw isCorruptionError(error) ? onCorruption(error) : error;
+    }
+  };
   const params = (p?: SqlParams) => (p === undefined ? undefined : (p as never));
   // Least recently used last out: a Map keeps insertion order, and a hit is moved to the end.
   const statements = new Map<string, Statement>();
@@ -65,25 +95,30 @@ export function openSqlite(path: string, options: { readonly mustExist?: boolean
     statements.clear();
   };
   return {
-    exec: (sql) => {
-      // VACUUM and schema changes want no statement in the way.
-      finalizeAll();
-      db.exec(sql);
-    },
-    run: (sql, p) => using(sql, (st) => ({ changes: Number(st.run(params(p)).changes) })),
+    exec: (sql) =>
+      guarded(() => {
+        // VACUUM and schema changes want no statement in the way.
+        finalizeAll();
+        db.exec(sql);
+      }),
+    run: (sql, p) => guarded(() => using(sql, (st) => ({ changes: Number(st.run(params(p)).changes) }))),
     // Through all(): the engine's get() leaves its statement stepped (busy) until the next use,
     // which holds up a VACUUM or a ROLLBACK; every get here reads one row.
-    get: (sql, p) => using(sql, (st) => st.all(params(p))[0] as Row | undefined),
-    all: (sql, p) => using(sql, (st) => st.all(params(p)) as Row[]),
+    get: (sql, p) => guarded(() => using(sql, (st) => st.all(params(p))[0] as Row | undefined)),
+    all: (sql, p) => guarded(() => using(sql, (st) => st.all(params(p)) as Row[])),
     transaction(work) {
       if (db.inTransaction) return work();
-      db.exec('BEGIN IMMEDIATE');
+      guarded(() => db.exec('BEGIN IMMEDIATE'));
       try {
         const result = work();
-        db.exec('COMMIT');
+        guarded(() => db.exec('COMMIT'));
         return result;
       } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
+        try {
+          if (db.inTransaction) db.exec('ROLLBACK');
+        } catch {
+          // A damaged file can fail its ROLLBACK too: the first error is the one that says why.
+        }
         throw error;
       }
     },

@@ -4,7 +4,7 @@
 // corrupt file, another program's file, a newer build's file, a second process.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Run, RunDetail } from '../../src/core/model';
@@ -201,6 +201,58 @@ describe('Run index (an embedded database file)', () => {
         `${name}: the damaged file is kept`,
       );
     }
+  });
+
+  it('a damaged page that opening did not read: the query that finds it says the index will be checked, and the next open moves the file aside and starts anew', () => {
+    const index = RunIndex.open(file());
+    index.upsertRuns(
+      's',
+      Array.from({ length: 1000 }, (_, i) => run(`r${i}`, 'failed', new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(), { workflowId: 'w'.repeat(300) })),
+    );
+    index.close();
+    // Page 40 overwritten in place: the size still matches the page count, no writer was killed.
+    const size = statSync(file()).size;
+    const fd = openSync(file(), 'r+');
+    writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, 39 * 4096);
+    closeSync(fd);
+    assert.equal(statSync(file()).size, size);
+    const opened = openIndexFile(file());
+    assert.equal(opened.integrityChecked, false, 'nothing says the file may be damaged yet');
+    opened.close();
+    const damagedIndex = RunIndex.open(file());
+    assert.throws(
+      () => damagedIndex.page('s', {}, 0, 5000),
+      (error: unknown) =>
+        error instanceof IndexFileError && /is damaged \(SQLite: database disk image is malformed\)/.test(error.message) && /checked on the next open/.test(error.message),
+    );
+    damagedIndex.close();
+    assert.match(readFileSync(`${file()}.suspect`, 'utf8'), /malformed/, 'the marker says why');
+    const reopened = openIndexFile(file());
+    assert.equal(reopened.integrityChecked, true);
+    assert.match(reopened.rebuilt ?? '', /(is damaged|cannot be read) .*moved to .*runs\.db\.corrupt-/);
+    reopened.close();
+    assert.ok(!existsSync(`${file()}.suspect`), 'the marker is gone once the file was checked');
+    const fresh = RunIndex.open(file());
+    assert.equal(fresh.rebuilt, undefined);
+    fresh.upsertRuns('s', [run('a', 'failed', '2026-11-01T10:00:00Z')]);
+    assert.equal(fresh.page('s', {}, 0, 10).length, 1);
+    fresh.close();
+    assert.equal(readdirSync(dir).filter((f) => f.startsWith('runs.db.corrupt-')).length, 1, 'the damaged file is kept');
+  });
+
+  it('a marker left for a file that is not damaged after all: checked, kept, the marker removed', () => {
+    const index = RunIndex.open(file());
+    index.upsertRuns('s', [run('a', 'failed', '2026-11-01T10:00:00Z')]);
+    index.close();
+    writeFileSync(`${file()}.suspect`, 'database disk image is malformed\n');
+    const opened = openIndexFile(file());
+    assert.equal(opened.integrityChecked, true);
+    assert.equal(opened.rebuilt, undefined);
+    opened.close();
+    assert.ok(!existsSync(`${file()}.suspect`));
+    const again = RunIndex.open(file());
+    assert.equal(again.count('s'), 1);
+    again.close();
   });
 
   it('checks a file for damage (quick_check, most of an open’s time) only when it may be damaged', () => {
