@@ -9,6 +9,8 @@
 // did not read (a marker beside the file, `<index>.suspect`, says so). A clean close leaves
 // none of these.
 import { closeSync, existsSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { rollBackHotJournal } from './hotJournal';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { openSqlite, type SqlDatabase } from './sqlite';
@@ -197,28 +199,90 @@ function migrate(db: SqlDatabase, path: string): void {
   if (version === 1) db.exec('VACUUM');
 }
 
+/** Lock files this process holds (resolved paths): a lock with our pid that is not one of these is a previous process's (a CLI killed in a container gets the same pid every run). */
+const heldLocks = new Set<string>();
+
+/** Who a lock file names: its pid, and (written since hosts and start times were recorded) the host and the process's start time. A bare pid is the old format. */
+interface LockHolder {
+  readonly pid: number;
+  readonly host?: string;
+  readonly start?: string;
+}
+
+/** One line each: pid, host, start time (empty where unknown). The pid first, so a build that reads a bare pid still reads it. */
+function lockText(): string {
+  return `${process.pid}\n${hostname()}\n${processStartTime(process.pid) ?? ''}\n`;
+}
+
+function readHolder(text: string): LockHolder {
+  const [pid, host, start] = text.split('\n').map((line) => line.trim());
+  return { pid: Number.parseInt(pid ?? '', 10), host: host || undefined, start: start || undefined };
+}
+
 /**
- * An exclusive lock: a file holding our pid, made whole before it appears (written to a
- * temporary name, then hard-linked into place, which fails if the lock exists). A lock whose
- * process is gone (killed) is taken over by renaming it away first, so two processes cannot
- * both take it over (`tookOver`: its writer was killed, the file may be damaged); one held by
- * a live process (this one included: a second open in one process is refused too) is an error
- * that names it. Released only while it still holds our pid.
+ * When the process started, in clock ticks since boot (field 22 of /proc/<pid>/stat), where
+ * this system says: with the pid, it names one process, whereas a pid alone is reused (pid 1
+ * of a container after each start, any pid after a reboot). Undefined elsewhere.
  */
-function lock(lockPath: string): { unlock: () => void; tookOver: boolean } {
+function processStartTime(pid: number): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces or parentheses itself.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[22 - 3] || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the process a lock names still holds it: 'live' (refused, named in the error),
+ * 'stale' (its process is gone: taken over) or 'elsewhere' (another host's: never taken over,
+ * as that host's process may be alive, on a home folder shared over NFS).
+ */
+function holderState(holder: LockHolder, lockPath: string): 'live' | 'stale' | 'elsewhere' {
+  if (holder.host !== undefined && holder.host !== hostname()) return 'elsewhere';
+  if (!Number.isInteger(holder.pid) || holder.pid <= 0) return 'stale';
+  // Our own pid: this process holds it only if it says so.
+  if (holder.pid === process.pid) return heldLocks.has(lockPath) ? 'live' : 'stale';
+  if (!isAlive(holder.pid)) return 'stale';
+  // Alive, but started at another time: the pid was reused by an unrelated process.
+  const start = holder.start === undefined ? undefined : processStartTime(holder.pid);
+  if (start !== undefined && start !== holder.start) return 'stale';
+  return 'live';
+}
+
+/**
+ * An exclusive lock: a file naming this process (pid, host, start time), made whole before
+ * it appears (written to a temporary name, then hard-linked into place, which fails if the
+ * lock exists). A lock whose process is gone (killed; or its pid now another process's, or
+ * this one's while it holds no such lock) is taken over by renaming it away first, so two
+ * processes cannot both take it over (`tookOver`: its writer was killed, the file may be
+ * damaged); one held by a live process (this one included: a second open in one process is
+ * refused too) is an error that names it; one from another host is refused, naming the lock
+ * file to delete if that host's process is gone. Released only while it still holds our text.
+ */
+function lock(path: string): { unlock: () => void; tookOver: boolean } {
+  const lockPath = resolve(path);
+  const text = lockText();
   const mine = `${lockPath}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  writeFileSync(mine, String(process.pid));
+  writeFileSync(mine, text);
   let tookOver = false;
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         linkSync(mine, lockPath);
+        heldLocks.add(lockPath);
         let released = false;
         const unlock = () => {
           if (released) return;
           released = true;
           try {
-            if (readFileSync(lockPath, 'utf8') === String(process.pid)) rmSync(lockPath, { force: true });
+            if (readFileSync(lockPath, 'utf8') === text) {
+              heldLocks.delete(lockPath);
+              rmSync(lockPath, { force: true });
+            }
           } catch {
             // already gone
           }
@@ -226,14 +290,22 @@ function lock(lockPath: string): { unlock: () => void; tookOver: boolean } {
         return { unlock, tookOver };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        let holder = Number.NaN;
+        let holder: LockHolder;
         try {
-          holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+          holder = readHolder(readFileSync(lockPath, 'utf8'));
         } catch {
           continue; // it went away meanwhile: try again
         }
-        if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
-          throw new IndexFileError(`The run index is in use by another Task History process (pid ${holder}); wait for it to finish, or use another index file. Lock: ${lockPath}`);
+        const state = holderState(holder, lockPath);
+        if (state === 'live') {
+          throw new IndexFileError(
+            `The run index is in use by another Task History process (pid ${holder.pid}); wait for it to finish, or use another index file. Lock: ${lockPath}`,
+          );
+        }
+        if (state === 'elsewhere') {
+          throw new IndexFileError(
+            `The run index is locked by a Task History process on another computer (${holder.host}, pid ${holder.pid}); wait for it to finish, or use another index file. If that process is gone, delete the lock file ${lockPath}`,
+          );
         }
         // Left by a process that is gone: moved away under a name of our own, so only one taker wins.
         try {

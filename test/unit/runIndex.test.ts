@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Run, RunDetail } from '../../src/core/model';
 import { createSource } from '../../src/sources/createSource';
@@ -465,6 +465,64 @@ describe('Run index (an embedded database file)', () => {
     const second = RunIndex.open(file());
     second.close();
     first.close();
+  });
+
+  it('takes over a lock holding this very process’s pid that it does not hold (a killed CLI in a container comes back with the same pid), or a live pid that started at another time', () => {
+    RunIndex.open(file()).close();
+    const lock = `${file()}.pid`;
+    // The old format (a bare pid) and the new one (pid, host, start time), each naming this
+    // process, which holds no lock on this file.
+    for (const text of [String(process.pid), `${process.pid}\n${hostname()}\n1\n`]) {
+      writeFileSync(lock, text);
+      const opened = openIndexFile(file());
+      assert.equal(opened.integrityChecked, true, 'taken over, and its file checked');
+      assert.match(readFileSync(lock, 'utf8'), new RegExp(`^${process.pid}\n${hostname()}\n`), 'the lock is ours now');
+      opened.close();
+      assert.ok(!existsSync(lock), 'released');
+    }
+    if (existsSync(`/proc/${process.ppid}/stat`)) {
+      // Our parent is alive, but the lock says its process started at another time: the pid was reused.
+      writeFileSync(lock, `${process.ppid}\n${hostname()}\n1\n`);
+      const opened = openIndexFile(file());
+      assert.equal(opened.integrityChecked, true);
+      opened.close();
+    }
+  });
+
+  it('refuses a lock from another host, naming the lock file to delete if that host’s process is gone, and leaves it alone', () => {
+    const lock = `${file()}.pid`;
+    writeFileSync(lock, `${process.pid}\nsome-other-host.example\n12345\n`);
+    assert.throws(
+      () => RunIndex.open(file()),
+      (error: unknown) =>
+        error instanceof IndexFileError && error.message.includes('another computer (some-other-host.example, pid') && error.message.includes(`delete the lock file ${lock}`),
+    );
+    assert.equal(readFileSync(lock, 'utf8'), `${process.pid}\nsome-other-host.example\n12345\n`, 'never taken over');
+    assert.ok(!existsSync(file()), 'the index was not touched');
+    rmSync(lock);
+    RunIndex.open(file()).close();
+  });
+
+  it('refuses a lock held by another live process (a child holding the index), and takes it over once that process is killed', async function () {
+    this.timeout(60_000);
+    RunIndex.open(file()).close();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'support', 'lockHolder.ts'), file()], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve());
+        child.on('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
+      });
+      assert.throws(
+        () => RunIndex.open(file()),
+        (error: unknown) => error instanceof IndexFileError && error.message.includes(`in use by another Task History process (pid ${child.pid})`),
+      );
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.on('exit', resolve) : resolve(undefined)));
+    const opened = openIndexFile(file());
+    assert.equal(opened.integrityChecked, true, 'a killed holder’s lock: taken over, its file checked');
+    opened.close();
   });
 
   describe('against the emulator', () => {
