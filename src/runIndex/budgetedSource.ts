@@ -47,6 +47,14 @@ export function budgetedSource(inner: HistorySource, share = DEFAULT_SYNC_BUDGET
           return inner.getStepPayload!(runId, stepId, signal);
         }
       : undefined,
+    // The API's own export (Dispersl) is a request too: an export through the index that falls
+    // back to the API must still use it (2 requests where paging took 30). Replay is never sync's.
+    exportToStream: inner.exportToStream
+      ? async (format, query, out, signal) => {
+          await gate(signal);
+          return inner.exportToStream!(format, query, out, signal);
+        }
+      : undefined,
   };
   const lowerBoundMs = (requests: number) => {
     if (!limit || requests <= 0) return 0;

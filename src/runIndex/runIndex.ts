@@ -207,6 +207,13 @@ export class RunIndex {
     }
   }
 
+  /** Runs whose start time was kept as sent (it did not parse): no range can say whether they are in it. */
+  unplacedStarts(sourceId: string): number {
+    return Number(
+      this.file.db.get(`SELECT count(*) AS n FROM runs WHERE source_id = ? AND started_at IS NOT NULL AND started_at NOT GLOB '${CANONICAL_INSTANT}'`, [sourceId])?.['n'] ?? 0,
+    );
+  }
+
   /** Runs per status for the query (the tree's group counts, without a request). */
   countsByStatus(sourceId: string, query: RunQuery = {}): Map<RunStatus, number> {
     const { where, params } = filterSql(sourceId, { ...query, status: undefined });
@@ -288,12 +295,23 @@ function stringOr(value: SqlValue | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A timestamp in one form (UTC, milliseconds), so that instants compare as text; kept as sent when it does not parse. */
-function instant(iso: string | undefined): string | null {
+/** A date-time that says its zone: Z, or an offset (+02, +02:00, -0530). */
+const ZONED = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/;
+
+/**
+ * A timestamp in one form (UTC, milliseconds), so that instants compare as text; kept as sent
+ * when it does not parse. A date-time without a zone is UTC, as the APIs mean it (their date
+ * filters read it so); JavaScript would take it for local time and shift it by the machine's
+ * offset, and a range would then hold other runs than the API's.
+ */
+export function instant(iso: string | undefined): string | null {
   if (!iso) return null;
-  const ms = Date.parse(iso);
+  const ms = Date.parse(iso.includes('T') && !ZONED.test(iso) ? `${iso}Z` : iso);
   return Number.isNaN(ms) ? iso : new Date(ms).toISOString();
 }
+
+/** What instant() writes: the only form that compares as text. */
+const CANONICAL_INSTANT = '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z';
 
 /** Which runs a read takes: all, only those the API still has, or only those it no longer has. */
 export type ArchivedRuns = 'include' | 'exclude' | 'only';

@@ -137,6 +137,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE failing_outputs_v2 RENAME TO failing_outputs;
     `,
   },
+  {
+    version: 3,
+    // Start and end times sent without a zone were read as the machine's local time (they are
+    // UTC, as the APIs' filters read them): taken again from the run as it was sent. SQLite
+    // reads a zone-less date-time as UTC and writes the same form as the index. Times that
+    // name their zone were right and stay.
+    sql: `
+      UPDATE runs SET started_at = strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(summary, '$.startedAt'))
+        WHERE json_extract(summary, '$.startedAt') GLOB '*T*'
+          AND NOT (json_extract(summary, '$.startedAt') GLOB '*[zZ]' OR json_extract(summary, '$.startedAt') GLOB '*[+-][0-9][0-9]'
+            OR json_extract(summary, '$.startedAt') GLOB '*[+-][0-9][0-9]:[0-9][0-9]' OR json_extract(summary, '$.startedAt') GLOB '*[+-][0-9][0-9][0-9][0-9]')
+          AND strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(summary, '$.startedAt')) IS NOT NULL;
+      UPDATE runs SET ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(summary, '$.endedAt'))
+        WHERE json_extract(summary, '$.endedAt') GLOB '*T*'
+          AND NOT (json_extract(summary, '$.endedAt') GLOB '*[zZ]' OR json_extract(summary, '$.endedAt') GLOB '*[+-][0-9][0-9]'
+            OR json_extract(summary, '$.endedAt') GLOB '*[+-][0-9][0-9]:[0-9][0-9]' OR json_extract(summary, '$.endedAt') GLOB '*[+-][0-9][0-9][0-9][0-9]')
+          AND strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(summary, '$.endedAt')) IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

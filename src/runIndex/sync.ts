@@ -214,7 +214,9 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
   const mark = state.partial ?? state.complete;
   const from = mark ? new Date(Date.parse(mark) - overlap) : since === 'all' ? undefined : since;
   // The first listing's start becomes where the covered range starts, once that listing completes.
-  const start = state.complete ? undefined : (state.start ?? (mark ? undefined : sinceText(since)));
+  // Without a checkpoint, an earlier first listing left nothing this one builds on (a source that
+  // cannot sort saves none partway): the range starts where this listing starts.
+  const start = state.complete ? undefined : mark ? state.start : sinceText(since);
   const pinnedAt = now();
   const listed = await listInto(
     'listing',

@@ -41,11 +41,12 @@ describe('Command line: export, list and show with --index', function () {
 
     const synced = await cli('sync', '--index', index, '--all-history');
     assert.equal(synced.code, 0, synced.stderr);
-    const fromIndex = await cli('export', '--index', index, '--status', 'failed', '--include-steps', '--out', join(dir, 'b.ndjson'));
+    const after = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const fromIndex = await cli('export', '--index', index, '--status', 'failed', '--after', after, '--include-steps', '--out', join(dir, 'b.ndjson'));
     assert.equal(fromIndex.code, 0, fromIndex.stderr);
     const requests = Number(/\(ndjson, from the run index; (\d+) requests\)/.exec(fromIndex.stderr)?.[1]);
     assert.ok(requests <= 5, `the export from the index used ${requests} requests: ${fromIndex.stderr}`);
-    const failed = emulator().truth.paragonIds({ status: 'FAILED' });
+    const failed = emulator().truth.paragonIds({ status: 'FAILED', afterDate: after });
     const records = ndjson(join(dir, 'b.ndjson'));
     assert.deepEqual(new Set(records.map((r) => r.id)), new Set(failed));
     assert.ok(
@@ -63,6 +64,17 @@ describe('Command line: export, list and show with --index', function () {
     assert.deepEqual(ids(local.stdout), ids(api.stdout));
     assert.equal(ids(local.stdout).length, 7);
     assert.match(local.stderr, /7 of [\d,]+ runs in .*newest first/);
+    assert.match(local.stderr, /^1 requests/m, 'one page is one request, from the API');
+
+    // More than a page: from the index, which a count vouches for.
+    const after = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const all = await cli('list', '--all', '--after', after, '--json');
+    const allLocal = await cli('list', '--index', index, '--all', '--after', after, '--json');
+    assert.equal(allLocal.code, 0, allLocal.stderr);
+    assert.ok(ids(all.stdout).length > 100);
+    assert.deepEqual(ids(allLocal.stdout), ids(all.stdout));
+    assert.doesNotMatch(allLocal.stderr, /Listing from the API/);
+    assert.ok(Number(/^(\d+) requests/m.exec(allLocal.stderr)?.[1]) <= 5, allLocal.stderr);
 
     const [id] = ids(local.stdout);
     const shown = await cli('show', id!, '--index', index, '--verbose');

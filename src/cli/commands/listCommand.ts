@@ -48,9 +48,19 @@ export async function runList(flags: ListFlags, ctx: CliContext): Promise<void> 
   }
 }
 
-/** The newest runs: from the run index when it can vouch for the listing, else page by page from the API (kept in the index when there is one). */
-async function* newestPages(source: HistorySource, query: RunQuery, local: LocalRuns | undefined, signal: AbortSignal): AsyncGenerator<{ runs: readonly Run[]; total: number }> {
-  const listing = local ? await local.listing(query, query.startedBefore ?? new Date(), { signal, order: 'desc' }) : undefined;
+/**
+ * The newest runs: page by page from the API (kept in the index when there is one), or, for
+ * more than a page, from the run index when it can vouch for the listing. One page is one
+ * request either way, and vouching costs about as much.
+ */
+async function* newestPages(
+  source: HistorySource,
+  query: RunQuery,
+  local: LocalRuns | undefined,
+  limit: number,
+  signal: AbortSignal,
+): AsyncGenerator<{ runs: readonly Run[]; total: number }> {
+  const listing = local && limit > source.capabilities.pageSize ? await local.listing(query, query.startedBefore ?? new Date(), { signal, order: 'desc' }) : undefined;
   if (listing) {
     let runs: Run[] = [];
     for await (const run of listing.runs()) {
@@ -77,7 +87,7 @@ async function listThrough(flags: ListFlags, ctx: CliContext, source: HistorySou
   let shown = 0;
   let total = 0;
   let table: Table<Run> | undefined;
-  for await (const page of newestPages(source, query, local, ctx.signal)) {
+  for await (const page of newestPages(source, query, local, limit, ctx.signal)) {
     total = page.total;
     const rows = page.runs.slice(0, Math.max(0, limit - shown));
     if (flags.json) {
