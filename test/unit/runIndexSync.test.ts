@@ -131,6 +131,31 @@ describe('Sync into the run index', () => {
       index.close();
     });
 
+    it('a first listing stopped without a checkpoint does not lend its start to the next one: the range starts where the listing that completed started', async () => {
+      const e = emulator();
+      const index = open();
+      const paragon = paragonOf(e);
+      const undeclared: HistorySource = Object.assign(Object.create(paragon) as HistorySource, { capabilities: { ...paragon.capabilities, listsOldestFirst: undefined } });
+      const day = 86_400_000;
+      const abort = new AbortController();
+      await assert.rejects(
+        syncSource({
+          sourceId: 'p',
+          source: undeclared,
+          index,
+          since: new Date(Date.now() - 60 * day),
+          signal: abort.signal,
+          onProgress: (p) => p.phase === 'listing' && p.done >= 500 && abort.abort(),
+        }),
+      );
+      const later = new Date(Date.now() - 20 * day);
+      await syncSource({ sourceId: 'p', source: undeclared, index, since: later });
+      const coverage = syncCoverage(index, 'p');
+      assert.ok(coverage && coverage.from !== 'all');
+      assert.equal(coverage.from.toISOString(), later.toISOString(), "not the stopped listing's 60 days");
+      index.close();
+    });
+
     it('records the range the index is complete for: from where the first listing started, even when it was resumed, to the pin of the last complete listing', async () => {
       const e = emulator();
       const index = open();
