@@ -8,9 +8,9 @@
 // file's size does not match its page count, or a query found damage in a page that opening
 // did not read (a marker beside the file, `<index>.suspect`, says so). A clean close leaves
 // none of these.
-import { closeSync, existsSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { rollBackHotJournal } from './hotJournal';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { openSqlite, type SqlDatabase } from './sqlite';
@@ -26,6 +26,11 @@ export interface OpenedIndexFile {
   readonly db: SqlDatabase;
   /** Set when the file found was not a usable index: what was wrong, and where it was moved. */
   readonly rebuilt?: string;
+  /**
+   * Set when opening could not do something it does for the file's sake, though the index
+   * works (its free pages not given back to a full disk): for the log.
+   */
+  readonly notice?: string;
   /** Whether the file was checked for damage (quick_check) because it may have been damaged. */
   readonly integrityChecked: boolean;
   /** Releases the lock and closes the file. */
@@ -70,8 +75,9 @@ export function openIndexFile(path: string, now: () => Date = () => new Date()):
     // Checked (and moved aside if damaged), or gone: what the marker asked for is done.
     rmSync(marker, { force: true });
     const db = openSqlite(path, { onCorruption: (error) => damaged(path, error, now) });
+    let notice: string | undefined;
     try {
-      migrate(db, path);
+      notice = migrate(db, path);
     } catch (error) {
       db.close();
       throw error;
@@ -79,6 +85,7 @@ export function openIndexFile(path: string, now: () => Date = () => new Date()):
     return {
       db,
       rebuilt,
+      notice,
       integrityChecked,
       close: () => {
         db.close();
@@ -169,8 +176,11 @@ function fileProblem(path: string, kind: 'new' | 'ours' | 'sqlite' | 'other', su
   }
 }
 
-/** Brings the file to SCHEMA_VERSION, one migration per transaction. */
-function migrate(db: SqlDatabase, path: string): void {
+/**
+ * Brings the file to SCHEMA_VERSION, one migration per transaction, then gives back its free
+ * pages if they are many; returns a notice when that could not be done.
+ */
+function migrate(db: SqlDatabase, path: string): string | undefined {
   db.exec('PRAGMA synchronous = FULL');
   // The pid lock already makes this process the file's only user. Holding the engine's lock
   // for the whole session (instead of taking and dropping it around every statement, which
@@ -187,16 +197,70 @@ function migrate(db: SqlDatabase, path: string): void {
   }
   for (const migration of MIGRATIONS) {
     if (migration.version <= version) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.exec(`PRAGMA user_version = ${migration.version}`);
-      db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
-    });
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        db.exec(`PRAGMA user_version = ${migration.version}`);
+        db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+      });
+    } catch (error) {
+      if (error instanceof IndexFileError) throw error; // damage, said as such (onCorruption)
+      const message = error instanceof Error ? error.message : String(error);
+      throw new IndexFileError(
+        `The run index at ${path} could not be updated to this version's schema (step ${migration.version} of ${SCHEMA_VERSION}: ${message}). The file is unchanged (each step is one transaction). Free some space on its disk (the update rewrites the file's tables) and open it again, or give the index another file.`,
+        { cause: error },
+      );
+    }
   }
-  // Version 2 rebuilt a version 1 file's tables: the old tables' pages are free, but the file
-  // keeps them until it is vacuumed (once; a kill during it leaves a journal, played back on
-  // the next open like any other).
-  if (version === 1) db.exec('VACUUM');
+  return reclaimFreePages(db, path);
+}
+
+/** A VACUUM is worth its time (it rewrites the whole file) only when more than this share of the file is free pages... */
+const VACUUM_FREE_SHARE = 0.25;
+/** ...and at least this many pages (1 MiB at 4 KiB): a small file's few free pages are reused by the next writes. */
+const VACUUM_MIN_FREE_PAGES = 256;
+
+/**
+ * Gives the free pages back to the disk (VACUUM) when they are over a quarter of the file,
+ * whatever left them: a migration that rebuilt tables (their old pages are free, but the file
+ * keeps them), or a VACUUM killed midway (its journal played back: the file as big as
+ * before). Decided from the file at every open (two numbers in its header), so one that was
+ * not shrunk is shrunk at a later open. Never fatal: a file not shrunk works as it is; the
+ * returned notice says why it was not, for the log.
+ */
+function reclaimFreePages(db: SqlDatabase, path: string): string | undefined {
+  const free = Number(db.get('PRAGMA freelist_count')?.['freelist_count'] ?? 0);
+  const pages = Number(db.get('PRAGMA page_count')?.['page_count'] ?? 0);
+  if (free < VACUUM_MIN_FREE_PAGES || free <= pages * VACUUM_FREE_SHARE) return undefined;
+  const pageSize = Number(db.get('PRAGMA page_size')?.['page_size'] ?? 0);
+  const mib = (bytes: number) => `${Math.ceil(bytes / 2 ** 20)} MiB`;
+  // A VACUUM writes a copy of the used pages, and journals the pages it overwrites: up to
+  // twice the file. Not tried without that room: on a full disk it would fill what is left
+  // (for other programs too) before failing, at every open.
+  const needed = 2 * pages * pageSize;
+  const available = freeDiskBytes(dirname(path));
+  if (available !== undefined && available < needed) {
+    return `The run index at ${path} has ${mib(free * pageSize)} of unused space it could give back, but its disk has ${mib(available)} free of the ${mib(needed)} that takes; it is tried again at the next open.`;
+  }
+  try {
+    db.exec('VACUUM');
+    return undefined;
+  } catch (error) {
+    if (error instanceof IndexFileError) throw error; // damage, said as such (onCorruption)
+    // A failed VACUUM is rolled back by SQLite: the file is as it was, and works as it is.
+    const message = error instanceof Error ? error.message : String(error);
+    return `The run index at ${path} could not give back its ${mib(free * pageSize)} of unused space (${message}); it works as it is, and it is tried again at the next open.`;
+  }
+}
+
+/** Bytes free to this user on the disk holding `dir`, or undefined where the runtime cannot say. */
+function freeDiskBytes(dir: string): number | undefined {
+  try {
+    const stats = statfsSync(dir);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Lock files this process holds (resolved paths): a lock with our pid that is not one of these is a previous process's (a CLI killed in a container gets the same pid every run). */

@@ -14,6 +14,8 @@ import { RunIndex } from '../../src/runIndex/runIndex';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/runIndex/schema';
 import { openSqlite } from '../../src/runIndex/sqlite';
 import { useEmulator } from './support/emulatorFixture';
+import { mountSmallDisk } from './support/fullDisk';
+import { leaveFreePages, writeVersion1Index } from './support/indexFiles';
 
 const run = (id: string, status: Run['status'], startedAt: string, more: Partial<Run> = {}): Run => ({
   id,
@@ -371,6 +373,64 @@ describe('Run index (an embedded database file)', () => {
     after.close();
     const sizeAfter = statSync(file()).size;
     assert.ok(sizeAfter < sizeBefore / 2, `${sizeBefore} bytes before, ${sizeAfter} after`);
+  });
+
+  it('gives back free pages at open when they are over a quarter of the file, whatever left them (a VACUUM killed midway, played back, leaves the file as big as before), and not when they are few', () => {
+    RunIndex.open(file()).close();
+    leaveFreePages(file(), 4);
+    const big = statSync(file()).size;
+    const opened = openIndexFile(file());
+    assert.equal(opened.notice, undefined);
+    opened.close();
+    const shrunk = statSync(file()).size;
+    assert.ok(shrunk < big / 4, `${big} bytes before, ${shrunk} after`);
+    // A few free pages: left for the next writes to reuse, not worth rewriting the file.
+    leaveFreePages(file(), 0.5);
+    const few = statSync(file()).size;
+    RunIndex.open(file()).close();
+    assert.equal(statSync(file()).size, few);
+  });
+
+  it('on a full disk: a migration that cannot be written is an error saying to free space, with the file unchanged; free pages not given back are a notice, the index working; both done once there is room', async function () {
+    this.timeout(60_000);
+    const disk = await mountSmallDisk(32 * 1024);
+    if (!disk) return this.skip(); // needs a tmpfs (root with CAP_SYS_ADMIN, Linux)
+    try {
+      const path = join(disk.dir, 'runs.db');
+      writeVersion1Index(path, 100);
+      const before = readFileSync(path);
+      await disk.leaveFree(64 * 1024);
+      assert.throws(
+        () => RunIndex.open(path),
+        (error: unknown) =>
+          error instanceof IndexFileError &&
+          /could not be updated to this version's schema/.test(error.message) &&
+          /file is unchanged/.test(error.message) &&
+          /Free some space on its disk/.test(error.message),
+      );
+      assert.deepEqual(readFileSync(path), before, 'the file is unchanged');
+      await disk.leaveFree(24 * 2 ** 20);
+      const migrated = RunIndex.open(path);
+      assert.equal(migrated.rebuilt, undefined);
+      assert.equal(migrated.count('s'), 100);
+      migrated.close();
+      // Free pages on a disk without room to rewrite the file: not tried, said, and the index works.
+      leaveFreePages(path, 4);
+      const big = statSync(path).size;
+      await disk.leaveFree(512 * 1024);
+      const cramped = openIndexFile(path);
+      assert.match(cramped.notice ?? '', /unused space it could give back, but its disk has .* free/);
+      assert.equal(cramped.db.get("SELECT count(*) AS n FROM runs WHERE source_id = 's'")?.['n'], 100);
+      cramped.close();
+      assert.equal(statSync(path).size, big);
+      await disk.leaveFree(24 * 2 ** 20);
+      const roomy = openIndexFile(path);
+      assert.equal(roomy.notice, undefined);
+      roomy.close();
+      assert.ok(statSync(path).size < big / 2, 'given back once there is room');
+    } finally {
+      await disk.unmount();
+    }
   });
 
   it("moves another program's file aside: random bytes, a text file, another SQLite database", () => {
