@@ -379,5 +379,9 @@ function archiveOf(index: RunIndex, keys: ReadonlyMap<string, string>): RunArchi
       const k = keys.get(sourceId);
       return k !== undefined && index.markArchived(k, runId);
     },
+    failingOutput: (sourceId, runId, stepId) => {
+      const k = keys.get(sourceId);
+      return k === undefined ? undefined : index.failingOutput(k, runId, stepId);
+    },
   };
 }

@@ -150,6 +150,12 @@ export class RunIndex {
     };
   }
 
+  /** A failed run's failing step's output, as sync stored it (the error being debugged), if it is this step's. */
+  failingOutput(sourceId: string, runId: string, stepId: string): { readonly output: unknown } | undefined {
+    const row = this.file.db.get('SELECT output FROM failing_outputs WHERE source_id = ? AND run_id = ? AND step_id = ?', [sourceId, runId, stepId]);
+    return row ? { output: JSON.parse(String(row['output'])) as unknown } : undefined;
+  }
+
   /** The run with its steps, if the index has them (marked archived when the API no longer has it). */
   detail(sourceId: string, runId: string): RunDetail | undefined {
     // Not through get(): an export reads thousands of these, and needs no failing output.

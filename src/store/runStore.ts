@@ -38,6 +38,8 @@ export interface RunArchive {
   detail(sourceId: string, runId: string): RunDetail | undefined;
   putDetail(sourceId: string, detail: RunDetail): void;
   markArchived(sourceId: string, runId: string): boolean;
+  /** The output of a failed run's failing step, when it was stored (sync stores it): shown when the API cannot give it. */
+  failingOutput?(sourceId: string, runId: string, stepId: string): { readonly output: unknown } | undefined;
 }
 
 export interface RunStoreOptions {
@@ -331,8 +333,23 @@ export class RunStore implements Disposable {
       return abortable(source.getStepPayload(runId, step.id), signal);
     }
     const size = (step.inputSize ?? 0) + (step.outputSize ?? 0);
-    const load = this.payloads.get(cacheKey, () => source.getStepPayload!(runId, step.id), size || undefined);
+    const load = this.payloads.get(cacheKey, () => this.payloadOrStored(source, sourceId, runId, step.id), size || undefined);
     return abortable(load, signal);
+  }
+
+  /**
+   * A finished step's payload from the API; when the API cannot be reached or no longer has the
+   * run, the failing step's output the index stored (its input was never stored: shown as missing).
+   */
+  private async payloadOrStored(source: HistorySource, sourceId: string, runId: string, stepId: string): Promise<StepPayload> {
+    try {
+      return await source.getStepPayload!(runId, stepId);
+    } catch (error) {
+      if (!(error instanceof NotFoundError || error instanceof NetworkError || error instanceof TimeoutError)) throw error;
+      const stored = this.archive?.failingOutput?.(sourceId, runId, stepId);
+      if (!stored) throw error;
+      return { runId, stepId, output: stored.output, isLargeInput: false, isLargeOutput: false };
+    }
   }
 
   /** An open view keeps this run: its detail is never evicted, and live refresh polls it while it runs. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { HistorySource } from '../../src/core/source';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { RunIndex } from '../../src/runIndex/runIndex';
+import { syncSource } from '../../src/runIndex/sync';
 import { RunStore } from '../../src/store/runStore';
 import type { RunningEmulator } from '../../emulator/server';
 import { useEmulator } from './support/emulatorFixture';
@@ -107,5 +108,22 @@ describe('Run store reading through the run index', () => {
     client = paragon(e);
     assert.equal((await recovering.getRun(P, id!, { fresh: true })).offline, undefined);
     await assert.rejects(offline.getRun(P, 'never-seen', { fresh: true }), /reach|connect|refused|answer/i);
+  });
+
+  it("shows a failed run's failing step output from the index when the API cannot be reached; other steps' payloads fail as before", async () => {
+    const e = emulator();
+    // Sync stores each failed run's steps and its failing step's output.
+    await syncSource({ sourceId: P, source: paragon(e), index, since: 'all' });
+    const [id] = e.truth.paragonIds({ status: 'FAILED' });
+    const held = index.get(P, id!)!;
+    assert.ok(held.failingOutput, 'sync stored the failing output');
+    const online = await new RunStore(() => paragon(e), { archive: index }).stepPayload(P, id!, { id: held.failingOutput.stepId, status: 'failed' });
+    const unreachable = paragon(e, `http://127.0.0.1:${await closedPort()}`);
+    const offline = new RunStore(() => unreachable, { archive: index });
+    const shown = await offline.stepPayload(P, id!, { id: held.failingOutput.stepId, status: 'failed' });
+    assert.deepEqual(shown.output, online.output, 'the output the API gives');
+    assert.equal(shown.input, undefined, 'its input was never stored');
+    const other = held.steps!.find((step) => step.id !== held.failingOutput!.stepId)!;
+    await assert.rejects(offline.stepPayload(P, id!, { id: other.id, status: other.status }), /reach|connect|refused|answer/i);
   });
 });
