@@ -17,17 +17,31 @@ export interface Rollback {
   readonly pages: number;
 }
 
-/** Plays back `<path>-journal` if there is one; undefined when there was nothing to do. */
+/**
+ * Plays back `<path>-journal` if there is one; undefined when there was nothing to play back
+ * (none, or one whose header is zeros, which is removed).
+ */
 export function rollBackHotJournal(path: string): Rollback | undefined {
   const journalPath = `${path}-journal`;
   if (!existsSync(journalPath) || !existsSync(path)) return undefined;
   let pages = 0;
-  const journal = openSync(journalPath, 'r');
+  let journal: number | undefined = openSync(journalPath, 'r');
   try {
     const journalSize = fstatSync(journal).size;
-    const magic = Buffer.alloc(8);
+    const start = Buffer.alloc(Math.min(28, journalSize));
+    const read = readSync(journal, start, 0, start.length, 0);
+    if (start.subarray(0, read).every((byte) => byte === 0)) {
+      // A header of zeros (or no header at all) holds nothing to play back: SQLite zeroes the
+      // header at each commit instead of deleting the journal while it holds the file in
+      // locking_mode EXCLUSIVE (as the index does), so a process killed while it had the
+      // index open leaves one. SQLite would not take it for hot either; it is removed.
+      closeSync(journal);
+      journal = undefined;
+      rmSync(journalPath, { force: true });
+      return undefined;
+    }
     // Not a journal of SQLite's (another program's file of that name): left alone.
-    if (journalSize > 0 && (readSync(journal, magic, 0, 8, 0) < 8 || !magic.equals(MAGIC))) return undefined;
+    if (read < 8 || !start.subarray(0, 8).equals(MAGIC)) return undefined;
     const db = openSync(path, 'r+');
     try {
       let headerAt = 0;
@@ -73,7 +87,7 @@ export function rollBackHotJournal(path: string): Rollback | undefined {
       closeSync(db);
     }
   } finally {
-    closeSync(journal);
+    if (journal !== undefined) closeSync(journal);
   }
   rmSync(journalPath, { force: true });
   return { pages };

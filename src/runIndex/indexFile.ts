@@ -7,7 +7,10 @@
 // was killed (its journal played back, its lock directory or pid lock left behind) or the
 // file's size does not match its page count, or a query found damage in a page that opening
 // did not read (a marker beside the file, `<index>.suspect`, says so). A clean close leaves
-// none of these.
+// none of these. A process killed while it had the index open, even between writes, also
+// leaves a journal whose header is zeros (locking_mode EXCLUSIVE: SQLite zeroes the header at
+// each commit instead of deleting the journal; a close deletes it): it holds nothing to play
+// back, and opening removes it (hotJournal.ts).
 import { closeSync, existsSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -186,7 +189,9 @@ function migrate(db: SqlDatabase, path: string): string | undefined {
   // for the whole session (instead of taking and dropping it around every statement, which
   // this engine does with a directory made and removed beside the file) also keeps SQLite's
   // page cache valid between statements: reading 1,000 runs' steps went from 7 s to 0.3 s.
-  // A kill leaves that directory behind; opening clears it for our own index (above).
+  // A kill leaves that directory behind; opening clears it for our own index (above). In this
+  // mode a commit zeroes the journal's header instead of deleting the journal (a close
+  // deletes it): a kill leaves that journal too, removed by the next open (hotJournal.ts).
   db.exec('PRAGMA locking_mode = EXCLUSIVE');
   db.exec('PRAGMA cache_size = -16000');
   const version = Number(db.get('PRAGMA user_version')?.['user_version'] ?? 0);

@@ -585,6 +585,30 @@ describe('Run index (an embedded database file)', () => {
     opened.close();
   });
 
+  it('removes the journal with a zeroed header that a process killed between commits leaves (locking_mode EXCLUSIVE), keeping every committed run', async function () {
+    this.timeout(60_000);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'support', 'lockHolder.ts'), file(), 'write'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve());
+      child.on('exit', (code) => reject(new Error(`the writer exited (${code})`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.on('exit', resolve) : resolve(undefined)));
+    const journal = readFileSync(`${file()}-journal`);
+    assert.ok(journal.length > 0 && journal.subarray(0, 28).every((byte) => byte === 0), `a journal of ${journal.length} bytes, its header zeros`);
+    const reopened = RunIndex.open(file());
+    assert.ok(!existsSync(`${file()}-journal`), 'removed at open');
+    assert.equal(reopened.rebuilt, undefined);
+    assert.equal(reopened.count('s'), 200);
+    reopened.close();
+    // The same journal beside a file closed cleanly: removed, and no reason to check the file.
+    writeFileSync(`${file()}-journal`, journal);
+    const opened = openIndexFile(file());
+    assert.equal(opened.integrityChecked, false);
+    opened.close();
+    assert.ok(!existsSync(`${file()}-journal`));
+  });
+
   describe('against the emulator', () => {
     const emulator = useEmulator({ paragonExecutions: 1200, disperslTasks: 200 });
 
