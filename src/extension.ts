@@ -127,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): void {
       ...runs.handlers,
       ...demo.handlers,
       ...runIndex.handlers,
-      ...exportCommandHandlers(registry, tree, log),
+      ...exportCommandHandlers(registry, tree, log, runIndex.withLocalRuns),
     }),
   );
   if (settings.startDemoOnStartup()) void vscode.commands.executeCommand(COMMANDS.openDemo);

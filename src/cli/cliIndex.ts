@@ -40,6 +40,7 @@ export function openCliIndex(flags: IndexFlags & SourceFlags, source: HistorySou
   ensureIndexFolder(path);
   const index = RunIndex.open(path);
   if (index.rebuilt) ctx.io.stderr.write(`${index.rebuilt}\n`);
+  if (index.notice) ctx.io.stderr.write(`${index.notice}\n`);
   // Share 1: the command is what the user asked for; the count is what we want from it.
   const counted = budgetedSource(source, 1);
   const local = indexedRuns({

@@ -11,7 +11,9 @@ import { exportRuns, estimateExportRequests } from '../core/export/exportRuns';
 import type { ExportFormat } from '../core/export/sinks';
 import { formatDuration } from '../core/duration';
 import { describeFilter, filterToQuery } from '../core/filters';
+import type { LocalRuns } from '../core/localRuns';
 import type { RunQuery } from '../core/model';
+import type { HistorySource } from '../core/source';
 import { COMMANDS, type CommandHandlers } from '../contributions';
 import { withCancellableProgress } from './cancellableProgress';
 import { userMessage } from '../core/errors';
@@ -26,8 +28,16 @@ interface Scope {
   readonly title: string;
 }
 
-export function exportCommandHandlers(registry: SourceRegistry, tree: RunsTreeProvider, log: vscode.LogOutputChannel): Pick<CommandHandlers, typeof COMMANDS.exportRuns> {
-  return { [COMMANDS.exportRuns]: (node?: unknown) => exportCommand(registry, tree, log, node) };
+/** Runs an export with the run index as the source's local copy, when there is one (indexCommands). */
+export type WithLocalRuns = <T>(sourceId: string, source: HistorySource, work: (local: LocalRuns | undefined) => Promise<T>) => Promise<T>;
+
+export function exportCommandHandlers(
+  registry: SourceRegistry,
+  tree: RunsTreeProvider,
+  log: vscode.LogOutputChannel,
+  withLocalRuns: WithLocalRuns,
+): Pick<CommandHandlers, typeof COMMANDS.exportRuns> {
+  return { [COMMANDS.exportRuns]: (node?: unknown) => exportCommand(registry, tree, log, withLocalRuns, node) };
 }
 
 async function chooseScope(registry: SourceRegistry, tree: RunsTreeProvider, node: unknown): Promise<Scope | undefined> {
@@ -56,7 +66,7 @@ async function chooseScope(registry: SourceRegistry, tree: RunsTreeProvider, nod
   return pick && { configured: pick, query, title: titleOf(pick) };
 }
 
-async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, log: vscode.LogOutputChannel, node: unknown): Promise<void> {
+async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, log: vscode.LogOutputChannel, withLocalRuns: WithLocalRuns, node: unknown): Promise<void> {
   const scope = await chooseScope(registry, tree, node);
   if (!scope) return;
   const { source } = scope.configured;
@@ -109,29 +119,35 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
     const result = await withCancellableProgress({ title: `Exporting ${scope.title}` }, (signal, progress) => {
       cancelled = signal;
       let last = 0;
-      return exportRuns({
-        source,
-        query: scope.query,
-        format,
-        target: target.fsPath,
-        includeSteps,
-        includePayloads,
-        // Off unless asked for: formula cells are neutralized so a spreadsheet shows them as text.
-        rawCsv: configuration().get<boolean>('export.rawCsv', false) === true,
-        signal,
-        onProgress: (p) => {
-          const of = p.total ?? total;
-          const increment = of > 0 ? ((p.written - last) / of) * 100 : 0;
-          last = p.written;
-          const left = p.remainingMs !== undefined ? ` · ${formatDuration(p.remainingMs)} left` : '';
-          progress.report({ increment, message: `${p.written.toLocaleString('en-US')} of ${of.toLocaleString('en-US')}${left}` });
-        },
-      });
+      // Through the run index: finished runs' steps it holds are not fetched again, and a range
+      // it can vouch for is read from it (a second export of a month costs a request or two).
+      return withLocalRuns(scope.configured.config.id, source, (local) =>
+        exportRuns({
+          local,
+          source,
+          query: scope.query,
+          format,
+          target: target.fsPath,
+          includeSteps,
+          includePayloads,
+          // Off unless asked for: formula cells are neutralized so a spreadsheet shows them as text.
+          rawCsv: configuration().get<boolean>('export.rawCsv', false) === true,
+          signal,
+          onProgress: (p) => {
+            const of = p.total ?? total;
+            const increment = of > 0 ? ((p.written - last) / of) * 100 : 0;
+            last = p.written;
+            const left = p.remainingMs !== undefined ? ` · ${formatDuration(p.remainingMs)} left` : '';
+            progress.report({ increment, message: `${p.written.toLocaleString('en-US')} of ${of.toLocaleString('en-US')}${left}` });
+          },
+        }),
+      );
     });
-    log.info(`exported ${result.records} runs to ${result.target} (${result.method}-side, ${result.elapsedMs} ms)`);
+    log.info(`exported ${result.records} runs to ${result.target} (${result.method === 'index' ? 'from the run index' : `${result.method}-side`}, ${result.elapsedMs} ms)`);
     // A Parquet file is binary: an editor has nothing to show.
+    const schema = result.schemaFile ? ` Its BigQuery schema: ${vscode.workspace.asRelativePath(result.schemaFile)}.` : '';
     const choice = await showInformationMessage(
-      `Exported ${result.records.toLocaleString('en-US')} runs to ${vscode.workspace.asRelativePath(target)}.`,
+      `Exported ${result.records.toLocaleString('en-US')} runs to ${vscode.workspace.asRelativePath(target)}.${schema}`,
       ...(format === 'parquet' ? [] : ['Open File']),
       'Reveal in Explorer',
     );

@@ -17,6 +17,7 @@ import * as settings from '../config/settings';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import { COMMANDS, type CommandHandlers } from '../contributions';
 import { isHistoryApiError, userMessage } from '../core/errors';
+import type { LocalRuns } from '../core/localRuns';
 import type { RunDetail } from '../core/model';
 import type { HistorySource } from '../core/source';
 import { BackgroundSync, describeSyncProgress } from '../runIndex/backgroundSync';
@@ -42,6 +43,13 @@ export interface IndexCommands {
   indexed(sourceId: string): IndexedSourceView | undefined;
   /** The index opened, closed or moved: the tree reads it afresh. */
   readonly onDidChangeIndex: vscode.Event<void>;
+  /**
+   * Runs an export with the index as its local copy of the source's runs (undefined when there is
+   * none: the index closed, a demo source, no key yet). The user's export goes first: the
+   * background pass in flight is stopped and no other starts until the export ends, so two syncs
+   * never write one source's state at once.
+   */
+  withLocalRuns<T>(sourceId: string, source: HistorySource, work: (local: LocalRuns | undefined) => Promise<T>): Promise<T>;
   readonly disposable: vscode.Disposable;
 }
 
@@ -205,6 +213,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         index = opened;
         unavailable = undefined;
         if (opened.rebuilt) void showWarningMessage(`Task History: ${opened.rebuilt}`);
+        if (opened.notice) log.warn(`run index: ${opened.notice}`);
         await refreshKeys();
         store.attachArchive(archiveOf(opened, keys));
         log.info(`run index: ${path}`);
@@ -316,7 +325,19 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
     }
   };
 
+  const withLocalRuns = async <T>(sourceId: string, source: HistorySource, work: (local: LocalRuns | undefined) => Promise<T>): Promise<T> => {
+    const opened = index;
+    const key = keys.get(sourceId);
+    if (!opened || key === undefined) return work(undefined);
+    const { indexedRuns } = await import('../runIndex/indexedRuns');
+    background.cancelPass();
+    return background.exclusive(() =>
+      work(indexedRuns({ index: opened, sourceId: key, source, onFallback: (reason) => log.info(`export of ${sourceId}: listed from the API, not the run index: ${reason}`) })),
+    );
+  };
+
   return {
+    withLocalRuns,
     handlers: { [COMMANDS.syncIndex]: syncCommand },
     keysChanged: (sourceId) => {
       // A new key: a rejected one may be said again, and the source is tried at the next pass.

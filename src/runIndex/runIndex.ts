@@ -39,6 +39,11 @@ export class RunIndex {
     return this.file.rebuilt;
   }
 
+  /** Set when opening could not do some housekeeping (give back free pages on a full disk): worth a line in the log, not an error. */
+  get notice(): string | undefined {
+    return this.file.notice;
+  }
+
   close(): void {
     this.file.close();
   }

@@ -5,6 +5,9 @@
 // last sync, and a run opens in its panel from the index (a finished run the index holds is never asked
 // of the API; the run store marks a run offline only when it had to ask and could not).
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { launchWorkbench, packageExtension, type Workbench } from './workbench';
 
@@ -65,6 +68,33 @@ describe('Run index in a real VS Code', function () {
     const report = await workbench.waitForNotification(/Run index synced\. E2E Paragon: .* ([\d,]+) requests\./, 60_000);
     const requests = Number(/([\d,]+) requests\./.exec(report)![1]!.replace(/,/g, ''));
     assert.ok(requests <= 3, `a sync after the background one sent ${requests} requests: ${report}`);
+  });
+
+  it('"Export Runs…" reads through the index: every run, in the file, and the log says it came from the run index', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'thx-e2e-index-export-'));
+    try {
+      const target = join(dir, 'runs.ndjson');
+      await workbench.clearNotifications();
+      await workbench.runCommand('Task History: Export Runs…');
+      await workbench.quickInput('NDJSON', { pick: 'NDJSON' });
+      await workbench.quickInput(''); // runs only
+      await workbench.page.waitForFunction(() => document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input')?.value.endsWith('runs.ndjson'), undefined, {
+        timeout: 30_000,
+      });
+      await workbench.page.locator('.quick-input-widget .quick-input-box input').fill(target);
+      await workbench.page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
+      const total = emulator.truth.paragonIds({}).length;
+      await workbench.waitForNotification(new RegExp(`Exported ${total.toLocaleString('en-US')} runs`), 90_000);
+      const ids = readFileSync(target, 'utf8')
+        .split('\n')
+        .filter((line) => line)
+        .map((line) => (JSON.parse(line) as { id: string }).id);
+      assert.deepEqual(new Set(ids), new Set(emulator.truth.paragonIds({})));
+      assert.equal(ids.length, total);
+      await until('the export in the log', () => /exported [\d,]+ runs to [^\n]*runs\.ndjson \(from the run index, \d+ ms\)/.test(workbench.outputChannelLog('Task History')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('with the API unreachable, shows the indexed runs by status, marked offline with the time of the last sync', async () => {

@@ -45,7 +45,7 @@ export function registerExportCommand(program: Command, ctx: CliContext): void {
   command
     .option('--include-archived', 'with --index: also export the runs the API no longer has (past its retention), marked "archived": true')
     .requiredOption('--out <file>', 'the file to write (replaced only when the export succeeds)')
-    .addOption(new Option('--format <format>', 'default: from the --out extension (.csv, .ndjson/.jsonl), else json').choices(EXPORT_FORMATS))
+    .addOption(new Option('--format <format>', 'default: from the --out extension (.csv, .ndjson/.jsonl, .parquet), else json').choices(EXPORT_FORMATS))
     .option('--include-steps', "add each run's steps (one more request per run)")
     .option('--include-payloads', "add each step's input and output (one more request per step; implies --include-steps)")
     .option('--no-server-export', 'Dispersl: page through the API instead of using its own export endpoint')
@@ -76,7 +76,7 @@ export async function runExport(flags: ExportFlags, ctx: CliContext): Promise<Ex
   const pinnedAt = pinnedAtFrom(ctx.env);
   const progress = new ProgressLine(ctx.io, 'Exporting');
   if (flags.includeArchived && flags.index === undefined) throw new UsageError('--include-archived reads the run index: add --index.');
-  if (flags.includeArchived && format === 'csv') throw new UsageError('CSV has no column to mark archived runs: export them as json or ndjson.');
+  if (flags.includeArchived && format === 'csv') throw new UsageError('CSV has no column to mark archived runs: export them as json, ndjson or parquet.');
   const api = sourceFromFlags(flags, ctx.env, flags.verbose ? stderrHttpLog((line) => progress.log(line)) : undefined);
   const indexed = openCliIndex(flags, api, ctx, { includeArchived: flags.includeArchived });
   const source = indexed?.source ?? api;
@@ -123,6 +123,9 @@ async function exportThrough(
     const how = result.method === 'server' ? `${source.label}'s own export` : result.method === 'index' ? 'from the run index' : 'paged';
     const cost = indexed ? `; ${indexed.requests().toLocaleString('en-US')} requests` : '';
     ctx.io.stderr.write(`Exported ${result.records.toLocaleString('en-US')} runs to ${flags.out} (${format}, ${how}${cost}) in ${formatDuration(result.elapsedMs) || '0 ms'}.\n`);
+    if (result.schemaFile) {
+      ctx.io.stderr.write(`BigQuery schema: ${result.schemaFile} (bq load --source_format=NEWLINE_DELIMITED_JSON <dataset.table> ${flags.out} ${result.schemaFile}).\n`);
+    }
     return result;
   } catch (error) {
     progress.finish();

@@ -78,6 +78,7 @@ export async function runSync(flags: SyncFlags, ctx: CliContext): Promise<void> 
   ensureIndexFolder(path);
   const index = RunIndex.open(path);
   if (index.rebuilt) io.stderr.write(`${index.rebuilt}\n`);
+  if (index.notice) io.stderr.write(`${index.notice}\n`);
   const started = Date.now();
   let lastLine = 0;
   const onProgress = (p: SyncProgress) => {
