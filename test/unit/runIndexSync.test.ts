@@ -86,6 +86,35 @@ describe('Sync into the run index', () => {
       index.close();
     });
 
+    it("a sync stopped while fetching steps keeps every run's steps it fetched (they are written in batches), and the next sync fetches only the rest", async () => {
+      const e = emulator();
+      const index = open();
+      const abort = new AbortController();
+      let fetchedWhenStopped = 0;
+      await assert.rejects(
+        syncSource({
+          sourceId: 'p',
+          source: paragonOf(e),
+          index,
+          since: 'all',
+          signal: abort.signal,
+          onProgress: (p) => {
+            if (p.phase === 'details' && p.done >= 7 && !abort.signal.aborted) {
+              fetchedWhenStopped = p.done;
+              abort.abort();
+            }
+          },
+        }),
+      );
+      const failed = e.truth.paragonIds({ status: 'FAILED' }).length;
+      const left = index.runsWithoutDetail('p', { statuses: ['failed'] }).length;
+      assert.equal(failed - left, fetchedWhenStopped, 'fewer than a batch, written when the sync stopped');
+      const resumed = await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: 'all' });
+      assert.equal(resumed.details, left);
+      assert.deepEqual(index.runsWithoutDetail('p', { statuses: ['failed'] }), []);
+      index.close();
+    });
+
     it('a sync stopped partway resumes where it stopped, without duplicates or gaps', async () => {
       const e = emulator();
       const index = open();
