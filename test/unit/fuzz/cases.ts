@@ -5,7 +5,7 @@
 // as a failure of that case instead of ending the suite.
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { exportRuns } from '../../../src/core/export/exportRuns';
 import type { ExportFormat } from '../../../src/core/export/sinks';
@@ -403,7 +403,11 @@ export class FuzzRunner {
           maxListRequests: 6 * (pagesOf(expected.length) + 2),
           async run(source, signal, altered) {
             const result = await exportRuns({ source, query, format, target, includeSteps, includePayloads, preferServerExport: server, signal });
-            const failures = await checkFolder(caseDir, name, true);
+            // A successful NDJSON export writes its BigQuery schema beside it (runs.ndjson → runs.schema.json), and only then.
+            const failures = await checkFolder(caseDir, name, true, result.schemaFile ? [basename(result.schemaFile)] : []);
+            if (format === 'ndjson' && result.schemaFile !== join(caseDir, 'out.schema.json')) {
+              failures.push({ kind: 'wrong-result', detail: `an NDJSON export that succeeded named its schema file ${String(result.schemaFile)}` });
+            }
             if (failures.length > 0) return failures;
             let parsed: ParsedExport;
             try {

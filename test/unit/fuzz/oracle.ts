@@ -246,10 +246,10 @@ export function compareExport(got: ParsedExport, baseline: ParsedExport, truthId
   return failures;
 }
 
-/** After an export: on success only the target; on failure nothing at all. */
-export async function checkFolder(dir: string, target: string, succeeded: boolean): Promise<Failure[]> {
+/** After an export: on success only the target (and the files it says it wrote beside it); on failure nothing at all. */
+export async function checkFolder(dir: string, target: string, succeeded: boolean, companions: readonly string[] = []): Promise<Failure[]> {
   const names = await readdir(dir);
-  const expected = succeeded ? [target] : [];
+  const expected = succeeded ? [target, ...companions] : [];
   const extra = names.filter((n) => !expected.includes(n));
   const missing = expected.filter((n) => !names.includes(n));
   const failures: Failure[] = [];
