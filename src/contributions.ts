@@ -29,6 +29,7 @@ export const COMMANDS = {
   compareWithLastSuccess: 'taskHistory.compareWithLastSuccess',
   exportRun: 'taskHistory.exportRun',
   syncIndex: 'taskHistory.syncIndex',
+  nameWorkflow: 'taskHistory.nameWorkflow',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -75,6 +76,8 @@ export const VIEW_ITEM = {
   comparable: 'comparable',
   /** A demo source (session only: no Remove). */
   demo: 'demo',
+  /** A run that names its workflow ("Name Workflow…"). */
+  workflow: 'workflow',
 } as const;
 
 /** A contextValue from tokens: the node's kind first, empty ones left out. */

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { registerCommandTable } from './commands/commandTable';
 import { demoCommand } from './commands/demoCommand';
+import { workflowNameCommandHandlers } from './commands/workflowNameCommands';
 import { exportCommandHandlers } from './commands/exportCommands';
 import { filterCommandHandlers } from './commands/filterCommands';
 import { indexCommands } from './commands/indexCommands';
@@ -128,6 +129,7 @@ export function activate(context: vscode.ExtensionContext): void {
       ...demo.handlers,
       ...runIndex.handlers,
       ...exportCommandHandlers(registry, tree, log, runIndex.withLocalRuns),
+      ...workflowNameCommandHandlers(),
     }),
   );
   if (settings.startDemoOnStartup()) void vscode.commands.executeCommand(COMMANDS.openDemo);

@@ -1,6 +1,7 @@
 // Typed access to the `taskHistory.*` settings, read fresh each time and validated so a
 // hand-edited settings.json with a mistake yields a message, not a crash (a source entry is
 // checked by validateSourceEntry, generic fields and then its kind's descriptor).
+import { parseWorkflowNames, type WorkflowNames } from '../core/workflowNames';
 import * as vscode from 'vscode';
 import type { GroupBy } from '../core/grouping';
 import { validateSourceEntry } from '../sources/kinds/sourceEntry';
@@ -67,6 +68,11 @@ export function notifyOnFailure(): boolean {
 
 export function startDemoOnStartup(): boolean {
   return configuration().get<boolean>('startDemo', false);
+}
+
+/** Names users gave workflows (`taskHistory.workflowNames`: workflow id → name). */
+export function workflowNames(): WorkflowNames {
+  return parseWorkflowNames(configuration().get<unknown>('workflowNames', {}));
 }
 
 /**

@@ -1,5 +1,6 @@
 // Plain-text presentation shared by the tree, the panel, the webview and the CLI. No Node
 // or `vscode` import: the webview bundle uses it too.
+import { workflowLabel, type WorkflowNames } from './workflowNames';
 import type { Run, Step } from './model';
 import { durationText } from './runState';
 
@@ -86,8 +87,8 @@ export function terminalJson(value: unknown, space?: number): string {
   return (JSON.stringify(value, null, space) ?? 'null').replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Every field of a run, as label/value rows, for tooltips and headers. */
-export function runFields(run: Run): [string, string][] {
+/** Every field of a run, as label/value rows, for tooltips and headers; the workflow by the name a user gave it, where there is one. */
+export function runFields(run: Run, workflowNames: WorkflowNames = new Map()): [string, string][] {
   const rows: [string, string | number | undefined][] = [
     ['Id', run.id],
     ['Name', run.name],
@@ -96,7 +97,7 @@ export function runFields(run: Run): [string, string][] {
     ['Ended', run.endedAt],
     ['Duration', durationText(run)],
     ['User', run.userId],
-    ['Workflow', run.workflowId],
+    ['Workflow', run.workflowId === undefined ? undefined : workflowLabel(run.workflowId, workflowNames)],
     ['Integration', run.integration],
     ['Tasks', run.taskCount],
     ['Steps', run.stepCount],

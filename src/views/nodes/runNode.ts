@@ -2,6 +2,7 @@
 // every field; expanding it lists its steps in flow order. The node holds the run's id: its
 // state and steps are read from the run store, so a live poll, a reload in the run panel or
 // a failure count that saw a newer state all show here without the node being rebuilt.
+import { workflowNames } from '../../config/settings';
 import * as vscode from 'vscode';
 import { COMMANDS, VIEW_ITEM, viewItem } from '../../contributions';
 import { compareUnavailableReason } from '../../core/compare';
@@ -55,6 +56,7 @@ export class RunNode implements TreeNode {
       this.capabilities.replay && VIEW_ITEM.replayable,
       this.capabilities.stepPayloads && VIEW_ITEM.payloads,
       compareUnavailableReason(this.source, run) === undefined && VIEW_ITEM.comparable,
+      run.workflowId !== undefined && VIEW_ITEM.workflow,
     );
     item.accessibilityInformation = { label: `${runLabel(run)}, ${run.rawStatus}, ${runDescription(run)}` };
     // A click opens the run panel; the twistie (or →) lists the steps here.
@@ -80,7 +82,7 @@ function runTooltip(run: Run): vscode.MarkdownString {
   tooltip.appendMarkdown('**');
   tooltip.appendText(runLabel(run));
   tooltip.appendMarkdown('**');
-  for (const [label, value] of runFields(run)) {
+  for (const [label, value] of runFields(run, workflowNames())) {
     tooltip.appendMarkdown(`  \n${label}: `);
     tooltip.appendText(value);
   }
