@@ -283,6 +283,19 @@ export class RunIndex {
   batch<T>(work: () => T): T {
     return this.file.db.transaction(work);
   }
+
+  /**
+   * Read-only SQL for the insights module (src/insights), which aggregates in the engine rather
+   * than loading runs into JavaScript. `sql` runs after `WITH filtered AS (…)`: the source's runs
+   * matching `query`, by the same filter as page() and count() (archived runs included unless
+   * told otherwise); it may add its own `, name AS (…)` before its SELECT. The filter's
+   * parameters come before `params`. Nothing that writes goes through it.
+   */
+  read(sourceId: string, query: RunQuery, sql: string, params: readonly SqlValue[] = [], archived: ArchivedRuns = 'include'): Row[] {
+    if (!/^\s*(?:SELECT\b|,)/i.test(sql)) throw new Error('RunIndex.read takes a SELECT (or more WITH tables, then a SELECT).');
+    const filter = filterSql(sourceId, query, archived);
+    return this.file.db.all(`WITH filtered AS NOT MATERIALIZED (SELECT * FROM runs WHERE ${filter.where}) ${sql}`, [...filter.params, ...params]);
+  }
 }
 
 function runColumns(sourceId: string, run: Run): SqlValue[] {

@@ -1,0 +1,92 @@
+// Everything the Insights panel shows for one source, computed from the run index alone (no
+// request): totals, the time series, durations, slowest and most-failing workflows (task
+// names), the breakdowns, tokens and error signatures, as one versioned InsightsData.
+import type { RunQuery } from '../core/model';
+import { errorSignatures } from './errors';
+import { INSIGHTS_VERSION, type DurationSummary, type InsightsData, type StatsRow, type TokenUsage } from './model';
+import { byFailures, kindTraits, series, seriesFrame, statsBy, tokensOverTime, totals, type Bucket, type InsightsScope } from './stats';
+
+export interface InsightsOptions {
+  /** Hours or days; default hours for a range of up to three days. */
+  readonly bucket?: Bucket;
+  /** How many workflows (task names) the slowest and most-failing lists keep (default 10). */
+  readonly top?: number;
+  /** When "the last 24 hours" of error trends end (default now). */
+  readonly now?: Date;
+}
+
+function queryText(query: RunQuery): InsightsData['query'] {
+  const out: Record<string, string> = {};
+  if (query.status) out['status'] = query.status;
+  if (query.startedAfter) out['startedAfter'] = query.startedAfter.toISOString();
+  if (query.startedBefore) out['startedBefore'] = query.startedBefore.toISOString();
+  if (query.userId) out['userId'] = query.userId;
+  if (query.workflowId) out['workflowId'] = query.workflowId;
+  if (query.integration) out['integration'] = query.integration;
+  return out as InsightsData['query'];
+}
+
+function tokenUsage(rows: readonly StatsRow[]): TokenUsage[] {
+  return rows
+    .filter((r): r is StatsRow & { key: string } => r.key !== null)
+    .map((r) => ({ key: r.key, tokens: r.tokens ?? 0, runs: r.runs, perTask: r.runs > 0 ? (r.tokens ?? 0) / r.runs : null }))
+    .sort((a, b) => b.tokens - a.tokens || (a.key < b.key ? -1 : 1));
+}
+
+/** The mean of the finished runs' durations, and how many there are (the percentiles come with the totals). */
+function durationSummary(scope: InsightsScope, total: StatsRow): DurationSummary {
+  const [row] = scope.index.read(
+    scope.sourceId,
+    scope.query ?? {},
+    "SELECT count(duration_ms) AS n, avg(duration_ms) AS mean FROM filtered WHERE status NOT IN ('running', 'queued', 'delayed')",
+  );
+  const count = Number(row?.['n'] ?? 0);
+  return { count, p50Ms: total.p50Ms, p95Ms: total.p95Ms, maxMs: total.maxMs, meanMs: count > 0 ? Number(row?.['mean']) : null };
+}
+
+export function computeInsights(scope: InsightsScope, options: InsightsOptions = {}): InsightsData {
+  const traits = kindTraits(scope.kind);
+  const now = options.now ?? new Date();
+  const top = options.top ?? 10;
+  const total = totals(scope);
+  const frame = seriesFrame(scope, options.bucket);
+  const buckets = frame ? series(scope, frame) : [];
+  const starts = buckets.map((b) => b.start);
+  const byWorkflow = statsBy(scope, 'workflow');
+  const byAgent = traits.agents ? statsBy(scope, 'agent') : [];
+  const byModel = traits.agents ? statsBy(scope, 'model') : [];
+  return {
+    version: INSIGHTS_VERSION,
+    sourceId: scope.sourceId,
+    kind: scope.kind,
+    generatedAt: now.toISOString(),
+    query: queryText(scope.query ?? {}),
+    has: { tokens: traits.tokens, steps: traits.agents, taskCount: traits.taskCount },
+    totals: total,
+    durations: durationSummary(scope, total),
+    bucket: frame?.bucket ?? options.bucket ?? 'day',
+    series: buckets,
+    slowest: byWorkflow
+      .filter((r) => r.key !== null && r.p95Ms !== null)
+      .sort((a, b) => b.p95Ms! - a.p95Ms! || b.runs - a.runs)
+      .slice(0, top),
+    mostFailing: byWorkflow
+      .filter((r) => r.key !== null && r.failed > 0)
+      .sort(byFailures)
+      .slice(0, top),
+    byStatus: statsBy(scope, 'status'),
+    byIntegration: statsBy(scope, 'integration'),
+    byWorkflow,
+    byUser: statsBy(scope, 'user').sort(byFailures),
+    byAgent,
+    byModel,
+    byTool: traits.agents ? statsBy(scope, 'tool') : [],
+    tokens: {
+      byModel: traits.tokens ? tokenUsage(byModel) : [],
+      byAgent: traits.tokens ? tokenUsage(byAgent) : [],
+      overTimeByModel: traits.tokens && frame ? tokensOverTime(scope, 'model', frame.bucket, starts) : [],
+      overTimeByAgent: traits.tokens && frame ? tokensOverTime(scope, 'agent', frame.bucket, starts) : [],
+    },
+    errors: errorSignatures(scope, now),
+  };
+}
