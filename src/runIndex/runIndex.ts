@@ -52,15 +52,23 @@ export class RunIndex {
    * Runs as a listing gave them, in one transaction. A newer state replaces the stored one
    * (its steps are then fetched again); a state that says a finished run runs again is older
    * news and is ignored. Answers how many rows were new or changed.
+   *
+   * Paragon names a run's integration only in a listing filtered by it (sync tags runs that
+   * way), so a run without one keeps the integration stored, in its summary too: an unfiltered
+   * re-listing (sync's overlap window, an export) is no change and drops no tag. A run that
+   * names one where none was stored is a change (a tag).
    */
   upsertRuns(sourceId: string, runs: readonly Run[]): number {
     const db = this.file.db;
     const at = this.now().toISOString();
     return db.transaction(() => {
       let changed = 0;
-      for (const run of runs) {
-        const held = db.get('SELECT status, ended_at, summary FROM runs WHERE source_id = ? AND run_id = ?', [sourceId, run.id]);
-        if (held && !isActive(String(held['status']) as RunStatus) && isActive(run.status)) continue;
+      for (const given of runs) {
+        const held = db.get('SELECT status, ended_at, integration, summary FROM runs WHERE source_id = ? AND run_id = ?', [sourceId, given.id]);
+        if (held && !isActive(String(held['status']) as RunStatus) && isActive(given.status)) continue;
+        // Spread over the run, so the key keeps its place (Paragon's runs always carry it) and the summary compares as text.
+        const tag = given.integration === undefined ? stringOr(held?.['integration']) : undefined;
+        const run: Run = tag === undefined ? given : { ...given, integration: tag };
         if (held && held['summary'] === JSON.stringify(run)) {
           // The API still has it: not archived, whatever an earlier 404 said.
           db.run('UPDATE runs SET checked_at = ?, archived = 0 WHERE source_id = ? AND run_id = ?', [at, sourceId, run.id]);

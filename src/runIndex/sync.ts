@@ -5,11 +5,17 @@
 //      API's total). Written in batches, each in one transaction with the sync's checkpoint,
 //      so a killed sync resumes where its last batch landed: no duplicates (runs are keyed),
 //      no gaps (the checkpoint only ever covers a prefix stored whole, in start order).
+//   1c. Paragon's integrations, when configured: a run names its integration only in a listing
+//      filtered by it, so the range just listed is listed again once per integration and the
+//      runs tagged. Only that range (and a backfilled one), and none of it when every run there
+//      is tagged already: a second sync with nothing new costs at most k+1 requests (k
+//      integrations), usually one. Ranges listed but not tagged yet are kept in the sync state,
+//      so a stopped sync (or one run without the integrations) leaves none untagged for good.
 //   2. Runs that may still change are re-checked until they end.
 //   3. Steps of finished runs not stored yet — failed runs (with their failing step's output)
 //      or all runs, as asked — fetched once, ever. A run the API no longer has is archived.
 // Cancellable at any point (what landed stays), with progress and time left.
-import { NotFoundError } from '../core/errors';
+import { NotFoundError, UnsupportedError } from '../core/errors';
 import type { Run, RunDetail, RunQuery, RunStatus } from '../core/model';
 import { isActive } from '../core/runState';
 import { snapshot } from '../core/paging';
@@ -42,6 +48,12 @@ export interface SyncOptions {
   readonly recheck?: boolean;
   /** Store a failed run's failing step output (one more request per failed run, where the API gives payloads). */
   readonly failingOutputs?: boolean;
+  /**
+   * Paragon: the integrations runs belong to (the source's configuration, as the tree groups
+   * by). A run record has no integration field, so each run listed is tagged by listing its
+   * range once per integration. A source that cannot filter by integration refuses them.
+   */
+  readonly integrations?: readonly string[];
   /** The share of the source's request budget sync may use (default half). */
   readonly budgetShare?: number;
   readonly signal?: AbortSignal;
@@ -50,8 +62,12 @@ export interface SyncOptions {
 }
 
 export interface SyncProgress {
-  /** Listing new runs, listing older runs (further back than the index went), re-checking runs still going, fetching steps. */
-  readonly phase: 'listing' | 'backfilling' | 'rechecking' | 'details';
+  /**
+   * Listing new runs, listing older runs (further back than the index went), tagging runs with
+   * their integration (`done` and `total` count listings: ranges times integrations),
+   * re-checking runs still going, fetching steps.
+   */
+  readonly phase: 'listing' | 'backfilling' | 'tagging' | 'rechecking' | 'details';
   readonly done: number;
   /** What the phase has to do in all, once known. */
   readonly total?: number;
@@ -88,6 +104,16 @@ export interface SyncReport {
   readonly details: number;
   readonly archived: number;
   readonly requests: number;
+  /** Runs the listings filtered by integration gave (Paragon, with `integrations`): each is stored with its integration. */
+  readonly tagged: number;
+  /**
+   * Runs of the ranges tagged that no configured integration listed: the per-integration
+   * listings added up to fewer than the range holds, so they belong to integrations not
+   * configured. A count, not an error.
+   */
+  readonly untagged: number;
+  /** Runs listed under two integrations (it should not happen): the first one is kept. */
+  readonly doubleTagged: number;
   /** Where the listing started: the last sync's checkpoint minus the overlap, or the first sync's start. */
   readonly from?: string;
 }
@@ -108,6 +134,31 @@ interface SyncState {
   readonly start?: string;
   /** A listing of older runs, [since, until), under way: `until` is where the covered range started when it began. */
   readonly backfill?: { readonly since: string; readonly until: string; readonly partial?: string };
+  /**
+   * Integration tags (Paragon): the integrations the covered range was tagged with (sorted),
+   * and the ranges listed since that are not tagged yet. Absent until a sync is given integrations.
+   */
+  readonly tags?: { readonly integrations: readonly string[]; readonly pending: readonly TagRange[] };
+}
+
+/** [from, to) as the state keeps it; no `from`: from the oldest run the API had. */
+interface TagRange {
+  readonly from?: string;
+  readonly to: string;
+}
+
+/** Ranges sorted and merged where they overlap or touch. */
+export function mergeRanges(ranges: readonly TagRange[]): TagRange[] {
+  const start = (r: TagRange) => (r.from === undefined ? -Infinity : Date.parse(r.from));
+  const sorted = [...ranges].sort((a, b) => start(a) - start(b));
+  const merged: TagRange[] = [];
+  for (const range of sorted) {
+    const last = merged.at(-1);
+    if (last && start(range) <= Date.parse(last.to)) {
+      if (Date.parse(range.to) > Date.parse(last.to)) merged[merged.length - 1] = { ...last, to: range.to };
+    } else merged.push(range);
+  }
+  return merged.map((r) => (r.from === undefined ? { to: r.to } : r));
 }
 
 /** The range the index is complete for, as the sync state says. */
@@ -165,6 +216,25 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
   };
   let newOrChanged = 0;
 
+  // Integrations (Paragon): which, and the ranges still to tag. A new set of integrations tags
+  // the whole covered range again (runs of an integration just added are in it untagged).
+  const integrations = [...new Set((options.integrations ?? []).map((name) => name.trim()).filter((name) => name.length > 0))];
+  if (integrations.length > 0 && !options.source.capabilities.filterByIntegration) {
+    throw new UnsupportedError(
+      `${options.source.label} cannot list runs by integration: leave its integrations out of the sync.`,
+      'integrations given to a source without an integration filter',
+    );
+  }
+  const configured = [...integrations].sort();
+  if (configured.length > 0 && (state.tags === undefined || state.tags.integrations.join('\n') !== configured.join('\n'))) {
+    const covered: TagRange[] = state.complete && state.from !== undefined ? [{ from: state.from === 'all' ? undefined : state.from, to: state.complete }] : [];
+    save({ ...state, tags: { integrations: configured, pending: mergeRanges([...(state.tags?.pending ?? []), ...covered]) } });
+  }
+  /** A range about to be listed is to be tagged once listed (kept even by a sync without integrations, once tags exist). */
+  const toTag = (range: TagRange) => {
+    if (state.tags) save({ ...state, tags: { ...state.tags, pending: mergeRanges([...state.tags.pending, range]) } });
+  };
+
   /**
    * Lists [after, pin) into the index in batches, each written in one transaction with the
    * state `checkpoint` gives for it: the start of the last run stored when runs have come in
@@ -220,6 +290,7 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
   // cannot sort saves none partway): the range starts where this listing starts.
   const start = state.complete ? undefined : mark ? state.start : sinceText(since);
   const pinnedAt = now();
+  toTag({ from: from?.toISOString(), to: pinnedAt.toISOString() });
   const listed = await listInto(
     'listing',
     from ? { startedAfter: from } : {},
@@ -240,13 +311,75 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
     const after = resume ? new Date(Date.parse(resume) - overlap) : options.since === 'all' ? undefined : options.since;
     const job = { since: wanted, until };
     save({ ...state, backfill: { ...job, partial: resume } });
+    const backfillPin = now();
+    toTag({ from: after?.toISOString(), to: until === 'all' ? backfillPin.toISOString() : until });
     backfilled = await listInto(
       'backfilling',
       { startedAfter: after, startedBefore: until === 'all' ? undefined : new Date(until) },
-      now(),
+      backfillPin,
       (partial) => ({ ...state, backfill: { ...job, partial: partial ?? resume } }),
       () => ({ ...state, backfill: undefined, from: wanted }),
     );
+  }
+
+  // 1c. Integration tags (Paragon): each range listed and not tagged yet, listed again once per
+  // integration through the same snapshot listing. A range whose runs are all tagged already
+  // (a second sync's overlap window) costs nothing.
+  let tagged = 0;
+  let untagged = 0;
+  let doubleTagged = 0;
+  if (integrations.length > 0 && state.tags) {
+    const rangeQuery = (range: TagRange): RunQuery => ({ startedAfter: range.from === undefined ? undefined : new Date(range.from), startedBefore: new Date(range.to) });
+    /** Runs of the range the index holds (the API still has them) that name no integration. */
+    const lacking = (range: TagRange, stopAtFirst: boolean): number => {
+      let n = 0;
+      for (const run of index.scan(sourceId, rangeQuery(range), { order: 'asc', archived: 'exclude' })) {
+        if (run.integration !== undefined) continue;
+        n++;
+        if (stopAtFirst) break;
+      }
+      return n;
+    };
+    const ranges = mergeRanges(state.tags.pending);
+    const work = ranges.filter((range) => lacking(range, true) > 0);
+    const listings = work.length * integrations.length;
+    /** The runs tagged in this sync (the first integration a run is listed under wins). */
+    const seen = new Set<string>();
+    let done = 0;
+    begin();
+    if (listings > 0) progress('tagging', 0, listings, 1);
+    for (const range of ranges) {
+      if (work.includes(range)) {
+        for (const integration of integrations) {
+          let batch: Run[] = [];
+          const flush = () => {
+            const runs = batch;
+            batch = [];
+            // A tag is not a new or changed run: the report counts them apart.
+            if (runs.length > 0) index.upsertRuns(sourceId, runs);
+          };
+          const listing = snapshot(source, { ...rangeQuery(range), integration }, { signal, pinnedAt: new Date(range.to), concurrency: 2 });
+          for await (const run of listing) {
+            // Listed under an earlier integration too (should not happen): the first one stays.
+            if (seen.has(run.id)) {
+              doubleTagged++;
+              continue;
+            }
+            seen.add(run.id);
+            // The filter is what names it (Paragon's client tags what it lists under one already).
+            batch.push({ ...run, integration });
+            tagged++;
+            if (batch.length >= BATCH) flush();
+          }
+          flush();
+          progress('tagging', ++done, listings, 1);
+        }
+        // What no configured integration listed belongs to another one.
+        untagged += lacking(range, false);
+      }
+      // Done with: the next sync starts after it (a stopped one tags the rest).
+      save({ ...state, tags: { integrations: configured, pending: ranges.slice(ranges.indexOf(range) + 1) } });
+    }
   }
 
   // 2. Runs that may still change.
@@ -329,7 +462,19 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
   } finally {
     flush();
   }
-  return { listed, backfilled, newOrChanged, rechecked, details, archived, requests: budgeted.requests(), from: from?.toISOString() };
+  return {
+    listed,
+    backfilled,
+    newOrChanged,
+    tagged,
+    untagged,
+    doubleTagged,
+    rechecked,
+    details,
+    archived,
+    requests: budgeted.requests(),
+    from: from?.toISOString(),
+  };
 }
 
 function stripSteps(run: Run & { steps?: unknown }): Run {

@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UnsupportedError } from '../../src/core/errors';
 import type { Run, RunDetail } from '../../src/core/model';
+import { snapshot } from '../../src/core/paging';
+import { isActive } from '../../src/core/runState';
 import type { HistorySource } from '../../src/core/source';
 import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
@@ -15,7 +18,7 @@ import { budgetedSource } from '../../src/runIndex/budgetedSource';
 import { RunIndex } from '../../src/runIndex/runIndex';
 import { estimateRemainingMs, syncCoverage, syncSource, type SyncProgress } from '../../src/runIndex/sync';
 import type { RunningEmulator } from '../../emulator/server';
-import { useEmulator } from './support/emulatorFixture';
+import { collect, useEmulator } from './support/emulatorFixture';
 
 /** Clients that retry at once (the faults cost milliseconds, not the backoff's seconds) and set no budget of their own. */
 function paragonOf(e: RunningEmulator): HistorySource {
@@ -300,6 +303,138 @@ describe('Sync into the run index', () => {
       assert.equal(index.get('p', running.id)!.archived, true);
       const kept = index.get('p', gone.id)!;
       assert.deepEqual(kept.steps, gone.steps, 'what was fetched is kept');
+      index.close();
+    });
+  });
+
+  describe("Paragon's integrations (a run names its own only in a listing filtered by it)", () => {
+    const emulator = useEmulator({ paragonExecutions: 1500, disperslTasks: 20 });
+
+    /** Each run's integration as the emulator has it. */
+    const truthOf = (e: RunningEmulator): Map<string, string> =>
+      new Map(e.truth.integrations.flatMap((integration) => e.truth.paragonIds({ integration }).map((id) => [id, integration] as const)));
+    /** Asserts every indexed run names the integration the truth gives it (none for those of `missing`), in its summary and its column. */
+    const assertTags = (index: RunIndex, e: RunningEmulator, missing: readonly string[] = []) => {
+      const truth = truthOf(e);
+      const all = [...index.scan('p', {}, { order: 'asc', archived: 'include' })];
+      assert.equal(all.length, e.truth.paragonIds({}).length);
+      for (const run of all) {
+        const expected = truth.get(run.id);
+        assert.equal(run.integration, expected !== undefined && missing.includes(expected) ? undefined : expected, `integration of ${run.id}`);
+      }
+      for (const integration of e.truth.integrations) {
+        const expected = missing.includes(integration) ? 0 : e.truth.paragonIds({ integration }).length;
+        assert.equal(index.count('p', { integration }), expected, `runs of ${integration}`);
+      }
+    };
+
+    it("after a sync with the emulator's integration names every run's integration equals the truth; a second sync with nothing new costs at most k+1 requests", async () => {
+      const e = emulator();
+      const index = open();
+      const k = e.truth.integrations.length;
+      const first = await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: 'all', integrations: e.truth.integrations });
+      assert.equal(first.tagged, e.truth.paragonIds({}).length);
+      assert.equal(first.untagged, 0);
+      assert.equal(first.doubleTagged, 0);
+      assertTags(index, e);
+      e.resetStats();
+      const second = await syncSource({ sourceId: 'p', source: paragonOf(e), index, integrations: e.truth.integrations });
+      assert.ok(second.requests <= k + 1, `a second sync sent ${second.requests} requests (k = ${k})`);
+      assert.ok(e.stats().requests <= k + 1, `the emulator saw ${e.stats().requests} requests`);
+      assertTags(index, e);
+      index.close();
+    });
+
+    it('an unfiltered listing afterwards (a sync without integrations, a whole re-listing) is no change and drops no tag', async () => {
+      const e = emulator();
+      const index = open();
+      await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: 'all', integrations: e.truth.integrations });
+      const again = await syncSource({ sourceId: 'p', source: paragonOf(e), index });
+      assert.equal(again.tagged, 0);
+      const everything = await collect(snapshot(paragonOf(e), {}));
+      assert.equal(everything.length, e.truth.paragonIds({}).length);
+      assert.ok(
+        everything.every((run) => run.integration === undefined),
+        'the unfiltered listing names no integration',
+      );
+      // A finished run's summary never changes: the same run without its integration is no change.
+      const finished = everything.filter((run) => !isActive(run.status));
+      assert.ok(finished.length > 1000);
+      assert.equal(index.upsertRuns('p', finished), 0);
+      // Runs still going change (their duration so far): written again, with their tags.
+      assert.equal(index.upsertRuns('p', everything), everything.length - finished.length);
+      assertTags(index, e);
+      index.close();
+    });
+
+    it("with one integration left out of the config, untagged equals the truth's count of that integration's runs", async () => {
+      const e = emulator();
+      const index = open();
+      const [left, ...configured] = e.truth.integrations;
+      const report = await syncSource({ sourceId: 'p', source: paragonOf(e), index, since: 'all', integrations: configured });
+      assert.equal(report.untagged, e.truth.paragonIds({ integration: left! }).length);
+      assert.ok(report.untagged > 0);
+      assert.equal(report.tagged + report.untagged, e.truth.paragonIds({}).length);
+      assertTags(index, e, [left!]);
+      // Then configured: the runs already indexed are tagged too (the whole covered range, once).
+      const all = await syncSource({ sourceId: 'p', source: paragonOf(e), index, integrations: e.truth.integrations });
+      assert.equal(all.untagged, 0);
+      assertTags(index, e);
+      index.close();
+    });
+
+    it('a sync stopped while tagging leaves the rest to the next sync, which tags it', async () => {
+      const e = emulator();
+      const index = open();
+      const abort = new AbortController();
+      await assert.rejects(
+        syncSource({
+          sourceId: 'p',
+          source: paragonOf(e),
+          index,
+          since: 'all',
+          integrations: e.truth.integrations,
+          signal: abort.signal,
+          onProgress: (p) => {
+            if (p.phase === 'tagging' && p.done >= 2) abort.abort();
+          },
+        }),
+      );
+      assert.ok(index.count('p', { integration: e.truth.integrations[0]! }) > 0, 'the first integrations were tagged');
+      assert.equal(index.count('p', { integration: e.truth.integrations.at(-1)! }), 0, 'the last was not');
+      const next = await syncSource({ sourceId: 'p', source: paragonOf(e), index, integrations: e.truth.integrations });
+      assert.equal(next.untagged, 0);
+      assertTags(index, e);
+      index.close();
+    });
+
+    it('a source that cannot list by integration refuses integrations', async () => {
+      const e = emulator();
+      const index = open();
+      await assert.rejects(syncSource({ sourceId: 'd', source: disperslOf(e), index, integrations: ['salesforce'] }), UnsupportedError);
+      index.close();
+    });
+
+    it('upsertRuns keeps a stored integration that a run without one leaves out, in its summary too, and counts only a real change', () => {
+      const index = open();
+      const listed: Run = {
+        id: 'r1',
+        sourceKind: 'paragon',
+        status: 'running',
+        rawStatus: 'EXECUTING',
+        startedAt: '2026-01-02T03:04:05.000Z',
+        integration: undefined,
+        taskCount: 1,
+      };
+      assert.equal(index.upsertRuns('p', [listed]), 1);
+      assert.equal(index.upsertRuns('p', [{ ...listed, integration: 'salesforce' }]), 1, 'a tag is a change');
+      assert.equal(index.upsertRuns('p', [listed]), 0, 'the same run without its integration is not');
+      assert.equal(index.get('p', 'r1')!.run.integration, 'salesforce');
+      const ended: Run = { ...listed, status: 'succeeded', rawStatus: 'SUCCEEDED', endedAt: '2026-01-02T03:05:05.000Z', taskCount: 4 };
+      assert.equal(index.upsertRuns('p', [ended]), 1, 'a new state is');
+      assert.deepEqual(index.get('p', 'r1')!.run, { ...ended, integration: 'salesforce' });
+      assert.equal(index.count('p', { integration: 'salesforce' }), 1);
+      assert.equal(index.upsertRuns('p', [ended]), 0);
       index.close();
     });
   });
