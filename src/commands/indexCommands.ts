@@ -157,6 +157,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         since: syncDays === 0 ? 'all' : new Date(Date.now() - syncDays * 86_400_000),
         details: kindDescriptor(config.kind).syncDetails,
         failingOutputs,
+        integrations: source.capabilities.filterByIntegration ? config.integrations : undefined, // Paragon: tag runs with the tree's integrations
         signal: controller.signal,
         onProgress: (p) => report(`${describeSyncProgress(p)} · ${p.requests.toLocaleString('en-US')} requests`),
       });

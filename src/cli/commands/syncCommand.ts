@@ -2,7 +2,9 @@
 // runs since the last sync, running runs re-checked, failed runs' steps (or all runs' steps
 // where the analysis needs them) fetched once. Prints what it fetched and the requests it
 // used; progress goes to stderr. Ctrl-C stops it; what landed stays, and the next sync
-// resumes from there.
+// resumes from there. Paragon's runs name their integration only in a listing filtered by it:
+// `--integrations` lists what was synced once more per integration to tag them (the Insights
+// "by integration" figures need it).
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatDuration } from '../../core/duration';
 import { RunIndex } from '../../runIndex/runIndex';
@@ -16,6 +18,7 @@ import { API_KEY_ENV } from '../apiKey';
 import { stderrHttpLog } from '../httpLog';
 import { defaultIndexPath, ensureIndexFolder } from '../indexPath';
 import { addSourceOptions, sourceFromFlags, type SourceFlags } from '../sourceOptions';
+import { UsageError } from '../usageError';
 
 export interface SyncFlags extends SourceFlags {
   readonly index?: string;
@@ -24,6 +27,7 @@ export interface SyncFlags extends SourceFlags {
   readonly details?: DetailPolicy;
   readonly failingOutput: boolean;
   readonly budgetShare?: number;
+  readonly integrations?: readonly string[];
   readonly json?: boolean;
 }
 
@@ -40,11 +44,26 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
     .option('--all-history', 'the index takes every run the API still has (90 days), older runs included after a first sync')
     .addOption(new Option('--details <which>', 'whose steps to store: failed runs, all runs, or none (default: per API)').choices(['failed', 'all', 'none']))
     .option('--no-failing-output', "do not fetch failed runs' failing step output (one request each)")
+    .addOption(
+      new Option(
+        '--integrations <names>',
+        "Paragon only: the project's integrations, comma-separated (e.g. salesforce,slack), to tag each run with its own (the API names it only in a listing filtered by one: one more listing per integration of what was synced)",
+      ).argParser(parseNames),
+    )
     .addOption(new Option('--budget-share <fraction>', `the share of the request budget sync may use (default ${DEFAULT_SYNC_BUDGET_SHARE})`).argParser(parseShare))
     .option('--json', 'print the report as JSON')
     .action(async () => {
       await runSync(command.opts<SyncFlags>(), ctx);
     });
+}
+
+function parseNames(text: string): string[] {
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+  if (names.length === 0) throw new InvalidArgumentError('Give integration names separated by commas, for example salesforce,slack.');
+  return names;
 }
 
 function parseShare(text: string): number {
@@ -73,6 +92,9 @@ export function sourceKeyOf(flags: SourceFlags, env: NodeJS.ProcessEnv): string 
 
 export async function runSync(flags: SyncFlags, ctx: CliContext): Promise<void> {
   const { io } = ctx;
+  if (flags.integrations && flags.source !== 'paragon') {
+    throw new UsageError(`--integrations is for Paragon sources (their runs name no integration); ${flags.source}'s runs have no integration to tag.`);
+  }
   const source = sourceFromFlags(flags, ctx.env, flags.verbose ? stderrHttpLog((line) => io.stderr.write(`${line}\n`)) : undefined);
   const path = flags.index ?? defaultIndexPath(ctx.env);
   ensureIndexFolder(path);
@@ -95,6 +117,7 @@ export async function runSync(flags: SyncFlags, ctx: CliContext): Promise<void> 
       details: flags.details ?? kindDescriptor(flags.source).syncDetails,
       failingOutputs: flags.failingOutput,
       budgetShare: flags.budgetShare,
+      integrations: flags.integrations,
       signal: ctx.signal,
       onProgress,
     });
@@ -105,6 +128,9 @@ export async function runSync(flags: SyncFlags, ctx: CliContext): Promise<void> 
     }
     io.stdout.write(
       `Synced ${source.label} into ${path}: ${report.listed.toLocaleString('en-US')} runs listed${report.backfilled > 0 ? ` and ${report.backfilled.toLocaleString('en-US')} older ones` : ''} (${report.newOrChanged.toLocaleString('en-US')} new or changed), ` +
+        (report.tagged > 0 || report.untagged > 0
+          ? `${report.tagged.toLocaleString('en-US')} tagged with their integration${report.untagged > 0 ? ` (${report.untagged.toLocaleString('en-US')} of no integration given)` : ''}${report.doubleTagged > 0 ? ` (${report.doubleTagged} listed under two; the first kept)` : ''}, `
+          : '') +
         `${report.rechecked} running re-checked, ${report.details.toLocaleString('en-US')} with their steps, ${report.archived} archived; ` +
         `${report.requests.toLocaleString('en-US')} requests in ${formatDuration(Date.now() - started) || '0 ms'}. The index holds ${held.toLocaleString('en-US')} runs of this source.\n`,
     );
