@@ -6,10 +6,12 @@ import { isHistoryApiError, userMessage } from '../core/errors';
 import { API_KEY_ENV } from './apiKey';
 import type { CliContext } from './cliContext';
 import { CommandFailure } from './commandFailure';
+import { registerErrorsCommand } from './commands/errorsCommand';
 import { registerExportCommand } from './commands/exportCommand';
 import { registerListCommand } from './commands/listCommand';
 import { registerReplayCommand } from './commands/replayCommand';
 import { registerShowCommand } from './commands/showCommand';
+import { registerStatsCommand } from './commands/statsCommand';
 import { registerSyncCommand } from './commands/syncCommand';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exitCodes';
 
@@ -44,6 +46,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerShowCommand(program, ctx);
   registerReplayCommand(program, ctx);
   registerSyncCommand(program, ctx);
+  registerStatsCommand(program, ctx);
+  registerErrorsCommand(program, ctx);
   for (const command of program.commands) command.addHelpText('after', `\nThe key is read from ${API_KEY_ENV}. See task-history --help for exit codes.`);
   return program;
 }

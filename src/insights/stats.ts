@@ -279,7 +279,5 @@ export function tokensOverTime(scope: InsightsScope, column: 'agent' | 'model', 
     tokens[at] = Number(row['t']);
   }
   const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
-  return [...byKey]
-    .map(([key, tokens]) => ({ key, tokens }))
-    .sort((a, b) => sum(b.tokens) - sum(a.tokens) || compareKeys(a.key, b.key));
+  return [...byKey].map(([key, tokens]) => ({ key, tokens })).sort((a, b) => sum(b.tokens) - sum(a.tokens) || compareKeys(a.key, b.key));
 }
