@@ -5,7 +5,7 @@
 // steps and no stored output is the rare one whose whole step list is read to order them.
 import type { Step } from '../core/model';
 import { firstFailedStep } from '../core/stepGraph';
-import { ErrorSignatureAccumulator, type ErrorSignatureCluster, type FailureSample } from './errorSignature';
+import { ErrorSignatureAccumulator, signatureOf, type ErrorSignatureCluster, type FailureSample } from './errorSignature';
 import type { ErrorSignature, ErrorSignatures } from './model';
 import type { InsightsScope } from './stats';
 
@@ -69,20 +69,16 @@ function failingStep(scope: InsightsScope, run: FailedRun): Step | undefined {
   return detail ? firstFailedStep(detail.steps) : run.failedSteps[0];
 }
 
-/** Failed runs clustered by signature (most runs first); trends ("the last 24 hours") end at `now`. */
-export function errorSignatures(scope: InsightsScope, now: Date = new Date()): ErrorSignatures {
-  const accumulator = new ErrorSignatureAccumulator(now);
-  let failed = 0;
-  let withoutSteps = 0;
+/** Each failed run of the scope as the signature code reads it, or 'no steps' for one whose steps the index does not hold. */
+function* failures(scope: InsightsScope): Generator<FailureSample | 'no steps'> {
   for (const run of failedRuns(scope)) {
-    failed++;
     if (!run.detailFetched) {
-      withoutSteps++;
+      yield 'no steps';
       continue;
     }
     const step = failingStep(scope, run);
     const output = step && run.outputStepId === step.id && run.output !== undefined ? (JSON.parse(run.output) as unknown) : undefined;
-    const sample: FailureSample = {
+    yield {
       kind: scope.kind,
       runId: run.runId,
       stepId: step?.id,
@@ -96,9 +92,29 @@ export function errorSignatures(scope: InsightsScope, now: Date = new Date()): E
       model: step?.model,
       output,
     };
-    accumulator.add(sample);
+  }
+}
+
+/** Failed runs clustered by signature (most runs first); trends ("the last 24 hours") end at `now`. */
+export function errorSignatures(scope: InsightsScope, now: Date = new Date()): ErrorSignatures {
+  const accumulator = new ErrorSignatureAccumulator(now);
+  let failed = 0;
+  let withoutSteps = 0;
+  for (const sample of failures(scope)) {
+    failed++;
+    if (sample === 'no steps') withoutSteps++;
+    else accumulator.add(sample);
   }
   return { signatures: accumulator.result().map(flatten), failedRuns: failed, withoutSteps };
+}
+
+/** The ids of the scope's failed runs with this signature (ErrorSignature.key), newest first: "export these runs", "list them in the tree". */
+export function signatureRunIds(scope: InsightsScope, signatureKey: string): string[] {
+  const matched: { id: string; at: string }[] = [];
+  for (const sample of failures(scope)) {
+    if (sample !== 'no steps' && signatureOf(sample).key === signatureKey) matched.push({ id: sample.runId, at: String(sample.startedAt ?? '') });
+  }
+  return matched.sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1)).map((m) => m.id);
 }
 
 /** The accumulator's cluster as Insights hands it on (flat, so the CLI's JSON and the panel read the same fields). */

@@ -11,7 +11,7 @@ import { RUN_STATUSES, type Run, type RunDetail, type RunQuery, type RunStatus, 
 import { runs as listRuns } from '../../src/core/paging';
 import type { HistorySource } from '../../src/core/source';
 import { firstFailedStep } from '../../src/core/stepGraph';
-import { errorSignatures } from '../../src/insights/errors';
+import { errorSignatures, signatureRunIds } from '../../src/insights/errors';
 import { signatureOf } from '../../src/insights/errorSignature';
 import { computeInsights } from '../../src/insights/insights';
 import { INSIGHTS_VERSION, type StatsRow } from '../../src/insights/model';
@@ -270,7 +270,7 @@ describe('Insights over the run index, against the emulator’s truth', function
     assert.equal(got.length, new Set(tasks.flatMap((t) => t.steps.map((s) => s.model))).size);
   });
 
-  it('error signatures: every failed run of the range in one signature; counts, first and last seen and the newest example equal the truth (Paragon: failing step and its output from the API; Dispersl: failing step)', async () => {
+  it('error signatures: every failed run of the range in one signature; counts, first and last seen, the newest example and the runs listed for a signature equal the truth (Paragon: failing step and its output from the API; Dispersl: failing step)', async () => {
     const now = new Date();
     // Paragon: the failing step and its output, asked of the API.
     const failed = paragonRuns.filter((r) => inRange(r, pRange) && r.status === 'failed');
@@ -293,6 +293,10 @@ describe('Insights over the run index, against the emulator’s truth', function
       assert.equal(s.lastSeen, new Date(runs.at(-1)!.startedAt!).toISOString());
       assert.equal(s.example, runs.at(-1)!.id);
       assert.deepEqual(new Set(s.users), new Set(runs.map((r) => r.userId).filter(Boolean)));
+      // "Export these runs" / "list them in the tree": exactly its runs, newest first.
+      const ids = signatureRunIds(pScope(), s.key);
+      assert.deepEqual(new Set(ids), new Set(runs.map((r) => r.id)));
+      assert.equal(ids[0], s.example);
     }
     // Dispersl: by the failing step's name, agent and model.
     const dFailed = disperslTasks.filter((t) => inRange(t, dRange) && t.status === 'failed');
