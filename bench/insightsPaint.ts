@@ -5,6 +5,7 @@
 // must draw everything with no CSP violation and no error, or there is no figure.
 // Alone: `npx tsx bench/insightsPaint.ts [--loads N]`. bench/main.ts can call runInsightsPaintBench().
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundle, launchBrowser, openChartPage } from './insightsPaintHarness';
 import { paintData } from './insightsPaintData';
@@ -23,6 +24,9 @@ export interface InsightsPaintFigures {
   readonly bundleBytes: number;
   readonly bundleGzipBytes: number;
   readonly targetMs: number;
+  /** The machine's 1-minute load average at the end and its CPU count: a busy machine paints later. */
+  readonly loadAverage: number;
+  readonly cpus: number;
 }
 
 function median(values: readonly number[]): number {
@@ -75,6 +79,8 @@ export async function runInsightsPaintBench(loads = 11, log: (line: string) => v
     bundleBytes: page.bytes,
     bundleGzipBytes: page.gzipBytes,
     targetMs: INSIGHTS_PAINT_TARGET_MS,
+    loadAverage: Math.round(loadavg()[0]! * 10) / 10,
+    cpus: cpus().length,
   };
 }
 
@@ -85,6 +91,7 @@ export function formatInsightsPaint(f: InsightsPaintFigures): string {
     `  first contentful paint: median ${f.firstPaintMedianMs} ms, max ${f.firstPaintMaxMs} ms (target < ${f.targetMs} ms: ${verdict})`,
     `  all drawn (next frame): median ${f.drawnMedianMs} ms`,
     `  page bundle: ${(f.bundleBytes / 1024).toFixed(1)} KB minified, ${(f.bundleGzipBytes / 1024).toFixed(1)} KB gzipped`,
+    `  machine: ${f.cpus} CPUs, load average ${f.loadAverage} (other work on the machine slows the page down)`,
   ].join('\n');
 }
 
