@@ -40,6 +40,7 @@ const tools: ChartData = {
   labels: ['read_file', 'write_file', 'search'],
   series: [{ name: 'steps', colour: '--vscode-charts-purple', values: [39770, 1e21, 0] }],
 };
+const twoLines: ChartData = { ...successRate, series: [...successRate.series, { name: 'other', colour: '--vscode-charts-orange', values: [1, 2, 3, 4, 5] }] };
 const HOSTILE = ['<img src=x onerror="window.__pwned=1">', 'invoice_\u202Egnp.exe', 'ansi \u001b[31mred\u001b[0m null\u0000byte', '</td></tr><script>window.__pwned=2</script>'];
 const hostile: ChartData = {
   title: '<b>Most-failing</b> \u202Eworkflows',
@@ -52,7 +53,7 @@ const hostile: ChartData = {
 function readTable(page: ChartPage['page'], index: number): Promise<{ caption: string; rows: string[][] }> {
   return page.evaluate((i) => {
     const table = document.querySelectorAll('table.insights-table')[i] as HTMLTableElement;
-    return { caption: table.caption?.textContent ?? '', rows: [...table.rows].map((r) => [...r.cells].map((c) => c.textContent ?? '')) };
+    return { caption: table.caption?.textContent ?? '', rows: Array.from(table.rows).map((r) => Array.from(r.cells).map((c) => c.textContent ?? '')) };
   }, index);
 }
 
@@ -102,7 +103,7 @@ describe('Insights charts (headless Chromium, under the run panel CSP)', functio
         return new Promise<{ kind: string; width: number; height: number; inked: number }[]>((done) =>
           requestAnimationFrame(() =>
             done(
-              [...document.querySelectorAll<HTMLElement>('.insights-chart')].map((chart) => {
+              Array.from(document.querySelectorAll<HTMLElement>('.insights-chart')).map((chart) => {
                 const canvas = chart.querySelector('canvas')!;
                 const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
                 let inked = 0;
@@ -175,7 +176,7 @@ describe('Insights charts (headless Chromium, under the run panel CSP)', functio
       ['write_file', '1e+21'],
       ['search', '0'],
     ]);
-    const headers = await page.evaluate(() => [...document.querySelectorAll('table.insights-table th')].map((th) => th.getAttribute('scope')));
+    const headers = await page.evaluate(() => Array.from(document.querySelectorAll('table.insights-table th')).map((th) => th.getAttribute('scope')));
     assert.ok(
       headers.every((s) => s === 'col' || s === 'row'),
       'every header cell has a scope',
@@ -191,7 +192,7 @@ describe('Insights charts (headless Chromium, under the run panel CSP)', functio
       document.body.append(multi.element);
       return {
         label: figure.chart.element.getAttribute('aria-label'),
-        legend: [...multi.element.querySelectorAll('.u-legend .u-label')].map((l) => l.textContent),
+        legend: Array.from(multi.element.querySelectorAll('.u-legend .u-label')).map((l) => l.textContent),
         injected: document.querySelectorAll('img, script:not([src]), svg, b, i').length,
         pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
       };
@@ -221,11 +222,11 @@ describe('Insights charts (headless Chromium, under the run panel CSP)', functio
         InsightsCharts.stackedBars(app.appendChild(document.createElement('div')), a);
         InsightsCharts.lines(app.appendChild(document.createElement('div')), b);
       },
-      [byStatus, { ...successRate, series: [...successRate.series, { name: 'other', colour: '--vscode-charts-orange', values: [1, 2, 3, 4, 5] }] }],
+      [byStatus, twoLines],
     );
     const legendColours = () =>
       page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>('.insights-chart-lines .u-series:not(:first-child) .u-marker')].map((m) => getComputedStyle(m).borderTopColor),
+        Array.from(document.querySelectorAll<HTMLElement>('.insights-chart-lines .u-series:not(:first-child) .u-marker')).map((m) => getComputedStyle(m).borderTopColor),
       );
     assert.ok((await pixelsOf(page, 0, DARK_THEME['--vscode-charts-red']!)) > 50, 'failed runs drawn in the theme red');
     assert.ok((await pixelsOf(page, 0, DARK_THEME['--vscode-charts-green']!)) > 500, 'succeeded runs drawn in the theme green');
@@ -240,7 +241,7 @@ describe('Insights charts (headless Chromium, under the run panel CSP)', functio
       document.body.className = 'vscode-light';
     });
     await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLElement>('.insights-chart-lines .u-series:not(:first-child) .u-marker')].some(
+      Array.from(document.querySelectorAll<HTMLElement>('.insights-chart-lines .u-series:not(:first-child) .u-marker')).some(
         (m) => getComputedStyle(m).borderTopColor === 'rgb(0, 0, 192)',
       ),
     );
