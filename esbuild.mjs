@@ -39,6 +39,19 @@ const builds = [
     entryPoints: ['webview/main.ts'],
     outfile: 'dist/webview.js',
   },
+  // The Insights panel's webview; the stylesheets it imports (uPlot's, the charts') come out
+  // beside it as dist/insights.css.
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: ['webview/insightsMain.ts'],
+    outfile: 'dist/insights.js',
+  },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
 
 // The run index's engine (SQLite in WebAssembly) loads its .wasm from beside the bundle

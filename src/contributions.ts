@@ -30,6 +30,7 @@ export const COMMANDS = {
   exportRun: 'taskHistory.exportRun',
   syncIndex: 'taskHistory.syncIndex',
   nameWorkflow: 'taskHistory.nameWorkflow',
+  openInsights: 'taskHistory.openInsights',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

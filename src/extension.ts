@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { registerCommandTable } from './commands/commandTable';
 import { demoCommand } from './commands/demoCommand';
+import { insightsCommands } from './commands/insightsCommands';
+import { runListActions } from './commands/runListCommands';
 import { workflowNameCommandHandlers } from './commands/workflowNameCommands';
 import { exportCommandHandlers } from './commands/exportCommands';
 import { filterCommandHandlers } from './commands/filterCommands';
@@ -85,6 +87,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const runIndex = indexCommands(context.globalStorageUri, registry, store, log);
   // A source the API cannot be reached for shows its runs from the index.
   tree.attachIndex((sourceId) => runIndex.indexed(sourceId));
+  const runList = runListActions(registry, log, runIndex.withLocalRuns);
+  const insights = insightsCommands({
+    extensionUri: context.extensionUri,
+    registry,
+    tree,
+    index: runIndex,
+    log,
+    exportRunIds: runList.exportRunIds,
+    listRunIds: runList.listRunIds,
+  });
   const runs = runCommands({ extensionUri: context.extensionUri, registry, store, log, panelsChanged: () => live.panelsChanged() });
   context.subscriptions.push(
     channel,
@@ -114,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     TaskHistoryDocuments.register(store),
     ...runs.disposables,
+    ...insights.disposables,
     demo.disposable,
     runIndex.disposable,
     runIndex.onDidChangeIndex(() => tree.indexChanged()),
@@ -130,6 +143,7 @@ export function activate(context: vscode.ExtensionContext): void {
       ...runIndex.handlers,
       ...exportCommandHandlers(registry, tree, log, runIndex.withLocalRuns),
       ...workflowNameCommandHandlers(),
+      ...insights.handlers,
     }),
   );
   if (settings.startDemoOnStartup()) void vscode.commands.executeCommand(COMMANDS.openDemo);

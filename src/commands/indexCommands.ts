@@ -50,6 +50,11 @@ export interface IndexCommands {
    * never write one source's state at once.
    */
   withLocalRuns<T>(sourceId: string, source: HistorySource, work: (local: LocalRuns | undefined) => Promise<T>): Promise<T>;
+  /**
+   * Reads the index for a source (Insights): `read` gets the index and the source's key in it;
+   * without them (the index closed or off, a demo source, no key yet), the reason, for the user.
+   */
+  readIndex<T>(sourceId: string, read: (index: RunIndex, key: string) => T): Promise<{ readonly value: T } | { readonly unavailable: string }>;
   readonly disposable: vscode.Disposable;
 }
 
@@ -337,8 +342,20 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
     );
   };
 
+  const readIndex = async <T>(sourceId: string, read: (index: RunIndex, key: string) => T): Promise<{ readonly value: T } | { readonly unavailable: string }> => {
+    const opened = index ?? (await open());
+    if (!opened) return { unavailable: unavailable ?? 'The run index is not available.' };
+    const key = keys.get(sourceId);
+    if (key === undefined) {
+      const demo = registry.get(sourceId)?.demo === true;
+      return { unavailable: demo ? 'Demo sources are not indexed.' : 'No API key yet: set one ("Task History: Set API Key"), and its runs are synced into the run index.' };
+    }
+    return { value: read(opened, key) };
+  };
+
   return {
     withLocalRuns,
+    readIndex,
     handlers: { [COMMANDS.syncIndex]: syncCommand },
     keysChanged: (sourceId) => {
       // A new key: a rejected one may be said again, and the source is tried at the next pass.

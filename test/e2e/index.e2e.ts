@@ -97,6 +97,40 @@ describe('Run index in a real VS Code', function () {
     }
   });
 
+  it('"Insights" shows the figures of the index: runs, failures and each day\'s runs equal the truth; every failed run is in an error signature', async () => {
+    await workbench.runCommand('Task History: Insights');
+    const frame = await workbench.webviewFrame('Error signatures', 60_000);
+    const totals = await frame.evaluate(() =>
+      Object.fromEntries([...document.querySelectorAll('[data-figure="totals"] > div')].map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent])),
+    );
+    const number = (text: string | null | undefined) => Number((text ?? '').replace(/[^\d]/g, ''));
+    const runs = emulator.truth.paragonIds({}).length;
+    const failed = emulator.truth.paragonIds({ status: 'FAILED' }).length;
+    assert.equal(number(totals['Runs']), runs, JSON.stringify(totals));
+    assert.equal(number(totals['Failed']), failed, JSON.stringify(totals));
+    assert.equal(number(totals['Succeeded']), emulator.truth.paragonIds({ status: 'SUCCEEDED' }).length, JSON.stringify(totals));
+    // The runs-per-day table beside its chart: its Total column adds up to every run.
+    const perDay = await frame.evaluate(() =>
+      [...document.querySelectorAll('[data-figure="runs-over-time"] table tbody tr')].map((row) => Number((row.lastElementChild?.textContent ?? '').replace(/[^\d]/g, ''))),
+    );
+    assert.ok(perDay.length > 0);
+    assert.equal(
+      perDay.reduce((n, v) => n + v, 0),
+      runs,
+    );
+    const signatures = await frame.evaluate(() => [...document.querySelectorAll('.insights-signature')].map((li) => Number(li.getAttribute('data-count'))));
+    assert.ok(signatures.length > 0);
+    assert.equal(
+      signatures.reduce((n, v) => n + v, 0),
+      failed,
+      'every failed run (sync stored its steps) is in one signature',
+    );
+    const canvases = await frame.evaluate(() => document.querySelectorAll('canvas').length);
+    assert.ok(canvases > 0, 'the charts are drawn');
+    await workbench.clearNotifications();
+    await workbench.screenshot('docs/screenshots/insights.png');
+  });
+
   it('with the API unreachable, shows the indexed runs by status, marked offline with the time of the last sync', async () => {
     const failed = emulator.truth.paragonIds({ status: 'FAILED' }).length;
     const succeeded = emulator.truth.paragonIds({ status: 'SUCCEEDED' }).length;

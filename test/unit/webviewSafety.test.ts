@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { contentSecurityPolicy, createNonce } from '../../src/panels/csp';
 import { visible } from '../../webview/dom';
 
-const webviewFiles = readdirSync('webview')
-  .filter((f) => f.endsWith('.ts'))
-  .map((f) => join('webview', f));
+// The run panel's and the Insights panel's (webview/insights/ holds its charts).
+const webviewFiles = ['webview', join('webview', 'insights')].flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f)),
+);
 
 function directives(policy: string): Map<string, string[]> {
   return new Map(
@@ -59,7 +62,7 @@ describe('Run panel webview safety', () => {
           const spec = match[1] ?? match[2]!;
           assert.match(
             spec,
-            /^(\.\/\w+|\.\.\/src\/panels\/protocol|\.\.\/src\/core\/(duration|format|runState)|@vscode-elements\/elements\/dist\/[\w-]+\/index\.js)$/,
+            /^(\.\/\w+|\.\/insights\/[\w.]+|\.\.\/(dom|format)|(\.\.\/)+src\/panels\/(protocol|insightsProtocol)|(\.\.\/)+src\/insights\/model|(\.\.\/)+src\/core\/(duration|format|runState|model)|@vscode-elements\/elements\/dist\/[\w-]+\/index\.js|uplot|uplot\/dist\/uPlot\.min\.css)$/,
             `${file}: ${spec}`,
           );
         }

@@ -1,0 +1,89 @@
+// "Task History: Insights": the Insights panel for one source (a source's context menu) or
+// every source (the view's toolbar, the palette), computed from the run index with no
+// request, following the tree's filter. This file wires the panel to the index, the tree and
+// the export and run commands; the panel restores itself after a reload with its scope.
+import * as vscode from 'vscode';
+import type { SourceRegistry } from '../config/sourceRegistry';
+import * as settings from '../config/settings';
+import { COMMANDS, type CommandHandlers } from '../contributions';
+import { describeFilter, filterToQuery } from '../core/filters';
+import { computeInsights } from '../insights/insights';
+import { signatureRunIds } from '../insights/errors';
+import { INSIGHTS_VIEW_TYPE, parseScopeState, type SourceInsights } from '../panels/insightsProtocol';
+import { InsightsPanel, type InsightsServices } from '../panels/insightsPanel';
+import { syncCoverage } from '../runIndex/sync';
+import { SourceNode } from '../views/nodes/sourceNode';
+import type { RunsTreeProvider } from '../views/runsTree';
+import type { IndexCommands } from './indexCommands';
+
+export interface InsightsCommands {
+  readonly handlers: Pick<CommandHandlers, typeof COMMANDS.openInsights>;
+  readonly disposables: vscode.Disposable[];
+}
+
+export interface InsightsDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly registry: SourceRegistry;
+  readonly tree: RunsTreeProvider;
+  readonly index: Pick<IndexCommands, 'readIndex'>;
+  readonly log: vscode.LogOutputChannel;
+  /** Exports these runs of a source (Export These Runs…). */
+  exportRunIds(sourceId: string, runIds: readonly string[], title: string): Promise<void>;
+  /** Shows these runs of a source (List in Tree). */
+  listRunIds(sourceId: string, runIds: readonly string[], title: string): Promise<void>;
+}
+
+export function insightsCommands(deps: InsightsDeps): InsightsCommands {
+  const services: InsightsServices = {
+    extensionUri: deps.extensionUri,
+    log: deps.log,
+    sources: () => deps.registry.list().map((s) => ({ id: s.config.id, label: s.config.label ?? s.config.id })),
+    filter: () => ({ query: filterToQuery(deps.tree.filter), description: describeFilter(deps.tree.filter) }),
+    onDidChangeFilter: deps.tree.onDidChangeFilter,
+    workflowNames: () => settings.workflowNames(),
+    compute: async (sourceId, label, query, bucket): Promise<SourceInsights> => {
+      const configured = deps.registry.get(sourceId);
+      if (!configured) return { sourceId, label, note: 'This source is no longer configured.' };
+      const kind = configured.config.kind;
+      const read = await deps.index.readIndex(sourceId, (index, key) => {
+        const data = computeInsights({ index, sourceId: key, kind, query }, { bucket });
+        const coverage = syncCoverage(index, key);
+        const covered = coverage !== undefined && (coverage.from === 'all' || (query.startedAfter !== undefined && query.startedAfter >= coverage.from));
+        return { data, covered, coverage };
+      });
+      if ('unavailable' in read) return { sourceId, label, note: read.unavailable };
+      const { data, covered, coverage } = read.value;
+      const note = !coverage
+        ? 'Not synced into the run index yet: these figures hold only the runs opened so far. "Task History: Sync Run Index" fills it.'
+        : !covered
+          ? `The run index holds this source's runs from ${coverage.from === 'all' ? 'the first' : coverage.from.toISOString().slice(0, 10)} on; the filter reaches further back (setting "taskHistory.index.syncDays").`
+          : `From the run index, synced ${coverage.to.toLocaleString()}.`;
+      return { sourceId, label, data, note };
+    },
+    signatureRuns: async (sourceId, query, key) => {
+      const configured = deps.registry.get(sourceId);
+      if (!configured) return [];
+      const read = await deps.index.readIndex(sourceId, (index, indexKey) => signatureRunIds({ index, sourceId: indexKey, kind: configured.config.kind, query }, key));
+      return 'value' in read ? read.value : [];
+    },
+    exportRuns: (sourceId, ids, title) => deps.exportRunIds(sourceId, ids, title),
+    listRuns: (sourceId, ids, title) => deps.listRunIds(sourceId, ids, title),
+  };
+
+  const open = (node?: unknown) => {
+    const sourceIds = node instanceof SourceNode ? [node.configured.config.id] : typeof node === 'string' && deps.registry.get(node) ? [node] : [];
+    InsightsPanel.show(services, { sourceIds, bucket: 'day' });
+  };
+
+  return {
+    handlers: { [COMMANDS.openInsights]: open },
+    disposables: [
+      vscode.window.registerWebviewPanelSerializer(INSIGHTS_VIEW_TYPE, {
+        async deserializeWebviewPanel(panel: vscode.WebviewPanel, raw: unknown) {
+          InsightsPanel.revive(services, panel, parseScopeState(raw) ?? { sourceIds: [], bucket: 'day' });
+        },
+      }),
+      { dispose: () => InsightsPanel.disposeCurrent() },
+    ],
+  };
+}

@@ -1,0 +1,91 @@
+// A given list of runs of a source (an error signature's, from Insights): exported through the
+// same pipeline as Export Runs… (formats, the temporary file renamed on success, the run
+// index serving what it holds), or listed in a quick pick that opens the one chosen.
+import { homedir } from 'node:os';
+import * as vscode from 'vscode';
+import type { SourceRegistry } from '../config/sourceRegistry';
+import { COMMANDS } from '../contributions';
+import { relativeTime } from '../core/format';
+import { userMessage } from '../core/errors';
+import { exportRuns } from '../core/export/exportRuns';
+import type { ExportFormat } from '../core/export/sinks';
+import type { LocalRuns } from '../core/localRuns';
+import type { Run } from '../core/model';
+import { showErrorMessage, showInformationMessage } from '../views/notifications';
+import { withCancellableProgress } from './cancellableProgress';
+import type { WithLocalRuns } from './exportCommands';
+
+/** The local copy narrowed to these runs: its listing is them, in the order given (details as the copy has them). */
+function onlyThese(local: LocalRuns, ids: readonly string[]): LocalRuns {
+  return {
+    ...local,
+    listing: () =>
+      Promise.resolve({
+        total: ids.length,
+        archived: 0,
+        runs: async function* (): AsyncGenerator<Run> {
+          for (const id of ids) {
+            const { steps: _steps, ...run } = await local.detail(id);
+            yield run;
+          }
+        },
+      }),
+  };
+}
+
+export function runListActions(registry: SourceRegistry, log: vscode.LogOutputChannel, withLocalRuns: WithLocalRuns) {
+  const exportRunIds = async (sourceId: string, ids: readonly string[], title: string): Promise<void> => {
+    const configured = registry.get(sourceId);
+    if (!configured || ids.length === 0) return;
+    const format = (
+      await vscode.window.showQuickPick(
+        [
+          { label: 'JSON', format: 'json' as ExportFormat },
+          { label: 'NDJSON', format: 'ndjson' as ExportFormat },
+          { label: 'CSV', format: 'csv' as ExportFormat },
+          { label: 'Parquet', format: 'parquet' as ExportFormat },
+        ],
+        { title: `Export ${ids.length.toLocaleString('en-US')} runs, with their steps: ${title}`, placeHolder: 'Format' },
+      )
+    )?.format;
+    if (!format) return;
+    const target = await vscode.window.showSaveDialog({
+      title: `Export ${ids.length.toLocaleString('en-US')} runs`,
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `failures.${format}`),
+      filters: { [format.toUpperCase()]: [format] },
+    });
+    if (!target) return;
+    try {
+      const result = await withCancellableProgress({ title: `Exporting ${title}` }, (signal) =>
+        withLocalRuns(sourceId, configured.source, (local) => {
+          if (!local) throw new Error('The run index is not open: these runs come from it.');
+          return exportRuns({ source: configured.source, query: {}, format, target: target.fsPath, includeSteps: true, signal, local: onlyThese(local, ids) });
+        }),
+      );
+      log.info(`exported ${result.records} runs of an error signature to ${result.target}`);
+      void showInformationMessage(`Exported ${result.records.toLocaleString('en-US')} runs to ${vscode.workspace.asRelativePath(target)}.`);
+    } catch (error) {
+      log.error(`export of an error signature's runs failed: ${userMessage(error)}`);
+      void showErrorMessage(`Export failed; nothing was written to ${target.fsPath}. ${userMessage(error)}`);
+    }
+  };
+
+  const listRunIds = async (sourceId: string, ids: readonly string[], title: string): Promise<void> => {
+    const configured = registry.get(sourceId);
+    if (!configured || ids.length === 0) return;
+    const runs = await withLocalRuns(sourceId, configured.source, async (local) => {
+      if (!local) return [];
+      const out: Run[] = [];
+      // The newest first, as the tree lists runs; at most a screenful of picks stays useful.
+      for (const id of ids.slice(-500).reverse()) out.push(await local.detail(id));
+      return out;
+    });
+    const pick = await vscode.window.showQuickPick(
+      runs.map((run) => ({ label: run.id, description: `${run.rawStatus} · ${relativeTime(run.startedAt)}`, detail: run.workflowId ?? run.name, run })),
+      { title: `${ids.length.toLocaleString('en-US')} runs: ${title}`, placeHolder: 'Open a run on its failing step', matchOnDescription: true, matchOnDetail: true },
+    );
+    if (pick) await vscode.commands.executeCommand(COMMANDS.openRun, sourceId, pick.run.id);
+  };
+
+  return { exportRunIds, listRunIds };
+}
