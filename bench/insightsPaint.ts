@@ -3,7 +3,8 @@
 // aggregate to, under the run panel's CSP, each load in a fresh browser context as a newly
 // opened webview is. Reported, never asserted (as every figure of `npm run bench`); the page
 // must draw everything with no CSP violation and no error, or there is no figure.
-// Alone: `npx tsx bench/insightsPaint.ts [--loads N]`. bench/main.ts can call runInsightsPaintBench().
+// Alone: `npx tsx bench/insightsPaint.ts [--loads N] [--json]`. bench/main.ts can call runInsightsPaintBench()
+// (its bundle must keep `esbuild` and `playwright-core` external) or run this file as a child.
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -95,11 +96,15 @@ export function formatInsightsPaint(f: InsightsPaintFigures): string {
   ].join('\n');
 }
 
-if (require.main === module) {
+// Run directly (tsx, or a bundle named after this file), not when bench/main.ts imports it: in a
+// bundle `require.main === module` holds for every module inside it.
+if (/insightsPaint\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   const at = process.argv.indexOf('--loads');
   const loads = at > 0 ? Number(process.argv[at + 1]) : 11;
-  runInsightsPaintBench(loads, (line) => console.log(line)).then(
-    (figures) => console.log(formatInsightsPaint(figures)),
+  const json = process.argv.includes('--json');
+  runInsightsPaintBench(loads, json ? undefined : (line) => console.log(line)).then(
+    // --json: the figures alone, one line, for a parent process.
+    (figures) => console.log(json ? JSON.stringify(figures) : formatInsightsPaint(figures)),
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error);
       process.exitCode = 1;

@@ -253,6 +253,34 @@ describe('Insights charts (headless Chromium, under the run panel CSP)', functio
     assert.deepEqual(await chartPage!.violations(), []);
   });
 
+  it('draws 90 days by the hour (2,160 buckets) and an empty range (no labels) without an error', async () => {
+    const page = await open();
+    // Built here: a function declared inside evaluate() would carry tsx's __name helper into the page.
+    const labels = Array.from({ length: 2160 }, (_, i) => new Date(Date.UTC(2026, 7, 1) + i * 3_600_000).toISOString().slice(0, 16).replace('T', ' '));
+    const hourly: ChartData = {
+      title: 'Runs per hour',
+      labels,
+      series: [
+        { name: 'succeeded', colour: '--vscode-charts-green', values: labels.map((_, i) => (i * 7) % 97) },
+        { name: 'failed', colour: '--vscode-charts-red', values: labels.map((_, i) => (i * 3) % 97) },
+      ],
+    };
+    const result = await page.evaluate((data) => {
+      const { InsightsCharts } = window as unknown as ChartsGlobal;
+      const app = document.getElementById('app')!;
+      const stacked = InsightsCharts.chartFigure(app, 'stackedBars', data);
+      InsightsCharts.chartFigure(app, 'lines', { title: 'Nothing in range', labels: [], series: [{ name: 'runs', colour: '--vscode-charts-blue', values: [] }] });
+      return {
+        rows: stacked.table.tBodies[0]!.rows.length,
+        lastTotal: stacked.table.tBodies[0]!.rows[2159]!.cells[3]!.textContent,
+        emptyRows: document.querySelectorAll('table.insights-table')[1]!.querySelectorAll('tbody tr').length,
+      };
+    }, hourly);
+    assert.deepEqual(result, { rows: 2160, lastTotal: String(((2159 * 7) % 97) + ((2159 * 3) % 97)), emptyRows: 0 });
+    assert.deepEqual(chartPage!.errors, []);
+    assert.deepEqual(await chartPage!.violations(), []);
+  });
+
   it('refuses a series whose number of values is not the number of labels', async () => {
     const page = await open();
     const message = await page.evaluate((data) => {

@@ -82,19 +82,21 @@ function plotSpec(kind: ChartKind, data: ChartData, element: Element, width: num
     const common = { label: visible(s.name), stroke: colour, points: { show: false }, value: exact(data.series[i]!.values) };
     return kind === 'lines' ? { ...common, width: 2, spanGaps: false } : { ...common, fill: colour, width: 0, paths: barsPath };
   });
-  let max = Math.max(0, ...ys.flat().filter((v): v is number => v !== null));
+  // Loops, not Math.max(...spread): an hour a bucket over months is thousands of values.
+  let max = 0;
+  for (const values of ys) for (const v of values) if (v !== null && v > max) max = v;
   if (kind === 'stackedBars') {
     // uPlot does not stack: each series is drawn as the running sum, the tallest first, so
     // each colour shows its own segment. The legend, in the same order, reads top to bottom.
     const sums = new Array<number>(n).fill(0);
     ys = ys.map((values) => values.map((v, i) => (sums[i]! += v ?? 0)));
-    max = Math.max(0, ...sums);
+    max = sums.reduce((a, b) => (b > a ? b : a), 0);
     ys.reverse();
     series = series.reverse();
   }
   const category = (_u: uPlot, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? axisLabel(data.labels[v]) : ''));
   const value = (_u: uPlot, splits: number[]) => splits.map((v) => axisValue(v, unit));
-  const longest = Math.max(1, ...data.labels.map((l) => Math.min(AXIS_LABEL_CHARS, visible(l).length)));
+  const longest = data.labels.reduce((a, l) => Math.max(a, Math.min(AXIS_LABEL_CHARS, l.length)), 1);
   const horizontal = kind === 'bars';
   const options: uPlot.Options = {
     width,
@@ -107,7 +109,10 @@ function plotSpec(kind: ChartKind, data: ChartData, element: Element, width: num
     },
     axes: horizontal
       ? [axis(theme, { side: 3, values: category, incrs: [1], space: 12, size: Math.min(220, 16 + longest * 6.5) }), axis(theme, { side: 0, values: value, space: 60 })]
-      : [axis(theme, { values: category, incrs: [1, 2, 5, 7, 14, 30, 60, 90, 180, 365], space: 16 + longest * 6.5 }), axis(theme, { values: value, size: 56 })],
+      : [
+          axis(theme, { values: category, incrs: [1, 2, 5, 7, 14, 30, 60, 90, 180, 365, 730, 1460, 2920, 5840], space: 16 + longest * 6.5 }),
+          axis(theme, { values: value, size: 56 }),
+        ],
     series: [{ label: visible(data.labelHeading ?? ''), value: (_u, _v, _si, idx) => (idx === null ? '–' : visible(data.labels[idx] ?? '')) }, ...series],
     legend: { show: data.series.length > 1 },
     cursor: { drag: { x: false, y: false, setScale: false }, points: { show: false } },
