@@ -59,7 +59,8 @@ export function runListActions(registry: SourceRegistry, log: vscode.LogOutputCh
       const result = await withCancellableProgress({ title: `Exporting ${title}` }, (signal) =>
         withLocalRuns(sourceId, configured.source, (local) => {
           if (!local) throw new Error('The run index is not open: these runs come from it.');
-          return exportRuns({ source: configured.source, query: {}, format, target: target.fsPath, includeSteps: true, signal, local: onlyThese(local, ids) });
+          // Oldest first, as every export is.
+          return exportRuns({ source: configured.source, query: {}, format, target: target.fsPath, includeSteps: true, signal, local: onlyThese(local, [...ids].reverse()) });
         }),
       );
       log.info(`exported ${result.records} runs of an error signature to ${result.target}`);
@@ -76,8 +77,8 @@ export function runListActions(registry: SourceRegistry, log: vscode.LogOutputCh
     const runs = await withLocalRuns(sourceId, configured.source, async (local) => {
       if (!local) return [];
       const out: Run[] = [];
-      // The newest first, as the tree lists runs; at most a screenful of picks stays useful.
-      for (const id of ids.slice(-500).reverse()) out.push(await local.detail(id));
+      // The newest first (as given), as the tree lists runs; past 500 picks a list stops being useful.
+      for (const id of ids.slice(0, 500)) out.push(await local.detail(id));
       return out;
     });
     const pick = await vscode.window.showQuickPick(
