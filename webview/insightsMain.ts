@@ -116,8 +116,10 @@ function signatureItem(source: SourceInsights, signature: ErrorSignature, names:
   );
 }
 
-function sourceSection(source: SourceInsights, names: ReadonlyMap<string, string>, single: boolean): HTMLElement {
+/** One source's section, put in `parent` before its charts are drawn: a chart reads its theme colours where it sits in the document. */
+function sourceSection(parent: HTMLElement, source: SourceInsights, names: ReadonlyMap<string, string>, single: boolean): HTMLElement {
   const section = el('section', { class: 'insights-source', attrs: { 'data-source': source.sourceId, 'aria-label': source.label } });
+  parent.append(section);
   if (!single) section.append(el('h2', {}, source.label));
   if (source.note) section.append(el('p', { class: 'insights-note' }, source.note));
   const data = source.data;
@@ -154,7 +156,7 @@ function show(message: Extract<ToInsightsWebview, { type: 'insights' }>): void {
   replace(app, el('h1', {}, title), toolbar(message.scope, message.filter));
   if (message.sources.length === 0)
     app.append(el('p', { class: 'insights-note' }, 'No source yet: add a Paragon project or a Dispersl account, then sync its runs into the run index.'));
-  for (const source of message.sources) app.append(sourceSection(source, names, single));
+  for (const source of message.sources) sourceSection(app, source, names, single);
   app.setAttribute('aria-busy', 'false');
 }
 

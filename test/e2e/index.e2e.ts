@@ -125,6 +125,19 @@ describe('Run index in a real VS Code', function () {
       failed,
       'every failed run (sync stored its steps) is in one signature',
     );
+    // The charts take the theme's colours (a canvas needs them resolved): VS Code hands the webview --vscode-charts-*.
+    const failedColour = await frame.evaluate(() => {
+      const style = getComputedStyle(document.documentElement);
+      // The legend's swatch of the Failed series of runs per day (uPlot paints it with the series' colour).
+      const swatch = [...document.querySelectorAll<HTMLElement>('[data-figure="runs-over-time"] .u-series')]
+        .find((row) => row.textContent?.includes('Failed'))
+        ?.querySelector<HTMLElement>('.u-marker');
+      return { swatch: swatch ? getComputedStyle(swatch).backgroundColor : '', red: style.getPropertyValue('--vscode-charts-red').trim() };
+    });
+    assert.ok(failedColour.red !== '', 'the theme gives --vscode-charts-red');
+    const hex = failedColour.red.replace('#', '');
+    const rgb = `rgb(${parseInt(hex.slice(0, 2), 16)}, ${parseInt(hex.slice(2, 4), 16)}, ${parseInt(hex.slice(4, 6), 16)})`;
+    assert.equal(failedColour.swatch, rgb, "failed runs are drawn in the theme's red");
     const canvases = await frame.evaluate(() => document.querySelectorAll('canvas').length);
     assert.ok(canvases > 0, 'the charts are drawn');
     await workbench.clearNotifications();
