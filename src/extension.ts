@@ -87,7 +87,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const runIndex = indexCommands(context.globalStorageUri, registry, store, log);
   // A source the API cannot be reached for shows its runs from the index.
   tree.attachIndex((sourceId) => runIndex.indexed(sourceId));
-  const runList = runListActions(registry, log, runIndex.withLocalRuns);
+  // "List in Tree" (Insights): the error signature's row under its source's "Failures", opened and selected.
+  const runList = runListActions(registry, log, runIndex.withLocalRuns, async (sourceId, key) => {
+    const node = tree.signatureNode(sourceId, key);
+    if (!node) return false;
+    await view.reveal(node, { expand: true, select: true, focus: true });
+    return true;
+  });
   const insights = insightsCommands({
     extensionUri: context.extensionUri,
     registry,

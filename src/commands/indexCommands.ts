@@ -20,6 +20,7 @@ import { isHistoryApiError, userMessage } from '../core/errors';
 import type { LocalRuns } from '../core/localRuns';
 import type { RunDetail } from '../core/model';
 import type { HistorySource } from '../core/source';
+import { errorSignatures, signatureRunIds } from '../insights/errors';
 import { BackgroundSync, describeSyncProgress } from '../runIndex/backgroundSync';
 import type { RunIndex } from '../runIndex/runIndex';
 import type * as SyncModule from '../runIndex/sync';
@@ -368,11 +369,18 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
     indexed: (sourceId) => {
       const opened = index;
       const key = keys.get(sourceId);
-      if (!opened || key === undefined) return undefined;
+      const kind = registry.get(sourceId)?.config.kind;
+      if (!opened || key === undefined || kind === undefined) return undefined;
       return {
         count: (query) => opened.count(key, query),
         countsByStatus: (query) => opened.countsByStatus(key, query),
         page: (query, offset, limit) => opened.page(key, query, offset, limit),
+        errorSignatures: (query) => errorSignatures({ index: opened, sourceId: key, kind, query }),
+        signatureRuns: (query, signatureKey) =>
+          signatureRunIds({ index: opened, sourceId: key, kind, query }, signatureKey).flatMap((id) => {
+            const run = opened.get(key, id)?.run;
+            return run ? [run] : [];
+          }),
         get lastSynced() {
           return lastSyncOf(opened, sync, key);
         },

@@ -29,8 +29,8 @@ export interface InsightsDeps {
   readonly log: vscode.LogOutputChannel;
   /** Exports these runs of a source (Export These Runs…). */
   exportRunIds(sourceId: string, runIds: readonly string[], title: string): Promise<void>;
-  /** Shows these runs of a source (List in Tree). */
-  listRunIds(sourceId: string, runIds: readonly string[], title: string): Promise<void>;
+  /** Shows these runs of a source (List in Tree): the signature's row in the tree when `key` is given and the tree can show it. */
+  listRunIds(sourceId: string, runIds: readonly string[], title: string, key?: string): Promise<void>;
 }
 
 export function insightsCommands(deps: InsightsDeps): InsightsCommands {
@@ -67,7 +67,7 @@ export function insightsCommands(deps: InsightsDeps): InsightsCommands {
       return 'value' in read ? read.value : [];
     },
     exportRuns: (sourceId, ids, title) => deps.exportRunIds(sourceId, ids, title),
-    listRuns: (sourceId, ids, title) => deps.listRunIds(sourceId, ids, title),
+    listRuns: (sourceId, ids, title, key) => deps.listRunIds(sourceId, ids, title, key),
   };
 
   const open = (node?: unknown) => {

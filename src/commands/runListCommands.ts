@@ -1,6 +1,7 @@
 // A given list of runs of a source (an error signature's, from Insights): exported through the
 // same pipeline as Export Runs… (formats, the temporary file renamed on success, the run
-// index serving what it holds), or listed in a quick pick that opens the one chosen.
+// index serving what it holds), or shown: the signature's row in the runs tree (under its
+// source's "Failures"), else, when the tree cannot show it, a quick pick that opens the one chosen.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
@@ -33,7 +34,10 @@ function onlyThese(local: LocalRuns, ids: readonly string[]): LocalRuns {
   };
 }
 
-export function runListActions(registry: SourceRegistry, log: vscode.LogOutputChannel, withLocalRuns: WithLocalRuns) {
+/** Reveals an error signature's row in the runs tree; false when the tree cannot show it (the index closed, no such signature for its filter). */
+export type RevealSignature = (sourceId: string, key: string) => Promise<boolean>;
+
+export function runListActions(registry: SourceRegistry, log: vscode.LogOutputChannel, withLocalRuns: WithLocalRuns, revealSignature?: RevealSignature) {
   const exportRunIds = async (sourceId: string, ids: readonly string[], title: string): Promise<void> => {
     const configured = registry.get(sourceId);
     if (!configured || ids.length === 0) return;
@@ -71,9 +75,17 @@ export function runListActions(registry: SourceRegistry, log: vscode.LogOutputCh
     }
   };
 
-  const listRunIds = async (sourceId: string, ids: readonly string[], title: string): Promise<void> => {
+  /** An error signature's runs (`key`): its row in the tree, expanded and selected; the quick pick when the tree cannot show it. */
+  const listRunIds = async (sourceId: string, ids: readonly string[], title: string, key?: string): Promise<void> => {
     const configured = registry.get(sourceId);
     if (!configured || ids.length === 0) return;
+    if (key !== undefined && revealSignature) {
+      try {
+        if (await revealSignature(sourceId, key)) return;
+      } catch (error) {
+        log.warn(`could not show the error signature in the tree (${userMessage(error)}); listing its runs instead`);
+      }
+    }
     const runs = await withLocalRuns(sourceId, configured.source, async (local) => {
       if (!local) return [];
       const out: Run[] = [];

@@ -38,7 +38,8 @@ export interface InsightsServices {
   /** The runs of an error signature (by its key), for Export and the list of them. */
   signatureRuns(sourceId: string, query: RunQuery, key: string): Promise<readonly string[]>;
   exportRuns(sourceId: string, runIds: readonly string[], title: string): Promise<void>;
-  listRuns(sourceId: string, runIds: readonly string[], title: string): Promise<void>;
+  /** These runs of a source; `key`, the error signature they are, lets the tree show its row. */
+  listRuns(sourceId: string, runIds: readonly string[], title: string, key?: string): Promise<void>;
 }
 
 export class InsightsPanel implements vscode.Disposable {
@@ -172,7 +173,7 @@ export class InsightsPanel implements vscode.Disposable {
       const ids = await this.services.signatureRuns(message.sourceId, this.services.filter().query, message.signature);
       const title = `${source.label} › ${signature.signature.slice(0, 60)}`;
       if (message.action === 'export') await this.services.exportRuns(message.sourceId, ids, title);
-      else await this.services.listRuns(message.sourceId, ids, title);
+      else await this.services.listRuns(message.sourceId, ids, title, message.signature);
     } catch (error) {
       void showErrorMessage(`Task History: ${userMessage(error)}`);
     }

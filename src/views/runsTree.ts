@@ -7,6 +7,7 @@ import * as settings from '../config/settings';
 import { BUILTIN_COMMANDS } from '../contributions';
 import { describeFilter, type RunFilter } from '../core/filters';
 import type { RunStore } from '../store/runStore';
+import type { SignatureNode } from './nodes/failuresNode';
 import { GroupNode } from './nodes/groupNode';
 import { LoadMoreNode } from './nodes/loadMoreNode';
 import { MessageNode } from './nodes/messageNode';
@@ -145,15 +146,29 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   /**
    * The run index opened, closed or moved: the sources the API cannot be reached for show
-   * what it holds now (their failed listings are kept: no request is sent again).
+   * what it holds now (their failed listings are kept: no request is sent again), and every
+   * source's "Failures" row appears, goes or is worked out afresh (the repaint reuses the
+   * source's listings: no request either).
    */
   indexChanged(): void {
     for (const node of this.sourceNodes()) {
-      if (!node.readsIndex) continue;
-      node.reset();
-      for (const [id, run] of this.runNodes) if (run.sourceId === node.sourceId) this.runNodes.delete(id);
+      if (node.readsIndex) {
+        node.reset();
+        for (const [id, run] of this.runNodes) if (run.sourceId === node.sourceId) this.runNodes.delete(id);
+      } else node.forgetFailures();
       this.emitter.fire(node);
     }
+  }
+
+  /**
+   * The row of an error signature under its source's "Failures" (computing the signatures if
+   * they are not yet), for "List in Tree" to reveal; undefined when the tree cannot show it
+   * (the index closed, the source gone, no such signature for the tree's filter).
+   */
+  signatureNode(sourceId: string, key: string): SignatureNode | undefined {
+    if (!this.roots) void this.getChildren();
+    const source = this.sourceNodes().find((n) => n.sourceId === sourceId);
+    return source?.failuresNode()?.signature(key);
   }
 
   async loadMore(node: LoadMoreNode): Promise<void> {

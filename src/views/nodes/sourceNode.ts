@@ -1,7 +1,8 @@
 // A configured source: its groups, or its runs when not grouped, or the node that says
 // why there is nothing to show (no key, bad key, unreachable). When the API cannot be
 // reached and the run index holds the source, its indexed runs instead (offlineNodes.ts),
-// and the row says it is offline and when it last synced.
+// and the row says it is offline and when it last synced. Last, when the index holds the
+// source, its "Failures" row (failuresNode.ts): the error signatures of its indexed runs.
 import * as vscode from 'vscode';
 import type { ConfiguredSource } from '../../config/sourceRegistry';
 import * as settings from '../../config/settings';
@@ -12,6 +13,7 @@ import type { RunQuery } from '../../core/model';
 import { dimensionsFor, groupsAt } from '../../core/grouping';
 import { describeBudget, describeInterval, pollDelayMs, POLL_BUDGET_SHARE } from '../pollPolicy';
 import { errorNode } from './errorNodes';
+import { FailuresNode } from './failuresNode';
 import { GroupNode } from './groupNode';
 import { listingChildren } from './listingChildren';
 import { MessageNode } from './messageNode';
@@ -29,6 +31,8 @@ export class SourceNode implements TreeNode {
   private offline: { readonly lastSynced: Date | undefined; readonly children: TreeNode[] } | undefined;
   /** The API could not be reached at the last render (shown offline, or as an error when the index had nothing). */
   private unreachable = false;
+  /** The "Failures" row, with the signatures it computed on expansion: kept until the source resets. */
+  private failures: FailuresNode | undefined;
 
   constructor(
     readonly configured: ConfiguredSource,
@@ -89,16 +93,16 @@ export class SourceNode implements TreeNode {
     const integrations = config.integrations ?? [];
     const dimensions = dimensionsFor(this.ctx.groupBy(), source.capabilities, integrations);
     const [first, ...rest] = dimensions;
-    if (this.offline) return this.offline.children;
+    if (this.offline) return this.withFailures(this.offline.children);
     if (!first) {
       const listing = this.ctx.store.listing(config.id, query);
       await listing.ensureFirstPage();
       this.unreachable = listing.runs.length === 0 && isUnreachable(listing.error);
       if (this.unreachable) {
         const offline = this.goOffline(listing.error, query, dimensions);
-        if (offline) return offline;
+        if (offline) return this.withFailures(offline);
       }
-      return listingChildren(this, listing, config.id, source, this.ctx);
+      return this.withFailures(await listingChildren(this, listing, config.id, source, this.ctx));
     }
     // Kept, failure included, until Retry or Refresh, and shared by renders that overlap: a
     // repaint of this row (to refresh its tooltip) never asks the API again.
@@ -111,7 +115,28 @@ export class SourceNode implements TreeNode {
       this.unreachable = isUnreachable(failure);
       return (this.unreachable && this.goOffline(failure, query, dimensions)) || [errorNode(this, config.id, failure)];
     })();
-    return this.groups;
+    return this.withFailures(await this.groups);
+  }
+
+  /** The source's children, then its "Failures" row when the run index holds the source. */
+  private withFailures(children: TreeNode[]): TreeNode[] {
+    const failures = this.failuresNode();
+    return failures ? [...children, failures] : children;
+  }
+
+  /**
+   * The "Failures" row (the same node until the source resets), or undefined when the run
+   * index is closed or does not hold the source. Nothing is computed until it is expanded.
+   */
+  failuresNode(): FailuresNode | undefined {
+    if (!this.ctx.indexed(this.sourceId)) return undefined;
+    const query = (this.query ??= filterToQuery(this.ctx.filter()));
+    return (this.failures ??= new FailuresNode(this, query, this.configured.source, this.ctx));
+  }
+
+  /** The run index opened, closed or was synced by someone else: the signatures are worked out again when next expanded. */
+  forgetFailures(): void {
+    this.failures = undefined;
   }
 
   /** The API cannot be reached: the index's runs, if it holds any of this source (else undefined: the plain error). */
@@ -141,5 +166,6 @@ export class SourceNode implements TreeNode {
     this.groups = undefined;
     this.offline = undefined;
     this.unreachable = false;
+    this.failures = undefined;
   }
 }

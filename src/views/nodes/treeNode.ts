@@ -4,6 +4,7 @@ import type { SourceRegistry } from '../../config/sourceRegistry';
 import type { GroupBy } from '../../core/grouping';
 import type { RunFilter } from '../../core/filters';
 import type { Run, RunQuery, RunStatus } from '../../core/model';
+import type { ErrorSignatures } from '../../insights/model';
 import type { RunStore } from '../../store/runStore';
 
 export interface TreeNode {
@@ -35,6 +36,10 @@ export interface IndexedSourceView {
   countsByStatus(query: RunQuery): ReadonlyMap<RunStatus, number>;
   /** Runs matching the query, newest first. */
   page(query: RunQuery, offset: number, limit: number): Run[];
+  /** The failed runs matching the query, clustered by error signature (most runs first): the "Failures" row. Reads every failed run: call on demand. */
+  errorSignatures(query: RunQuery): ErrorSignatures;
+  /** The runs of one signature (ErrorSignature.key) matching the query, as indexed, newest first. */
+  signatureRuns(query: RunQuery, key: string): Run[];
   /** When the last complete sync of the source ended, if one did. */
   readonly lastSynced: Date | undefined;
 }

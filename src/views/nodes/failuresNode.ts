@@ -1,0 +1,129 @@
+// A source's "Failures" row: the error signatures of the failed runs the run index holds for
+// the tree's filter (Insights' clustering, src/insights/errors.ts), each with its count and
+// when it was last seen; expanding a signature lists its runs (newest first) as the same run
+// rows as everywhere, so a click opens the run panel on the failing step.
+//
+// Computing the signatures reads every failed run's failing step (150,000 runs: 100+ ms), so
+// it happens when the row is expanded, never when the source row is painted, and once: the
+// result is kept on this node, which the source drops when it resets (Refresh, the filter,
+// the index opening or closing). Ids are stable (`<source>/failures/<key>`) so VS Code keeps
+// a signature expanded across repaints, and "List in Tree" (Insights) can reveal one.
+import * as vscode from 'vscode';
+import type { Run, RunQuery } from '../../core/model';
+import type { HistorySource } from '../../core/source';
+import type { ErrorSignature, ErrorSignatures } from '../../insights/model';
+import {
+  FAILURES_LABEL,
+  FAILURES_TOOLTIP,
+  moreRunsMessage,
+  NO_FAILED_RUNS,
+  SIGNATURE_RUNS_SHOWN,
+  signatureAccessibleLabel,
+  signatureDescription,
+  signatureLabel,
+  signatureTooltip,
+  withoutStepsMessage,
+} from './failuresText';
+import { MessageNode } from './messageNode';
+import { RunNode } from './runNode';
+import type { IndexedSourceView, TreeContext, TreeNode } from './treeNode';
+
+export class FailuresNode implements TreeNode {
+  readonly id: string;
+  private result: ErrorSignatures | undefined;
+  /** One node per signature key, kept so a repaint (and a reveal) finds the same rows. */
+  private readonly nodes = new Map<string, SignatureNode>();
+
+  constructor(
+    readonly parent: TreeNode & { readonly sourceId: string },
+    /** The source's query (its filter, fixed when the source was first shown). */
+    readonly query: RunQuery,
+    private readonly source: HistorySource,
+    private readonly ctx: TreeContext,
+  ) {
+    this.id = `${parent.id}/failures`;
+  }
+
+  get sourceId(): string {
+    return this.parent.sourceId;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(FAILURES_LABEL, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('error');
+    item.tooltip = FAILURES_TOOLTIP;
+    return item;
+  }
+
+  getChildren(): TreeNode[] {
+    const view = this.ctx.indexed(this.sourceId);
+    if (!view) return [new MessageNode(this, `${this.id}/closed`, 'empty', 'The run index is not open: "Task History: Sync Run Index" opens and fills it.')];
+    const result = this.compute(view);
+    if (result.failedRuns === 0) return [new MessageNode(this, `${this.id}/none`, 'empty', NO_FAILED_RUNS)];
+    const children: TreeNode[] = result.signatures.map((s) => this.nodeFor(s));
+    const without = withoutStepsMessage(result);
+    if (without) children.push(new MessageNode(this, `${this.id}/without-steps`, 'empty', without));
+    return children;
+  }
+
+  /** The row of one signature (computing the signatures if not yet), or undefined when the index is closed or the filter has none. */
+  signature(key: string): SignatureNode | undefined {
+    const view = this.ctx.indexed(this.sourceId);
+    if (!view) return undefined;
+    const signature = this.compute(view).signatures.find((s) => s.key === key);
+    return signature && this.nodeFor(signature);
+  }
+
+  private compute(view: IndexedSourceView): ErrorSignatures {
+    return (this.result ??= view.errorSignatures(this.query));
+  }
+
+  private nodeFor(signature: ErrorSignature): SignatureNode {
+    let node = this.nodes.get(signature.key);
+    if (!node) this.nodes.set(signature.key, (node = new SignatureNode(this, signature, this.source, this.ctx)));
+    return node;
+  }
+}
+
+/** One error signature: its text, count and trend; its runs below, newest first. */
+export class SignatureNode implements TreeNode {
+  readonly id: string;
+  private runs: Run[] | undefined;
+
+  constructor(
+    readonly parent: FailuresNode,
+    readonly signature: ErrorSignature,
+    private readonly source: HistorySource,
+    private readonly ctx: TreeContext,
+  ) {
+    this.id = `${parent.id}/${signature.key}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(signatureLabel(this.signature), vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('bug', new vscode.ThemeColor('testing.iconFailed'));
+    item.description = signatureDescription(this.signature);
+    const tooltip = new vscode.MarkdownString();
+    for (const part of signatureTooltip(this.signature)) {
+      if ('text' in part) tooltip.appendText(part.text);
+      else tooltip.appendMarkdown(part.markdown);
+    }
+    item.tooltip = tooltip;
+    item.accessibilityInformation = { label: signatureAccessibleLabel(this.signature) };
+    return item;
+  }
+
+  getChildren(): TreeNode[] {
+    const view = this.ctx.indexed(this.parent.sourceId);
+    if (!view) return [new MessageNode(this, `${this.id}/closed`, 'empty', 'The run index is not open.')];
+    const runs = (this.runs ??= view.signatureRuns(this.parent.query, this.signature.key));
+    if (runs.length === 0) return [new MessageNode(this, `${this.id}/none`, 'empty', NO_FAILED_RUNS)];
+    const shown = runs.slice(0, SIGNATURE_RUNS_SHOWN);
+    const children: TreeNode[] = shown.map((run) => new RunNode(this, run, this.parent.sourceId, this.source, this.ctx));
+    const more = moreRunsMessage(runs.length, shown.length);
+    if (more) children.push(new MessageNode(this, `${this.id}/more`, 'empty', more));
+    return children;
+  }
+}
