@@ -15,6 +15,8 @@ const node = {
   target: 'node20',
   sourcemap: !production,
   minify: production,
+  // Error classes are named in logs and --verbose lines (error.name): minified, a NotFoundError read "bt".
+  keepNames: true,
   logLevel: 'warning',
 };
 
