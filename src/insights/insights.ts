@@ -4,7 +4,7 @@
 import type { RunQuery } from '../core/model';
 import { errorSignatures } from './errors';
 import { INSIGHTS_VERSION, type DurationSummary, type InsightsData, type StatsRow, type TokenUsage } from './model';
-import { byFailures, kindTraits, series, seriesFrame, statsBy, tokensOverTime, totals, type Bucket, type InsightsScope } from './stats';
+import { byFailures, kindTraits, RunRows, series, seriesFrame, statsBy, tokensOverTime, totals, type Bucket, type InsightsScope } from './stats';
 
 export interface InsightsOptions {
   /** Hours or days; default hours for a range of up to three days. */
@@ -48,11 +48,13 @@ export function computeInsights(scope: InsightsScope, options: InsightsOptions =
   const traits = kindTraits(scope.kind);
   const now = options.now ?? new Date();
   const top = options.top ?? 10;
-  const total = totals(scope);
+  // The runs are read once for every grouping by their own columns.
+  const runs = new RunRows(scope);
+  const total = totals(scope, runs);
   const frame = seriesFrame(scope, options.bucket);
   const buckets = frame ? series(scope, frame) : [];
   const starts = buckets.map((b) => b.start);
-  const byWorkflow = statsBy(scope, 'workflow');
+  const byWorkflow = statsBy(scope, 'workflow', runs);
   const byAgent = traits.agents ? statsBy(scope, 'agent') : [];
   const byModel = traits.agents ? statsBy(scope, 'model') : [];
   return {
@@ -74,10 +76,10 @@ export function computeInsights(scope: InsightsScope, options: InsightsOptions =
       .filter((r) => r.key !== null && r.failed > 0)
       .sort(byFailures)
       .slice(0, top),
-    byStatus: statsBy(scope, 'status'),
-    byIntegration: statsBy(scope, 'integration'),
+    byStatus: statsBy(scope, 'status', runs),
+    byIntegration: statsBy(scope, 'integration', runs),
     byWorkflow,
-    byUser: statsBy(scope, 'user').sort(byFailures),
+    byUser: statsBy(scope, 'user', runs).sort(byFailures),
     byAgent,
     byModel,
     byTool: traits.agents ? statsBy(scope, 'tool') : [],

@@ -101,7 +101,9 @@ describe('Run index in a real VS Code', function () {
     await workbench.runCommand('Task History: Insights');
     const frame = await workbench.webviewFrame('Error signatures', 60_000);
     const totals = await frame.evaluate(() =>
-      Object.fromEntries([...document.querySelectorAll('[data-figure="totals"] > div')].map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent])),
+      Object.fromEntries(
+        Array.from(document.querySelectorAll('[data-figure="totals"] > div')).map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent]),
+      ),
     );
     const number = (text: string | null | undefined) => Number((text ?? '').replace(/[^\d]/g, ''));
     const runs = emulator.truth.paragonIds({}).length;
@@ -111,14 +113,14 @@ describe('Run index in a real VS Code', function () {
     assert.equal(number(totals['Succeeded']), emulator.truth.paragonIds({ status: 'SUCCEEDED' }).length, JSON.stringify(totals));
     // The runs-per-day table beside its chart: its Total column adds up to every run.
     const perDay = await frame.evaluate(() =>
-      [...document.querySelectorAll('[data-figure="runs-over-time"] table tbody tr')].map((row) => Number((row.lastElementChild?.textContent ?? '').replace(/[^\d]/g, ''))),
+      Array.from(document.querySelectorAll('[data-figure="runs-over-time"] table tbody tr')).map((row) => Number((row.lastElementChild?.textContent ?? '').replace(/[^\d]/g, ''))),
     );
     assert.ok(perDay.length > 0);
     assert.equal(
       perDay.reduce((n, v) => n + v, 0),
       runs,
     );
-    const signatures = await frame.evaluate(() => [...document.querySelectorAll('.insights-signature')].map((li) => Number(li.getAttribute('data-count'))));
+    const signatures = await frame.evaluate(() => Array.from(document.querySelectorAll('.insights-signature')).map((li) => Number(li.getAttribute('data-count'))));
     assert.ok(signatures.length > 0);
     assert.equal(
       signatures.reduce((n, v) => n + v, 0),
@@ -129,7 +131,7 @@ describe('Run index in a real VS Code', function () {
     const failedColour = await frame.evaluate(() => {
       const style = getComputedStyle(document.documentElement);
       // The legend's swatch of the Failed series of runs per day (uPlot paints it with the series' colour).
-      const swatch = [...document.querySelectorAll<HTMLElement>('[data-figure="runs-over-time"] .u-series')]
+      const swatch = Array.from(document.querySelectorAll<HTMLElement>('[data-figure="runs-over-time"] .u-series'))
         .find((row) => row.textContent?.includes('Failed'))
         ?.querySelector<HTMLElement>('.u-marker');
       return { swatch: swatch ? getComputedStyle(swatch).backgroundColor : '', red: style.getPropertyValue('--vscode-charts-red').trim() };
@@ -142,6 +144,109 @@ describe('Run index in a real VS Code', function () {
     assert.ok(canvases > 0, 'the charts are drawn');
     await workbench.clearNotifications();
     await workbench.screenshot('docs/screenshots/insights.png');
+  });
+
+  it('"List in Tree" on an error signature reveals its row under the source\'s "Failures", opened on its runs; the signatures\' counts add up to the failed runs', async () => {
+    const failedIds = emulator.truth.paragonIds({ status: 'FAILED' });
+    /** The side bar's tree rows on screen, in the tree's order (the list reuses its row elements, so the DOM's order is not it). */
+    const rendered = () =>
+      workbench.page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>('.part.sidebar .monaco-list-row'))
+          // Sticky scroll repeats the ancestors of the top row above it: not rows of their own.
+          .filter((row) => !row.closest('.monaco-tree-sticky-container'))
+          .map((row) => ({
+            index: Number(row.dataset['index'] ?? -1),
+            label: row.getAttribute('aria-label') ?? row.innerText,
+            level: Number(row.getAttribute('aria-level') ?? 1),
+            expanded: row.getAttribute('aria-expanded') === 'true',
+            selected: row.classList.contains('selected'),
+          }))
+          .sort((a, b) => a.index - b.index),
+      );
+    type Row = Awaited<ReturnType<typeof rendered>>[number];
+    /** Every row of the tree: the list draws only those in view, so page through it with the keyboard (focus moves, the selection does not). */
+    const everyRow = async (): Promise<Row[]> => {
+      const rows = new Map<number, Row>();
+      const list = workbench.page.locator('.part.sidebar .monaco-list:visible').first();
+      await list.evaluate((el) => (el as HTMLElement).focus());
+      await workbench.page.keyboard.press('Home');
+      const focused = () => list.evaluate((el) => el.querySelector<HTMLElement>('.monaco-list-row.focused')?.dataset['index'] ?? '');
+      for (;;) {
+        for (const row of await rendered()) rows.set(row.index, row);
+        const before = await focused();
+        await workbench.page.keyboard.press('PageDown');
+        // The end of the list: the focus no longer moves.
+        const moved = await until('the focus to move', async () => (await focused()) !== before, 1_000).then(
+          () => true,
+          () => false,
+        );
+        if (!moved) break;
+        await workbench.page.waitForTimeout(100); // the list paints the new page on the next frame
+      }
+      await workbench.page.keyboard.press('Home');
+      return [...rows.values()].sort((a, b) => a.index - b.index);
+    };
+    const signatureRow = /, ([\d,]+) failed runs? · /;
+    const rowCount = (label: string) => Number(signatureRow.exec(label)![1]!.replace(/,/g, ''));
+    const children = (rows: readonly Row[], at: number) => {
+      const out: Row[] = [];
+      for (const row of rows.slice(at + 1)) {
+        if (row.level <= rows[at]!.level) break;
+        if (row.level === rows[at]!.level + 1) out.push(row);
+      }
+      return out;
+    };
+
+    const frame = await workbench.webviewFrame('Error signatures', 60_000);
+    // The signature with the fewest runs (the list is most runs first): it sits last under "Failures".
+    const last = frame.locator('.insights-signature').last();
+    const count = Number(await last.getAttribute('data-count'));
+    assert.ok(count > 0);
+    await last.locator('[data-action="list"]').click();
+    // Revealed: selected and expanded, its runs (newest first) right under it, each a failed run of the truth.
+    let seen: Row[] = [];
+    const revealed = await until('the signature row selected and opened on its runs', async () => {
+      const rows = (seen = await rendered());
+      const at = rows.findIndex((r) => r.selected && signatureRow.test(r.label));
+      if (at < 0 || !rows[at]!.expanded) return undefined;
+      const runs = children(rows, at);
+      if (runs.length >= Math.min(count, 200)) return { row: rows[at]!, runs: runs.map((r) => r.label) };
+      // Revealed at the bottom edge: the focus (on it) moves down onto its runs, which scrolls them into view (the selection stays).
+      if (rows[at + 1] === undefined || rows[at + 1]!.index !== rows[at]!.index + 1) await workbench.page.keyboard.press('ArrowDown');
+      return undefined;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; rows: ${JSON.stringify(seen)}`);
+    });
+    assert.equal(rowCount(revealed.row.label), count, revealed.row.label);
+    assert.equal(revealed.runs.length, Math.min(count, 200), JSON.stringify(revealed.runs));
+    for (const label of revealed.runs)
+      assert.ok(
+        failedIds.some((id) => label.startsWith(`${id.slice(0, 8)}, `)),
+        `${label} is a failed run`,
+      );
+    await workbench.screenshot('test-results/index-failures.png');
+
+    // "Failures" is open now: its rows, one per signature, add up to every failed run.
+    const rows = await everyRow();
+    const failures = rows.findIndex((r) => r.label === 'Failures');
+    assert.ok(failures >= 0 && rows[failures]!.expanded, JSON.stringify(rows.map((r) => r.label)));
+    const signatures = children(rows, failures).filter((r) => signatureRow.test(r.label));
+    assert.ok(signatures.length > 0);
+    assert.equal(
+      signatures.reduce((n, r) => n + rowCount(r.label), 0),
+      failedIds.length,
+      JSON.stringify(signatures.map((r) => r.label)),
+    );
+
+    // A run row opens its panel, as everywhere in the tree.
+    const first = revealed.runs[0]!;
+    await workbench.clickRow(new RegExp(`^${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    const id = failedIds.find((i) => first.startsWith(i.slice(0, 8)))!;
+    const panel = await workbench.webviewFrame(id, 60_000);
+    assert.match(await panel.evaluate(() => document.body.innerText), /failed/i);
+    // Folded again, so the source's other rows are on screen for the tests after this one.
+    await workbench.clickRow(/^Failures$/);
+    await until('"Failures" folded', async () => (await rendered()).some((r) => r.label === 'Failures' && !r.expanded));
   });
 
   it('with the API unreachable, shows the indexed runs by status, marked offline with the time of the last sync', async () => {
