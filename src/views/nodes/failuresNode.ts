@@ -53,6 +53,7 @@ export class FailuresNode implements TreeNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('error');
     item.tooltip = FAILURES_TOOLTIP;
+    item.accessibilityInformation = { label: FAILURES_LABEL };
     return item;
   }
 
