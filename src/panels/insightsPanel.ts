@@ -11,8 +11,8 @@ import type { RunQuery } from '../core/model';
 import type { WorkflowNames } from '../core/workflowNames';
 import type { Disposable } from '../store/emitter';
 import { showErrorMessage } from '../views/notifications';
-import { contentSecurityPolicy, createNonce } from './csp';
-import { panelResourceRoots } from './panelHtml';
+import { createNonce } from './csp';
+import { panelHtml, panelResourceRoots, type PanelPage } from './panelHtml';
 import {
   INSIGHTS_PROTOCOL_VERSION,
   INSIGHTS_VIEW_TYPE,
@@ -87,7 +87,7 @@ export class InsightsPanel implements vscode.Disposable {
   ) {
     InsightsPanel.current = this;
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'task-history.svg');
-    panel.webview.html = insightsHtml(panel.webview, services.extensionUri);
+    panel.webview.html = panelHtml(panel.webview, services.extensionUri, createNonce(), INSIGHTS_PAGE);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -190,26 +190,14 @@ export class InsightsPanel implements vscode.Disposable {
   }
 }
 
-/** The panel's HTML shell: the run panel's CSP; no data in the HTML (it arrives by message, drawn as text). */
-function insightsHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = createNonce();
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'insights.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'insights.css'));
-  const charts = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'insights.css'));
-  const csp = contentSecurityPolicy(webview.cspSource, nonce);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${charts.toString()}">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Insights</title>
-</head>
-<body>
-<main id="app" aria-busy="true"><p class="placeholder">Computing Insights from the run index…</p></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
-}
+/** The panel's page: the run panel's shell and CSP; no data in the HTML (it arrives by message, drawn as text). */
+const INSIGHTS_PAGE: PanelPage = {
+  script: ['dist', 'insights.js'],
+  // The charts' stylesheet (uPlot's and ours, bundled beside the script), then the panel's.
+  styles: [
+    ['dist', 'insights.css'],
+    ['media', 'insights.css'],
+  ],
+  title: 'Insights',
+  placeholder: 'Computing Insights from the run index…',
+};
