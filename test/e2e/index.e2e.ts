@@ -273,8 +273,12 @@ describe('Run index in a real VS Code', function () {
     assert.ok(offline);
     await workbench.waitForRow(new RegExp(`^Failed, ${failed} indexed runs$`));
     await workbench.waitForRow(new RegExp(`^Succeeded, ${succeeded} indexed runs$`));
-    const source = (await workbench.treeRows()).find((r) => r.label.startsWith('E2E Paragon') || r.text.startsWith('E2E Paragon'));
-    assert.ok(source, 'the source row');
+    // The source row says so once its children are known: it is repainted just after them, so wait for it.
+    const source = await until(
+      'the source row marked offline',
+      async () => (await workbench.treeRows()).find((r) => (r.label.startsWith('E2E Paragon') || r.text.startsWith('E2E Paragon')) && /offline · synced/.test(r.text)),
+      30_000,
+    );
     assert.match(source.text, /offline · synced (just now|\d+ min ago)/);
     await workbench.screenshot('test-results/index-offline.png');
   });
