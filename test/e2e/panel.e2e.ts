@@ -80,6 +80,11 @@ describe('Run panel in a real VS Code', function () {
     await workbench.runCommand('Task History: Set API Key…');
     await workbench.quickInput(emulator.apiKey);
     await workbench.waitForRow(/^Failed, /);
+    // The run index opens a second after activation and adds each source's "Failures" row,
+    // repainting the source: wait for it, so the rows this suite clicks stay where they are.
+    const deadline = Date.now() + 60_000;
+    while (!/run index: \//.test(workbench.outputChannelLog('Task History')) && Date.now() < deadline) await workbench.page.waitForTimeout(250);
+    await workbench.waitForRow(/^Failures$/);
   });
 
   afterEach(async function () {
