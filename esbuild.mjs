@@ -20,6 +20,17 @@ const node = {
   logLevel: 'warning',
 };
 
+/** @type {import('esbuild').BuildOptions} The webviews' bundles: one script each for the panel's page. */
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
@@ -30,30 +41,10 @@ const builds = [
   { ...node, entryPoints: ['bench/baselineWorker.ts'], outfile: 'dist/bench-baseline-worker.js' },
   // Each run index sync too (bench/indexBench.ts).
   { ...node, entryPoints: ['bench/syncWorker.ts'], outfile: 'dist/bench-sync-worker.js' },
-  {
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    sourcemap: !production,
-    minify: production,
-    logLevel: 'warning',
-    entryPoints: ['webview/main.ts'],
-    outfile: 'dist/webview.js',
-  },
+  { ...browser, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
   // The Insights panel's webview; the stylesheets it imports (uPlot's, the charts') come out
   // beside it as dist/insights.css.
-  {
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    sourcemap: !production,
-    minify: production,
-    logLevel: 'warning',
-    entryPoints: ['webview/insightsMain.ts'],
-    outfile: 'dist/insights.js',
-  },
+  { ...browser, entryPoints: ['webview/insightsMain.ts'], outfile: 'dist/insights.js' },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
 
 // The run index's engine (SQLite in WebAssembly) loads its .wasm from beside the bundle

@@ -116,19 +116,16 @@ export class RunRows {
   private rows: readonly Row[] | undefined;
   constructor(private readonly scope: InsightsScope) {}
   get(): readonly Row[] {
-    const traits = kindTraits(this.scope.kind);
-    const tokens = traits.tokens ? "summary ->> '$.totalTokens'" : 'NULL';
-    const tasks = traits.taskCount ? "summary ->> '$.taskCount'" : 'NULL';
     return (this.rows ??= this.scope.index.read(
       this.scope.sourceId,
       this.scope.query ?? {},
-      `SELECT status, integration, coalesce(workflow_id, name) AS workflow, user_id AS user, duration_ms AS d, ${tokens} AS t, ${tasks} AS tc FROM filtered`,
+      `SELECT status, integration, coalesce(workflow_id, name) AS workflow, user_id AS user, ${runMeasures(this.scope.kind)} FROM filtered`,
     ));
   }
 }
 
-/** The column of RunRows each run-level dimension groups by. */
-const RUN_COLUMN: Partial<Record<StatsDimension, string>> = { status: 'status', integration: 'integration', workflow: 'workflow', user: 'user' };
+/** The column of RunRows each run-level dimension groups by (workflow: Paragon's id; Dispersl has none, and its task name is what repeats). */
+const RUN_COLUMN: Readonly<Record<Exclude<StatsDimension, StepDimension>, string>> = { status: 'status', integration: 'integration', workflow: 'workflow', user: 'user' };
 
 /** Statuses a run may still leave: its duration so far is not a duration. */
 const ACTIVE: ReadonlySet<string> = new Set(['running', 'queued', 'delayed']);
@@ -161,12 +158,15 @@ function compareKeys(a: string | null, b: string | null): number {
   return a < b ? -1 : 1;
 }
 
+/** A run's measures as the groupings read them: d its duration, t its tokens and tc its task count where the kind has them. */
+function runMeasures(kind: SourceKind): string {
+  const traits = kindTraits(kind);
+  return `duration_ms AS d, ${traits.tokens ? "summary ->> '$.totalTokens'" : 'NULL'} AS t, ${traits.taskCount ? "summary ->> '$.taskCount'" : 'NULL'} AS tc`;
+}
+
 /** One row per run, keyed by one of its own columns. */
 function runsKeyed(scope: InsightsScope, key: string): string {
-  const traits = kindTraits(scope.kind);
-  const tokens = traits.tokens ? "summary ->> '$.totalTokens'" : 'NULL';
-  const tasks = traits.taskCount ? "summary ->> '$.taskCount'" : 'NULL';
-  return `SELECT ${key} AS k, status, duration_ms AS d, ${tokens} AS t, ${tasks} AS tc FROM filtered`;
+  return `SELECT ${key} AS k, status, ${runMeasures(scope.kind)} FROM filtered`;
 }
 
 /** One row per (run, agent or model its steps used), with those steps' tokens. */
@@ -181,30 +181,17 @@ const TOOLS_KEYED = `SELECT j.value AS k, s.status AS status, s.step ->> '$.dura
     FROM filtered r JOIN steps s ON s.source_id = r.source_id AND s.run_id = r.run_id, json_each(s.step, '$.toolsUsed') j
     WHERE json_type(s.step, '$.toolsUsed') = 'array' GROUP BY s.run_id, s.position, j.value`;
 
-/** The SQL that gives one row per thing counted under `by`. */
-function keyedBy(scope: InsightsScope, by: StatsDimension): string {
-  switch (by) {
-    case 'status':
-      return runsKeyed(scope, 'status');
-    case 'integration':
-      return runsKeyed(scope, 'integration');
-    case 'workflow':
-      // Paragon's workflow id; Dispersl has none, and its task name is what repeats.
-      return runsKeyed(scope, 'coalesce(workflow_id, name)');
-    case 'user':
-      return runsKeyed(scope, 'user_id');
-    case 'agent':
-    case 'model':
-      return stepColumnKeyed(by);
-    case 'tool':
-      return TOOLS_KEYED;
-  }
+/** What a step-level dimension groups: agent and model per run that used them, tools per step. */
+type StepDimension = 'agent' | 'model' | 'tool';
+
+/** The SQL that gives one row per thing counted under a step-level dimension. */
+function stepKeyed(by: StepDimension): string {
+  return by === 'tool' ? TOOLS_KEYED : stepColumnKeyed(by);
 }
 
 /** One row per key of the dimension, most runs first (see StatsRow for what each figure means). */
 export function statsBy(scope: InsightsScope, by: StatsDimension, runs: RunRows = new RunRows(scope)): StatsRow[] {
-  const column = RUN_COLUMN[by];
-  const groups = column === undefined ? aggregate(scope, keyedBy(scope, by), []) : group(scope.kind, runs.get(), (row) => row[column]);
+  const groups = by === 'agent' || by === 'model' || by === 'tool' ? aggregate(scope, stepKeyed(by), []) : group(scope.kind, runs.get(), (row) => row[RUN_COLUMN[by]]);
   return groups.map(statsRow).sort(byRuns);
 }
 
