@@ -20,4 +20,9 @@ export interface SourceConfig {
    * clear; without this such a URL is refused (loopback, as the emulator uses, always works).
    */
   readonly allowInsecureHttp?: boolean;
+  /**
+   * A run's page in the vendor's dashboard, with {projectId}, {runId} and {workflowId}
+   * ("Open in Dashboard"; src/links/dashboard.ts has the defaults and the checks).
+   */
+  readonly dashboardUrlTemplate?: string;
 }
