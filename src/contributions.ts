@@ -19,6 +19,9 @@ export const COMMANDS = {
   openRunById: 'taskHistory.openRunById',
   openRawJson: 'taskHistory.openRawJson',
   copyId: 'taskHistory.copyId',
+  /** A vscode://…/run?source&id&step link to the run (and step), for chats and tickets (src/links/). */
+  copyLink: 'taskHistory.copyLink',
+  openInDashboard: 'taskHistory.openInDashboard',
   openDemo: 'taskHistory.openDemo',
   showLog: 'taskHistory.showLog',
   loadMore: 'taskHistory.loadMore',

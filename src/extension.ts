@@ -10,6 +10,7 @@ import { workflowNameCommandHandlers } from './commands/workflowNameCommands';
 import { exportCommandHandlers } from './commands/exportCommands';
 import { filterCommandHandlers } from './commands/filterCommands';
 import { indexCommands } from './commands/indexCommands';
+import { linkCommands } from './commands/linkCommands';
 import { openRunCommandHandlers } from './commands/openRunCommands';
 import { runCommands } from './commands/runCommands';
 import { sourceCommandHandlers } from './commands/sourceCommands';
@@ -104,6 +105,8 @@ export function activate(context: vscode.ExtensionContext): void {
     listRunIds: runList.listRunIds,
   });
   const runs = runCommands({ extensionUri: context.extensionUri, registry, store, log, panelsChanged: () => live.panelsChanged() });
+  // The URI handler (vscode://<publisher>.<name>/run?…), Copy Link and Open in Dashboard.
+  const links = linkCommands({ registry, store, log, extensionId: context.extension.id });
   context.subscriptions.push(
     channel,
     registry,
@@ -132,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     TaskHistoryDocuments.register(store),
     ...runs.disposables,
+    ...links.disposables,
     ...insights.disposables,
     demo.disposable,
     runIndex.disposable,
@@ -143,7 +147,8 @@ export function activate(context: vscode.ExtensionContext): void {
       [COMMANDS.showLog]: () => log.show(),
       ...sourceCommandHandlers(registry, keys),
       ...filterCommandHandlers(tree),
-      ...openRunCommandHandlers(registry, store),
+      ...openRunCommandHandlers(registry, store, log, context.extension.id),
+      ...links.handlers,
       ...runs.handlers,
       ...demo.handlers,
       ...runIndex.handlers,

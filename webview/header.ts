@@ -3,7 +3,7 @@
 import type { PanelAction, PanelCapabilities, RunHeaderView } from '../src/panels/protocol';
 import { isStillRunning } from '../src/core/runState';
 import { button, el, localTime, replace } from './dom';
-import { post } from './host';
+import { post, readState } from './host';
 import { statusBadge } from './inspector';
 
 const BUSY_LABEL: Partial<Record<PanelAction, string>> = { replay: 'Replaying…', compare: 'Comparing…', export: 'Exporting…' };
@@ -40,6 +40,8 @@ export class Header {
     add('export', 'Export Run…', 'The run, its steps and their inputs and outputs as one JSON file');
     add('openRaw', 'Open Raw JSON', 'The run as the API sent it, in an editor');
     add('copyId', 'Copy ID', 'Copy the run id');
+    add('copyLink', 'Copy Link', 'Copy a link that opens this run, on the selected step, in VS Code');
+    add('openDashboard', 'Open in Dashboard', 'Open this run in the vendor’s dashboard, in the browser');
     add('reload', 'Reload', 'Fetch the run again');
 
     this.banner = el('div', { class: 'message-box info divergence-banner', attrs: { hidden: '', role: 'status' } });
@@ -68,6 +70,8 @@ export class Header {
   private trigger(action: PanelAction): void {
     // Disabled at once: a double click sends one message (the extension guards too).
     if (action === 'replay' || action === 'compare' || action === 'export') this.setBusy(action, true);
-    post({ type: 'action', action });
+    // Copy Link names the selected step (kept in the panel's state by the timeline).
+    const stepId = action === 'copyLink' ? readState().selectedStepId : undefined;
+    post(stepId ? { type: 'action', action, stepId } : { type: 'action', action });
   }
 }

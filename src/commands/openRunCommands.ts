@@ -1,12 +1,15 @@
-// Open Run by ID…, Open Raw JSON (a run as a read-only JSON document under the
-// `task-history:` scheme, src/documents/) and Copy ID.
+// Open Run by ID… (a run id, a Task History link or a dashboard or API URL: src/links/), Open
+// Raw JSON (a run as a read-only JSON document under the `task-history:` scheme,
+// src/documents/) and Copy ID.
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import { COMMANDS, type CommandHandlers } from '../contributions';
 import { userMessage } from '../core/errors';
 import { openRunDocument } from '../documents/taskHistoryDocuments';
+import { parseRunReference, type RunReference } from '../links/runReference';
 import type { RunStore } from '../store/runStore';
 import { showErrorMessage, showInformationMessage } from '../views/notifications';
+import { openRunReference } from './linkCommands';
 
 /** What a tree item of a run passes to a command: its source and run. */
 interface RunItem {
@@ -19,12 +22,15 @@ const runOf = (item: RunItem | undefined) => (typeof item?.sourceId === 'string'
 export function openRunCommandHandlers(
   registry: SourceRegistry,
   store: RunStore,
+  log: vscode.LogOutputChannel,
+  extensionId: string,
 ): Pick<CommandHandlers, typeof COMMANDS.openRunById | typeof COMMANDS.openRawJson | typeof COMMANDS.copyId> {
   return {
-    [COMMANDS.openRunById]: () => openRunById(registry, store),
+    // An argument (a link, a URL or an id, from another command) skips the input box.
+    [COMMANDS.openRunById]: (text?: unknown) => openRunById(registry, store, log, extensionId, typeof text === 'string' ? text : undefined),
     [COMMANDS.openRawJson]: (item?: RunItem) => {
       const run = runOf(item);
-      return run ? openRunDocument(run.sourceId, run.runId) : openRunById(registry, store);
+      return run ? openRunDocument(run.sourceId, run.runId) : openRunById(registry, store, log, extensionId);
     },
     [COMMANDS.copyId]: async (item?: RunItem) => {
       const run = runOf(item);
@@ -35,7 +41,7 @@ export function openRunCommandHandlers(
   };
 }
 
-async function openRunById(registry: SourceRegistry, store: RunStore): Promise<void> {
+async function openRunById(registry: SourceRegistry, store: RunStore, log: vscode.LogOutputChannel, extensionId: string, given?: string): Promise<void> {
   const sources = registry.list();
   if (sources.length === 0) {
     void showInformationMessage('Add a Task History source first.', 'Add Source').then((c) => {
@@ -43,34 +49,48 @@ async function openRunById(registry: SourceRegistry, store: RunStore): Promise<v
     });
     return;
   }
-  const configured =
-    sources.length === 1
-      ? sources[0]
-      : (
-          await vscode.window.showQuickPick(
-            sources.map((s) => ({ label: s.config.label ?? s.config.id, description: s.source.label, s })),
-            { title: 'Open Run from which source?' },
-          )
-        )?.s;
-  if (!configured) return;
-  const id = (
-    await vscode.window.showInputBox({
-      title: 'Open Run by ID',
-      prompt: 'A workflow execution id or a task id.',
-      validateInput: (v) => (v.trim() ? undefined : 'Enter an id.'),
-      // The id is usually copied from elsewhere (a dashboard, a ticket, a log): the box stays
-      // open while the user switches away to copy it, and a panel taking focus back as the
-      // palette closes (a webview restores its focus late) cannot dismiss it.
-      ignoreFocusOut: true,
-    })
-  )?.trim();
-  if (!id) return;
+  const configs = sources.map((s) => s.config);
+  const read = (text: string) => parseRunReference(text, configs, { scheme: vscode.env.uriScheme, extensionId });
+  const text =
+    given ??
+    (
+      await vscode.window.showInputBox({
+        title: 'Open Run by ID',
+        prompt: 'A run id (workflow execution or task), a Task History link, or the run’s dashboard or API URL.',
+        validateInput: (v) => {
+          if (!v.trim()) return 'Enter an id, a link or a URL.';
+          try {
+            read(v);
+            return undefined;
+          } catch (error) {
+            return userMessage(error);
+          }
+        },
+        // The id is usually copied from elsewhere (a dashboard, a ticket, a log): the box stays
+        // open while the user switches away to copy it, and a panel taking focus back as the
+        // palette closes (a webview restores its focus late) cannot dismiss it.
+        ignoreFocusOut: true,
+      })
+    )?.trim();
+  if (!text) return;
+  let reference: RunReference;
   try {
-    // Into the store: the panel that opens next shows it without asking again.
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading run ${id}…` }, () => store.getRun(configured.config.id, id));
+    reference = read(text);
   } catch (error) {
     void showErrorMessage(userMessage(error));
     return;
   }
-  await vscode.commands.executeCommand(COMMANDS.openRun, configured.config.id, id);
+  // A link names its source; a URL the sources it fits; a bare id any of them: ask when several.
+  const candidates = sources.filter((s) => reference.sourceIds.includes(s.config.id));
+  const configured =
+    candidates.length === 1
+      ? candidates[0]
+      : (
+          await vscode.window.showQuickPick(
+            candidates.map((s) => ({ label: s.config.label ?? s.config.id, description: s.source.label, s })),
+            { title: `Open run ${reference.runId} from which source?` },
+          )
+        )?.s;
+  if (!configured) return;
+  await openRunReference({ store, log }, { sourceId: configured.config.id, runId: reference.runId, stepId: reference.stepId });
 }

@@ -46,7 +46,6 @@ export interface RunLinkOptions {
 /** Quoted, cut and with control characters escaped: safe to show in a message. */
 export function shown(text: string, max = 40): string {
   const cut = [...text].length > max ? `${[...text].slice(0, max).join('')}…` : text;
-  // eslint-disable-next-line no-control-regex
   return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

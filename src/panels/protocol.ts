@@ -5,7 +5,7 @@
 import type { RunStatus } from '../core/model';
 import type { JsonValue, PayloadView } from '../core/payloadView';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** The webview panel's view type; `onWebviewPanel:<this>` restores panels after a reload. */
 export const RUN_PANEL_VIEW_TYPE = 'taskHistory.run';
@@ -74,9 +74,9 @@ export interface StepPayloadView {
   readonly output: PayloadView;
 }
 
-export type PanelAction = 'replay' | 'export' | 'compare' | 'openRaw' | 'copyId' | 'reload';
+export type PanelAction = 'replay' | 'export' | 'compare' | 'openRaw' | 'copyId' | 'copyLink' | 'openDashboard' | 'reload';
 
-export const PANEL_ACTIONS: readonly PanelAction[] = ['replay', 'export', 'compare', 'openRaw', 'copyId', 'reload'];
+export const PANEL_ACTIONS: readonly PanelAction[] = ['replay', 'export', 'compare', 'openRaw', 'copyId', 'copyLink', 'openDashboard', 'reload'];
 
 // ── extension → webview ─────────────────────────────────────────────────────────────
 
@@ -165,6 +165,8 @@ export interface LoadPayloadMessage {
 export interface ActionMessage {
   readonly type: 'action';
   readonly action: PanelAction;
+  /** The step selected when the action was asked for: Copy Link links to it. */
+  readonly stepId?: string;
 }
 
 export interface OpenPayloadMessage {
@@ -200,7 +202,8 @@ export function parseFromWebview(value: unknown): FromWebviewMessage | undefined
       return isInt(value['requestId']) && isString(value['stepId']) ? { type: 'loadPayload', requestId: value['requestId'], stepId: value['stepId'] } : undefined;
     case 'action': {
       const action = value['action'];
-      return PANEL_ACTIONS.includes(action as PanelAction) ? { type: 'action', action: action as PanelAction } : undefined;
+      if (!PANEL_ACTIONS.includes(action as PanelAction)) return undefined;
+      return isString(value['stepId']) ? { type: 'action', action: action as PanelAction, stepId: value['stepId'] } : { type: 'action', action: action as PanelAction };
     }
     case 'openPayload': {
       const part = value['part'];

@@ -6,7 +6,7 @@
 // Restored after a reload by the serializer registered in runCommands.ts.
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
-import { BUILTIN_COMMANDS, CONTEXT_KEYS } from '../contributions';
+import { BUILTIN_COMMANDS, COMMANDS, CONTEXT_KEYS } from '../contributions';
 import { compareUnavailableReason } from '../core/compare';
 import { userMessage } from '../core/errors';
 import { stepLabel } from '../core/format';
@@ -271,18 +271,25 @@ export class RunPanel implements vscode.Disposable {
         return;
       }
       case 'action':
-        await this.runAction(message.action);
+        await this.runAction(message.action, message.stepId);
         return;
     }
   }
 
-  private async runAction(action: PanelAction): Promise<void> {
+  private async runAction(action: PanelAction, stepId?: string): Promise<void> {
     switch (action) {
       case 'openRaw':
         return openRunDocument(this.target.sourceId, this.target.runId);
       case 'copyId':
         await vscode.env.clipboard.writeText(this.target.runId);
         vscode.window.setStatusBarMessage(`Copied ${this.target.runId}`, 3000);
+        return;
+      case 'copyLink':
+        // The link names the step shown, when it is one of this run's (src/commands/linkCommands.ts).
+        await vscode.commands.executeCommand(COMMANDS.copyLink, { ...this.target, stepId: this.loaded?.steps.some((s) => s.id === stepId) ? stepId : undefined });
+        return;
+      case 'openDashboard':
+        await vscode.commands.executeCommand(COMMANDS.openInDashboard, this.target);
         return;
       case 'reload':
         return this.reload();
