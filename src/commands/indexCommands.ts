@@ -384,6 +384,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         get lastSynced() {
           return lastSyncOf(opened, sync, key);
         },
+        read: (query, sql, params) => opened.read(key, query, sql, params),
       };
     },
     onDidChangeIndex: changed.event,

@@ -1,10 +1,12 @@
 // "Name Workflow…": Paragon knows a workflow only by its id; a name given here shows beside
-// the id in tooltips, the run panel, Insights and the tree (setting `taskHistory.workflowNames`,
+// the id in tooltips, the run panel, Insights and the tree, where it labels the workflow's
+// group when the tree groups by workflow (setting `taskHistory.workflowNames`,
 // in the user's settings: a name is not a secret, and the same workflows show in every window).
 import * as vscode from 'vscode';
 import { configuration } from '../config/settings';
 import { COMMANDS, type CommandHandlers } from '../contributions';
 import { parseWorkflowNames, withWorkflowName, MAX_WORKFLOW_NAME } from '../core/workflowNames';
+import { GroupNode } from '../views/nodes/groupNode';
 import { RunNode } from '../views/nodes/runNode';
 import { showInformationMessage } from '../views/notifications';
 
@@ -12,9 +14,10 @@ export function workflowNameCommandHandlers(): Pick<CommandHandlers, typeof COMM
   return { [COMMANDS.nameWorkflow]: (target?: unknown) => nameWorkflow(target) };
 }
 
-/** The workflow id a command was given: a run in the tree, `{ workflowId }` from a link or Insights, or a bare id. */
+/** The workflow id a command was given: a run or a workflow's group in the tree, `{ workflowId }` from a link or Insights, or a bare id. */
 function workflowIdOf(target: unknown): string | undefined {
   if (target instanceof RunNode) return target.run.workflowId;
+  if (target instanceof GroupNode && target.spec.dimension === 'workflow' && !target.spec.none) return target.spec.value;
   if (typeof target === 'string' && target.trim() !== '') return target.trim();
   if (typeof target === 'object' && target !== null && typeof (target as { workflowId?: unknown }).workflowId === 'string') return (target as { workflowId: string }).workflowId;
   return undefined;

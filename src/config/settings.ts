@@ -3,12 +3,13 @@
 // checked by validateSourceEntry, generic fields and then its kind's descriptor).
 import { parseWorkflowNames, type WorkflowNames } from '../core/workflowNames';
 import * as vscode from 'vscode';
-import type { GroupBy } from '../core/grouping';
+import { GROUP_BY_LABELS, type GroupBy } from '../core/grouping';
 import { validateSourceEntry } from '../sources/kinds/sourceEntry';
 import type { SourceConfig } from '../sources/sourceConfig';
 
 const SECTION = 'taskHistory';
-const GROUP_BY_VALUES: readonly GroupBy[] = ['none', 'status', 'integration', 'status-integration', 'integration-status'];
+/** Every grouping the tree knows (core/grouping.ts): a value not among them (an old or mistyped setting) is status. */
+const GROUP_BY_VALUES = Object.keys(GROUP_BY_LABELS) as readonly GroupBy[];
 
 export interface SettingsProblem {
   readonly index: number;

@@ -51,6 +51,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         for (const node of this.runNodes.values()) if (node.sourceId === sourceId && node.runId === run.id) this.emitter.fire(node);
       }),
       // Someone else started a source's listings afresh (replay's follow-up): repaint that source.
+      // A workflow named (Name Workflow…): the rows repaint with the name (their data is kept).
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('taskHistory.workflowNames')) this.emitter.fire(undefined);
+      }),
       store.onDidChangeListing(({ sourceId, what }) => {
         if (what !== 'reset' || this.invalidating) return;
         // One repaint for the many listings an invalidation resets.
@@ -151,11 +155,23 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
    * source's listings: no request either).
    */
   indexChanged(): void {
+    this.indexSynced();
+  }
+
+  /**
+   * A sync added or changed runs in the index (one source, or every one): each source's
+   * "Failures" row is worked out again with the tree's current filter, and groups read from the
+   * index (agent, model, the workflows shown) are read again; a source shown offline shows what
+   * the index holds now. Nothing is asked of the API but the first page of a workflow new to the
+   * tree. Wire it to the index's "synced" event (src/commands/indexCommands.ts).
+   */
+  indexSynced(sourceId?: string): void {
     for (const node of this.sourceNodes()) {
+      if (sourceId !== undefined && node.sourceId !== sourceId) continue;
       if (node.readsIndex) {
         node.reset();
         for (const [id, run] of this.runNodes) if (run.sourceId === node.sourceId) this.runNodes.delete(id);
-      } else node.forgetFailures();
+      } else node.forgetIndexed();
       this.emitter.fire(node);
     }
   }

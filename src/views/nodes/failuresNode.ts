@@ -6,9 +6,13 @@
 // Computing the signatures reads every failed run's failing step (150,000 runs: 100+ ms), so
 // it happens when the row is expanded, never when the source row is painted, and once: the
 // result is kept on this node, which the source drops when it resets (Refresh, the filter,
-// the index opening or closing). Ids are stable (`<source>/failures/<key>`) so VS Code keeps
-// a signature expanded across repaints, and "List in Tree" (Insights) can reveal one.
+// the index opening, closing or being synced: RunsTreeProvider.indexSynced). Ids are stable
+// (`<source>/failures/<key>`) so VS Code keeps a signature expanded across repaints, and "List
+// in Tree" (Insights) can reveal one. The signatures are computed with the tree's filter as it
+// is then (a relative range such as "last 24 hours" ends now, so runs a sync just added are
+// in it), and a signature's runs are read with that same query.
 import * as vscode from 'vscode';
+import { filterToQuery } from '../../core/filters';
 import type { Run, RunQuery } from '../../core/model';
 import type { HistorySource } from '../../core/source';
 import type { ErrorSignature, ErrorSignatures } from '../../insights/model';
@@ -30,14 +34,12 @@ import type { IndexedSourceView, TreeContext, TreeNode } from './treeNode';
 
 export class FailuresNode implements TreeNode {
   readonly id: string;
-  private result: ErrorSignatures | undefined;
+  private result: { readonly query: RunQuery; readonly signatures: ErrorSignatures } | undefined;
   /** One node per signature key, kept so a repaint (and a reveal) finds the same rows. */
   private readonly nodes = new Map<string, SignatureNode>();
 
   constructor(
     readonly parent: TreeNode & { readonly sourceId: string },
-    /** The source's query (its filter, fixed when the source was first shown). */
-    readonly query: RunQuery,
     private readonly source: HistorySource,
     private readonly ctx: TreeContext,
   ) {
@@ -46,6 +48,11 @@ export class FailuresNode implements TreeNode {
 
   get sourceId(): string {
     return this.parent.sourceId;
+  }
+
+  /** The query the signatures were computed with (the tree's filter then); the current filter's before they are. */
+  get query(): RunQuery {
+    return this.result?.query ?? filterToQuery(this.ctx.filter());
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -77,7 +84,11 @@ export class FailuresNode implements TreeNode {
   }
 
   private compute(view: IndexedSourceView): ErrorSignatures {
-    return (this.result ??= view.errorSignatures(this.query));
+    if (!this.result) {
+      const query = filterToQuery(this.ctx.filter());
+      this.result = { query, signatures: view.errorSignatures(query) };
+    }
+    return this.result.signatures;
   }
 
   private nodeFor(signature: ErrorSignature): SignatureNode {

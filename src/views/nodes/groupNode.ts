@@ -1,11 +1,16 @@
-// A group of runs (a status, an integration), its count from the API's `total`.
+// A group of runs (a status, an integration, a workflow), its count from the API's `total`.
 // Its first page is fetched when the group is shown, which is also what gives the count.
+// A workflow group is labelled with the name a user gave the workflow (read at each paint, so
+// "Name Workflow…" shows at once), else its short id; the full id is in its tooltip.
 import * as vscode from 'vscode';
+import { workflowNames } from '../../config/settings';
 import { VIEW_ITEM, viewItem } from '../../contributions';
-import { groupsAt, type GroupDimension, type GroupSpec } from '../../core/grouping';
+import { groupsAt, isValueDimension, valueLabel, type GroupDimension, type GroupSpec } from '../../core/grouping';
 import type { RunStatus } from '../../core/model';
 import type { HistorySource } from '../../core/source';
+import { singleLine } from '../../core/format';
 import { statusIcon } from '../statusStyle';
+import { valueGroupId } from './indexGroups';
 import { listingChildren } from './listingChildren';
 import type { RunListing } from '../../store/runListing';
 import type { TreeContext, TreeNode } from './treeNode';
@@ -24,7 +29,8 @@ export class GroupNode implements TreeNode {
     private readonly integrations: readonly string[],
     private readonly ctx: TreeContext,
   ) {
-    this.id = `${parent.id}/${spec.dimension}:${spec.value}`;
+    // Status and integration ids as they always were (VS Code keeps their expansion); a value from the API is encoded.
+    this.id = isValueDimension(spec.dimension) ? valueGroupId(parent.id, spec) : `${parent.id}/${spec.dimension}:${spec.value}`;
   }
 
   /** The store's listing of this group's query (a new one after the store was invalidated). */
@@ -32,27 +38,36 @@ export class GroupNode implements TreeNode {
     return this.ctx.store.listing(this.sourceId, this.spec.query);
   }
 
+  /** The row's text: a workflow's name as the user gave it now, else the spec's label. */
+  get label(): string {
+    return this.spec.dimension === 'workflow' ? valueLabel('workflow', this.spec.value, workflowNames()) : this.spec.label;
+  }
+
   async getTreeItem(): Promise<vscode.TreeItem> {
     await this.listing.ensureFirstPage();
     const total = this.listing.total;
-    const item = new vscode.TreeItem(this.spec.label, vscode.TreeItemCollapsibleState.Collapsed);
+    const label = this.label;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.iconPath = this.spec.dimension === 'status' ? statusIcon(this.spec.value as RunStatus) : new vscode.ThemeIcon('plug');
+    item.iconPath =
+      this.spec.dimension === 'status' ? statusIcon(this.spec.value as RunStatus) : new vscode.ThemeIcon(this.spec.dimension === 'workflow' ? 'type-hierarchy' : 'plug');
     item.description = total === undefined ? (this.listing.error ? 'error' : '') : total.toLocaleString('en-US');
+    const subject = this.spec.dimension === 'workflow' ? `${label}\nWorkflow ${singleLine(this.spec.value)}` : label;
     item.tooltip =
       total === undefined
         ? this.listing.error instanceof Error
           ? this.listing.error.message
           : undefined
-        : `${total.toLocaleString('en-US')} run${total === 1 ? '' : 's'} · ${this.spec.label}`;
+        : `${total.toLocaleString('en-US')} run${total === 1 ? '' : 's'} · ${subject}`;
     item.contextValue = viewItem(VIEW_ITEM.group, this.spec.dimension, this.spec.dimension === 'status' && this.spec.value);
-    item.accessibilityInformation = { label: `${this.spec.label}, ${total ?? 'unknown'} runs` };
+    item.accessibilityInformation = { label: `${label}, ${total ?? 'unknown'} runs` };
     return item;
   }
 
   async getChildren(): Promise<TreeNode[]> {
     const [next, ...rest] = this.below;
-    if (next) {
+    // Only fixed dimensions (status, integration) nest under another: values are found at the top level.
+    if (next === 'status' || next === 'integration') {
       this.children ??= groupsAt(next, this.spec.query, this.source.capabilities, this.integrations).map(
         (spec) => new GroupNode(this, spec, rest, this.sourceId, this.source, this.integrations, this.ctx),
       );

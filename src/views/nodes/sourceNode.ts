@@ -3,18 +3,34 @@
 // reached and the run index holds the source, its indexed runs instead (offlineNodes.ts),
 // and the row says it is offline and when it last synced. Last, when the index holds the
 // source, its "Failures" row (failuresNode.ts): the error signatures of its indexed runs.
+// Grouped by a value (workflow, agent, model), the values come from the run index where it is
+// open (else, for workflows, from the runs of the first page): a workflow group is an API
+// listing filtered by the workflow; an agent's or model's, the index's runs (indexGroupNode.ts).
 import * as vscode from 'vscode';
 import type { ConfiguredSource } from '../../config/sourceRegistry';
 import * as settings from '../../config/settings';
 import { COMMANDS, VIEW_ITEM, viewItem } from '../../contributions';
 import { filterToQuery } from '../../core/filters';
 import { kindDescriptor } from '../../sources/kinds';
-import type { RunQuery } from '../../core/model';
-import { dimensionsFor, groupsAt } from '../../core/grouping';
+import type { Run, RunQuery } from '../../core/model';
+import {
+  countWorkflows,
+  dimensionsFor,
+  groupsAt,
+  groupSource,
+  isValueDimension,
+  moreValuesMessage,
+  valueGroups,
+  type GroupDimension,
+  type ValueDimension,
+} from '../../core/grouping';
+import { kindTraits } from '../../insights/stats';
 import { describeBudget, describeInterval, pollDelayMs, POLL_BUDGET_SHARE } from '../pollPolicy';
 import { errorNode } from './errorNodes';
 import { FailuresNode } from './failuresNode';
 import { GroupNode } from './groupNode';
+import { IndexGroupNode, LoadedRunsGroupNode } from './indexGroupNode';
+import { indexNeededMessage, indexValueCounts } from './indexGroups';
 import { listingChildren } from './listingChildren';
 import { MessageNode } from './messageNode';
 import { isUnreachable, offlineChildren } from './offlineNodes';
@@ -33,6 +49,8 @@ export class SourceNode implements TreeNode {
   private unreachable = false;
   /** The "Failures" row, with the signatures it computed on expansion: kept until the source resets. */
   private failures: FailuresNode | undefined;
+  /** Grouped by a value (workflow, agent, model): which groups there are depends on the run index, read again when it opens, closes or syncs. */
+  private valueGrouped = false;
 
   constructor(
     readonly configured: ConfiguredSource,
@@ -91,9 +109,13 @@ export class SourceNode implements TreeNode {
     }
     const query = (this.query ??= filterToQuery(this.ctx.filter()));
     const integrations = config.integrations ?? [];
-    const dimensions = dimensionsFor(this.ctx.groupBy(), source.capabilities, integrations);
+    const dimensions = dimensionsFor(this.ctx.groupBy(), source.capabilities, integrations, { stepAgents: kindTraits(config.kind).agents });
     const [first, ...rest] = dimensions;
     if (this.offline) return this.withFailures(this.offline.children);
+    if (first && isValueDimension(first)) {
+      this.groups ??= this.valueGroupNodes(first, rest, query, integrations);
+      return this.withFailures(await this.groups);
+    }
     if (!first) {
       const listing = this.ctx.store.listing(config.id, query);
       await listing.ensureFirstPage();
@@ -107,7 +129,9 @@ export class SourceNode implements TreeNode {
     // Kept, failure included, until Retry or Refresh, and shared by renders that overlap: a
     // repaint of this row (to refresh its tooltip) never asks the API again.
     this.groups ??= (async () => {
-      const groups = groupsAt(first, query, source.capabilities, integrations).map((spec) => new GroupNode(this, spec, rest, config.id, source, integrations, this.ctx));
+      const groups = groupsAt(first as 'status' | 'integration', query, source.capabilities, integrations).map(
+        (spec) => new GroupNode(this, spec, rest, config.id, source, integrations, this.ctx),
+      );
       // Check the source answers before painting a column of "error" groups.
       await Promise.all(groups.map((g) => g.listing.ensureFirstPage()));
       const failure = groups.find((g) => g.listing.error !== undefined)?.listing.error;
@@ -116,6 +140,85 @@ export class SourceNode implements TreeNode {
       return (this.unreachable && this.goOffline(failure, query, dimensions)) || [errorNode(this, config.id, failure)];
     })();
     return this.withFailures(await this.groups);
+  }
+
+  /**
+   * The groups of a value dimension, most runs first, at most MAX_VALUE_GROUPS and a row for the
+   * rest. Workflows (the API filters by them): one API listing each, the values from the index
+   * when it holds any for the filter, else from the source's first page. Agents and models (it
+   * cannot): the index's runs and counts, or a row that says how to get the index.
+   */
+  private async valueGroupNodes(dimension: ValueDimension, rest: readonly GroupDimension[], query: RunQuery, integrations: readonly string[]): Promise<TreeNode[]> {
+    const { config, source } = this.configured;
+    this.valueGrouped = true;
+    const view = this.ctx.indexed(config.id);
+    const fromIndex = view ? indexValueCounts((q, sql, params) => view.read(q, sql, params), query, dimension) : undefined;
+    if (groupSource(dimension, source.capabilities, { stepAgents: kindTraits(config.kind).agents }) === 'index') {
+      if (!view || !fromIndex || fromIndex.runs === 0) {
+        const action = {
+          label: view ? 'Sync Run Index' : 'Open Settings',
+          command: view
+            ? { command: COMMANDS.syncIndex, title: 'Sync Run Index' }
+            : { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['taskHistory.index'] },
+        };
+        return [new MessageNode(this, `${this.id}/needs-index`, 'empty', indexNeededMessage(dimension, view ? 'empty' : 'closed'), action)];
+      }
+      const { groups, more } = valueGroups(dimension, query, fromIndex.counts);
+      const counts = new Map(fromIndex.counts.map((c) => [c.value ?? '', c.runs]));
+      const nodes: TreeNode[] = groups.map((spec) => new IndexGroupNode(this, spec, counts.get(spec.value) ?? 0, view, source, this.ctx));
+      if (more) nodes.push(new MessageNode(this, `${this.id}/more-values`, 'empty', moreValuesMessage(dimension, more)));
+      return nodes;
+    }
+    // Workflows: which ones from the index, else from the runs the first page brought.
+    const valuesFromIndex = fromIndex !== undefined && fromIndex.runs > 0;
+    let counts = valuesFromIndex ? fromIndex.counts : undefined;
+    let loaded: readonly Run[] = [];
+    let partial = false;
+    if (!counts) {
+      const listing = this.ctx.store.listing(config.id, query);
+      await listing.ensureFirstPage();
+      if (listing.error !== undefined && listing.runs.length === 0) {
+        this.unreachable = isUnreachable(listing.error);
+        return (this.unreachable && this.goOffline(listing.error, query, [dimension, ...rest])) || [errorNode(this, config.id, listing.error)];
+      }
+      loaded = listing.runs;
+      partial = listing.hasMore;
+      counts = countWorkflows(loaded);
+    }
+    const { groups, more } = valueGroups(dimension, query, counts, settings.workflowNames());
+    const indexView = valuesFromIndex ? view : undefined;
+    const nodes: TreeNode[] = groups.map((spec) => {
+      if (!spec.none) return new GroupNode(this, spec, rest, config.id, source, integrations, this.ctx);
+      // The API cannot list the runs with no workflow: the index's, else those loaded.
+      if (indexView) return new IndexGroupNode(this, spec, counts.find((c) => c.value === null)?.runs ?? 0, indexView, source, this.ctx);
+      return new LoadedRunsGroupNode(
+        this,
+        spec,
+        loaded.filter((r) => !r.workflowId),
+        source,
+        this.ctx,
+      );
+    });
+    const listed = nodes.filter((n): n is GroupNode => n instanceof GroupNode);
+    // Check the source answers before painting a column of "error" groups.
+    await Promise.all(listed.map((g) => g.listing.ensureFirstPage()));
+    const failure = listed.find((g) => g.listing.error !== undefined)?.listing.error;
+    if (failure !== undefined && listed.every((g) => g.listing.error !== undefined)) {
+      this.unreachable = isUnreachable(failure);
+      return (this.unreachable && this.goOffline(failure, query, [dimension, ...rest])) || [errorNode(this, config.id, failure)];
+    }
+    if (nodes.length === 0) nodes.push(new MessageNode(this, `${this.id}/empty`, 'empty', 'No runs match the filter.'));
+    if (more) nodes.push(new MessageNode(this, `${this.id}/more-values`, 'empty', moreValuesMessage(dimension, more)));
+    if (partial) {
+      const n = loaded.length.toLocaleString('en-US');
+      nodes.push(
+        new MessageNode(this, `${this.id}/values-loaded`, 'empty', `Workflows of the newest ${n} runs: the run index lists every workflow`, {
+          label: 'Sync Run Index',
+          command: { command: COMMANDS.syncIndex, title: 'Sync Run Index' },
+        }),
+      );
+    }
+    return nodes;
   }
 
   /** The source's children, then its "Failures" row when the run index holds the source. */
@@ -130,13 +233,20 @@ export class SourceNode implements TreeNode {
    */
   failuresNode(): FailuresNode | undefined {
     if (!this.ctx.indexed(this.sourceId)) return undefined;
-    const query = (this.query ??= filterToQuery(this.ctx.filter()));
-    return (this.failures ??= new FailuresNode(this, query, this.configured.source, this.ctx));
+    return (this.failures ??= new FailuresNode(this, this.configured.source, this.ctx));
   }
 
-  /** The run index opened, closed or was synced by someone else: the signatures are worked out again when next expanded. */
-  forgetFailures(): void {
+  /**
+   * The run index opened, closed or was synced: the signatures are worked out again when next
+   * expanded (with the tree's filter then), and groups by a value are read again (the API's
+   * listings they show are kept in the store: no request for a group already shown).
+   */
+  forgetIndexed(): void {
     this.failures = undefined;
+    if (this.valueGrouped) {
+      this.groups = undefined;
+      this.valueGrouped = false;
+    }
   }
 
   /** The API cannot be reached: the index's runs, if it holds any of this source (else undefined: the plain error). */
@@ -167,5 +277,6 @@ export class SourceNode implements TreeNode {
     this.offline = undefined;
     this.unreachable = false;
     this.failures = undefined;
+    this.valueGrouped = false;
   }
 }
