@@ -9,6 +9,7 @@ import { CommandFailure } from './commandFailure';
 import { registerErrorsCommand } from './commands/errorsCommand';
 import { registerExportCommand } from './commands/exportCommand';
 import { registerListCommand } from './commands/listCommand';
+import { registerMcpCommand } from './commands/mcpCommand';
 import { registerReplayCommand } from './commands/replayCommand';
 import { registerShowCommand } from './commands/showCommand';
 import { registerStatsCommand } from './commands/statsCommand';
@@ -31,7 +32,8 @@ Examples:
   task-history show <execution-id> --source paragon --project <id>
   task-history export --source paragon --project <id> --after 2025-01-01 --before 2025-02-01 --out january.ndjson
   task-history export --source dispersl --out tasks.csv
-  task-history sync --source paragon --project <id> --all-history`;
+  task-history sync --source paragon --project <id> --all-history
+  task-history mcp --source paragon --project <id>    (an MCP server for AI agents, on stdio)`;
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('task-history')
@@ -48,6 +50,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSyncCommand(program, ctx);
   registerStatsCommand(program, ctx);
   registerErrorsCommand(program, ctx);
+  registerMcpCommand(program, ctx);
   for (const command of program.commands) command.addHelpText('after', `\nThe key is read from ${API_KEY_ENV}. See task-history --help for exit codes.`);
   return program;
 }
