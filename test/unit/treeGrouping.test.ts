@@ -18,7 +18,7 @@ import {
   valueLabel,
   type GroupBy,
 } from '../../src/core/grouping';
-import type { Run, RunDetail, RunQuery, SourceCapabilities, Step } from '../../src/core/model';
+import type { Run, RunDetail, RunQuery, Step } from '../../src/core/model';
 import { runs as listRuns } from '../../src/core/paging';
 import type { HistorySource } from '../../src/core/source';
 import { RunIndex } from '../../src/runIndex/runIndex';
