@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { registerCommandTable } from './commands/commandTable';
 import { demoCommand } from './commands/demoCommand';
 import { insightsCommands } from './commands/insightsCommands';
+import { registerMcpServers } from './commands/mcpServerProvider';
 import { runListActions } from './commands/runListCommands';
 import { workflowNameCommandHandlers } from './commands/workflowNameCommands';
 import { exportCommandHandlers } from './commands/exportCommands';
@@ -138,6 +139,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...links.disposables,
     ...insights.disposables,
     demo.disposable,
+    // VS Code's chat: one task-history MCP server per source (skipped on a host without the API).
+    registerMcpServers(context, registry, log),
     runIndex.disposable,
     runIndex.onDidChangeIndex(() => tree.indexChanged()),
     ...registerCommandTable({
