@@ -171,7 +171,7 @@ async function budgetedSync(dir: string, log: (line: string) => void): Promise<I
 }
 
 /** A folder on tmpfs where the machine has one, else `fallback`. */
-function fastFolder(fallback: string): { dir: string; fileSystem: string; cleanup: () => void } {
+export function fastFolder(fallback: string): { dir: string; fileSystem: string; cleanup: () => void } {
   try {
     accessSync('/dev/shm', constants.W_OK);
     const dir = mkdtempSync('/dev/shm/thx-bench-');

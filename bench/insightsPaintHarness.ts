@@ -39,6 +39,8 @@ export interface Bundle {
   readonly code: string;
   readonly bytes: number;
   readonly gzipBytes: number;
+  /** The stylesheets the entry imports, bundled (esbuild writes them beside the script, as dist/insights.css). */
+  readonly css: string;
 }
 
 /** The entry as the webview bundle is built (esbuild.mjs: browser IIFE, es2022), minified as `npm run package` ships it. */
@@ -51,11 +53,14 @@ export async function bundle(entry: string, globalName?: string): Promise<Bundle
     target: 'es2022',
     minify: true,
     write: false,
+    // An entry that imports stylesheets gets them as a .css output beside the script.
+    outdir: 'out',
     logLevel: 'silent',
     ...(globalName ? { globalName } : {}),
   });
-  const code = result.outputFiles[0]!.text;
-  return { code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length };
+  const code = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+  const css = result.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '';
+  return { code, css, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length };
 }
 
 export interface PageOptions {
@@ -66,6 +71,12 @@ export interface PageOptions {
   /** Handed to the page as `window.__insightsInput` before the bundle runs (the panel's first message). */
   readonly input?: unknown;
   readonly viewport?: { width: number; height: number };
+  /**
+   * The page is a panel's webview (webview/insightsMain.ts): it gets `acquireVsCodeApi()`, and
+   * `message` is posted to it when it says it is ready, as the extension answers. Its <main>
+   * holds `placeholder` until then, as panelHtml writes it.
+   */
+  readonly panel?: { readonly message: unknown; readonly placeholder: string };
 }
 
 export interface ChartPage {
@@ -108,6 +119,33 @@ export async function openChartPage(browser: Browser, options: PageOptions): Pro
     w.__insightsInput = input;
     document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`.trim()));
   }, options.input ?? null);
+  if (options.panel) {
+    // As text, not a function: tsx would carry its __name helper into the page.
+    await page.addInitScript({
+      content: `(() => {
+  const message = ${JSON.stringify(options.panel.message)};
+  window.__posted = [];
+  window.acquireVsCodeApi = () => ({
+    postMessage(m) {
+      window.__posted.push(m);
+      // The extension's answer comes as a message event, as VS Code delivers it.
+      if (m.type === 'ready') window.postMessage(message, '*');
+    },
+    getState() { return window.__state; },
+    setState(state) { window.__state = state; },
+  });
+  // The paint of the panel's heading is the paint of its figures (drawn in the same task):
+  // Element Timing gives its time. Marked as it is added, before it can be painted.
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) if (n.nodeName === 'H1') n.setAttribute('elementtiming', 'insights-shown');
+  }).observe(document, { childList: true, subtree: true });
+  // Chromium hands Element Timing entries to observers only.
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.identifier === 'insights-shown') window.__insightsShown = e.renderTime;
+  }).observe({ type: 'element', buffered: true });
+})();`,
+    });
+  }
   const nonce = createNonce();
   const theme = `:root {\n${Object.entries(options.theme ?? DARK_THEME)
     .map(([k, v]) => `  ${k}: ${v};`)
@@ -128,7 +166,7 @@ ${styles.map((_, i) => `<link rel="stylesheet" href="${origin}/style${i}.css">`)
 <title>Insights</title>
 </head>
 <body>
-<main id="app"></main>
+<main id="app"${options.panel ? ` aria-busy="true"><p class="placeholder">${options.panel.placeholder}</p>` : '>'}</main>
 <script nonce="${nonce}" src="${origin}/main.js"></script>
 </body>
 </html>`;

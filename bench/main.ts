@@ -1,9 +1,13 @@
 // `npm run bench`: our export against the docs' way (follow nextLink one page at a time),
 // in the same run, against the emulator in a child process with 100 ms latency and
 // Paragon's documented limit; then our peak RSS at 10× the records; then the run index
-// (bench/indexBench.ts). Figures are printed and written to bench/results.json; targets are
-// reported, never asserted. `node dist/bench.js --only export|index|export-index` runs one
-// part (the other parts' figures in bench/results.json are kept).
+// (bench/indexBench.ts); then Insights: its computation over 150,000 indexed runs of each kind
+// (bench/insightsBench.ts) and its panel's first paint in headless Chromium
+// (bench/insightsPaint.ts, in a child process: its bundle is not this one). Figures are printed
+// and written to bench/results.json; targets are reported, never asserted.
+// `node dist/bench.js --only export|index|export-index|insights|insights-paint` runs one part
+// (the other parts' figures in bench/results.json are kept); `insights` includes the paint.
+import { spawn } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -11,6 +15,8 @@ import { DEFAULT_EXPORT_CONCURRENCY } from '../src/core/export/exportRuns';
 import { PARAGON_PAGE_SIZE } from '../src/sources/paragon/paragonClient';
 import { exportFromIndexTargets, formatExportFromIndex, runExportFromIndexBench, type ExportFromIndexFigures, type ExportFromIndexTargets } from './exportIndexBench';
 import { formatIndexReport, indexTargets, runIndexBench, type IndexFigures, type IndexTargets } from './indexBench';
+import { buildInsightsIndex, formatInsightsReport, insightsTargets, panelData, runInsightsBench, type InsightsBenchFigures, type InsightsTargets } from './insightsBench';
+import { formatInsightsPaint, type InsightsPaintFigures } from './insightsPaintReport';
 import { idleNodeRssKb, runWorker, startEmulatorProcess, type EmulatorProcess } from './processes';
 import { formatReport, mb, median, type BenchFigures } from './report';
 import type { WorkerResult } from './workerProtocol';
@@ -118,19 +124,92 @@ interface IndexResults extends Partial<IndexFigures> {
   readonly targets?: IndexTargets;
   readonly exportFromIndex?: ExportFromIndexFigures & { readonly targets: ExportFromIndexTargets };
 }
-type Results = Partial<BenchFigures> & { index?: IndexResults };
+/** bench/results.json's `insights`: the computation's figures, and the panel's first paint under `paint`. */
+interface InsightsResults extends Partial<InsightsBenchFigures> {
+  readonly date: string;
+  readonly node: string;
+  readonly targets?: InsightsTargets;
+  readonly paint?: InsightsPaintFigures & { readonly target: { readonly target: string; readonly met: boolean } };
+}
+type Results = Partial<BenchFigures> & { index?: IndexResults; insights?: InsightsResults };
 
-const PARTS = ['export', 'index', 'export-index'] as const;
+const PARTS = ['export', 'index', 'export-index', 'insights', 'insights-paint'] as const;
 
-/** `--only export`: the export bench; `--only index`: the run index's (export through it included); `--only export-index`: that alone. */
-function partsToRun(argv: readonly string[]): { export: boolean; index: boolean; exportIndex: boolean } {
+interface Parts {
+  readonly export: boolean;
+  readonly index: boolean;
+  readonly exportIndex: boolean;
+  readonly insights: boolean;
+  readonly insightsPaint: boolean;
+}
+
+/**
+ * `--only export`: the export bench; `--only index`: the run index's (export through it included); `--only export-index`: that alone;
+ * `--only insights`: Insights' computation and its panel's paint; `--only insights-paint`: the paint alone (its index is built all the same).
+ */
+function partsToRun(argv: readonly string[]): Parts {
   const at = argv.indexOf('--only');
-  if (at < 0) return { export: true, index: true, exportIndex: true };
+  if (at < 0) return { export: true, index: true, exportIndex: true, insights: true, insightsPaint: true };
   const part = argv[at + 1];
   if (!(PARTS as readonly (string | undefined)[]).includes(part)) {
     throw new Error(`--only takes ${PARTS.map((p) => `"${p}"`).join(', ')}, got ${part === undefined ? 'nothing' : `"${part}"`}`);
   }
-  return { export: part === 'export', index: part === 'index', exportIndex: part === 'index' || part === 'export-index' };
+  return {
+    export: part === 'export',
+    index: part === 'index',
+    exportIndex: part === 'index' || part === 'export-index',
+    insights: part === 'insights',
+    insightsPaint: part === 'insights' || part === 'insights-paint',
+  };
+}
+
+/** bench/insightsPaint.ts in a child through tsx (it bundles the webview with esbuild and drives Chromium with Playwright), its figures as JSON. */
+function runPaintChild(dataFile: string, log: (line: string) => void): Promise<InsightsPaintFigures> {
+  const root = resolve(__dirname, '..');
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'insightsPaint.ts'), '--data', dataFile, '--json'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      const lines = err.split('\n');
+      err = lines.pop() ?? '';
+      for (const line of lines) log(line);
+    });
+    child.on('error', fail);
+    child.on('close', (code) => {
+      if (code !== 0) fail(new Error(`the Insights paint benchmark exited with ${code}: ${err.trim()}`));
+      else done(JSON.parse(out.trim().split('\n').pop()!) as InsightsPaintFigures);
+    });
+  });
+}
+
+/** Insights: one index built; the computation timed over it (unless only the paint is asked for); the panel's paint from its figures. */
+async function insightsBench(dir: string, parts: Parts, log: (line: string) => void, previous: InsightsResults | undefined): Promise<InsightsResults> {
+  const built = buildInsightsIndex(dir, log);
+  let results: InsightsResults = { ...previous, date: new Date().toISOString(), node: process.versions.node };
+  try {
+    if (parts.insights) {
+      const figures = await runInsightsBench(built, log);
+      process.stdout.write(`\n${formatInsightsReport(figures)}\n`);
+      results = { ...results, ...figures, targets: insightsTargets(figures) };
+    }
+    if (parts.insightsPaint) {
+      log('insights: the panel’s figures for the paint benchmark…');
+      const dataFile = join(dir, 'insights-panel-data.json');
+      await writeFile(dataFile, JSON.stringify(await panelData(built.path)));
+      const paint = await runPaintChild(dataFile, log);
+      process.stdout.write(`\n${formatInsightsPaint(paint)}\n`);
+      results = { ...results, paint: { ...paint, target: { target: `< ${paint.targetMs} ms (median)`, met: paint.firstPaintMedianMs < paint.targetMs } } };
+    }
+    return results;
+  } finally {
+    built.cleanup();
+  }
 }
 
 async function main(): Promise<void> {
@@ -143,8 +222,8 @@ async function main(): Promise<void> {
     const machine = { date: new Date().toISOString(), node: process.versions.node, cpus: cpus().length, idleNodeRssMb: idleRss };
     // A part not run keeps its figures from the last run.
     let results: Results = {};
-    if (!(parts.export && parts.index)) results = (JSON.parse(await readFile(out, 'utf8').catch(() => '{}')) as Results | null) ?? {};
-    if (parts.export) results = { ...(await exportBench(dir, log, idleRss)), index: results.index };
+    if (!(parts.export && parts.index && parts.insights)) results = (JSON.parse(await readFile(out, 'utf8').catch(() => '{}')) as Results | null) ?? {};
+    if (parts.export) results = { ...(await exportBench(dir, log, idleRss)), index: results.index, insights: results.insights };
     if (parts.index) {
       const figures = await runIndexBench(dir, log);
       process.stdout.write(`\n${formatIndexReport(figures, idleRss)}\n`);
@@ -155,6 +234,7 @@ async function main(): Promise<void> {
       process.stdout.write(`\n${formatExportFromIndex(figures)}\n`);
       results = { ...results, index: { ...machine, ...results.index, exportFromIndex: { ...figures, targets: exportFromIndexTargets(figures) } } };
     }
+    if (parts.insights || parts.insightsPaint) results = { ...results, insights: await insightsBench(dir, parts, log, results.insights) };
     await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
     log(`figures written to ${out}`);
   } finally {

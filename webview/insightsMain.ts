@@ -2,6 +2,12 @@
 // extension and draws each as a chart with its numbers in a table beside it, then the error
 // signatures with their actions. It makes no network calls and holds no secrets; it speaks
 // src/panels/insightsProtocol.ts only, and keeps its scope for a reload.
+// First paint (issue 12: under 500 ms for 150,000 runs; bench/insightsPaint.ts): the heading,
+// the summary and the first figures are made at once; every other chart is drawn when it comes
+// near the view (IntersectionObserver), and the other tables and the error signatures are built
+// in short slices in the frames after the first paint, so every number is in the document (for
+// a screen reader, find-in-page, a copy) a moment later, long before anyone reaches it. Until
+// then <main> is aria-busy. docs/insights-charts.md says why.
 import './litNonce';
 import './elements';
 import 'uplot/dist/uPlot.min.css';
@@ -16,7 +22,7 @@ import {
 } from '../src/panels/insightsProtocol';
 import type { ErrorSignature, InsightsData } from '../src/insights/model';
 import { button, el, localTime, replace } from './dom';
-import { chartFigure, type InsightsChart } from './insights/charts';
+import { deferredFigure, type DeferredFigure } from './insights/charts';
 import { figuresOf, keyLabel } from './insightsFigures';
 
 interface VsCodeApi {
@@ -29,11 +35,75 @@ const api = acquireVsCodeApi();
 const post = (message: FromInsightsWebview) => api.postMessage(message);
 
 const app = document.getElementById('app')!;
-let charts: InsightsChart[] = [];
+
+/** Figures drawn with the first paint (the first ones fit in a panel's view); the others when they come near. */
+const EAGER_FIGURES = 2;
+/** How long one slice of the work after the first paint may hold the page (a frame's budget, less room for the browser). */
+const SLICE_MS = 12;
+
+/** What one shown message made and still has to make; dropped when the next message comes. */
+class Painting {
+  readonly figures: DeferredFigure[] = [];
+  private readonly queue: (() => void)[] = [];
+  private eager = EAGER_FIGURES;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private frame: number | undefined;
+  private stopped = false;
+  // A chart is drawn when its figure comes within a view's height of being seen.
+  private readonly observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        this.observer.unobserve(entry.target);
+        this.figures.find((f) => f.element === entry.target)?.show();
+      }
+    },
+    { rootMargin: '100% 0px' },
+  );
+
+  figure(figure: DeferredFigure): void {
+    this.figures.push(figure);
+    if (this.eager > 0) {
+      this.eager--;
+      figure.show();
+      return;
+    }
+    this.observer.observe(figure.element);
+    this.later(() => figure.buildTable());
+  }
+
+  /** Work for the frames after the first paint, in the order given. */
+  later(work: () => void): void {
+    this.queue.push(work);
+  }
+
+  /** Starts the work after the first paint: the next frame is painted first. */
+  start(): void {
+    this.frame = requestAnimationFrame(() => (this.timer = setTimeout(() => this.slice())));
+  }
+
+  private slice(): void {
+    if (this.stopped) return;
+    const until = performance.now() + SLICE_MS;
+    while (this.queue.length > 0 && performance.now() < until) this.queue.shift()!();
+    if (this.queue.length > 0) this.timer = setTimeout(() => this.slice());
+    else app.setAttribute('aria-busy', 'false');
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    clearTimeout(this.timer);
+    this.observer.disconnect();
+    for (const figure of this.figures) figure.destroy();
+  }
+}
+
+let painting: Painting | undefined;
 
 function clear(): void {
-  for (const chart of charts) chart.destroy();
-  charts = [];
+  painting?.stop();
+  painting = undefined;
 }
 
 function toolbar(scope: InsightsScopeState, filter: string): HTMLElement {
@@ -116,8 +186,11 @@ function signatureItem(source: SourceInsights, signature: ErrorSignature, names:
   );
 }
 
-/** One source's section, put in `parent` before its charts are drawn: a chart reads its theme colours where it sits in the document. */
-function sourceSection(parent: HTMLElement, source: SourceInsights, names: ReadonlyMap<string, string>, single: boolean): HTMLElement {
+/**
+ * One source's section, put in `parent` before its charts are drawn: a chart reads its theme colours where it sits in the document.
+ * Its error signatures come after the first paint, all at once (their heading with them: what reads the panel finds the list whole).
+ */
+function sourceSection(parent: HTMLElement, source: SourceInsights, names: ReadonlyMap<string, string>, single: boolean, paint: Painting): HTMLElement {
   const section = el('section', { class: 'insights-source', attrs: { 'data-source': source.sourceId, 'aria-label': source.label } });
   parent.append(section);
   if (!single) section.append(el('h2', {}, source.label));
@@ -128,10 +201,11 @@ function sourceSection(parent: HTMLElement, source: SourceInsights, names: Reado
   for (const figure of figuresOf(data, names)) {
     const holder = el('div', { attrs: { 'data-figure': figure.id } });
     section.append(holder);
-    charts.push(chartFigure(holder, figure.kind, figure.data).chart);
+    paint.figure(deferredFigure(holder, figure.kind, figure.data));
   }
   const errors = data.errors;
-  section.append(
+  const part = el('div', { class: 'insights-errors' });
+  part.append(
     el('h3', {}, `Error signatures (${errors.signatures.length.toLocaleString()})`),
     el(
       'p',
@@ -139,16 +213,23 @@ function sourceSection(parent: HTMLElement, source: SourceInsights, names: Reado
       `${errors.failedRuns.toLocaleString()} failed runs${errors.withoutSteps > 0 ? `; ${errors.withoutSteps.toLocaleString()} of them without stored steps (not synced yet), in no signature` : ''}.`,
     ),
   );
-  if (errors.signatures.length > 0) {
-    const list = el('ol', { class: 'insights-signatures', attrs: { 'data-figure': 'signatures' } });
-    for (const signature of errors.signatures) list.append(signatureItem(source, signature, names));
-    section.append(list);
+  const list = el('ol', { class: 'insights-signatures', attrs: { 'data-figure': 'signatures' } });
+  // Made a few at a time off the document, put in it whole.
+  for (let i = 0; i < errors.signatures.length; i += SIGNATURES_A_SLICE) {
+    const some = errors.signatures.slice(i, i + SIGNATURES_A_SLICE);
+    paint.later(() => list.append(...some.map((signature) => signatureItem(source, signature, names))));
   }
+  if (errors.signatures.length > 0) part.append(list);
+  paint.later(() => section.append(part));
   return section;
 }
 
+/** Error signatures made in one slice of the work after the first paint. */
+const SIGNATURES_A_SLICE = 10;
+
 function show(message: Extract<ToInsightsWebview, { type: 'insights' }>): void {
   clear();
+  const paint = (painting = new Painting());
   api.setState(message.scope);
   const names = new Map(message.workflowNames);
   const single = message.sources.length === 1;
@@ -156,8 +237,10 @@ function show(message: Extract<ToInsightsWebview, { type: 'insights' }>): void {
   replace(app, el('h1', {}, title), toolbar(message.scope, message.filter));
   if (message.sources.length === 0)
     app.append(el('p', { class: 'insights-note' }, 'No source yet: add a Paragon project or a Dispersl account, then sync its runs into the run index.'));
-  for (const source of message.sources) sourceSection(app, source, names, single);
-  app.setAttribute('aria-busy', 'false');
+  for (const source of message.sources) sourceSection(app, source, names, single, paint);
+  // Busy until every table and signature is in the document (a moment after the first paint).
+  app.setAttribute('aria-busy', 'true');
+  paint.start();
 }
 
 window.addEventListener('message', (event: MessageEvent<ToInsightsWebview>) => {

@@ -221,3 +221,56 @@ export function chartFigure(container: HTMLElement, kind: ChartKind, data: Chart
   const chart = KINDS[kind](plot, data, options);
   return { element, chart, table };
 }
+
+/**
+ * A chart and its table in a <figure>, each made when asked: the panel makes the figures in view
+ * at once and the rest when they come near (the chart) or in the frames after its first paint
+ * (the table), so its first paint does not wait for charts and table rows no one sees yet. Until
+ * its chart is drawn, the figure keeps the chart's room (no jump when it appears).
+ */
+export interface DeferredFigure {
+  readonly element: HTMLElement;
+  readonly chart: InsightsChart | undefined;
+  readonly table: HTMLTableElement | undefined;
+  /** Draws the chart (and builds the table, if not yet built); a second call does nothing. */
+  show(): void;
+  /** Builds the table alone; a second call does nothing. */
+  buildTable(): void;
+  destroy(): void;
+}
+
+export function deferredFigure(container: HTMLElement, kind: ChartKind, data: ChartData, options: ChartOptions = {}): DeferredFigure {
+  checkChartData(data);
+  const element = document.createElement('figure');
+  element.className = 'insights-figure';
+  const plot = document.createElement('div');
+  plot.className = 'insights-figure-chart insights-figure-pending';
+  const numbers = document.createElement('div');
+  numbers.className = 'insights-figure-table';
+  element.append(plot, numbers);
+  container.append(element);
+  let chart: InsightsChart | undefined;
+  let table: HTMLTableElement | undefined;
+  const buildTable = () => {
+    table ??= dataTable(numbers, data, { total: kind === 'stackedBars' });
+  };
+  return {
+    element,
+    get chart() {
+      return chart;
+    },
+    get table() {
+      return table;
+    },
+    show() {
+      buildTable();
+      if (chart) return;
+      plot.classList.remove('insights-figure-pending');
+      chart = KINDS[kind](plot, data, options);
+    },
+    buildTable,
+    destroy() {
+      chart?.destroy();
+    },
+  };
+}
