@@ -711,6 +711,22 @@ export function signatureOf(input: SignatureInput): Signature {
   return { key: keyOf(input.kind, canonical), label };
 }
 
+/** A signature worked out once and kept (Insights' frames keep one per failed run): the exact parts it groups by, its key and label. */
+export interface KnownSignature extends Signature {
+  readonly canonical: string;
+}
+
+export function knownSignatureOf(input: SignatureInput): KnownSignature {
+  const { label, canonical } = describe(input);
+  return { key: keyOf(input.kind, canonical), label, canonical };
+}
+
+/** The error text an example shows for this failure: as found (not normalized), cleaned and cut to 300 characters; null when there is none. */
+export function exampleErrorText(input: SignatureInput): string | null {
+  const { text } = describe(input);
+  return text === undefined ? null : cap(cleanText(text, SIGNATURE_TEXT_LIMIT + 1), SIGNATURE_TEXT_LIMIT) || null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Clustering.
 
@@ -819,13 +835,18 @@ export class ErrorSignatureAccumulator {
     return this.added;
   }
 
-  /** Adds one failed run; returns its signature (callers that list "these runs" later match on `key`). */
-  add(sample: FailureSample): Signature {
-    const described = describe(sample);
+  /**
+   * Adds one failed run; returns its signature (callers that list "these runs" later match on
+   * `key`). With `known` (its signature worked out before), the sample's error is not read
+   * again, and the example the cluster keeps has no error text: the caller looks it up for the
+   * example alone (exampleErrorText), rather than keeping every run's text.
+   */
+  add(sample: FailureSample, known?: KnownSignature): Signature {
+    const described: Described = known ? { label: known.label, canonical: known.canonical, text: undefined } : describe(sample);
     let cluster = this.clusters.get(described.canonical);
     if (!cluster) {
       cluster = {
-        key: keyOf(sample.kind, described.canonical),
+        key: known?.key ?? keyOf(sample.kind, described.canonical),
         label: described.label,
         count: 0,
         firstMs: undefined,

@@ -1,124 +1,87 @@
-// Error signatures over the run index: each failed run's failing step (the one the run panel
-// opens on: the first failed step in flow order) and the output sync stored for it, streamed
-// through errorSignature.ts's accumulator. Only failed steps are read (the failing step is
-// named by the stored output, or is the run's only failed step); a run with several failed
-// steps and no stored output is the rare one whose whole step list is read to order them.
-import type { Step } from '../core/model';
-import { firstFailedStep } from '../core/stepGraph';
-import { ErrorSignatureAccumulator, signatureOf, type ErrorSignatureCluster, type FailureSample } from './errorSignature';
+// Error signatures over the run index: each failed run's signature is worked out once, when its
+// source's frame reads it (runFrame.ts: the failing step, the one the run panel opens on, and
+// the output sync stored for it), and kept as a code; clustering a filter's failed runs is then
+// a pass over those codes through errorSignature.ts's accumulator. Only each signature's
+// example (its newest run) has its error text read again, for the one run.
+import { ErrorSignatureAccumulator, exampleErrorText, type ErrorSignatureCluster } from './errorSignature';
 import type { ErrorSignature, ErrorSignatures } from './model';
-import type { InsightsScope } from './stats';
+import { failureSamples, type RunFrame } from './runFrame';
+import { scopeRows, type InsightsScope, type ScopeRows } from './stats';
 
-interface FailedRun {
-  readonly runId: string;
-  readonly startedAt: string | null;
-  readonly workflowId?: string;
-  readonly name?: string;
-  readonly userId?: string;
-  readonly detailFetched: boolean;
-  readonly outputStepId?: string;
-  readonly output?: string;
-  readonly failedSteps: Step[];
+/** A failed run's start as the index holds it (canonical, kept as sent, or none), for ordering and the accumulator. */
+function startText(frame: RunFrame, row: number): string | null {
+  const ms = frame.startMs[row]!;
+  return Number.isNaN(ms) ? (frame.oddStart.get(row) ?? null) : new Date(ms).toISOString();
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
-/** The failed runs of the scope, each with its failed steps (in stored order) and stored failing output. */
-function* failedRuns(scope: InsightsScope): Generator<FailedRun> {
-  const rows = scope.index.read(
-    scope.sourceId,
-    scope.query ?? {},
-    `SELECT r.run_id AS id, r.started_at AS started, r.workflow_id AS workflow, r.name AS name, r.user_id AS user, r.detail_fetched AS fetched,
-        f.step_id AS output_step, f.output AS output, s.step AS step
-     FROM filtered r
-       LEFT JOIN failing_outputs f ON f.source_id = r.source_id AND f.run_id = r.run_id
-       LEFT JOIN steps s ON s.source_id = r.source_id AND s.run_id = r.run_id AND s.status = 'failed'
-     WHERE r.status = 'failed'
-     ORDER BY r.run_id, s.position`,
-  );
-  let current: FailedRun | undefined;
-  for (const row of rows) {
-    const id = String(row['id']);
-    if (current?.runId !== id) {
-      if (current) yield current;
-      current = {
-        runId: id,
-        startedAt: text(row['started']) ?? null,
-        workflowId: text(row['workflow']),
-        name: text(row['name']),
-        userId: text(row['user']),
-        detailFetched: row['fetched'] === 1,
-        outputStepId: text(row['output_step']),
-        output: text(row['output']),
-        failedSteps: [],
-      };
-    }
-    if (typeof row['step'] === 'string') current.failedSteps.push(JSON.parse(row['step']) as Step);
-  }
-  if (current) yield current;
-}
-
-/** The step the run failed at: the one its stored output belongs to, its only failed step, or the first failed in flow order. */
-function failingStep(scope: InsightsScope, run: FailedRun): Step | undefined {
-  if (run.outputStepId !== undefined) {
-    const named = run.failedSteps.find((s) => s.id === run.outputStepId);
-    if (named) return named;
-  }
-  if (run.failedSteps.length <= 1) return run.failedSteps[0];
-  const detail = scope.index.detail(scope.sourceId, run.runId);
-  return detail ? firstFailedStep(detail.steps) : run.failedSteps[0];
-}
-
-/** Each failed run of the scope as the signature code reads it, or 'no steps' for one whose steps the index does not hold. */
-function* failures(scope: InsightsScope): Generator<FailureSample | 'no steps'> {
-  for (const run of failedRuns(scope)) {
-    if (!run.detailFetched) {
-      yield 'no steps';
-      continue;
-    }
-    const step = failingStep(scope, run);
-    const output = step && run.outputStepId === step.id && run.output !== undefined ? (JSON.parse(run.output) as unknown) : undefined;
-    yield {
-      kind: scope.kind,
-      runId: run.runId,
-      stepId: step?.id,
-      startedAt: run.startedAt,
-      workflowId: run.workflowId,
-      taskName: run.name,
-      userId: run.userId,
-      stepType: step?.type,
-      stepName: step?.name,
-      agent: step?.agent,
-      model: step?.model,
-      output,
-    };
-  }
+/** The rows of the scope's failed runs. */
+function failedRows({ frame, rows }: ScopeRows): number[] {
+  const failed = frame.text.find('failed');
+  const out: number[] = [];
+  for (const row of rows) if (frame.status[row] === failed) out.push(row);
+  return out;
 }
 
 /** Failed runs clustered by signature (most runs first); trends ("the last 24 hours") end at `now`. */
-export function errorSignatures(scope: InsightsScope, now: Date = new Date()): ErrorSignatures {
+export function errorSignatures(scope: InsightsScope, now: Date = new Date(), rows: ScopeRows = scopeRows(scope)): ErrorSignatures {
+  const { frame } = rows;
   const accumulator = new ErrorSignatureAccumulator(now);
   let failed = 0;
   let withoutSteps = 0;
-  for (const sample of failures(scope)) {
+  for (const row of failedRows(rows)) {
     failed++;
-    if (sample === 'no steps') withoutSteps++;
-    else accumulator.add(sample);
+    const code = frame.signature[row]!;
+    if (frame.detailFetched[row] !== 1 || code < 0) {
+      withoutSteps++;
+      continue;
+    }
+    const known = frame.signatures[code]!;
+    const ms = frame.startMs[row]!;
+    accumulator.add(
+      {
+        kind: scope.kind,
+        runId: frame.ids[row]!,
+        startedAt: Number.isNaN(ms) ? null : ms,
+        workflowId: frame.text.value(frame.workflowId[row]!) ?? undefined,
+        taskName: frame.text.value(frame.name[row]!) ?? undefined,
+        userId: frame.text.value(frame.user[row]!) ?? undefined,
+      },
+      known,
+    );
   }
-  return { signatures: accumulator.result().map(flatten), failedRuns: failed, withoutSteps };
+  const clusters = accumulator.result();
+  const examples = exampleFailures(
+    scope,
+    clusters.map((c) => c.example.runId),
+  );
+  return { signatures: clusters.map((c) => flatten(c, examples.get(c.example.runId))), failedRuns: failed, withoutSteps };
+}
+
+/** The failing step and error text of each example run, read for those runs alone (500 a statement). */
+function exampleFailures(scope: InsightsScope, runIds: readonly string[]): Map<string, { stepId: string | null; errorText: string | null }> {
+  const out = new Map<string, { stepId: string | null; errorText: string | null }>();
+  for (let at = 0; at < runIds.length; at += 500) {
+    const ids = runIds.slice(at, at + 500);
+    for (const sample of failureSamples(scope.index, scope.sourceId, scope.kind, ` AND r.run_id IN (${ids.map(() => '?').join(', ')})`, ids)) {
+      out.set(sample.runId, { stepId: sample.stepId ?? null, errorText: exampleErrorText(sample) });
+    }
+  }
+  return out;
 }
 
 /** The ids of the scope's failed runs with this signature (ErrorSignature.key), newest first: "export these runs", "list them in the tree". */
-export function signatureRunIds(scope: InsightsScope, signatureKey: string): string[] {
+export function signatureRunIds(scope: InsightsScope, signatureKey: string, rows: ScopeRows = scopeRows(scope)): string[] {
+  const { frame } = rows;
   const matched: { id: string; at: string }[] = [];
-  for (const sample of failures(scope)) {
-    if (sample !== 'no steps' && signatureOf(sample).key === signatureKey) matched.push({ id: sample.runId, at: String(sample.startedAt ?? '') });
+  for (const row of failedRows(rows)) {
+    const code = frame.signature[row]!;
+    if (frame.detailFetched[row] === 1 && code >= 0 && frame.signatures[code]!.key === signatureKey) matched.push({ id: frame.ids[row]!, at: startText(frame, row) ?? '' });
   }
   return matched.sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1)).map((m) => m.id);
 }
 
 /** The accumulator's cluster as Insights hands it on (flat, so the CLI's JSON and the panel read the same fields). */
-function flatten(c: ErrorSignatureCluster): ErrorSignature {
+function flatten(c: ErrorSignatureCluster, example: { stepId: string | null; errorText: string | null } | undefined): ErrorSignature {
   return {
     key: c.key,
     signature: c.signature,
@@ -126,8 +89,8 @@ function flatten(c: ErrorSignatureCluster): ErrorSignature {
     firstSeen: c.firstSeen,
     lastSeen: c.lastSeen,
     example: c.example.runId,
-    exampleStepId: c.example.stepId,
-    exampleText: c.example.errorText,
+    exampleStepId: example?.stepId ?? c.example.stepId,
+    exampleText: example?.errorText ?? c.example.errorText,
     workflows: c.workflows,
     users: c.users,
     workflowCount: c.workflowCount,

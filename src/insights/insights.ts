@@ -1,10 +1,24 @@
 // Everything the Insights panel shows for one source, computed from the run index alone (no
-// request): totals, the time series, durations, slowest and most-failing workflows (task
+// request; see runFrame.ts for how): totals, the time series, durations, slowest and most-failing workflows (task
 // names), the breakdowns, tokens and error signatures, as one versioned InsightsData.
 import type { RunQuery } from '../core/model';
 import { errorSignatures } from './errors';
 import { INSIGHTS_VERSION, type DurationSummary, type InsightsData, type StatsRow, type TokenUsage } from './model';
-import { byFailures, kindTraits, RunRows, series, seriesFrame, statsBy, tokensOverTime, totals, type Bucket, type InsightsScope } from './stats';
+import {
+  byFailures,
+  kindTraits,
+  meanDuration,
+  scopeRows,
+  scopeRowsReady,
+  series,
+  seriesFrame,
+  statsBy,
+  tokensOverTime,
+  totals,
+  type Bucket,
+  type InsightsScope,
+  type ScopeRows,
+} from './stats';
 
 export interface InsightsOptions {
   /** Hours or days; default hours for a range of up to three days. */
@@ -33,30 +47,36 @@ function tokenUsage(rows: readonly StatsRow[]): TokenUsage[] {
     .sort((a, b) => b.tokens - a.tokens || (a.key < b.key ? -1 : 1));
 }
 
-/** The mean of the finished runs' durations, and how many there are (the percentiles come with the totals). */
-function durationSummary(scope: InsightsScope, total: StatsRow): DurationSummary {
-  const [row] = scope.index.read(
-    scope.sourceId,
-    scope.query ?? {},
-    "SELECT count(duration_ms) AS n, avg(duration_ms) AS mean FROM filtered WHERE status NOT IN ('running', 'queued', 'delayed')",
-  );
-  const count = Number(row?.['n'] ?? 0);
-  return { count, p50Ms: total.p50Ms, p95Ms: total.p95Ms, maxMs: total.maxMs, meanMs: count > 0 ? Number(row?.['mean']) : null };
+/** The finished runs' durations: the percentiles come with the totals. */
+function durationSummary(rows: ScopeRows, total: StatsRow): DurationSummary {
+  const { count, meanMs } = meanDuration(rows);
+  return { count, p50Ms: total.p50Ms, p95Ms: total.p95Ms, maxMs: total.maxMs, meanMs };
 }
 
+/**
+ * Insights for the scope, its source's frame read (the first time) or brought up to date now.
+ * In the extension host use computeInsightsReady, which reads a first frame in slices.
+ */
 export function computeInsights(scope: InsightsScope, options: InsightsOptions = {}): InsightsData {
+  return insightsOf(scope, scopeRows(scope), options);
+}
+
+/** The same, the frame read in slices with `pause` awaited between them (no slice holds the thread for long). */
+export async function computeInsightsReady(scope: InsightsScope, options: InsightsOptions, pause: () => Promise<void>): Promise<InsightsData> {
+  return insightsOf(scope, await scopeRowsReady(scope, pause), options);
+}
+
+function insightsOf(scope: InsightsScope, runs: ScopeRows, options: InsightsOptions): InsightsData {
   const traits = kindTraits(scope.kind);
   const now = options.now ?? new Date();
   const top = options.top ?? 10;
-  // The runs are read once for every grouping by their own columns.
-  const runs = new RunRows(scope);
   const total = totals(scope, runs);
-  const frame = seriesFrame(scope, options.bucket);
-  const buckets = frame ? series(scope, frame) : [];
+  const frame = seriesFrame(scope, options.bucket, runs);
+  const buckets = frame ? series(scope, frame, runs) : [];
   const starts = buckets.map((b) => b.start);
   const byWorkflow = statsBy(scope, 'workflow', runs);
-  const byAgent = traits.agents ? statsBy(scope, 'agent') : [];
-  const byModel = traits.agents ? statsBy(scope, 'model') : [];
+  const byAgent = traits.agents ? statsBy(scope, 'agent', runs) : [];
+  const byModel = traits.agents ? statsBy(scope, 'model', runs) : [];
   return {
     version: INSIGHTS_VERSION,
     sourceId: scope.sourceId,
@@ -65,7 +85,7 @@ export function computeInsights(scope: InsightsScope, options: InsightsOptions =
     query: queryText(scope.query ?? {}),
     has: { tokens: traits.tokens, steps: traits.agents, taskCount: traits.taskCount },
     totals: total,
-    durations: durationSummary(scope, total),
+    durations: durationSummary(runs, total),
     bucket: frame?.bucket ?? options.bucket ?? 'day',
     series: buckets,
     slowest: byWorkflow
@@ -82,13 +102,13 @@ export function computeInsights(scope: InsightsScope, options: InsightsOptions =
     byUser: statsBy(scope, 'user', runs).sort(byFailures),
     byAgent,
     byModel,
-    byTool: traits.agents ? statsBy(scope, 'tool') : [],
+    byTool: traits.agents ? statsBy(scope, 'tool', runs) : [],
     tokens: {
       byModel: traits.tokens ? tokenUsage(byModel) : [],
       byAgent: traits.tokens ? tokenUsage(byAgent) : [],
-      overTimeByModel: traits.tokens && frame ? tokensOverTime(scope, 'model', frame.bucket, starts) : [],
-      overTimeByAgent: traits.tokens && frame ? tokensOverTime(scope, 'agent', frame.bucket, starts) : [],
+      overTimeByModel: traits.tokens && frame ? tokensOverTime(scope, 'model', frame.bucket, starts, runs) : [],
+      overTimeByAgent: traits.tokens && frame ? tokensOverTime(scope, 'agent', frame.bucket, starts, runs) : [],
     },
-    errors: errorSignatures(scope, now),
+    errors: errorSignatures(scope, now, runs),
   };
 }

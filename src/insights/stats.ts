@@ -1,11 +1,12 @@
-// Insights' figures over the run index, computed by SQLite where the rows are (RunIndex.read):
-// counts, token sums and nearest-rank percentiles per group come out of one statement each,
-// with window functions, so 150,000 runs are never loaded into JavaScript. The definitions
-// (success rate, percentiles, what a row counts by agent, model or tool) are in model.ts.
+// Insights' figures over the run index, computed from a source's frame (runFrame.ts: its runs
+// as columns in memory, brought up to date from what the index wrote since): a filter is one
+// pass over the frame, each grouping another, and no figure reads the index again. The
+// definitions (success rate, percentiles, what a row counts by agent, model or tool) are in
+// model.ts.
 import { RUN_STATUSES, type RunQuery, type RunStatus, type SourceKind } from '../core/model';
 import type { RunIndex } from '../runIndex/runIndex';
-import type { Row, SqlValue } from '../runIndex/sqlite';
 import type { SeriesBucket, StatsDimension, StatsRow, TokenSeries } from './model';
+import { FrameCache, type RunFrame } from './runFrame';
 
 /** Which runs Insights reads: one source's runs in the index matching the tree's (or the command line's) filter. */
 export interface InsightsScope {
@@ -35,106 +36,242 @@ export function kindTraits(kind: SourceKind): KindTraits {
   return TRAITS[kind];
 }
 
-/** What RunIndex writes for an instant (UTC, ms): only these runs can be placed in a bucket. */
-export const CANONICAL_INSTANT_GLOB = '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z';
+/** A scope's runs: its source's frame and the rows of it the filter takes. Made once per computation and handed to every figure. */
+export interface ScopeRows {
+  readonly frame: RunFrame;
+  readonly rows: Int32Array;
+}
 
-/** A group as the engine answers it: the row, and its runs per status (for the series). */
+/** The scope's frame (read or brought up to date now) and its rows. */
+export function scopeRows(scope: InsightsScope): ScopeRows {
+  return rowsOf(FrameCache.now(scope.index, scope.sourceId, scope.kind, kindTraits(scope.kind).agents), scope.query);
+}
+
+/** The same, the frame read in slices with `pause` awaited between them (the extension host stays responsive while 150,000 runs are read the first time). */
+export async function scopeRowsReady(scope: InsightsScope, pause: () => Promise<void>): Promise<ScopeRows> {
+  return rowsOf(await FrameCache.ready(scope.index, scope.sourceId, scope.kind, kindTraits(scope.kind).agents, pause), scope.query);
+}
+
+function rowsOf(frame: RunFrame, query: RunQuery = {}): ScopeRows {
+  return { frame, rows: frame.select(query) };
+}
+
+/** What each status code of a frame's dictionary is: its place in RUN_STATUSES (-1: not a status, like a hostile "__proto__"), and whether a run in it may still change. */
+interface StatusTable {
+  readonly index: Int8Array;
+  readonly active: Uint8Array;
+}
+
+function statusTable(frame: RunFrame): StatusTable {
+  const values = frame.text.values;
+  const index = new Int8Array(values.length).fill(-1);
+  const active = new Uint8Array(values.length);
+  RUN_STATUSES.forEach((status, i) => {
+    const code = frame.text.find(status);
+    if (code >= 0) index[code] = i;
+  });
+  for (const status of ACTIVE) {
+    const code = frame.text.find(status);
+    if (code >= 0) active[code] = 1;
+  }
+  return { index, active };
+}
+
+const STATUS_COUNT = RUN_STATUSES.length;
+
+/** One group's tallies once every thing counted is in: the figures() input. */
+interface Tallied {
+  readonly slot: number;
+  readonly runs: number;
+  readonly byStatus: Int32Array;
+  readonly tokens: number;
+  readonly tasks: number;
+  /** Its finished rows' durations, ascending. */
+  readonly sorted: Float64Array;
+}
+
+/**
+ * Groups' tallies in flat arrays, a group per slot (a dictionary code + 1, so none is slot 0):
+ * a grouping over 900,000 steps is a few array writes a step, with no object or map per step.
+ * Durations are kept as (slot, value) pairs and sorted per group once all are in.
+ */
+class GroupTable {
+  private runs = new Int32Array(0);
+  private byStatus = new Int32Array(0);
+  private tokens = new Float64Array(0);
+  private tasks = new Float64Array(0);
+  private durationSlot = new Int32Array(1024);
+  private durationValue = new Float64Array(1024);
+  private durations = 0;
+
+  constructor(private readonly table: StatusTable) {}
+
+  add(slot: number, statusCode: number, durationMs: number, tokens: number, tasks: number): void {
+    if (slot >= this.runs.length) this.reserve(slot + 1);
+    this.runs[slot]!++;
+    const i = statusCode >= 0 ? this.table.index[statusCode]! : -1;
+    if (i >= 0) this.byStatus[slot * STATUS_COUNT + i]!++;
+    if (Number.isFinite(tokens)) this.tokens[slot]! += tokens;
+    if (Number.isFinite(tasks)) this.tasks[slot]! += tasks;
+    if (Number.isFinite(durationMs) && !(statusCode >= 0 && this.table.active[statusCode])) {
+      if (this.durations === this.durationSlot.length) {
+        this.durationSlot = grown(this.durationSlot, this.durations * 2);
+        this.durationValue = grown(this.durationValue, this.durations * 2);
+      }
+      this.durationSlot[this.durations] = slot;
+      this.durationValue[this.durations++] = durationMs;
+    }
+  }
+
+  private reserve(slots: number): void {
+    const n = Math.max(slots, this.runs.length * 2, 16);
+    this.runs = grown(this.runs, n);
+    this.byStatus = grown(this.byStatus, n * STATUS_COUNT);
+    this.tokens = grown(this.tokens, n);
+    this.tasks = grown(this.tasks, n);
+  }
+
+  /** Every group with something in it. */
+  result(): Tallied[] {
+    const slots = this.runs.length;
+    // Each group's durations laid out together (a counting sort by slot), then each part sorted.
+    const start = new Int32Array(slots + 1);
+    for (let i = 0; i < this.durations; i++) start[this.durationSlot[i]! + 1]!++;
+    for (let slot = 0; slot < slots; slot++) start[slot + 1]! += start[slot]!;
+    const all = new Float64Array(this.durations);
+    const fill = start.slice(0, slots);
+    for (let i = 0; i < this.durations; i++) all[fill[this.durationSlot[i]!]!++] = this.durationValue[i]!;
+    const out: Tallied[] = [];
+    for (let slot = 0; slot < slots; slot++) {
+      if (this.runs[slot] === 0) continue;
+      out.push({
+        slot,
+        runs: this.runs[slot]!,
+        byStatus: this.byStatus.subarray(slot * STATUS_COUNT, (slot + 1) * STATUS_COUNT),
+        tokens: this.tokens[slot]!,
+        tasks: this.tasks[slot]!,
+        sorted: all.subarray(start[slot]!, start[slot + 1]!).sort(),
+      });
+    }
+    return out;
+  }
+}
+
+/** A typed array at least `length` long, its contents kept. */
+function grown<T extends Float64Array | Int32Array>(array: T, length: number): T {
+  if (array.length >= length) return array;
+  const next = new (array.constructor as new (n: number) => T)(length);
+  next.set(array);
+  return next;
+}
+
+/** A group as computed: the row, and its runs per status (for the series). */
 interface GroupRow extends StatsRow {
   readonly byStatus: Record<RunStatus, number>;
 }
 
 /**
- * Rows of `keyed` (columns k, status, d duration ms, t tokens, tc task count: one row per thing
- * counted) grouped by k. SQLite picks the rows (the filter, the keys); the grouping and the
- * percentiles are done here in one pass: in this engine (SQLite in WebAssembly) window
- * functions over 150,000 runs took 2-3 s a grouping, reading the rows out about 0.4 s.
- * Percentiles are nearest-rank over the finished rows with a duration: the value at rank
- * ⌈p·n/100⌉ in ascending order, in integer arithmetic so that 95% of 20 is exactly 19.
+ * A group's figures. Percentiles are nearest-rank over the finished rows with a duration: the
+ * value at rank ⌈p·n/100⌉ in ascending order, in integer arithmetic so that 95% of 20 is
+ * exactly 19.
  */
-function aggregate(scope: InsightsScope, keyed: string, params: readonly SqlValue[]): GroupRow[] {
-  return group(scope.kind, scope.index.read(scope.sourceId, scope.query ?? {}, `, keyed AS (${keyed}) SELECT k, status, d, t, tc FROM keyed`, params), (row) => row['k']);
-}
-
-/** Rows (status, d, t, tc and a key) grouped by `keyOf`, with the figures of each group. */
-function group(kind: SourceKind, rows: readonly Row[], keyOf: (row: Row) => SqlValue | undefined): GroupRow[] {
+function figures(kind: SourceKind, key: string | null, tally: Tallied): GroupRow {
   const traits = kindTraits(kind);
-  interface Acc {
-    key: string | null;
-    runs: number;
-    byStatus: Record<RunStatus, number>;
-    tokens: number;
-    tasks: number;
-    durations: number[];
-  }
-  const groups = new Map<string | null, Acc>();
+  const byStatus = Object.fromEntries(RUN_STATUSES.map((status, i) => [status, tally.byStatus[i]!])) as Record<RunStatus, number>;
+  const { failed, succeeded } = byStatus;
+  const { sorted } = tally;
+  const rank = (p: number) => (sorted.length === 0 ? null : sorted[Math.floor((p * sorted.length + 99) / 100) - 1]!);
+  return {
+    key,
+    runs: tally.runs,
+    failed,
+    succeeded,
+    successRate: failed + succeeded > 0 ? succeeded / (failed + succeeded) : null,
+    p50Ms: rank(50),
+    p95Ms: rank(95),
+    maxMs: sorted.length === 0 ? null : sorted[sorted.length - 1]!,
+    ...(traits.tokens ? { tokens: tally.tokens } : {}),
+    ...(traits.taskCount ? { taskCount: tally.tasks } : {}),
+    byStatus,
+  };
+}
+
+/** The runs tallied by the slot each one is keyed by (-1: in no group). */
+function tallyRuns({ frame, rows }: ScopeRows, slotOf: (row: number) => number): Tallied[] {
+  const groups = new GroupTable(statusTable(frame));
   for (const row of rows) {
-    const k = keyOf(row);
-    const key = k === null || k === undefined ? null : String(k);
-    let acc = groups.get(key);
-    if (!acc) {
-      acc = { key, runs: 0, byStatus: Object.fromEntries(RUN_STATUSES.map((status) => [status, 0])) as Record<RunStatus, number>, tokens: 0, tasks: 0, durations: [] };
-      groups.set(key, acc);
-    }
-    acc.runs++;
-    const status = String(row['status']) as RunStatus;
-    // A status the model does not know (a hostile "__proto__") counts as a run and nothing else.
-    if (Object.hasOwn(acc.byStatus, status)) acc.byStatus[status]++;
-    acc.tokens += finite(row['t']);
-    acc.tasks += finite(row['tc']);
-    const d = row['d'];
-    if (d !== null && d !== undefined && !ACTIVE.has(status)) {
-      const ms = Number(d);
-      if (Number.isFinite(ms)) acc.durations.push(ms);
-    }
+    const slot = slotOf(row);
+    if (slot >= 0) groups.add(slot, frame.status[row]!, frame.durationMs[row]!, frame.tokens[row]!, frame.taskCount[row]!);
   }
-  return [...groups.values()].map((acc) => {
-    const { failed, succeeded } = acc.byStatus;
-    const sorted = Float64Array.from(acc.durations).sort();
-    const rank = (p: number) => (sorted.length === 0 ? null : sorted[Math.floor((p * sorted.length + 99) / 100) - 1]!);
-    return {
-      key: acc.key,
-      runs: acc.runs,
-      failed,
-      succeeded,
-      successRate: failed + succeeded > 0 ? succeeded / (failed + succeeded) : null,
-      p50Ms: rank(50),
-      p95Ms: rank(95),
-      maxMs: sorted.length === 0 ? null : sorted[sorted.length - 1]!,
-      ...(traits.tokens ? { tokens: acc.tokens } : {}),
-      ...(traits.taskCount ? { taskCount: acc.tasks } : {}),
-      byStatus: acc.byStatus,
-    };
-  });
+  return groups.result();
 }
 
-/**
- * The scope's runs read once for every grouping by a run's own column (totals, status,
- * integration, workflow, user): each reading of 150,000 runs costs about a second here. Made
- * by computeInsights for one computation; a caller without one reads afresh.
- */
-export class RunRows {
-  private rows: readonly Row[] | undefined;
-  constructor(private readonly scope: InsightsScope) {}
-  get(): readonly Row[] {
-    return (this.rows ??= this.scope.index.read(
-      this.scope.sourceId,
-      this.scope.query ?? {},
-      `SELECT status, integration, coalesce(workflow_id, name) AS workflow, user_id AS user, ${runMeasures(this.scope.kind)} FROM filtered`,
-    ));
+/** The runs grouped by one of their own columns' codes (slot = code + 1). */
+function groupRuns(kind: SourceKind, rows: ScopeRows, codeOf: (row: number) => number): GroupRow[] {
+  return tallyRuns(rows, (row) => codeOf(row) + 1).map((tally) => figures(kind, rows.frame.text.value(tally.slot - 1), tally));
+}
+
+/** Each run once under each agent or model its steps used, with those steps' tokens (a run's own status and duration). */
+function groupByStepColumn(kind: SourceKind, { frame, rows }: ScopeRows, column: 'agent' | 'model'): GroupRow[] {
+  const groups = new GroupTable(statusTable(frame));
+  const codes = column === 'agent' ? frame.stepAgent : frame.stepModel;
+  const seen: number[] = [];
+  const tokens: number[] = [];
+  for (const row of rows) {
+    const start = frame.stepStart[row]!;
+    const end = start + frame.stepCount[row]!;
+    seen.length = 0;
+    tokens.length = 0;
+    for (let s = start; s < end; s++) {
+      const code = codes[s]!;
+      if (code < 0) continue;
+      let at = seen.indexOf(code);
+      if (at < 0) {
+        at = seen.push(code) - 1;
+        tokens.push(NaN);
+      }
+      // As SQL's sum(): the steps' tokens that are there; none at all is no figure.
+      const t = frame.stepTokens[s]!;
+      if (Number.isFinite(t)) tokens[at] = Number.isNaN(tokens[at]!) ? t : tokens[at]! + t;
+    }
+    for (let i = 0; i < seen.length; i++) groups.add(seen[i]! + 1, frame.status[row]!, frame.durationMs[row]!, tokens[i]!, NaN);
+  }
+  return groups.result().map((tally) => figures(kind, frame.text.value(tally.slot - 1), tally));
+}
+
+/** Each step once under each tool it used: the step's own status, duration and tokens. */
+function groupByTool(kind: SourceKind, { frame, rows }: ScopeRows): GroupRow[] {
+  const groups = new GroupTable(statusTable(frame));
+  for (const row of rows) {
+    const start = frame.stepStart[row]!;
+    const end = start + frame.stepCount[row]!;
+    for (let s = start; s < end; s++) {
+      const from = frame.toolStart[s]!;
+      const to = from + frame.toolCount[s]!;
+      for (let t = from; t < to; t++) groups.add(frame.toolCodes[t]! + 1, frame.stepStatus[s]!, frame.stepDuration[s]!, frame.stepTokens[s]!, NaN);
+    }
+  }
+  return groups.result().map((tally) => figures(kind, frame.text.value(tally.slot - 1), tally));
+}
+
+/** The code each run-level dimension groups by (workflow: Paragon's id, else the run's name: Dispersl has no workflows, and its task name is what repeats). */
+function runKey(frame: RunFrame, by: RunDimension): (row: number) => number {
+  switch (by) {
+    case 'status':
+      return (row) => frame.status[row]!;
+    case 'integration':
+      return (row) => frame.integration[row]!;
+    case 'user':
+      return (row) => frame.user[row]!;
+    case 'workflow':
+      return (row) => (frame.workflowId[row]! >= 0 ? frame.workflowId[row]! : frame.name[row]!);
   }
 }
 
-/** The column of RunRows each run-level dimension groups by (workflow: Paragon's id; Dispersl has none, and its task name is what repeats). */
-const RUN_COLUMN: Readonly<Record<Exclude<StatsDimension, StepDimension>, string>> = { status: 'status', integration: 'integration', workflow: 'workflow', user: 'user' };
+type RunDimension = Exclude<StatsDimension, StepDimension>;
 
 /** Statuses a run may still leave: its duration so far is not a duration. */
 const ACTIVE: ReadonlySet<string> = new Set(['running', 'queued', 'delayed']);
-
-/** A number SQLite gave (or text of one, from JSON), else 0: what total() makes of it. */
-function finite(value: SqlValue | undefined): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' || typeof value === 'bigint' ? Number(value) : NaN;
-  return Number.isFinite(n) ? n : 0;
-}
 
 /** The row without its per-status counts. */
 function statsRow({ byStatus: _byStatus, ...row }: GroupRow): StatsRow {
@@ -158,47 +295,41 @@ function compareKeys(a: string | null, b: string | null): number {
   return a < b ? -1 : 1;
 }
 
-/** A run's measures as the groupings read them: d its duration, t its tokens and tc its task count where the kind has them. */
-function runMeasures(kind: SourceKind): string {
-  const traits = kindTraits(kind);
-  return `duration_ms AS d, ${traits.tokens ? "summary ->> '$.totalTokens'" : 'NULL'} AS t, ${traits.taskCount ? "summary ->> '$.taskCount'" : 'NULL'} AS tc`;
-}
-
-/** One row per run, keyed by one of its own columns. */
-function runsKeyed(scope: InsightsScope, key: string): string {
-  return `SELECT ${key} AS k, status, ${runMeasures(scope.kind)} FROM filtered`;
-}
-
-/** One row per (run, agent or model its steps used), with those steps' tokens. */
-function stepColumnKeyed(column: 'agent' | 'model'): string {
-  return `SELECT s.${column} AS k, r.status AS status, r.duration_ms AS d, sum(s.tokens) AS t, NULL AS tc
-    FROM filtered r JOIN steps s ON s.source_id = r.source_id AND s.run_id = r.run_id
-    WHERE s.${column} IS NOT NULL GROUP BY r.run_id, s.${column}`;
-}
-
-/** One row per (step, tool it used): the step's outcome, duration and tokens. */
-const TOOLS_KEYED = `SELECT j.value AS k, s.status AS status, s.step ->> '$.durationMs' AS d, s.tokens AS t, NULL AS tc
-    FROM filtered r JOIN steps s ON s.source_id = r.source_id AND s.run_id = r.run_id, json_each(s.step, '$.toolsUsed') j
-    WHERE json_type(s.step, '$.toolsUsed') = 'array' GROUP BY s.run_id, s.position, j.value`;
-
 /** What a step-level dimension groups: agent and model per run that used them, tools per step. */
 type StepDimension = 'agent' | 'model' | 'tool';
 
-/** The SQL that gives one row per thing counted under a step-level dimension. */
-function stepKeyed(by: StepDimension): string {
-  return by === 'tool' ? TOOLS_KEYED : stepColumnKeyed(by);
-}
-
 /** One row per key of the dimension, most runs first (see StatsRow for what each figure means). */
-export function statsBy(scope: InsightsScope, by: StatsDimension, runs: RunRows = new RunRows(scope)): StatsRow[] {
-  const groups = by === 'agent' || by === 'model' || by === 'tool' ? aggregate(scope, stepKeyed(by), []) : group(scope.kind, runs.get(), (row) => row[RUN_COLUMN[by]]);
+export function statsBy(scope: InsightsScope, by: StatsDimension, rows: ScopeRows = scopeRows(scope)): StatsRow[] {
+  const groups =
+    by === 'agent' || by === 'model'
+      ? groupByStepColumn(scope.kind, rows, by)
+      : by === 'tool'
+        ? groupByTool(scope.kind, rows)
+        : groupRuns(scope.kind, rows, runKey(rows.frame, by));
   return groups.map(statsRow).sort(byRuns);
 }
 
 /** Every run in the scope as one row (key null). */
-export function totals(scope: InsightsScope, runs: RunRows = new RunRows(scope)): StatsRow {
-  const [row] = group(scope.kind, runs.get(), () => null);
+export function totals(scope: InsightsScope, rows: ScopeRows = scopeRows(scope)): StatsRow {
+  const [row] = groupRuns(scope.kind, rows, () => -1);
   return row ? statsRow(row) : emptyRow(scope.kind);
+}
+
+/** The mean of the finished runs' durations, and how many there are. */
+export function meanDuration(rows: ScopeRows): { count: number; meanMs: number | null } {
+  const { frame } = rows;
+  const table = statusTable(frame);
+  let count = 0;
+  let sum = 0;
+  for (const row of rows.rows) {
+    const d = frame.durationMs[row]!;
+    const status = frame.status[row]!;
+    if (Number.isFinite(d) && !(status >= 0 && table.active[status])) {
+      count++;
+      sum += d;
+    }
+  }
+  return { count, meanMs: count > 0 ? sum / count : null };
 }
 
 function emptyRow(kind: SourceKind): StatsRow {
@@ -224,25 +355,26 @@ const MAX_FILLED_BUCKETS = 10_000;
 
 export type Bucket = 'hour' | 'day';
 
-/** How many characters of a canonical instant name its bucket ("2026-11-29T22" or "2026-11-29"). */
-const PREFIX: Readonly<Record<Bucket, number>> = { hour: 13, day: 10 };
 const BUCKET_MS: Readonly<Record<Bucket, number>> = { hour: 3_600_000, day: 86_400_000 };
 
 /** The runs' first and last start in the scope (canonical instants only). */
-function startRange(scope: InsightsScope): { first: number; last: number } | undefined {
-  const [row] = scope.index.read(scope.sourceId, scope.query ?? {}, 'SELECT min(started_at) AS a, max(started_at) AS b FROM filtered WHERE started_at GLOB ?', [
-    CANONICAL_INSTANT_GLOB,
-  ]);
-  if (!row || row['a'] === null) return undefined;
-  return { first: Date.parse(String(row['a'])), last: Date.parse(String(row['b'])) };
+function startRange({ frame, rows }: ScopeRows): { first: number; last: number } | undefined {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const row of rows) {
+    const ms = frame.startMs[row]!;
+    if (ms < first) first = ms;
+    if (ms > last) last = ms;
+  }
+  return first === Infinity ? undefined : { first, last };
 }
 
 /**
  * Where the series starts and ends (ms) and its bucket: the query's range where it gives one,
  * else the runs' own; hours for up to three days, days beyond.
  */
-export function seriesFrame(scope: InsightsScope, bucket?: Bucket): { from: number; to: number; bucket: Bucket } | undefined {
-  const held = startRange(scope);
+export function seriesFrame(scope: InsightsScope, bucket?: Bucket, rows: ScopeRows = scopeRows(scope)): { from: number; to: number; bucket: Bucket } | undefined {
+  const held = startRange(rows);
   const query = scope.query ?? {};
   const from = query.startedAfter?.getTime() ?? held?.first;
   // startedBefore is exclusive: its last instant is a millisecond before.
@@ -253,11 +385,6 @@ export function seriesFrame(scope: InsightsScope, bucket?: Bucket): { from: numb
 
 function bucketStart(ms: number, bucket: Bucket): number {
   return Math.floor(ms / BUCKET_MS[bucket]) * BUCKET_MS[bucket];
-}
-
-/** "2026-11-29T22" → its instant, as the engine's substr of a canonical instant names it. */
-function bucketOf(prefix: string, bucket: Bucket): number {
-  return Date.parse(bucket === 'hour' ? `${prefix}:00:00.000Z` : `${prefix}T00:00:00.000Z`);
 }
 
 /** The buckets' starts from `from` to `to`, every one (empty ones too), unless there are too many: then only `present`. */
@@ -272,9 +399,19 @@ function bucketStarts(frame: { from: number; to: number; bucket: Bucket }, prese
 }
 
 /** Runs per bucket of their start: counts per status, success rate and durations, every bucket of the frame. */
-export function series(scope: InsightsScope, frame: { from: number; to: number; bucket: Bucket }): SeriesBucket[] {
-  const keyed = `${runsKeyed(scope, `substr(started_at, 1, ${PREFIX[frame.bucket]})`)} WHERE started_at GLOB ?`;
-  const groups = new Map(aggregate(scope, keyed, [CANONICAL_INSTANT_GLOB]).map((row) => [bucketOf(String(row.key), frame.bucket), row]));
+export function series(scope: InsightsScope, frame: { from: number; to: number; bucket: Bucket }, rows: ScopeRows = scopeRows(scope)): SeriesBucket[] {
+  // A run without a place in time (no start, or one kept as sent) is in no bucket. Buckets get slots as they come.
+  const slots = new Map<number, number>();
+  const starts: number[] = [];
+  const tallies = tallyRuns(rows, (row) => {
+    const ms = rows.frame.startMs[row]!;
+    if (Number.isNaN(ms)) return -1;
+    const at = bucketStart(ms, frame.bucket);
+    let slot = slots.get(at);
+    if (slot === undefined) slots.set(at, (slot = starts.push(at) - 1));
+    return slot;
+  });
+  const groups = new Map(tallies.map((tally) => [starts[tally.slot]!, figures(scope.kind, null, tally)]));
   const zeros = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as Record<RunStatus, number>;
   return bucketStarts(frame, groups.keys()).map((at) => {
     const row = groups.get(at);
@@ -291,25 +428,26 @@ export function series(scope: InsightsScope, frame: { from: number; to: number; 
 }
 
 /** Tokens per bucket of `starts` for each agent or model (most tokens first). */
-export function tokensOverTime(scope: InsightsScope, column: 'agent' | 'model', bucket: Bucket, starts: readonly string[]): TokenSeries[] {
-  const rows = scope.index.read(
-    scope.sourceId,
-    scope.query ?? {},
-    `SELECT substr(r.started_at, 1, ${PREFIX[bucket]}) AS b, s.${column} AS k, total(s.tokens) AS t
-     FROM filtered r JOIN steps s ON s.source_id = r.source_id AND s.run_id = r.run_id
-     WHERE s.${column} IS NOT NULL AND r.started_at GLOB ? GROUP BY b, k`,
-    [CANONICAL_INSTANT_GLOB],
-  );
+export function tokensOverTime(scope: InsightsScope, column: 'agent' | 'model', bucket: Bucket, starts: readonly string[], rows: ScopeRows = scopeRows(scope)): TokenSeries[] {
+  const { frame } = rows;
+  const codes = column === 'agent' ? frame.stepAgent : frame.stepModel;
   const position = new Map(starts.map((start, i) => [Date.parse(start), i]));
-  const byKey = new Map<string, number[]>();
-  for (const row of rows) {
-    const at = position.get(bucketOf(String(row['b']), bucket));
+  const byCode = new Map<number, number[]>();
+  for (const row of rows.rows) {
+    const ms = frame.startMs[row]!;
+    if (Number.isNaN(ms)) continue;
+    const at = position.get(bucketStart(ms, bucket));
     if (at === undefined) continue;
-    const key = String(row['k']);
-    let tokens = byKey.get(key);
-    if (!tokens) byKey.set(key, (tokens = starts.map(() => 0)));
-    tokens[at] = Number(row['t']);
+    const end = frame.stepStart[row]! + frame.stepCount[row]!;
+    for (let s = frame.stepStart[row]!; s < end; s++) {
+      const code = codes[s]!;
+      if (code < 0) continue;
+      let tokens = byCode.get(code);
+      if (!tokens) byCode.set(code, (tokens = starts.map(() => 0)));
+      const t = frame.stepTokens[s]!;
+      if (Number.isFinite(t)) tokens[at]! += t;
+    }
   }
   const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
-  return [...byKey].map(([key, tokens]) => ({ key, tokens })).sort((a, b) => sum(b.tokens) - sum(a.tokens) || compareKeys(a.key, b.key));
+  return [...byCode].map(([code, tokens]) => ({ key: frame.text.value(code)!, tokens })).sort((a, b) => sum(b.tokens) - sum(a.tokens) || compareKeys(a.key, b.key));
 }

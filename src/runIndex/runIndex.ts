@@ -23,10 +23,19 @@ export interface RunIndexOptions {
 }
 
 export class RunIndex {
+  /**
+   * The write counter: every write of a run's row (and so of its steps: they are written with it) stamps the
+   * row with the next value (`changed_seq`), so a reader holding the runs as they were at N
+   * (Insights' frames) re-reads only the rows stamped after N. Starts from the file's highest.
+   */
+  private seq: number;
+
   private constructor(
     private readonly file: OpenedIndexFile,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.seq = Number(file.db.get('SELECT max(changed_seq) AS n FROM runs')?.['n'] ?? 0);
+  }
 
   /** Opens (or creates) the index at `path`; `rebuilt` says when an unusable file was moved aside. */
   static open(path: string, options: RunIndexOptions = {}): RunIndex {
@@ -97,7 +106,7 @@ export class RunIndex {
       this.writeRun(sourceId, summary, this.now().toISOString(), 'set');
       db.run('DELETE FROM steps WHERE source_id = ? AND run_id = ?', [sourceId, detail.id]);
       steps.forEach((step, position) => {
-        db.run('INSERT INTO steps (source_id, run_id, position, step_id, status, model, agent, tokens, step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+        db.run('INSERT INTO steps (source_id, run_id, position, step_id, status, model, agent, tokens, duration_ms, tools, step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
           sourceId,
           detail.id,
           position,
@@ -106,6 +115,8 @@ export class RunIndex {
           step.model ?? null,
           step.agent ?? null,
           step.tokensUsed ?? null,
+          numberOrNull(step.durationMs),
+          Array.isArray(step.toolsUsed) ? JSON.stringify(step.toolsUsed) : null,
           JSON.stringify(step),
         ]);
       });
@@ -128,21 +139,33 @@ export class RunIndex {
    */
   private writeRun(sourceId: string, run: Run, at: string, steps: 'set' | 'reset' | 'keep'): void {
     this.file.db.run(
-      `INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, indexed_at, checked_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO runs (source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, task_count, total_tokens, summary,
+         detail_fetched, indexed_at, checked_at, changed_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (source_id, run_id) DO UPDATE SET
          status = excluded.status, raw_status = excluded.raw_status, started_at = excluded.started_at, ended_at = excluded.ended_at,
          duration_ms = excluded.duration_ms, workflow_id = excluded.workflow_id, user_id = excluded.user_id,
          integration = coalesce(excluded.integration, runs.integration), name = coalesce(excluded.name, runs.name),
-         summary = excluded.summary, indexed_at = excluded.indexed_at, checked_at = excluded.checked_at, archived = 0,
+         task_count = excluded.task_count, total_tokens = excluded.total_tokens,
+         summary = excluded.summary, indexed_at = excluded.indexed_at, checked_at = excluded.checked_at, archived = 0, changed_seq = excluded.changed_seq,
          detail_fetched = CASE ? WHEN 'set' THEN 1 WHEN 'reset' THEN 0 ELSE runs.detail_fetched END`,
-      [...runColumns(sourceId, run), steps === 'set' ? 1 : 0, at, at, steps],
+      [...runColumns(sourceId, run), steps === 'set' ? 1 : 0, at, at, this.nextSeq(), steps],
     );
   }
 
   /** The API answered 404 for a run the index holds: it is past retention, kept and marked archived. */
   markArchived(sourceId: string, runId: string): boolean {
+    // No new changed_seq: being archived changes none of the figures Insights reads.
     return this.file.db.run('UPDATE runs SET archived = 1 WHERE source_id = ? AND run_id = ?', [sourceId, runId]).changes > 0;
+  }
+
+  private nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /** The write counter's last value: a reader that has read every row stamped up to it holds the index as it is (see `seq`). */
+  get changeSeq(): number {
+    return this.seq;
   }
 
   /** A run as indexed (with its steps when they were fetched), or undefined. */
@@ -304,6 +327,16 @@ export class RunIndex {
     const filter = filterSql(sourceId, query, archived);
     return this.file.db.all(`WITH filtered AS NOT MATERIALIZED (SELECT * FROM runs WHERE ${filter.where}) ${sql}`, [...filter.params, ...params]);
   }
+
+  /**
+   * Read-only SQL over the index's tables as they are (runs, steps, failing_outputs), for
+   * Insights' frames (src/insights/runFrame.ts), which read a source's rows by rowid and by
+   * `changed_seq`. A SELECT, or WITH tables then a SELECT; nothing that writes.
+   */
+  select(sql: string, params: readonly SqlValue[] = []): Row[] {
+    if (!/^\s*(?:SELECT|WITH)\b/i.test(sql)) throw new Error('RunIndex.select takes a SELECT (or WITH tables, then a SELECT).');
+    return this.file.db.all(sql, params);
+  }
 }
 
 function runColumns(sourceId: string, run: Run): SqlValue[] {
@@ -319,8 +352,15 @@ function runColumns(sourceId: string, run: Run): SqlValue[] {
     run.userId ?? null,
     run.integration ?? null,
     run.name ?? null,
+    numberOrNull(run.taskCount),
+    numberOrNull(run.totalTokens),
     JSON.stringify(run),
   ];
+}
+
+/** A figure the API gave, if it is a finite number (a hostile "12" or 1e999 is none). */
+function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
 function stringOr(value: SqlValue | undefined): string | undefined {

@@ -156,6 +156,31 @@ export const MIGRATIONS: readonly Migration[] = [
           AND strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(summary, '$.endedAt')) IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    // For Insights (src/insights/runFrame.ts), which keeps a source's runs in memory as columns
+    // and brings them up to date from what changed since it last read:
+    // - `changed_seq`: the index's write counter when the row last changed (RunIndex bumps it
+    //   on every write of a run's row, which its steps are written with); rows older than this
+    //   migration are 0, and a frame reads them all anyway when it is first built.
+    // - the figures Insights groups, as columns, so a frame reads no JSON: a run's task count
+    //   and total tokens, a step's duration and the tools it used (the JSON array as text).
+    sql: `
+      ALTER TABLE runs ADD COLUMN changed_seq INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN task_count REAL;
+      ALTER TABLE runs ADD COLUMN total_tokens REAL;
+      UPDATE runs SET
+          task_count = CASE WHEN json_type(summary, '$.taskCount') IN ('integer', 'real') THEN summary ->> '$.taskCount' END,
+          total_tokens = CASE WHEN json_type(summary, '$.totalTokens') IN ('integer', 'real') THEN summary ->> '$.totalTokens' END
+        WHERE json_type(summary, '$.taskCount') IS NOT NULL OR json_type(summary, '$.totalTokens') IS NOT NULL;
+      CREATE INDEX runs_by_change ON runs (changed_seq);
+      ALTER TABLE steps ADD COLUMN duration_ms REAL;
+      ALTER TABLE steps ADD COLUMN tools TEXT;
+      UPDATE steps SET
+          duration_ms = CASE WHEN json_type(step, '$.durationMs') IN ('integer', 'real') THEN step ->> '$.durationMs' END,
+          tools = CASE WHEN json_type(step, '$.toolsUsed') = 'array' THEN step -> '$.toolsUsed' END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

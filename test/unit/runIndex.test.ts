@@ -320,7 +320,7 @@ describe('Run index (an embedded database file)', () => {
             `u${i % 5}`,
             i % 3 ? 'slack' : null,
             null,
-            JSON.stringify({ id, pad }),
+            JSON.stringify(i % 2 ? { id, pad, taskCount: i } : { id, pad }),
             i % 2,
             i % 9 === 0 ? 1 : 0,
             started,
@@ -344,10 +344,16 @@ describe('Run index (an embedded database file)', () => {
       }
       db.run('INSERT INTO sync_state (source_id, state) VALUES (?, ?)', ['s', '{"complete":"2026-11-02T00:00:00.000Z"}']);
     });
+    // The columns version 1 had (later versions add columns of their own, checked below).
+    const runColumns =
+      'source_id, run_id, status, raw_status, started_at, ended_at, duration_ms, workflow_id, user_id, integration, name, summary, detail_fetched, archived, indexed_at, checked_at';
     const dump = (d: ReturnType<typeof openSqlite>) =>
-      ['runs ORDER BY source_id, run_id', 'steps ORDER BY source_id, run_id, position', 'failing_outputs ORDER BY source_id, run_id', 'sync_state ORDER BY source_id'].map((t) =>
-        d.all(`SELECT * FROM ${t}`),
-      );
+      [
+        `${runColumns} FROM runs ORDER BY source_id, run_id`,
+        'source_id, run_id, position, step_id, status, model, agent, tokens, step FROM steps ORDER BY source_id, run_id, position',
+        '* FROM failing_outputs ORDER BY source_id, run_id',
+        '* FROM sync_state ORDER BY source_id',
+      ].map((t) => d.all(`SELECT ${t}`));
     const before = dump(db);
     db.close();
     const sizeBefore = statSync(file()).size;
@@ -359,6 +365,12 @@ describe('Run index (an embedded database file)', () => {
     const after = openSqlite(file(), { mustExist: true });
     assert.equal(after.get('PRAGMA user_version')?.['user_version'], SCHEMA_VERSION);
     assert.deepEqual(dump(after), before, 'every row kept, as it was');
+    assert.equal(
+      after.get('SELECT count(*) AS n FROM runs WHERE task_count = CAST(substr(run_id, 2) AS REAL)')?.['n'],
+      200,
+      "version 4 took each run's task count from its summary",
+    );
+    assert.equal(after.get('SELECT count(*) AS n FROM runs WHERE task_count IS NULL')?.['n'], 200, 'and none where the summary has none');
     const tables = after.all("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name");
     assert.deepEqual(
       tables.map((t) => t['name']),
@@ -367,7 +379,7 @@ describe('Run index (an embedded database file)', () => {
     for (const t of tables.filter((t) => t['name'] !== 'sync_state')) assert.doesNotMatch(String(t['sql']), /WITHOUT ROWID/, String(t['name']));
     assert.deepEqual(
       after.all("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r['name']),
-      ['runs_by_start', 'runs_by_status'],
+      ['runs_by_change', 'runs_by_start', 'runs_by_status'],
     );
     assert.equal(after.get('PRAGMA integrity_check')?.['integrity_check'], 'ok');
     after.close();

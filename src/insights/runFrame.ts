@@ -1,0 +1,575 @@
+// A source's runs as columns in memory, for Insights: the figures over 150,000 runs are a few
+// passes over typed arrays, where the same figures read out of the index each time cost
+// seconds (the engine, SQLite in WebAssembly, spends about half a microsecond on every value it
+// hands over: 150,000 runs of ten columns are the better part of a second before any
+// arithmetic, and Dispersl's 900,000 steps several seconds). So a frame is read from the index
+// once, and after that only the rows written since (`changed_seq`, stamped by RunIndex on every
+// write of a run's row) are read again: a background sync that added 200 runs costs a read of
+// 200 rows. Every source's frame holds all its runs; a filter is applied here, in one pass.
+//
+// What a frame holds per run: its id, status, start, duration, workflow id, name, user,
+// integration, task count, tokens and whether its steps are stored; per step (kinds whose
+// steps carry agents): status, agent, model, tokens, duration and tools; per failed run with
+// stored steps: its error signature, worked out once (the slow part: the failing step's output
+// is read and normalized). Text is kept once per distinct value (a dictionary), each run
+// holding a code.
+//
+// Memory: about 100 bytes a run plus 40 a step (measured in docs/benchmarks-insights.md).
+import { firstFailedStep } from '../core/stepGraph';
+import type { RunQuery, SourceKind, Step } from '../core/model';
+import type { RunIndex } from '../runIndex/runIndex';
+import type { SqlValue } from '../runIndex/sqlite';
+import { knownSignatureOf, type KnownSignature, type SignatureInput } from './errorSignature';
+
+/** Distinct text values (statuses, workflow ids, users, agents, tools…), each kept once; a run holds its value's code, -1 for none. */
+export class Dictionary {
+  private readonly codes = new Map<string, number>();
+  readonly values: string[] = [];
+
+  code(value: string | null | undefined): number {
+    if (value === null || value === undefined) return -1;
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      code = this.values.length;
+      this.values.push(value);
+      this.codes.set(value, code);
+    }
+    return code;
+  }
+
+  /** The code of a value, without adding it: -2 when it is not there (so it matches no run). */
+  find(value: string): number {
+    return this.codes.get(value) ?? -2;
+  }
+
+  value(code: number): string | null {
+    return code < 0 ? null : this.values[code]!;
+  }
+}
+
+/** A typed array at least `length` long, its contents kept (doubling, so appends cost amortized O(1)). */
+function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number): T {
+  if (array.length >= length) return array;
+  const next = new (array.constructor as new (n: number) => T)(Math.max(length, array.length * 2, 1024));
+  next.set(array);
+  return next;
+}
+
+/** Rows read a chunk at a time, so no single call into the engine holds the thread for long (and a frame read in slices can yield between them). */
+const CHUNK = 20_000;
+
+/** What RunIndex writes for an instant: only such starts are placed in time (the same test as stats' GLOB). */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+export class RunFrame {
+  /** Rows in use. A run keeps its row for the frame's life; a changed run is written over in place. */
+  size = 0;
+  readonly ids: string[] = [];
+  private readonly position = new Map<string, number>();
+  readonly text = new Dictionary();
+  status = new Int32Array(0);
+  /** Start in ms for a canonical instant, else NaN; oddStart holds a start kept as sent (it did not parse), compared as text like the index does. */
+  startMs = new Float64Array(0);
+  readonly oddStart = new Map<number, string>();
+  /** NaN where the index has none. */
+  durationMs = new Float64Array(0);
+  workflowId = new Int32Array(0);
+  name = new Int32Array(0);
+  user = new Int32Array(0);
+  integration = new Int32Array(0);
+  taskCount = new Float64Array(0);
+  tokens = new Float64Array(0);
+  detailFetched = new Uint8Array(0);
+  /** The failed run's signature (index into `signatures`), -1 for none. */
+  signature = new Int32Array(0);
+  readonly signatures: KnownSignature[] = [];
+  private readonly signatureCodes = new Map<string, number>();
+
+  /** Steps (kinds whose steps carry agents, models and tools): each run's steps are one slice of the arena, stepStart[run] … + stepCount[run]. */
+  stepStart = new Int32Array(0);
+  stepCount = new Int32Array(0);
+  steps = 0;
+  /** Slices left behind by runs whose steps were written again: compacted when they outgrow the live ones. */
+  private deadSteps = 0;
+  stepStatus = new Int32Array(0);
+  stepAgent = new Int32Array(0);
+  stepModel = new Int32Array(0);
+  stepTokens = new Float64Array(0);
+  stepDuration = new Float64Array(0);
+  /** Each step's distinct tools: toolCodes[toolStart[step] … + toolCount[step]]. A tool that is not text is its JSON. */
+  toolStart = new Int32Array(0);
+  toolCount = new Int32Array(0);
+  toolCodes = new Int32Array(0);
+  tools = 0;
+
+  /** The index's write counter this frame has read up to. */
+  seq = 0;
+
+  private constructor(
+    readonly sourceId: string,
+    readonly kind: SourceKind,
+    /** Whether the kind's steps are read (Dispersl: agents, models, tools). */
+    readonly withSteps: boolean,
+  ) {}
+
+  /** A frame holding nothing yet: update() reads it (see FrameCache for the one to use). */
+  static empty(sourceId: string, kind: SourceKind, withSteps: boolean): RunFrame {
+    return new RunFrame(sourceId, kind, withSteps);
+  }
+
+  /** Reads a frame in one go (the CLI: nothing else to keep responsive). */
+  static readNow(index: RunIndex, sourceId: string, kind: SourceKind, withSteps: boolean): RunFrame {
+    const frame = new RunFrame(sourceId, kind, withSteps);
+    frame.updateNow(index);
+    return frame;
+  }
+
+  /** Set while an update runs in slices: another update waits for it (two would write the same rows). */
+  private updating: Promise<void> | undefined;
+
+  get busy(): boolean {
+    return this.updating !== undefined;
+  }
+
+  /** Brings the frame up to the index at once. Not while an update runs in slices (see busy). */
+  updateNow(index: RunIndex): void {
+    if (this.updating) throw new Error('RunFrame.updateNow during an update in slices.');
+    for (const _ of this.work(index));
+  }
+
+  /** Brings the frame up to the index, `pause` awaited between chunks. */
+  async update(index: RunIndex, pause: () => Promise<void>): Promise<void> {
+    while (this.updating) await this.updating;
+    const running = (async () => {
+      for (const _ of this.work(index)) await pause();
+    })();
+    this.updating = running;
+    try {
+      await running;
+    } finally {
+      this.updating = undefined;
+    }
+  }
+
+  /** The rows written since `seq` (all of them the first time), their steps and signatures; yields between chunks. */
+  private *work(index: RunIndex): Generator<void> {
+    const target = index.changeSeq;
+    if (this.seq === target && this.size > 0) return;
+    const since = this.seq;
+    const first = this.size === 0;
+    const changed: number[] = [];
+    let afterRowid = -1;
+    for (;;) {
+      const [chunk] = index.select(
+        `WITH chunk AS (
+           SELECT rowid AS rid, run_id, status, started_at, duration_ms, workflow_id, name, user_id, integration, task_count, total_tokens, detail_fetched
+           FROM runs WHERE source_id = ? AND rowid > ?${first ? '' : ' AND changed_seq > ?'} ORDER BY rowid LIMIT ${CHUNK})
+         SELECT count(*) AS n, max(rid) AS last, json_group_array(run_id) AS id, json_group_array(status) AS status, json_group_array(started_at) AS started,
+           json_group_array(duration_ms) AS duration, json_group_array(workflow_id) AS workflow, json_group_array(name) AS name, json_group_array(user_id) AS user,
+           json_group_array(integration) AS integration, json_group_array(task_count) AS tasks, json_group_array(total_tokens) AS tokens,
+           json_group_array(detail_fetched) AS fetched
+         FROM chunk`,
+        first ? [this.sourceId, afterRowid] : [this.sourceId, afterRowid, since],
+      );
+      const n = Number(chunk?.['n'] ?? 0);
+      if (n === 0) break;
+      afterRowid = Number(chunk!['last']);
+      const column = (name: string) => JSON.parse(String(chunk![name])) as SqlValue[];
+      this.putRuns(
+        column('id'),
+        column('status'),
+        column('started'),
+        column('duration'),
+        column('workflow'),
+        column('name'),
+        column('user'),
+        column('integration'),
+        column('tasks'),
+        column('tokens'),
+        column('fetched'),
+        changed,
+      );
+      yield;
+      if (n < CHUNK) break;
+    }
+    if (this.withSteps && changed.length > 0) yield* this.readSteps(index, changed, first);
+    if (changed.length > 0) yield* this.readSignatures(index, changed, first);
+    this.seq = target;
+  }
+
+  /** Writes a chunk of runs into their rows (a new run gets the next row); `changed` collects the rows written. */
+  private putRuns(
+    ids: SqlValue[],
+    status: SqlValue[],
+    started: SqlValue[],
+    duration: SqlValue[],
+    workflow: SqlValue[],
+    name: SqlValue[],
+    user: SqlValue[],
+    integration: SqlValue[],
+    tasks: SqlValue[],
+    tokens: SqlValue[],
+    fetched: SqlValue[],
+    changed: number[],
+  ): void {
+    this.reserve(this.size + ids.length);
+    const text = (v: SqlValue | undefined) => (typeof v === 'string' ? v : v === null || v === undefined ? null : String(v));
+    const num = (v: SqlValue | undefined) => (typeof v === 'number' ? v : NaN);
+    for (let i = 0; i < ids.length; i++) {
+      const id = String(ids[i]);
+      let row = this.position.get(id);
+      if (row === undefined) {
+        row = this.size++;
+        this.ids[row] = id;
+        this.position.set(id, row);
+      }
+      changed.push(row);
+      this.status[row] = this.text.code(text(status[i]) ?? '');
+      const start = text(started[i]);
+      this.oddStart.delete(row);
+      if (start !== null && CANONICAL.test(start)) this.startMs[row] = Date.parse(start);
+      else {
+        this.startMs[row] = NaN;
+        if (start !== null) this.oddStart.set(row, start);
+      }
+      this.durationMs[row] = num(duration[i]);
+      this.workflowId[row] = this.text.code(text(workflow[i]));
+      this.name[row] = this.text.code(text(name[i]));
+      this.user[row] = this.text.code(text(user[i]));
+      this.integration[row] = this.text.code(text(integration[i]));
+      this.taskCount[row] = num(tasks[i]);
+      this.tokens[row] = num(tokens[i]);
+      this.detailFetched[row] = fetched[i] === 1 ? 1 : 0;
+      this.signature[row] = -1;
+    }
+  }
+
+  private reserve(rows: number): void {
+    this.status = grown(this.status, rows);
+    this.startMs = grown(this.startMs, rows);
+    this.durationMs = grown(this.durationMs, rows);
+    this.workflowId = grown(this.workflowId, rows);
+    this.name = grown(this.name, rows);
+    this.user = grown(this.user, rows);
+    this.integration = grown(this.integration, rows);
+    this.taskCount = grown(this.taskCount, rows);
+    this.tokens = grown(this.tokens, rows);
+    this.detailFetched = grown(this.detailFetched, rows);
+    this.signature = grown(this.signature, rows);
+    this.stepStart = grown(this.stepStart, rows);
+    this.stepCount = grown(this.stepCount, rows);
+  }
+
+  /**
+   * The steps of the rows in `changed`: the whole table the first time (a chunk at a time by
+   * rowid), else those runs' steps. Each run's steps become one slice of the arena, so the
+   * groupings walk a run's steps together; a run's old slice is left dead.
+   */
+  private *readSteps(index: RunIndex, changed: readonly number[], first: boolean): Generator<void> {
+    // Collected per run first: the table's rows need not come grouped by run.
+    const byRun = new Map<number, { status: SqlValue; agent: SqlValue; model: SqlValue; tokens: SqlValue; duration: SqlValue; tools: SqlValue }[]>();
+    const collect = (runs: SqlValue[], status: SqlValue[], agent: SqlValue[], model: SqlValue[], tokens: SqlValue[], duration: SqlValue[], tools: SqlValue[]) => {
+      for (let i = 0; i < runs.length; i++) {
+        const row = this.position.get(String(runs[i]));
+        if (row === undefined) continue;
+        let list = byRun.get(row);
+        if (!list) byRun.set(row, (list = []));
+        list.push({ status: status[i]!, agent: agent[i]!, model: model[i]!, tokens: tokens[i]!, duration: duration[i]!, tools: tools[i]! });
+      }
+    };
+    const columns = `count(*) AS n, max(rid) AS last, json_group_array(run_id) AS run, json_group_array(status) AS status, json_group_array(agent) AS agent,
+      json_group_array(model) AS model, json_group_array(tokens) AS tokens, json_group_array(duration_ms) AS duration, json_group_array(tools) AS tools`;
+    const take = (chunk: Record<string, SqlValue> | undefined) => {
+      const column = (name: string) => JSON.parse(String(chunk![name])) as SqlValue[];
+      collect(column('run'), column('status'), column('agent'), column('model'), column('tokens'), column('duration'), column('tools'));
+    };
+    if (first) {
+      let afterRowid = -1;
+      for (;;) {
+        const [chunk] = index.select(
+          `WITH chunk AS (SELECT rowid AS rid, run_id, status, agent, model, tokens, duration_ms, tools FROM steps WHERE source_id = ? AND rowid > ? ORDER BY rowid LIMIT ${CHUNK * 5})
+           SELECT ${columns} FROM chunk`,
+          [this.sourceId, afterRowid],
+        );
+        const n = Number(chunk?.['n'] ?? 0);
+        if (n === 0) break;
+        afterRowid = Number(chunk!['last']);
+        take(chunk);
+        yield;
+        if (n < CHUNK * 5) break;
+      }
+    } else {
+      for (let at = 0; at < changed.length; at += 500) {
+        const ids = changed.slice(at, at + 500).map((row) => this.ids[row]!);
+        const [chunk] = index.select(
+          `WITH chunk AS (SELECT rowid AS rid, run_id, status, agent, model, tokens, duration_ms, tools FROM steps WHERE source_id = ? AND run_id IN (${ids.map(() => '?').join(', ')}))
+           SELECT ${columns} FROM chunk`,
+          [this.sourceId, ...ids],
+        );
+        take(chunk);
+        yield;
+      }
+    }
+    for (const row of changed) {
+      this.deadSteps += this.stepCount[row]!;
+      this.stepCount[row] = 0;
+    }
+    for (const [row, list] of byRun) this.putSteps(row, list);
+    if (this.deadSteps > this.steps / 2) this.compactSteps();
+  }
+
+  private putSteps(row: number, list: readonly { status: SqlValue; agent: SqlValue; model: SqlValue; tokens: SqlValue; duration: SqlValue; tools: SqlValue }[]): void {
+    const at = this.steps;
+    this.reserveSteps(at + list.length);
+    this.stepStart[row] = at;
+    this.stepCount[row] = list.length;
+    for (const step of list) {
+      const s = this.steps++;
+      this.stepStatus[s] = this.text.code(typeof step.status === 'string' ? step.status : '');
+      this.stepAgent[s] = this.text.code(typeof step.agent === 'string' ? step.agent : step.agent === null ? null : String(step.agent));
+      this.stepModel[s] = this.text.code(typeof step.model === 'string' ? step.model : step.model === null ? null : String(step.model));
+      this.stepTokens[s] = typeof step.tokens === 'number' ? step.tokens : NaN;
+      this.stepDuration[s] = typeof step.duration === 'number' ? step.duration : NaN;
+      this.putTools(s, step.tools);
+    }
+  }
+
+  /** A step's tools (the JSON array as text), each distinct one once: text as it is, anything else as its JSON. */
+  private putTools(step: number, json: SqlValue): void {
+    this.toolStart[step] = this.tools;
+    this.toolCount[step] = 0;
+    if (typeof json !== 'string') return;
+    let list: unknown;
+    try {
+      list = JSON.parse(json);
+    } catch {
+      return;
+    }
+    if (!Array.isArray(list)) return;
+    const seen = new Set<number>();
+    for (const item of list as unknown[]) {
+      const code = item === null ? -1 : this.text.code(typeof item === 'string' ? item : JSON.stringify(item));
+      if (seen.has(code)) continue;
+      seen.add(code);
+      this.toolCodes = grown(this.toolCodes, this.tools + 1);
+      this.toolCodes[this.tools++] = code;
+      this.toolCount[step]!++;
+    }
+  }
+
+  private reserveSteps(steps: number): void {
+    this.stepStatus = grown(this.stepStatus, steps);
+    this.stepAgent = grown(this.stepAgent, steps);
+    this.stepModel = grown(this.stepModel, steps);
+    this.stepTokens = grown(this.stepTokens, steps);
+    this.stepDuration = grown(this.stepDuration, steps);
+    this.toolStart = grown(this.toolStart, steps);
+    this.toolCount = grown(this.toolCount, steps);
+  }
+
+  /** Drops the dead slices: the live ones copied down, in row order. */
+  private compactSteps(): void {
+    const old = {
+      status: this.stepStatus,
+      agent: this.stepAgent,
+      model: this.stepModel,
+      tokens: this.stepTokens,
+      duration: this.stepDuration,
+      toolStart: this.toolStart,
+      toolCount: this.toolCount,
+      toolCodes: this.toolCodes,
+    };
+    const live = this.steps - this.deadSteps;
+    this.stepStatus = new Int32Array(live);
+    this.stepAgent = new Int32Array(live);
+    this.stepModel = new Int32Array(live);
+    this.stepTokens = new Float64Array(live);
+    this.stepDuration = new Float64Array(live);
+    this.toolStart = new Int32Array(live);
+    this.toolCount = new Int32Array(live);
+    this.toolCodes = new Int32Array(this.tools);
+    let s = 0;
+    let t = 0;
+    for (let row = 0; row < this.size; row++) {
+      const from = this.stepStart[row]!;
+      const count = this.stepCount[row]!;
+      this.stepStart[row] = s;
+      for (let k = 0; k < count; k++, s++) {
+        const o = from + k;
+        this.stepStatus[s] = old.status[o]!;
+        this.stepAgent[s] = old.agent[o]!;
+        this.stepModel[s] = old.model[o]!;
+        this.stepTokens[s] = old.tokens[o]!;
+        this.stepDuration[s] = old.duration[o]!;
+        this.toolStart[s] = t;
+        this.toolCount[s] = old.toolCount[o]!;
+        for (let j = 0; j < old.toolCount[o]!; j++) this.toolCodes[t++] = old.toolCodes[old.toolStart[o]! + j]!;
+      }
+    }
+    this.steps = s;
+    this.tools = t;
+    this.deadSteps = 0;
+  }
+
+  /**
+   * The signature of each failed run among `changed` whose steps are stored: its failing step
+   * (the one its stored output names, else its only failed step, else the first failed in flow
+   * order) and that step's output, as errors.ts has always read them.
+   */
+  private *readSignatures(index: RunIndex, changed: readonly number[], first: boolean): Generator<void> {
+    const failed = this.text.find('failed');
+    const rows = changed.filter((row) => this.status[row] === failed && this.detailFetched[row] === 1);
+    if (rows.length === 0) return;
+    const read = (where: string, params: SqlValue[]) => {
+      for (const sample of failureSamples(index, this.sourceId, this.kind, where, params)) {
+        const row = this.position.get(sample.runId);
+        if (row === undefined) continue;
+        const known = knownSignatureOf(sample);
+        let code = this.signatureCodes.get(known.canonical);
+        if (code === undefined) {
+          code = this.signatures.length;
+          this.signatures.push(known);
+          this.signatureCodes.set(known.canonical, code);
+        }
+        this.signature[row] = code;
+      }
+    };
+    if (first) {
+      read('', []);
+      yield;
+      return;
+    }
+    for (let at = 0; at < rows.length; at += 500) {
+      const ids = rows.slice(at, at + 500).map((row) => this.ids[row]!);
+      read(` AND r.run_id IN (${ids.map(() => '?').join(', ')})`, ids);
+      yield;
+    }
+  }
+
+  /** The row of a run, if the frame has it. */
+  rowOf(runId: string): number | undefined {
+    return this.position.get(runId);
+  }
+
+  /** The rows matching a query, by the same rules as the index's filter (RunIndex's filterSql): equal text, starts compared as the index's text. */
+  select(query: RunQuery): Int32Array {
+    const status = query.status === undefined ? undefined : this.text.find(query.status);
+    const user = query.userId === undefined ? undefined : this.text.find(query.userId);
+    const workflow = query.workflowId === undefined ? undefined : this.text.find(query.workflowId);
+    const integration = query.integration === undefined ? undefined : this.text.find(query.integration);
+    const after = query.startedAfter?.getTime();
+    const before = query.startedBefore?.getTime();
+    const afterText = query.startedAfter?.toISOString();
+    const beforeText = query.startedBefore?.toISOString();
+    const ranged = after !== undefined || before !== undefined;
+    const out = new Int32Array(this.size);
+    let n = 0;
+    for (let row = 0; row < this.size; row++) {
+      if (status !== undefined && this.status[row] !== status) continue;
+      if (user !== undefined && this.user[row] !== user) continue;
+      if (workflow !== undefined && this.workflowId[row] !== workflow) continue;
+      if (integration !== undefined && this.integration[row] !== integration) continue;
+      if (ranged) {
+        const ms = this.startMs[row]!;
+        if (Number.isNaN(ms)) {
+          // No start matches no range; a start kept as sent is compared as text, as SQLite does.
+          const odd = this.oddStart.get(row);
+          if (odd === undefined || (afterText !== undefined && !(odd >= afterText)) || (beforeText !== undefined && !(odd < beforeText))) continue;
+        } else if ((after !== undefined && !(ms >= after)) || (before !== undefined && !(ms < before))) continue;
+      }
+      out[n++] = row;
+    }
+    return out.subarray(0, n);
+  }
+}
+
+/** One failed run as the signature code reads it, with the ids it is known by. */
+export interface FailureRecord extends SignatureInput {
+  readonly runId: string;
+  readonly stepId?: string;
+}
+
+/**
+ * Failed runs with stored steps (narrowed by `where`, on runs as r), each with its failing step
+ * and that step's stored output. Only failed steps are read; a run with several failed steps
+ * and no stored output is the rare one whose whole step list is read to order them.
+ */
+export function* failureSamples(index: RunIndex, sourceId: string, kind: SourceKind, where: string, params: readonly SqlValue[]): Generator<FailureRecord> {
+  const rows = index.select(
+    `SELECT r.run_id AS id, f.step_id AS output_step, f.output AS output, s.step AS step
+     FROM runs r
+       LEFT JOIN failing_outputs f ON f.source_id = r.source_id AND f.run_id = r.run_id
+       LEFT JOIN steps s ON s.source_id = r.source_id AND s.run_id = r.run_id AND s.status = 'failed'
+     WHERE r.source_id = ? AND r.status = 'failed' AND r.detail_fetched = 1${where}
+     ORDER BY r.run_id, s.position`,
+    [sourceId, ...params],
+  );
+  let current: { id: string; outputStep?: string; output?: string; failed: Step[] } | undefined;
+  const finish = (run: NonNullable<typeof current>): FailureRecord => {
+    let step: Step | undefined = run.outputStep === undefined ? undefined : run.failed.find((s) => s.id === run.outputStep);
+    if (!step && run.failed.length > 1) {
+      const detail = index.detail(sourceId, run.id);
+      step = detail ? firstFailedStep(detail.steps) : run.failed[0];
+    }
+    step ??= run.failed[0];
+    const output = step && run.outputStep === step.id && run.output !== undefined ? (JSON.parse(run.output) as unknown) : undefined;
+    return { kind, runId: run.id, stepId: step?.id, stepType: step?.type, stepName: step?.name, agent: step?.agent, model: step?.model, output };
+  };
+  for (const row of rows) {
+    const id = String(row['id']);
+    if (current?.id !== id) {
+      if (current) yield finish(current);
+      current = {
+        id,
+        outputStep: typeof row['output_step'] === 'string' ? row['output_step'] : undefined,
+        output: typeof row['output'] === 'string' ? row['output'] : undefined,
+        failed: [],
+      };
+    }
+    if (typeof row['step'] === 'string') current.failed.push(JSON.parse(row['step']) as Step);
+  }
+  if (current) yield finish(current);
+}
+
+/**
+ * The frames of an open index, one per source, kept while the index is open (a closed index's
+ * frames go with it). Each use brings the frame up to the index first (only what changed).
+ */
+export class FrameCache {
+  private static readonly byIndex = new WeakMap<RunIndex, Map<string, RunFrame>>();
+
+  private static framesOf(index: RunIndex): Map<string, RunFrame> {
+    let frames = FrameCache.byIndex.get(index);
+    if (!frames) FrameCache.byIndex.set(index, (frames = new Map()));
+    return frames;
+  }
+
+  /** The source's frame, up to date, read now if need be (blocking: the CLI, and callers that must answer at once). */
+  static now(index: RunIndex, sourceId: string, kind: SourceKind, withSteps: boolean): RunFrame {
+    const frames = FrameCache.framesOf(index);
+    const held = frames.get(sourceId);
+    if (held && held.kind === kind && !held.busy) {
+      held.updateNow(index);
+      return held;
+    }
+    // None yet, or one being read in slices: one read now takes its place (the slices finish on the old one, unused).
+    const frame = RunFrame.readNow(index, sourceId, kind, withSteps);
+    frames.set(sourceId, frame);
+    return frame;
+  }
+
+  /**
+   * The source's frame, up to date, read in slices with `pause` awaited between them (the
+   * extension host: a first read of 150,000 runs never holds its thread for more than a chunk).
+   */
+  static async ready(index: RunIndex, sourceId: string, kind: SourceKind, withSteps: boolean, pause: () => Promise<void>): Promise<RunFrame> {
+    const frames = FrameCache.framesOf(index);
+    let frame = frames.get(sourceId);
+    if (!frame || frame.kind !== kind) {
+      frame = RunFrame.empty(sourceId, kind, withSteps);
+      frames.set(sourceId, frame);
+    }
+    await frame.update(index, pause);
+    return frame;
+  }
+}
