@@ -123,13 +123,15 @@ export async function openChartPage(browser: Browser, options: PageOptions): Pro
     // As text, not a function: tsx would carry its __name helper into the page.
     await page.addInitScript({
       content: `(() => {
-  const message = ${JSON.stringify(options.panel.message)};
+  // A string parsed when needed, as VS Code hands a webview its messages (serialized): a 0.5 MB
+  // object literal would cost the page more to compile than the panel's own message costs it.
+  const text = ${JSON.stringify(JSON.stringify(options.panel.message))};
   window.__posted = [];
   window.acquireVsCodeApi = () => ({
     postMessage(m) {
       window.__posted.push(m);
       // The extension's answer comes as a message event, as VS Code delivers it.
-      if (m.type === 'ready') window.postMessage(message, '*');
+      if (m.type === 'ready') window.postMessage(JSON.parse(text), '*');
     },
     getState() { return window.__state; },
     setState(state) { window.__state = state; },

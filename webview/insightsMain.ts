@@ -9,7 +9,8 @@
 // a screen reader, find-in-page, a copy) a moment later, long before anyone reaches it. Until
 // then <main> is aria-busy. docs/insights-charts.md says why.
 import './litNonce';
-import './elements';
+// The one vscode-elements component the panel uses (its buttons), not the run panel's set: less to load before the first paint.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import 'uplot/dist/uPlot.min.css';
 import './insights/charts.css';
 import {

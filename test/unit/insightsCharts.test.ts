@@ -281,6 +281,38 @@ describe('Insights charts (headless Chromium, under the run panel CSP)', functio
     assert.deepEqual(await chartPage!.violations(), []);
   });
 
+  it("a deferred figure builds its table when asked, keeps its chart's room until shown, then draws it once (a second show does nothing)", async () => {
+    const page = await open();
+    const seen = await page.evaluate((data) => {
+      const { InsightsCharts } = window as unknown as ChartsGlobal;
+      const figure = InsightsCharts.deferredFigure(document.getElementById('app')!, 'stackedBars', data);
+      const before = { tables: document.querySelectorAll('table.insights-table').length, canvases: document.querySelectorAll('canvas').length };
+      figure.buildTable();
+      figure.buildTable();
+      const built = { tables: document.querySelectorAll('table.insights-table').length, canvases: document.querySelectorAll('canvas').length };
+      const room = (figure.element.querySelector('.insights-figure-chart') as HTMLElement).getBoundingClientRect().height;
+      figure.show();
+      const chart = figure.chart;
+      figure.show();
+      return {
+        before,
+        built,
+        room,
+        same: chart === figure.chart,
+        charts: document.querySelectorAll('.insights-chart').length,
+        label: figure.chart?.element.getAttribute('aria-label'),
+      };
+    }, byStatus);
+    assert.deepEqual(seen.before, { tables: 0, canvases: 0 });
+    assert.deepEqual(seen.built, { tables: 1, canvases: 0 });
+    assert.ok(seen.room >= 240, `the chart's room is kept: ${seen.room} px`);
+    assert.equal(seen.same, true);
+    assert.equal(seen.charts, 1);
+    assert.match(seen.label ?? '', /^Runs per day by status: stacked bars/);
+    assert.deepEqual((await readTable(page, 0)).rows[1], ['2026-08-01', '1398', '135', '6', '1539']);
+    assert.deepEqual(await chartPage!.violations(), []);
+  });
+
   it('refuses a series whose number of values is not the number of labels', async () => {
     const page = await open();
     const message = await page.evaluate((data) => {
