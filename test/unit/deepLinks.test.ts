@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { InvalidIdError } from '../../src/core/errors';
 import { dashboardTemplate, expandDashboardUrl, parseVendorUrl } from '../../src/links/dashboard';
+import { parseFromWebview, PROTOCOL_VERSION } from '../../src/panels/protocol';
 import { buildRunLink, EXTENSION_ID, InvalidLinkError, MAX_LINK_ID_LENGTH, parseRunLink, parseRunLinkParts } from '../../src/links/runLink';
 import { parseRunReference } from '../../src/links/runReference';
 import type { SourceConfig } from '../../src/sources/sourceConfig';
@@ -237,6 +238,16 @@ describe('Deep links (src/links)', () => {
         assert.equal(ref.runId, 'run_42', url);
         assert.deepEqual(ref.sourceIds, [config.id], url);
       }
+    });
+  });
+
+  describe('run panel protocol', () => {
+    it('v3: the panel’s Copy Link and Open in Dashboard actions, Copy Link with the selected step; anything else about them refused', () => {
+      assert.equal(PROTOCOL_VERSION, 3);
+      assert.deepEqual(parseFromWebview({ type: 'action', action: 'copyLink', stepId: STEP }), { type: 'action', action: 'copyLink', stepId: STEP });
+      assert.deepEqual(parseFromWebview({ type: 'action', action: 'openDashboard' }), { type: 'action', action: 'openDashboard' });
+      assert.deepEqual(parseFromWebview({ type: 'action', action: 'copyLink', stepId: 42 }), { type: 'action', action: 'copyLink' });
+      assert.equal(parseFromWebview({ type: 'action', action: 'openExternal', url: 'javascript:alert(1)' }), undefined);
     });
   });
 
