@@ -243,7 +243,7 @@ export function insightsTargets(f: InsightsBenchFigures): InsightsTargets {
 }
 
 const ms = (value: number): string => `${Math.round(value).toLocaleString('en-US')} ms`;
-const x = (value: number): string => `${value >= 10 ? value.toFixed(0) : value.toFixed(1)}×`;
+const x = (value: number): string => `${value >= 10 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toFixed(2)}×`;
 const mark = (met: boolean): string => (met ? 'met' : 'MISSED');
 
 export function formatInsightsReport(f: InsightsBenchFigures): string {
