@@ -55,6 +55,37 @@ function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, lengt
   return next;
 }
 
+/** Text the engine gave (a number where a hostile API sent one: its text), or null. */
+function textOf(value: SqlValue | undefined): string | null {
+  return typeof value === 'string' ? value : value === null || value === undefined ? null : String(value);
+}
+
+/** A number the engine gave, else NaN (no figure). */
+function numberOf(value: SqlValue | undefined): number {
+  return typeof value === 'number' ? value : NaN;
+}
+
+/** Per run, the distinct codes of one column of its steps and their tokens (RunFrame.distinctByRun). */
+export interface DistinctByRun {
+  /** codes[start[row]] up to codes[start[row + 1]]: the run's; start has size + 1 entries. */
+  readonly start: Int32Array;
+  readonly codes: Int32Array;
+  readonly tokens: Float64Array;
+}
+
+/** The indexes 0…n-1 that `keep` takes, in ascending order of `values` (NaN last; ties by index). */
+function ascending(values: Float64Array, n: number, keep: (i: number) => boolean): Int32Array {
+  const finite: number[] = [];
+  const rest: number[] = [];
+  for (let i = 0; i < n; i++) if (keep(i)) (Number.isNaN(values[i]!) ? rest : finite).push(i);
+  const order = Int32Array.from(finite);
+  order.sort((a, b) => values[a]! - values[b]! || a - b);
+  const out = new Int32Array(finite.length + rest.length);
+  out.set(order);
+  out.set(rest, finite.length);
+  return out;
+}
+
 /** Rows read a chunk at a time, so no single call into the engine holds the thread for long (and a frame read in slices can yield between them). */
 const CHUNK = 20_000;
 
@@ -91,6 +122,8 @@ export class RunFrame {
   steps = 0;
   /** Slices left behind by runs whose steps were written again: compacted when they outgrow the live ones. */
   private deadSteps = 0;
+  /** The row each step belongs to (-1 for a dead one). */
+  stepRun = new Int32Array(0);
   stepStatus = new Int32Array(0);
   stepAgent = new Int32Array(0);
   stepModel = new Int32Array(0);
@@ -158,22 +191,27 @@ export class RunFrame {
     const since = this.seq;
     const first = this.size === 0;
     const changed: number[] = [];
-    let afterRowid = -1;
+    // The first time every run, a chunk at a time by id through the frame's index (its columns
+    // alone); after that the rows stamped since, found through changed_seq's index.
+    let afterId = '';
+    let afterSeq = since;
     for (;;) {
       const [chunk] = index.select(
         `WITH chunk AS (
-           SELECT rowid AS rid, run_id, status, started_at, duration_ms, workflow_id, name, user_id, integration, task_count, total_tokens, detail_fetched
-           FROM runs WHERE source_id = ? AND rowid > ?${first ? '' : ' AND changed_seq > ?'} ORDER BY rowid LIMIT ${CHUNK})
-         SELECT count(*) AS n, max(rid) AS last, json_group_array(run_id) AS id, json_group_array(status) AS status, json_group_array(started_at) AS started,
+           SELECT ${first ? 'run_id' : 'changed_seq'} AS k, run_id, status, started_at, duration_ms, workflow_id, name, user_id, integration, task_count, total_tokens, detail_fetched
+           FROM ${first ? 'runs INDEXED BY runs_frame WHERE source_id = ? AND run_id > ? ORDER BY run_id' : 'runs INDEXED BY runs_by_change WHERE source_id = ? AND changed_seq > ? ORDER BY changed_seq'} LIMIT ${CHUNK})
+         SELECT count(*) AS n, max(k) AS last, json_group_array(run_id) AS id, json_group_array(status) AS status, json_group_array(started_at) AS started,
            json_group_array(duration_ms) AS duration, json_group_array(workflow_id) AS workflow, json_group_array(name) AS name, json_group_array(user_id) AS user,
            json_group_array(integration) AS integration, json_group_array(task_count) AS tasks, json_group_array(total_tokens) AS tokens,
            json_group_array(detail_fetched) AS fetched
          FROM chunk`,
-        first ? [this.sourceId, afterRowid] : [this.sourceId, afterRowid, since],
+        first ? [this.sourceId, afterId] : [this.sourceId, afterSeq],
       );
       const n = Number(chunk?.['n'] ?? 0);
       if (n === 0) break;
-      afterRowid = Number(chunk!['last']);
+      if (first) afterId = String(chunk!['last']);
+      // Each write stamps its own value, so the stamps of one source's rows are a key too.
+      else afterSeq = Number(chunk!['last']);
       const column = (name: string) => JSON.parse(String(chunk![name])) as SqlValue[];
       this.putRuns(
         column('id'),
@@ -213,8 +251,8 @@ export class RunFrame {
     changed: number[],
   ): void {
     this.reserve(this.size + ids.length);
-    const text = (v: SqlValue | undefined) => (typeof v === 'string' ? v : v === null || v === undefined ? null : String(v));
-    const num = (v: SqlValue | undefined) => (typeof v === 'number' ? v : NaN);
+    const text = textOf;
+    const num = numberOf;
     for (let i = 0; i < ids.length; i++) {
       const id = String(ids[i]);
       let row = this.position.get(id);
@@ -261,48 +299,73 @@ export class RunFrame {
   }
 
   /**
-   * The steps of the rows in `changed`: the whole table the first time (a chunk at a time by
-   * rowid), else those runs' steps. Each run's steps become one slice of the arena, so the
-   * groupings walk a run's steps together; a run's old slice is left dead.
+   * The steps of the rows in `changed`: every step of the source the first time, else those
+   * runs' steps, in (run, position) order through the frame's index, so each run's steps arrive
+   * together and become one slice of the arena (a run's old slice is left dead).
    */
   private *readSteps(index: RunIndex, changed: readonly number[], first: boolean): Generator<void> {
-    // Collected per run first: the table's rows need not come grouped by run.
-    const byRun = new Map<number, { status: SqlValue; agent: SqlValue; model: SqlValue; tokens: SqlValue; duration: SqlValue; tools: SqlValue }[]>();
-    const collect = (runs: SqlValue[], status: SqlValue[], agent: SqlValue[], model: SqlValue[], tokens: SqlValue[], duration: SqlValue[], tools: SqlValue[]) => {
-      for (let i = 0; i < runs.length; i++) {
-        const row = this.position.get(String(runs[i]));
-        if (row === undefined) continue;
-        let list = byRun.get(row);
-        if (!list) byRun.set(row, (list = []));
-        list.push({ status: status[i]!, agent: agent[i]!, model: model[i]!, tokens: tokens[i]!, duration: duration[i]!, tools: tools[i]! });
-      }
-    };
-    const columns = `count(*) AS n, max(rid) AS last, json_group_array(run_id) AS run, json_group_array(status) AS status, json_group_array(agent) AS agent,
-      json_group_array(model) AS model, json_group_array(tokens) AS tokens, json_group_array(duration_ms) AS duration, json_group_array(tools) AS tools`;
-    const take = (chunk: Record<string, SqlValue> | undefined) => {
+    for (const row of changed) {
+      const start = this.stepStart[row]!;
+      this.stepRun.fill(-1, start, start + this.stepCount[row]!);
+      this.deadSteps += this.stepCount[row]!;
+      this.stepCount[row] = 0;
+    }
+    let current = -1;
+    const take = (chunk: Record<string, SqlValue> | undefined): number => {
+      const n = Number(chunk?.['n'] ?? 0);
+      if (n === 0) return 0;
       const column = (name: string) => JSON.parse(String(chunk![name])) as SqlValue[];
-      collect(column('run'), column('status'), column('agent'), column('model'), column('tokens'), column('duration'), column('tools'));
+      const [runs, status, agent, model, tokens, duration, tools] = ['run', 'status', 'agent', 'model', 'tokens', 'duration', 'tools'].map(column) as SqlValue[][];
+      this.reserveSteps(this.steps + n);
+      for (let i = 0; i < n; i++) {
+        const row = this.position.get(String(runs![i]));
+        // A step of a run not (yet) in the frame: a write since this update began; the next update reads both.
+        if (row === undefined) continue;
+        if (row !== current) {
+          current = row;
+          this.stepStart[row] = this.steps;
+          this.stepCount[row] = 0;
+        }
+        const s = this.steps++;
+        this.stepCount[row]!++;
+        this.stepRun[s] = row;
+        this.stepStatus[s] = this.text.code(textOf(status![i]) ?? '');
+        this.stepAgent[s] = this.text.code(textOf(agent![i]));
+        this.stepModel[s] = this.text.code(textOf(model![i]));
+        this.stepTokens[s] = numberOf(tokens![i]);
+        this.stepDuration[s] = numberOf(duration![i]);
+        this.putTools(s, tools![i]!);
+      }
+      return n;
     };
+    const columns = `count(*) AS n, max(run_id) AS last_run, json_group_array(run_id) AS run, json_group_array(status) AS status, json_group_array(agent) AS agent,
+      json_group_array(model) AS model, json_group_array(tokens) AS tokens, json_group_array(duration_ms) AS duration, json_group_array(tools) AS tools`;
     if (first) {
-      let afterRowid = -1;
+      // By run, a chunk of whole runs at a time: the chunk ends at a run boundary (the last run's steps are read again with the next).
+      let afterRun = '';
       for (;;) {
         const [chunk] = index.select(
-          `WITH chunk AS (SELECT rowid AS rid, run_id, status, agent, model, tokens, duration_ms, tools FROM steps WHERE source_id = ? AND rowid > ? ORDER BY rowid LIMIT ${CHUNK * 5})
+          `WITH chunk AS (SELECT run_id, status, agent, model, tokens, duration_ms, tools FROM steps INDEXED BY steps_frame
+             WHERE source_id = ? AND run_id IN (SELECT run_id FROM runs INDEXED BY runs_frame WHERE source_id = ? AND run_id > ? ORDER BY run_id LIMIT ${CHUNK})
+             ORDER BY run_id, position)
            SELECT ${columns} FROM chunk`,
-          [this.sourceId, afterRowid],
+          [this.sourceId, this.sourceId, afterRun],
         );
-        const n = Number(chunk?.['n'] ?? 0);
-        if (n === 0) break;
-        afterRowid = Number(chunk!['last']);
+        const [last] = index.select(
+          `SELECT max(run_id) AS k FROM (SELECT run_id FROM runs INDEXED BY runs_frame WHERE source_id = ? AND run_id > ? ORDER BY run_id LIMIT ${CHUNK})`,
+          [this.sourceId, afterRun],
+        );
         take(chunk);
         yield;
-        if (n < CHUNK * 5) break;
+        if (last?.['k'] === null || last?.['k'] === undefined) break;
+        afterRun = String(last['k']);
       }
     } else {
       for (let at = 0; at < changed.length; at += 500) {
         const ids = changed.slice(at, at + 500).map((row) => this.ids[row]!);
         const [chunk] = index.select(
-          `WITH chunk AS (SELECT rowid AS rid, run_id, status, agent, model, tokens, duration_ms, tools FROM steps WHERE source_id = ? AND run_id IN (${ids.map(() => '?').join(', ')}))
+          `WITH chunk AS (SELECT run_id, status, agent, model, tokens, duration_ms, tools FROM steps INDEXED BY steps_frame
+             WHERE source_id = ? AND run_id IN (${ids.map(() => '?').join(', ')}) ORDER BY run_id, position)
            SELECT ${columns} FROM chunk`,
           [this.sourceId, ...ids],
         );
@@ -310,28 +373,7 @@ export class RunFrame {
         yield;
       }
     }
-    for (const row of changed) {
-      this.deadSteps += this.stepCount[row]!;
-      this.stepCount[row] = 0;
-    }
-    for (const [row, list] of byRun) this.putSteps(row, list);
     if (this.deadSteps > this.steps / 2) this.compactSteps();
-  }
-
-  private putSteps(row: number, list: readonly { status: SqlValue; agent: SqlValue; model: SqlValue; tokens: SqlValue; duration: SqlValue; tools: SqlValue }[]): void {
-    const at = this.steps;
-    this.reserveSteps(at + list.length);
-    this.stepStart[row] = at;
-    this.stepCount[row] = list.length;
-    for (const step of list) {
-      const s = this.steps++;
-      this.stepStatus[s] = this.text.code(typeof step.status === 'string' ? step.status : '');
-      this.stepAgent[s] = this.text.code(typeof step.agent === 'string' ? step.agent : step.agent === null ? null : String(step.agent));
-      this.stepModel[s] = this.text.code(typeof step.model === 'string' ? step.model : step.model === null ? null : String(step.model));
-      this.stepTokens[s] = typeof step.tokens === 'number' ? step.tokens : NaN;
-      this.stepDuration[s] = typeof step.duration === 'number' ? step.duration : NaN;
-      this.putTools(s, step.tools);
-    }
   }
 
   /** A step's tools (the JSON array as text), each distinct one once: text as it is, anything else as its JSON. */
@@ -358,6 +400,7 @@ export class RunFrame {
   }
 
   private reserveSteps(steps: number): void {
+    this.stepRun = grown(this.stepRun, steps);
     this.stepStatus = grown(this.stepStatus, steps);
     this.stepAgent = grown(this.stepAgent, steps);
     this.stepModel = grown(this.stepModel, steps);
@@ -370,6 +413,7 @@ export class RunFrame {
   /** Drops the dead slices: the live ones copied down, in row order. */
   private compactSteps(): void {
     const old = {
+      run: this.stepRun,
       status: this.stepStatus,
       agent: this.stepAgent,
       model: this.stepModel,
@@ -380,6 +424,7 @@ export class RunFrame {
       toolCodes: this.toolCodes,
     };
     const live = this.steps - this.deadSteps;
+    this.stepRun = new Int32Array(live);
     this.stepStatus = new Int32Array(live);
     this.stepAgent = new Int32Array(live);
     this.stepModel = new Int32Array(live);
@@ -396,6 +441,7 @@ export class RunFrame {
       this.stepStart[row] = s;
       for (let k = 0; k < count; k++, s++) {
         const o = from + k;
+        this.stepRun[s] = old.run[o]!;
         this.stepStatus[s] = old.status[o]!;
         this.stepAgent[s] = old.agent[o]!;
         this.stepModel[s] = old.model[o]!;
@@ -451,8 +497,72 @@ export class RunFrame {
     return this.position.get(runId);
   }
 
-  /** The rows matching a query, by the same rules as the index's filter (RunIndex's filterSql): equal text, starts compared as the index's text. */
-  select(query: RunQuery): Int32Array {
+  /** Each run's distinct agents and models, for the frame's state they were made at. */
+  private distinctMade: { seq: number; size: number; steps: number; agent: DistinctByRun; model: DistinctByRun } | undefined;
+
+  /**
+   * Each run's distinct agents (or models) with their steps' tokens (as SQL's sum(): the tokens
+   * there are; NaN for none at all), run by run: codes[start[row] … start[row + 1]]. Made once
+   * per state of the frame, for the groupings by agent and model and tokens over time.
+   */
+  distinctByRun(column: 'agent' | 'model'): DistinctByRun {
+    const made = this.distinctMade;
+    if (made && made.seq === this.seq && made.size === this.size && made.steps === this.steps) return made[column];
+    const build = (codes: Int32Array): DistinctByRun => {
+      const start = new Int32Array(this.size + 1);
+      let out = new Int32Array(this.steps);
+      let tokens = new Float64Array(this.steps);
+      let n = 0;
+      for (let row = 0; row < this.size; row++) {
+        start[row] = n;
+        const from = this.stepStart[row]!;
+        const to = from + this.stepCount[row]!;
+        for (let s = from; s < to; s++) {
+          const code = codes[s]!;
+          if (code < 0) continue;
+          let at = start[row]!;
+          while (at < n && out[at] !== code) at++;
+          if (at === n) {
+            out[n] = code;
+            tokens[n++] = NaN;
+          }
+          const t = this.stepTokens[s]!;
+          if (Number.isFinite(t)) tokens[at] = Number.isNaN(tokens[at]!) ? t : tokens[at]! + t;
+        }
+      }
+      start[this.size] = n;
+      out = out.slice(0, n);
+      tokens = tokens.slice(0, n);
+      return { start, codes: out, tokens };
+    };
+    const next = { seq: this.seq, size: this.size, steps: this.steps, agent: build(this.stepAgent), model: build(this.stepModel) };
+    this.distinctMade = next;
+    return next[column];
+  }
+
+  /** Rows and steps in ascending order of duration (none last), for the seq they were made at. */
+  private orders: { seq: number; size: number; steps: number; runs: Int32Array; steps_: Int32Array } | undefined;
+
+  /**
+   * Every row, and every live step, in ascending order of duration (those without one last).
+   * Made once per state of the frame: walked in this order, each group's durations arrive
+   * sorted, so a percentile is a count, not a sort per group per computation.
+   */
+  byDuration(): { readonly runs: Int32Array; readonly steps: Int32Array } {
+    const o = this.orders;
+    if (o && o.seq === this.seq && o.size === this.size && o.steps === this.steps) return { runs: o.runs, steps: o.steps_ };
+    const runs = ascending(this.durationMs, this.size, () => true);
+    const steps = ascending(this.stepDuration, this.steps, (s) => this.stepRun[s]! >= 0);
+    this.orders = { seq: this.seq, size: this.size, steps: this.steps, runs, steps_: steps };
+    return { runs, steps };
+  }
+
+  /**
+   * The rows matching a query, by the same rules as the index's filter (RunIndex's filterSql):
+   * equal text, starts compared as the index's text. In ascending order of duration (see
+   * byDuration), with a mask of them by row.
+   */
+  select(query: RunQuery): { readonly rows: Int32Array; readonly mask: Uint8Array } {
     const status = query.status === undefined ? undefined : this.text.find(query.status);
     const user = query.userId === undefined ? undefined : this.text.find(query.userId);
     const workflow = query.workflowId === undefined ? undefined : this.text.find(query.workflowId);
@@ -463,8 +573,9 @@ export class RunFrame {
     const beforeText = query.startedBefore?.toISOString();
     const ranged = after !== undefined || before !== undefined;
     const out = new Int32Array(this.size);
+    const mask = new Uint8Array(this.size);
     let n = 0;
-    for (let row = 0; row < this.size; row++) {
+    for (const row of this.byDuration().runs) {
       if (status !== undefined && this.status[row] !== status) continue;
       if (user !== undefined && this.user[row] !== user) continue;
       if (workflow !== undefined && this.workflowId[row] !== workflow) continue;
@@ -478,8 +589,9 @@ export class RunFrame {
         } else if ((after !== undefined && !(ms >= after)) || (before !== undefined && !(ms < before))) continue;
       }
       out[n++] = row;
+      mask[row] = 1;
     }
-    return out.subarray(0, n);
+    return { rows: out.subarray(0, n), mask };
   }
 }
 

@@ -39,7 +39,10 @@ export function kindTraits(kind: SourceKind): KindTraits {
 /** A scope's runs: its source's frame and the rows of it the filter takes. Made once per computation and handed to every figure. */
 export interface ScopeRows {
   readonly frame: RunFrame;
+  /** In ascending order of duration (RunFrame.byDuration): every grouping walks them so, and its percentiles need no sort. */
   readonly rows: Int32Array;
+  /** 1 for each row taken, by row. */
+  readonly mask: Uint8Array;
 }
 
 /** The scope's frame (read or brought up to date now) and its rows. */
@@ -53,7 +56,7 @@ export async function scopeRowsReady(scope: InsightsScope, pause: () => Promise<
 }
 
 function rowsOf(frame: RunFrame, query: RunQuery = {}): ScopeRows {
-  return { frame, rows: frame.select(query) };
+  return { frame, ...frame.select(query) };
 }
 
 /** What each status code of a frame's dictionary is: its place in RUN_STATUSES (-1: not a status, like a hostile "__proto__"), and whether a run in it may still change. */
@@ -86,26 +89,33 @@ interface Tallied {
   readonly byStatus: Int32Array;
   readonly tokens: number;
   readonly tasks: number;
-  /** Its finished rows' durations, ascending. */
-  readonly sorted: Float64Array;
+  /** Nearest-rank percentiles and the maximum of its finished rows' durations (NaN: none). */
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
 }
 
 /**
  * Groups' tallies in flat arrays, a group per slot (a dictionary code + 1, so none is slot 0):
  * a grouping over 900,000 steps is a few array writes a step, with no object or map per step.
- * Durations are kept as (slot, value) pairs and sorted per group once all are in.
+ * The things counted are added twice, in ascending order of duration both times: the first
+ * pass counts (so each group knows the ranks of its percentiles: ⌈p·n/100⌉ of n finished rows),
+ * the second finds the values at those ranks. No durations are kept and none sorted.
  */
 class GroupTable {
   private runs = new Int32Array(0);
   private byStatus = new Int32Array(0);
   private tokens = new Float64Array(0);
   private tasks = new Float64Array(0);
-  private durationSlot = new Int32Array(1024);
-  private durationValue = new Float64Array(1024);
-  private durations = 0;
+  private finished = new Int32Array(0);
+  private seen = new Int32Array(0);
+  private p50 = new Float64Array(0);
+  private p95 = new Float64Array(0);
+  private max = new Float64Array(0);
 
   constructor(private readonly table: StatusTable) {}
 
+  /** First pass: counts. */
   add(slot: number, statusCode: number, durationMs: number, tokens: number, tasks: number): void {
     if (slot >= this.runs.length) this.reserve(slot + 1);
     this.runs[slot]!++;
@@ -113,14 +123,22 @@ class GroupTable {
     if (i >= 0) this.byStatus[slot * STATUS_COUNT + i]!++;
     if (Number.isFinite(tokens)) this.tokens[slot]! += tokens;
     if (Number.isFinite(tasks)) this.tasks[slot]! += tasks;
-    if (Number.isFinite(durationMs) && !(statusCode >= 0 && this.table.active[statusCode])) {
-      if (this.durations === this.durationSlot.length) {
-        this.durationSlot = grown(this.durationSlot, this.durations * 2);
-        this.durationValue = grown(this.durationValue, this.durations * 2);
-      }
-      this.durationSlot[this.durations] = slot;
-      this.durationValue[this.durations++] = durationMs;
-    }
+    if (this.counts(statusCode, durationMs)) this.finished[slot]!++;
+  }
+
+  /** Second pass, in the same (ascending) order: the durations at each group's ranks. */
+  rank(slot: number, statusCode: number, durationMs: number): void {
+    if (!this.counts(statusCode, durationMs)) return;
+    const n = this.finished[slot]!;
+    const at = ++this.seen[slot]!;
+    if (at === Math.floor((50 * n + 99) / 100)) this.p50[slot] = durationMs;
+    if (at === Math.floor((95 * n + 99) / 100)) this.p95[slot] = durationMs;
+    if (at === n) this.max[slot] = durationMs;
+  }
+
+  /** A finished row with a duration: what the percentiles are of. */
+  private counts(statusCode: number, durationMs: number): boolean {
+    return Number.isFinite(durationMs) && !(statusCode >= 0 && this.table.active[statusCode]);
   }
 
   private reserve(slots: number): void {
@@ -129,28 +147,28 @@ class GroupTable {
     this.byStatus = grown(this.byStatus, n * STATUS_COUNT);
     this.tokens = grown(this.tokens, n);
     this.tasks = grown(this.tasks, n);
+    this.finished = grown(this.finished, n);
+    this.seen = grown(this.seen, n);
+    this.p50 = grown(this.p50, n);
+    this.p95 = grown(this.p95, n);
+    this.max = grown(this.max, n);
   }
 
   /** Every group with something in it. */
   result(): Tallied[] {
-    const slots = this.runs.length;
-    // Each group's durations laid out together (a counting sort by slot), then each part sorted.
-    const start = new Int32Array(slots + 1);
-    for (let i = 0; i < this.durations; i++) start[this.durationSlot[i]! + 1]!++;
-    for (let slot = 0; slot < slots; slot++) start[slot + 1]! += start[slot]!;
-    const all = new Float64Array(this.durations);
-    const fill = start.slice(0, slots);
-    for (let i = 0; i < this.durations; i++) all[fill[this.durationSlot[i]!]!++] = this.durationValue[i]!;
     const out: Tallied[] = [];
-    for (let slot = 0; slot < slots; slot++) {
+    for (let slot = 0; slot < this.runs.length; slot++) {
       if (this.runs[slot] === 0) continue;
+      const none = this.finished[slot] === 0;
       out.push({
         slot,
         runs: this.runs[slot]!,
         byStatus: this.byStatus.subarray(slot * STATUS_COUNT, (slot + 1) * STATUS_COUNT),
         tokens: this.tokens[slot]!,
         tasks: this.tasks[slot]!,
-        sorted: all.subarray(start[slot]!, start[slot + 1]!).sort(),
+        p50: none ? NaN : this.p50[slot]!,
+        p95: none ? NaN : this.p95[slot]!,
+        max: none ? NaN : this.max[slot]!,
       });
     }
     return out;
@@ -179,17 +197,16 @@ function figures(kind: SourceKind, key: string | null, tally: Tallied): GroupRow
   const traits = kindTraits(kind);
   const byStatus = Object.fromEntries(RUN_STATUSES.map((status, i) => [status, tally.byStatus[i]!])) as Record<RunStatus, number>;
   const { failed, succeeded } = byStatus;
-  const { sorted } = tally;
-  const rank = (p: number) => (sorted.length === 0 ? null : sorted[Math.floor((p * sorted.length + 99) / 100) - 1]!);
+  const value = (ms: number) => (Number.isNaN(ms) ? null : ms);
   return {
     key,
     runs: tally.runs,
     failed,
     succeeded,
     successRate: failed + succeeded > 0 ? succeeded / (failed + succeeded) : null,
-    p50Ms: rank(50),
-    p95Ms: rank(95),
-    maxMs: sorted.length === 0 ? null : sorted[sorted.length - 1]!,
+    p50Ms: value(tally.p50),
+    p95Ms: value(tally.p95),
+    maxMs: value(tally.max),
     ...(traits.tokens ? { tokens: tally.tokens } : {}),
     ...(traits.taskCount ? { taskCount: tally.tasks } : {}),
     byStatus,
@@ -199,10 +216,13 @@ function figures(kind: SourceKind, key: string | null, tally: Tallied): GroupRow
 /** The runs tallied by the slot each one is keyed by (-1: in no group). */
 function tallyRuns({ frame, rows }: ScopeRows, slotOf: (row: number) => number): Tallied[] {
   const groups = new GroupTable(statusTable(frame));
-  for (const row of rows) {
-    const slot = slotOf(row);
+  const slots = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const slot = (slots[i] = slotOf(row));
     if (slot >= 0) groups.add(slot, frame.status[row]!, frame.durationMs[row]!, frame.tokens[row]!, frame.taskCount[row]!);
   }
+  for (let i = 0; i < rows.length; i++) if (slots[i]! >= 0) groups.rank(slots[i]!, frame.status[rows[i]!]!, frame.durationMs[rows[i]!]!);
   return groups.result();
 }
 
@@ -214,42 +234,31 @@ function groupRuns(kind: SourceKind, rows: ScopeRows, codeOf: (row: number) => n
 /** Each run once under each agent or model its steps used, with those steps' tokens (a run's own status and duration). */
 function groupByStepColumn(kind: SourceKind, { frame, rows }: ScopeRows, column: 'agent' | 'model'): GroupRow[] {
   const groups = new GroupTable(statusTable(frame));
-  const codes = column === 'agent' ? frame.stepAgent : frame.stepModel;
-  const seen: number[] = [];
-  const tokens: number[] = [];
+  const { start, codes, tokens } = frame.distinctByRun(column);
   for (const row of rows) {
-    const start = frame.stepStart[row]!;
-    const end = start + frame.stepCount[row]!;
-    seen.length = 0;
-    tokens.length = 0;
-    for (let s = start; s < end; s++) {
-      const code = codes[s]!;
-      if (code < 0) continue;
-      let at = seen.indexOf(code);
-      if (at < 0) {
-        at = seen.push(code) - 1;
-        tokens.push(NaN);
-      }
-      // As SQL's sum(): the steps' tokens that are there; none at all is no figure.
-      const t = frame.stepTokens[s]!;
-      if (Number.isFinite(t)) tokens[at] = Number.isNaN(tokens[at]!) ? t : tokens[at]! + t;
-    }
-    for (let i = 0; i < seen.length; i++) groups.add(seen[i]! + 1, frame.status[row]!, frame.durationMs[row]!, tokens[i]!, NaN);
+    for (let i = start[row]!; i < start[row + 1]!; i++) groups.add(codes[i]! + 1, frame.status[row]!, frame.durationMs[row]!, tokens[i]!, NaN);
+  }
+  for (const row of rows) {
+    for (let i = start[row]!; i < start[row + 1]!; i++) groups.rank(codes[i]! + 1, frame.status[row]!, frame.durationMs[row]!);
   }
   return groups.result().map((tally) => figures(kind, frame.text.value(tally.slot - 1), tally));
 }
 
-/** Each step once under each tool it used: the step's own status, duration and tokens. */
-function groupByTool(kind: SourceKind, { frame, rows }: ScopeRows): GroupRow[] {
+/** Each step once under each tool it used: the step's own status, duration and tokens (steps walked in ascending order of duration). */
+function groupByTool(kind: SourceKind, { frame, mask }: ScopeRows): GroupRow[] {
   const groups = new GroupTable(statusTable(frame));
-  for (const row of rows) {
-    const start = frame.stepStart[row]!;
-    const end = start + frame.stepCount[row]!;
-    for (let s = start; s < end; s++) {
-      const from = frame.toolStart[s]!;
-      const to = from + frame.toolCount[s]!;
-      for (let t = from; t < to; t++) groups.add(frame.toolCodes[t]! + 1, frame.stepStatus[s]!, frame.stepDuration[s]!, frame.stepTokens[s]!, NaN);
-    }
+  const steps = frame.byDuration().steps;
+  for (const s of steps) {
+    if (mask[frame.stepRun[s]!] !== 1) continue;
+    const from = frame.toolStart[s]!;
+    const to = from + frame.toolCount[s]!;
+    for (let t = from; t < to; t++) groups.add(frame.toolCodes[t]! + 1, frame.stepStatus[s]!, frame.stepDuration[s]!, frame.stepTokens[s]!, NaN);
+  }
+  for (const s of steps) {
+    if (mask[frame.stepRun[s]!] !== 1) continue;
+    const from = frame.toolStart[s]!;
+    const to = from + frame.toolCount[s]!;
+    for (let t = from; t < to; t++) groups.rank(frame.toolCodes[t]! + 1, frame.stepStatus[s]!, frame.stepDuration[s]!);
   }
   return groups.result().map((tally) => figures(kind, frame.text.value(tally.slot - 1), tally));
 }
@@ -430,7 +439,7 @@ export function series(scope: InsightsScope, frame: { from: number; to: number; 
 /** Tokens per bucket of `starts` for each agent or model (most tokens first). */
 export function tokensOverTime(scope: InsightsScope, column: 'agent' | 'model', bucket: Bucket, starts: readonly string[], rows: ScopeRows = scopeRows(scope)): TokenSeries[] {
   const { frame } = rows;
-  const codes = column === 'agent' ? frame.stepAgent : frame.stepModel;
+  const { start, codes, tokens: runTokens } = frame.distinctByRun(column);
   const position = new Map(starts.map((start, i) => [Date.parse(start), i]));
   const byCode = new Map<number, number[]>();
   for (const row of rows.rows) {
@@ -438,13 +447,11 @@ export function tokensOverTime(scope: InsightsScope, column: 'agent' | 'model', 
     if (Number.isNaN(ms)) continue;
     const at = position.get(bucketStart(ms, bucket));
     if (at === undefined) continue;
-    const end = frame.stepStart[row]! + frame.stepCount[row]!;
-    for (let s = frame.stepStart[row]!; s < end; s++) {
-      const code = codes[s]!;
-      if (code < 0) continue;
+    for (let i = start[row]!; i < start[row + 1]!; i++) {
+      const code = codes[i]!;
       let tokens = byCode.get(code);
       if (!tokens) byCode.set(code, (tokens = starts.map(() => 0)));
-      const t = frame.stepTokens[s]!;
+      const t = runTokens[i]!;
       if (Number.isFinite(t)) tokens[at]! += t;
     }
   }

@@ -379,7 +379,7 @@ describe('Run index (an embedded database file)', () => {
     for (const t of tables.filter((t) => t['name'] !== 'sync_state')) assert.doesNotMatch(String(t['sql']), /WITHOUT ROWID/, String(t['name']));
     assert.deepEqual(
       after.all("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r['name']),
-      ['runs_by_change', 'runs_by_start', 'runs_by_status'],
+      ['runs_by_change', 'runs_by_start', 'runs_by_status', 'runs_frame', 'steps_frame'],
     );
     assert.equal(after.get('PRAGMA integrity_check')?.['integrity_check'], 'ok');
     after.close();
