@@ -21,6 +21,7 @@ import type { LocalRuns } from '../core/localRuns';
 import type { RunDetail } from '../core/model';
 import type { HistorySource } from '../core/source';
 import { errorSignatures, signatureRunIds } from '../insights/errors';
+import { nextTurn, prepareInsights } from '../insights/insights';
 import { BackgroundSync, describeSyncProgress } from '../runIndex/backgroundSync';
 import type { RunIndex } from '../runIndex/runIndex';
 import type * as SyncModule from '../runIndex/sync';
@@ -126,6 +127,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
       } finally {
         showBackground(undefined);
       }
+      prepare(id);
     },
     intervalMs: () => settings.indexSettings().syncIntervalMinutes * 60_000,
     paused: () => unfocusedSince !== undefined && Date.now() - unfocusedSince > AWAY_MS,
@@ -186,6 +188,28 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
     if (wasOpen) changed.fire();
   };
 
+  /**
+   * Reads the source's Insights frame (or brings it up to date) in slices, one after another:
+   * after the index opens and after each sync, so Insights and the tree's Failures find it ready.
+   */
+  let preparing: Promise<void> = Promise.resolve();
+  const prepare = (sourceId: string) => {
+    preparing = preparing.then(async () => {
+      const opened = index;
+      const key = keys.get(sourceId);
+      const kind = registry.get(sourceId)?.config.kind;
+      if (!opened || key === undefined || kind === undefined || disposed) return;
+      const started = Date.now();
+      try {
+        await prepareInsights({ index: opened, sourceId: key, kind }, nextTurn);
+        log.debug(`run index: Insights ready for ${sourceId} in ${Date.now() - started} ms`);
+      } catch (error) {
+        // The index closed meanwhile (a new path, the window closing): the next use reads it again.
+        if (index === opened) log.warn(`run index: Insights for ${sourceId} could not be prepared: ${userMessage(error)}`);
+      }
+    });
+  };
+
   const open = (): Promise<RunIndex | undefined> =>
     (opening ??= (async () => {
       if (!settings.indexSettings().enabled) {
@@ -224,6 +248,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         await refreshKeys();
         store.attachArchive(archiveOf(opened, keys));
         log.info(`run index: ${path}`);
+        for (const id of keys.keys()) prepare(id);
         background.start();
         changed.fire();
         return opened;

@@ -7,7 +7,7 @@ import type { SourceRegistry } from '../config/sourceRegistry';
 import * as settings from '../config/settings';
 import { COMMANDS, type CommandHandlers } from '../contributions';
 import { describeFilter, filterToQuery } from '../core/filters';
-import { computeInsights } from '../insights/insights';
+import { computeInsightsReady, nextTurn } from '../insights/insights';
 import { signatureRunIds } from '../insights/errors';
 import { INSIGHTS_VIEW_TYPE, parseScopeState, type SourceInsights } from '../panels/insightsProtocol';
 import { InsightsPanel, type InsightsServices } from '../panels/insightsPanel';
@@ -45,14 +45,15 @@ export function insightsCommands(deps: InsightsDeps): InsightsCommands {
       const configured = deps.registry.get(sourceId);
       if (!configured) return { sourceId, label, note: 'This source is no longer configured.' };
       const kind = configured.config.kind;
-      const read = await deps.index.readIndex(sourceId, (index, key) => {
-        const data = computeInsights({ index, sourceId: key, kind, query }, { bucket });
+      const read = await deps.index.readIndex(sourceId, async (index, key) => {
+        // The frame read in slices if it is not ready (the first time after the index opened): the extension host keeps answering meanwhile.
+        const data = await computeInsightsReady({ index, sourceId: key, kind, query }, { bucket }, nextTurn);
         const coverage = syncCoverage(index, key);
         const covered = coverage !== undefined && (coverage.from === 'all' || (query.startedAfter !== undefined && query.startedAfter >= coverage.from));
         return { data, covered, coverage };
       });
       if ('unavailable' in read) return { sourceId, label, note: read.unavailable };
-      const { data, covered, coverage } = read.value;
+      const { data, covered, coverage } = await read.value;
       const note = !coverage
         ? 'Not synced into the run index yet: these figures hold only the runs opened so far. "Task History: Sync Run Index" fills it.'
         : !covered

@@ -66,6 +66,18 @@ export async function computeInsightsReady(scope: InsightsScope, options: Insigh
   return insightsOf(scope, await scopeRowsReady(scope, pause), options);
 }
 
+/** A turn of the event loop (setImmediate): the pause a frame read in slices takes between them, so timers, I/O and messages are served meanwhile. */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Reads (or brings up to date) the source's frame in slices, ahead of use: the extension does it
+ * when the index opens and after each sync, so opening Insights or the tree's Failures finds it
+ * ready and pays only the computation.
+ */
+export async function prepareInsights(scope: Omit<InsightsScope, 'query'>, pause: () => Promise<void>): Promise<void> {
+  await scopeRowsReady(scope, pause);
+}
+
 function insightsOf(scope: InsightsScope, runs: ScopeRows, options: InsightsOptions): InsightsData {
   const traits = kindTraits(scope.kind);
   const now = options.now ?? new Date();

@@ -1,0 +1,198 @@
+// Insights' frames (src/insights/runFrame.ts) kept up to date: a frame read once and then
+// brought up to date from the rows the index wrote since must give exactly what a frame read
+// afresh gives, whatever was written between (new runs, runs that ended, steps written again,
+// hostile values), including writes that land while a frame is being read in slices. The
+// figures themselves are checked against the emulator's truth in insights.test.ts; here the
+// reference is a fresh frame over the same real index file.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Run, RunDetail, RunStatus, Step } from '../../src/core/model';
+import { computeInsights, computeInsightsReady } from '../../src/insights/insights';
+import type { InsightsData } from '../../src/insights/model';
+import { RunIndex } from '../../src/runIndex/runIndex';
+
+const NOW = new Date('2026-11-29T12:00:00.000Z');
+const START = Date.parse('2026-11-20T00:00:00.000Z');
+
+function paragonRun(i: number, status: RunStatus, extra: Partial<Run> = {}): Run {
+  const startedAt = new Date(START + i * 600_000).toISOString();
+  return {
+    id: `p${i}`,
+    sourceKind: 'paragon',
+    status,
+    rawStatus: status.toUpperCase(),
+    startedAt,
+    endedAt: status === 'running' ? undefined : new Date(START + i * 600_000 + (i % 17) * 1000).toISOString(),
+    durationMs: (i % 17) * 1000,
+    workflowId: `w${i % 5}`,
+    userId: `u${i % 7}`,
+    taskCount: i % 4,
+    ...extra,
+  };
+}
+
+function step(runId: string, k: number, status: Step['status'], extra: Partial<Step> = {}): Step {
+  return {
+    id: `${runId}.s${k}`,
+    runId,
+    stepId: `${runId}.s${k}`,
+    type: k === 0 ? 'TRIGGER/WEBHOOK' : 'ACTION/REQUEST',
+    status,
+    rawStatus: status,
+    next: [],
+    durationMs: 100 * k,
+    ...extra,
+  } as Step;
+}
+
+function disperslTask(i: number, status: RunStatus, tools: readonly unknown[][] = [['read_file'], ['write_to_file', 'read_file']]): RunDetail {
+  const id = `d${i}`;
+  const steps = tools.map((used, k) =>
+    step(id, k, status === 'failed' && k === tools.length - 1 ? 'failed' : 'succeeded', {
+      name: `step ${k}`,
+      agent: `agent${(i + k) % 3}`,
+      model: `model${i % 2}`,
+      tokensUsed: 10 * (k + 1) + i,
+      toolsUsed: used as string[],
+    }),
+  );
+  return {
+    id,
+    sourceKind: 'dispersl',
+    status,
+    rawStatus: status,
+    startedAt: new Date(START + i * 900_000).toISOString(),
+    endedAt: new Date(START + i * 900_000 + 5000).toISOString(),
+    durationMs: 1000 + (i % 9) * 250,
+    name: `task ${i % 4}`,
+    totalTokens: 100 + i,
+    steps,
+  };
+}
+
+describe('Insights frames kept up to date equal frames read afresh', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let path: string;
+  let index: RunIndex;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'thx-frame-'));
+    path = join(dir, 'runs.db');
+    index = RunIndex.open(path);
+  });
+  afterEach(() => {
+    index.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function writeParagon(from: number, to: number): void {
+    index.batch(() => {
+      const runs: Run[] = [];
+      for (let i = from; i < to; i++) runs.push(paragonRun(i, i % 6 === 0 ? 'failed' : i % 11 === 0 ? 'running' : 'succeeded'));
+      index.upsertRuns('p', runs);
+      for (const run of runs) {
+        if (run.status !== 'failed') continue;
+        const steps = [step(run.id, 0, 'succeeded'), step(run.id, 1, 'failed')];
+        index.putDetail('p', { ...run, steps }, { stepId: steps[1]!.id, output: { message: `Request failed with status code ${run.id.length > 3 ? 404 : 401} for id ${run.id}` } });
+      }
+    });
+  }
+
+  function writeDispersl(from: number, to: number): void {
+    index.batch(() => {
+      for (let i = from; i < to; i++) {
+        const task = disperslTask(i, i % 5 === 0 ? 'failed' : 'succeeded');
+        const { steps: _steps, ...run } = task;
+        index.upsertRuns('d', [run]);
+        index.putDetail('d', task);
+      }
+    });
+  }
+
+  /** Insights of both sources over the whole index and over a filtered range. */
+  function both(): InsightsData[] {
+    const range = { startedAfter: new Date(START + 86_400_000), startedBefore: new Date(START + 4 * 86_400_000) };
+    return [
+      computeInsights({ index, sourceId: 'p', kind: 'paragon' }, { now: NOW }),
+      computeInsights({ index, sourceId: 'p', kind: 'paragon', query: { ...range, status: 'failed' } }, { now: NOW }),
+      computeInsights({ index, sourceId: 'd', kind: 'dispersl' }, { now: NOW }),
+      computeInsights({ index, sourceId: 'd', kind: 'dispersl', query: range }, { now: NOW }),
+    ];
+  }
+
+  /** The same figures from frames read afresh: the index opened again (a new RunIndex has no frames). */
+  function afresh(): InsightsData[] {
+    index.close();
+    index = RunIndex.open(path);
+    return both();
+  }
+
+  it('after new runs, runs that ended (failed, with their steps and error), steps written again and a re-listing that changes nothing', () => {
+    writeParagon(0, 300);
+    writeDispersl(0, 120);
+    const first = both();
+    assert.ok(first[0]!.totals.runs === 300 && first[2]!.totals.runs === 120);
+
+    // New runs; a running run ends failed with its steps and error; a Dispersl task's steps are written again with other agents and tools.
+    writeParagon(300, 340);
+    const running = paragonRun(11, 'failed');
+    index.upsertRuns('p', [running]);
+    index.putDetail('p', { ...running, steps: [step('p11', 0, 'failed')] }, { stepId: 'p11.s0', output: 'Invalid email: bob@example.com' });
+    index.putDetail('d', disperslTask(7, 'failed', [['execute_command'], ['run_tests', 'run_tests', 'apply_diff'], []]));
+    index.upsertRuns('p', [paragonRun(12, 'succeeded')]);
+    writeDispersl(120, 130);
+    const updated = both();
+
+    assert.equal(updated[0]!.totals.runs, 340, 'the new runs are in');
+    assert.ok(
+      updated[0]!.errors.signatures.some((s) => s.signature.includes('Invalid email')),
+      'the run that ended failed has its signature',
+    );
+    assert.ok(updated[2]!.byTool.some((r) => r.key === 'run_tests' && r.runs >= 1));
+    assert.deepEqual(updated, afresh());
+  });
+
+  it('when runs are written while a frame is read in slices, the next use brings it to what a fresh read gives', async () => {
+    writeParagon(0, 200);
+    writeDispersl(0, 80);
+    let writes = 0;
+    const pause = async () => {
+      // Between slices: a new failed run, a task's steps written again.
+      writes++;
+      writeParagon(200 + writes * 2, 202 + writes * 2);
+      index.putDetail('d', disperslTask(writes, 'failed', [['search_files'], ['read_file']]));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    };
+    await computeInsightsReady({ index, sourceId: 'p', kind: 'paragon' }, { now: NOW }, pause);
+    await computeInsightsReady({ index, sourceId: 'd', kind: 'dispersl' }, { now: NOW }, pause);
+    assert.ok(writes >= 4, `writes landed between slices (${writes})`);
+    assert.deepEqual(both(), afresh());
+  });
+
+  it('after many rewrites of the same runs’ steps (the arena compacted) and hostile values', () => {
+    writeDispersl(0, 60);
+    both();
+    for (let round = 0; round < 4; round++) {
+      index.batch(() => {
+        for (let i = 0; i < 60; i++)
+          index.putDetail(
+            'd',
+            disperslTask(i, i % 3 === 0 ? 'failed' : 'succeeded', [
+              ['read_file', 7, null],
+              [{ x: 1 }, '..', '__proto__'],
+            ]),
+          );
+      });
+      both();
+    }
+    index.upsertRuns('p', [paragonRun(1, '__proto__' as RunStatus, { workflowId: '__proto__', userId: 'constructor' }), paragonRun(2, 'succeeded', { startedAt: 'not a time' })]);
+    index.putDetail('d', { ...disperslTask(3, 'succeeded'), steps: [] });
+    const kept = both();
+    assert.ok(kept[2]!.byTool.some((r) => r.key === '__proto__'));
+    assert.ok(kept[0]!.byWorkflow.some((r) => r.key === '__proto__' && r.runs === 1));
+    assert.deepEqual(kept, afresh());
+  });
+});
