@@ -47,6 +47,10 @@ const FLOORS: readonly { readonly floor: string; readonly forbidden: readonly st
   { floor: 'src/insights', forbidden: ['src/store', 'src/documents', 'src/config', 'src/views', 'src/panels', 'src/commands', 'src/cli', 'src/contributions.ts'] },
   // The CLI stands on sources and core (the store where it needs runs), never on the VS Code floors.
   { floor: 'src/cli', forbidden: ['src/config', 'src/documents', 'src/views', 'src/panels', 'src/commands', 'src/contributions.ts'] },
+  // The MCP server is the CLI's sibling (task-history mcp): the same floors under it, no VS Code.
+  { floor: 'src/mcp', forbidden: ['src/config', 'src/documents', 'src/views', 'src/panels', 'src/commands', 'src/contributions.ts'] },
+  // Links and dashboard URLs are pure text work on core and the sources' config.
+  { floor: 'src/links', forbidden: ['src/store', 'src/runIndex', 'src/insights', 'src/documents', 'src/config', 'src/views', 'src/panels', 'src/commands', 'src/cli', 'src/mcp', 'src/contributions.ts'] },
   { floor: 'src/documents', forbidden: ['src/config', 'src/views', 'src/panels', 'src/commands'] },
   { floor: 'src/config', forbidden: ['src/store', 'src/documents', 'src/views', 'src/panels', 'src/commands'] },
   { floor: 'src/panels', forbidden: ['src/commands'] },
@@ -61,7 +65,7 @@ describe('Architecture', () => {
     assert.deepEqual(offenders, []);
   });
 
-  for (const dir of ['src/sources', 'src/core', 'src/store', 'src/runIndex', 'src/insights']) {
+  for (const dir of ['src/sources', 'src/core', 'src/store', 'src/runIndex', 'src/insights', 'src/mcp', 'src/links']) {
     it(`nothing under ${dir} imports vscode`, () => {
       const files = filesUnder(dir);
       assert.ok(files.length >= 3, `expected source files under ${dir}`);
