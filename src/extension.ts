@@ -143,6 +143,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerMcpServers(context, registry, log),
     runIndex.disposable,
     runIndex.onDidChangeIndex(() => tree.indexChanged()),
+    runIndex.onDidSyncSource((sourceId) => tree.indexSynced(sourceId)),
     ...registerCommandTable({
       [COMMANDS.refresh]: refresh,
       [COMMANDS.retry]: (node: TreeNode) => tree.retry(node),

@@ -21,7 +21,7 @@ import type { LocalRuns } from '../core/localRuns';
 import type { RunDetail } from '../core/model';
 import type { HistorySource } from '../core/source';
 import { errorSignatures, signatureRunIds } from '../insights/errors';
-import { nextTurn, prepareInsights } from '../insights/insights';
+import { nextTurn, prepareInsights, saveInsightsFrame } from '../insights/insights';
 import { BackgroundSync, describeSyncProgress } from '../runIndex/backgroundSync';
 import type { RunIndex } from '../runIndex/runIndex';
 import type * as SyncModule from '../runIndex/sync';
@@ -45,6 +45,8 @@ export interface IndexCommands {
   indexed(sourceId: string): IndexedSourceView | undefined;
   /** The index opened, closed or moved: the tree reads it afresh. */
   readonly onDidChangeIndex: vscode.Event<void>;
+  /** A source was synced (in the background or by the command), and its Insights frame brought up to date: what the tree shows from the index is read again. */
+  readonly onDidSyncSource: vscode.Event<string>;
   /**
    * Runs an export with the index as its local copy of the source's runs (undefined when there is
    * none: the index closed, a demo source, no key yet). The user's export goes first: the
@@ -70,6 +72,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
   let commandRunning = false;
   const defaultPath = join(storageUri.fsPath, 'runs.db');
   const changed = new vscode.EventEmitter<void>();
+  const synced = new vscode.EventEmitter<string>();
   // Syncs in flight (background or the command's): closing the index stops them first.
   const inFlight = new Set<AbortController>();
   // Index keys by source id, worked out with each source's API key (Dispersl accounts are told apart by it).
@@ -127,7 +130,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
       } finally {
         showBackground(undefined);
       }
-      prepare(id);
+      prepare(id, 'synced');
     },
     intervalMs: () => settings.indexSettings().syncIntervalMinutes * 60_000,
     paused: () => unfocusedSince !== undefined && Date.now() - unfocusedSince > AWAY_MS,
@@ -193,7 +196,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
    * after the index opens and after each sync, so Insights and the tree's Failures find it ready.
    */
   let preparing: Promise<void> = Promise.resolve();
-  const prepare = (sourceId: string) => {
+  const prepare = (sourceId: string, after: 'opened' | 'synced') => {
     preparing = preparing.then(async () => {
       const opened = index;
       const key = keys.get(sourceId);
@@ -203,10 +206,13 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
       try {
         await prepareInsights({ index: opened, sourceId: key, kind }, nextTurn);
         log.debug(`run index: Insights ready for ${sourceId} in ${Date.now() - started} ms`);
+        // Kept beside the index, so the next window starts from it (a cache: failing to write it costs only time).
+        await saveInsightsFrame(opened, key).catch((error: unknown) => log.warn(`run index: Insights frame for ${sourceId} not saved: ${userMessage(error)}`));
       } catch (error) {
         // The index closed meanwhile (a new path, the window closing): the next use reads it again.
         if (index === opened) log.warn(`run index: Insights for ${sourceId} could not be prepared: ${userMessage(error)}`);
       }
+      if (after === 'synced' && index === opened) synced.fire(sourceId);
     });
   };
 
@@ -248,7 +254,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         await refreshKeys();
         store.attachArchive(archiveOf(opened, keys));
         log.info(`run index: ${path}`);
-        for (const id of keys.keys()) prepare(id);
+        for (const id of keys.keys()) prepare(id, 'opened');
         background.start();
         changed.fire();
         return opened;
@@ -283,6 +289,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
     }),
     status,
     changed,
+    synced,
     backgroundProgress,
   ];
 
@@ -343,6 +350,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
           syncOne(opened, config, source, key, signal, (message) => progress.report({ message })),
         );
         background.clearBackoff(config.id);
+        prepare(config.id, 'synced');
         const line = `${label}: ${describeReport(report)}`;
         log.info(`sync ${line}`);
         void showInformationMessage(`Run index synced. ${line}`);
@@ -413,6 +421,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
       };
     },
     onDidChangeIndex: changed.event,
+    onDidSyncSource: synced.event,
     disposable: {
       dispose: () => {
         disposed = true;

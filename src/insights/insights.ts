@@ -2,6 +2,8 @@
 // request; see runFrame.ts for how): totals, the time series, durations, slowest and most-failing workflows (task
 // names), the breakdowns, tokens and error signatures, as one versioned InsightsData.
 import type { RunQuery } from '../core/model';
+import type { RunIndex } from '../runIndex/runIndex';
+import { FrameCache } from './frameCache';
 import { errorSignatures } from './errors';
 import { INSIGHTS_VERSION, type DurationSummary, type InsightsData, type StatsRow, type TokenUsage } from './model';
 import {
@@ -76,6 +78,16 @@ export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmedia
  */
 export async function prepareInsights(scope: Omit<InsightsScope, 'query'>, pause: () => Promise<void>): Promise<void> {
   await scopeRowsReady(scope, pause);
+}
+
+/** Saves the source's frame beside the index if it changed (frameFile.ts): the next process starts from it. */
+export function saveInsightsFrame(index: RunIndex, sourceId: string): Promise<boolean> {
+  return FrameCache.save(index, sourceId);
+}
+
+/** The same, at once (the CLI, about to exit). */
+export function saveInsightsFrameNow(index: RunIndex, sourceId: string): boolean {
+  return FrameCache.saveNow(index, sourceId);
 }
 
 function insightsOf(scope: InsightsScope, runs: ScopeRows, options: InsightsOptions): InsightsData {

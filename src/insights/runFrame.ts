@@ -65,6 +65,44 @@ function numberOf(value: SqlValue | undefined): number {
   return typeof value === 'number' ? value : NaN;
 }
 
+/** A frame as plain parts (RunFrame.snapshot), what frameFile.ts saves beside the index. */
+export interface FrameSnapshot {
+  readonly sourceId: string;
+  readonly kind: SourceKind;
+  readonly withSteps: boolean;
+  readonly seq: number;
+  readonly ids: readonly string[];
+  readonly text: readonly string[];
+  readonly oddStart: readonly (readonly [number, string])[];
+  readonly signatures: readonly KnownSignature[];
+  readonly runs: {
+    readonly status: Int32Array;
+    readonly startMs: Float64Array;
+    readonly durationMs: Float64Array;
+    readonly workflowId: Int32Array;
+    readonly name: Int32Array;
+    readonly user: Int32Array;
+    readonly integration: Int32Array;
+    readonly taskCount: Float64Array;
+    readonly tokens: Float64Array;
+    readonly detailFetched: Uint8Array;
+    readonly signature: Int32Array;
+    readonly stepStart: Int32Array;
+    readonly stepCount: Int32Array;
+  };
+  readonly steps: {
+    readonly stepRun: Int32Array;
+    readonly stepStatus: Int32Array;
+    readonly stepAgent: Int32Array;
+    readonly stepModel: Int32Array;
+    readonly stepTokens: Float64Array;
+    readonly stepDuration: Float64Array;
+    readonly toolStart: Int32Array;
+    readonly toolCount: Int32Array;
+  };
+  readonly tools: { readonly toolCodes: Int32Array };
+}
+
 /** Per run, the distinct codes of one column of its steps and their tokens (RunFrame.distinctByRun). */
 export interface DistinctByRun {
   /** codes[start[row]] up to codes[start[row + 1]]: the run's; start has size + 1 entries. */
@@ -492,6 +530,118 @@ export class RunFrame {
     }
   }
 
+  /** The write counter's value this frame was last saved at (frameFile.ts): a frame not changed since is not written again. */
+  savedSeq = -1;
+
+  /** The frame as plain parts for frameFile.ts: arrays trimmed to their use, dead steps dropped first. */
+  snapshot(): FrameSnapshot {
+    if (this.deadSteps > 0) this.compactSteps();
+    const n = this.size;
+    const k = this.steps;
+    return {
+      sourceId: this.sourceId,
+      kind: this.kind,
+      withSteps: this.withSteps,
+      seq: this.seq,
+      ids: this.ids.slice(0, n),
+      text: [...this.text.values],
+      oddStart: [...this.oddStart],
+      signatures: this.signatures.map((sig) => ({ key: sig.key, label: sig.label, canonical: sig.canonical })),
+      runs: {
+        status: this.status.subarray(0, n),
+        startMs: this.startMs.subarray(0, n),
+        durationMs: this.durationMs.subarray(0, n),
+        workflowId: this.workflowId.subarray(0, n),
+        name: this.name.subarray(0, n),
+        user: this.user.subarray(0, n),
+        integration: this.integration.subarray(0, n),
+        taskCount: this.taskCount.subarray(0, n),
+        tokens: this.tokens.subarray(0, n),
+        detailFetched: this.detailFetched.subarray(0, n),
+        signature: this.signature.subarray(0, n),
+        stepStart: this.stepStart.subarray(0, n),
+        stepCount: this.stepCount.subarray(0, n),
+      },
+      steps: {
+        stepRun: this.stepRun.subarray(0, k),
+        stepStatus: this.stepStatus.subarray(0, k),
+        stepAgent: this.stepAgent.subarray(0, k),
+        stepModel: this.stepModel.subarray(0, k),
+        stepTokens: this.stepTokens.subarray(0, k),
+        stepDuration: this.stepDuration.subarray(0, k),
+        toolStart: this.toolStart.subarray(0, k),
+        toolCount: this.toolCount.subarray(0, k),
+      },
+      tools: { toolCodes: this.toolCodes.subarray(0, this.tools) },
+    };
+  }
+
+  /**
+   * A frame from saved parts, every code and slice checked against the parts' own sizes: a
+   * damaged or tampered file gives an error (the caller reads the frame from the index instead),
+   * never a frame whose figures point nowhere.
+   */
+  static fromSnapshot(snap: FrameSnapshot): RunFrame {
+    const frame = new RunFrame(snap.sourceId, snap.kind, snap.withSteps);
+    const bad = (what: string): never => {
+      throw new Error(`saved Insights frame: ${what}`);
+    };
+    const n = snap.ids.length;
+    const k = snap.steps.stepRun.length;
+    const t = snap.tools.toolCodes.length;
+    for (const [name, array] of Object.entries(snap.runs)) if (array.length !== n) bad(`${name} has ${array.length} rows, not ${n}`);
+    for (const [name, array] of Object.entries(snap.steps)) if (array.length !== k) bad(`${name} has ${array.length} steps, not ${k}`);
+    if (!snap.text.every((v) => typeof v === 'string')) bad('a text value is not text');
+    if (!snap.ids.every((v) => typeof v === 'string')) bad('a run id is not text');
+    const codes = snap.text.length;
+    const inText = (array: Int32Array, name: string) => {
+      for (const code of array) if (code < -1 || code >= codes) bad(`${name} holds a code out of range`);
+    };
+    for (const name of ['status', 'workflowId', 'name', 'user', 'integration'] as const) inText(snap.runs[name], name);
+    for (const name of ['stepStatus', 'stepAgent', 'stepModel'] as const) inText(snap.steps[name], name);
+    inText(snap.tools.toolCodes, 'toolCodes');
+    for (const code of snap.runs.signature) if (code < -1 || code >= snap.signatures.length) bad('a signature code is out of range');
+    for (let row = 0; row < n; row++) {
+      const start = snap.runs.stepStart[row]!;
+      const count = snap.runs.stepCount[row]!;
+      if (start < 0 || count < 0 || start + count > k) bad('a run’s steps lie outside the steps');
+      for (let s = start; s < start + count; s++) if (snap.steps.stepRun[s] !== row) bad('a step names another run');
+    }
+    for (let s = 0; s < k; s++) {
+      const start = snap.steps.toolStart[s]!;
+      const count = snap.steps.toolCount[s]!;
+      if (start < 0 || count < 0 || start + count > t) bad('a step’s tools lie outside the tools');
+      const run = snap.steps.stepRun[s]!;
+      if (run < 0 || run >= n) bad('a step belongs to no run');
+    }
+    for (const [row, text] of snap.oddStart) if (!Number.isInteger(row) || row < 0 || row >= n || typeof text !== 'string') bad('an unplaced start is out of range');
+    for (const sig of snap.signatures) if (typeof sig.key !== 'string' || typeof sig.label !== 'string' || typeof sig.canonical !== 'string') bad('a signature is not text');
+
+    snap.text.forEach((value) => frame.text.code(value));
+    if (frame.text.values.length !== codes) bad('the text values repeat');
+    snap.ids.forEach((id, row) => {
+      frame.ids[row] = id;
+      frame.position.set(id, row);
+    });
+    if (frame.position.size !== n) bad('a run id repeats');
+    frame.size = n;
+    frame.reserve(n);
+    for (const [name, array] of Object.entries(snap.runs)) (frame[name as keyof FrameSnapshot['runs']] as Float64Array | Int32Array | Uint8Array).set(array as never);
+    frame.reserveSteps(k);
+    for (const [name, array] of Object.entries(snap.steps)) (frame[name as keyof FrameSnapshot['steps']] as Float64Array | Int32Array).set(array as never);
+    frame.steps = k;
+    frame.toolCodes = Int32Array.from(snap.tools.toolCodes);
+    frame.tools = t;
+    for (const [row, text] of snap.oddStart) frame.oddStart.set(row, text);
+    snap.signatures.forEach((sig, code) => {
+      frame.signatures.push(sig);
+      frame.signatureCodes.set(sig.canonical, code);
+    });
+    frame.seq = snap.seq;
+    frame.savedSeq = snap.seq;
+    return frame;
+  }
+
   /** The row of a run, if the frame has it. */
   rowOf(runId: string): number | undefined {
     return this.position.get(runId);
@@ -641,47 +791,4 @@ export function* failureSamples(index: RunIndex, sourceId: string, kind: SourceK
     if (typeof row['step'] === 'string') current.failed.push(JSON.parse(row['step']) as Step);
   }
   if (current) yield finish(current);
-}
-
-/**
- * The frames of an open index, one per source, kept while the index is open (a closed index's
- * frames go with it). Each use brings the frame up to the index first (only what changed).
- */
-export class FrameCache {
-  private static readonly byIndex = new WeakMap<RunIndex, Map<string, RunFrame>>();
-
-  private static framesOf(index: RunIndex): Map<string, RunFrame> {
-    let frames = FrameCache.byIndex.get(index);
-    if (!frames) FrameCache.byIndex.set(index, (frames = new Map()));
-    return frames;
-  }
-
-  /** The source's frame, up to date, read now if need be (blocking: the CLI, and callers that must answer at once). */
-  static now(index: RunIndex, sourceId: string, kind: SourceKind, withSteps: boolean): RunFrame {
-    const frames = FrameCache.framesOf(index);
-    const held = frames.get(sourceId);
-    if (held && held.kind === kind && !held.busy) {
-      held.updateNow(index);
-      return held;
-    }
-    // None yet, or one being read in slices: one read now takes its place (the slices finish on the old one, unused).
-    const frame = RunFrame.readNow(index, sourceId, kind, withSteps);
-    frames.set(sourceId, frame);
-    return frame;
-  }
-
-  /**
-   * The source's frame, up to date, read in slices with `pause` awaited between them (the
-   * extension host: a first read of 150,000 runs never holds its thread for more than a chunk).
-   */
-  static async ready(index: RunIndex, sourceId: string, kind: SourceKind, withSteps: boolean, pause: () => Promise<void>): Promise<RunFrame> {
-    const frames = FrameCache.framesOf(index);
-    let frame = frames.get(sourceId);
-    if (!frame || frame.kind !== kind) {
-      frame = RunFrame.empty(sourceId, kind, withSteps);
-      frames.set(sourceId, frame);
-    }
-    await frame.update(index, pause);
-    return frame;
-  }
 }

@@ -6,7 +6,8 @@
 import { RUN_STATUSES, type RunQuery, type RunStatus, type SourceKind } from '../core/model';
 import type { RunIndex } from '../runIndex/runIndex';
 import type { SeriesBucket, StatsDimension, StatsRow, TokenSeries } from './model';
-import { FrameCache, type RunFrame } from './runFrame';
+import { FrameCache } from './frameCache';
+import type { RunFrame } from './runFrame';
 
 /** Which runs Insights reads: one source's runs in the index matching the tree's (or the command line's) filter. */
 export interface InsightsScope {

@@ -30,17 +30,48 @@ export class RunIndex {
    */
   private seq: number;
 
+  /** The file's identity (made once, when the file was made or brought to schema 4). */
+  readonly fileId: string;
+
   private constructor(
     private readonly file: OpenedIndexFile,
     private readonly now: () => Date,
+    /** Where the file is. */
+    readonly path: string,
   ) {
-    this.seq = Number(file.db.get('SELECT max(changed_seq) AS n FROM runs')?.['n'] ?? 0);
+    // Values are handed out from blocks recorded in the file (meta 'seq'), so that a value
+    // handed out and then rolled back (a batch that failed) is never handed out again by a later
+    // process once a frame that saw it was saved (see keepSeq). Opening writes nothing.
+    const reserved = Number(file.db.get("SELECT value FROM meta WHERE key = 'seq'")?.['value'] ?? 0);
+    const highest = Number(file.db.get('SELECT max(changed_seq) AS n FROM runs')?.['n'] ?? 0);
+    this.seq = Math.max(Number.isSafeInteger(reserved) ? reserved : 0, highest);
+    this.reserved = this.seq;
+    this.fileId = String(file.db.get("SELECT value FROM meta WHERE key = 'id'")?.['value'] ?? '');
+  }
+
+  /** The end of the block of write-counter values this opening hands out. */
+  private reserved: number;
+
+  private reserve(): void {
+    this.reserved = this.seq + SEQ_BLOCK;
+    this.file.db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq', ?)", [String(this.reserved)]);
+  }
+
+  /**
+   * Makes sure the file records the block the counter is in, outside any batch: called before a
+   * reader that has seen values up to changeSeq keeps that fact beyond this process (a saved
+   * frame). The block's record may have been rolled back with the batch that first wrote it.
+   */
+  keepSeq(): void {
+    const needed = Math.max(this.reserved, this.seq);
+    const held = Number(this.file.db.get("SELECT value FROM meta WHERE key = 'seq'")?.['value'] ?? 0);
+    if (!(held >= needed)) this.file.db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq', ?)", [String(needed)]);
   }
 
   /** Opens (or creates) the index at `path`; `rebuilt` says when an unusable file was moved aside. */
   static open(path: string, options: RunIndexOptions = {}): RunIndex {
     const now = options.now ?? (() => new Date());
-    return new RunIndex(openIndexFile(path, now), now);
+    return new RunIndex(openIndexFile(path, now), now, path);
   }
 
   /** Set when the file found was not a usable index and a new one was started: say it to the user. */
@@ -160,6 +191,8 @@ export class RunIndex {
   }
 
   private nextSeq(): number {
+    // The first write of this opening, or a billion writes in it: a new block (recorded within the caller's batch; keepSeq records it again if that batch was rolled back).
+    if (this.seq >= this.reserved) this.reserve();
     return ++this.seq;
   }
 
@@ -357,6 +390,9 @@ function runColumns(sourceId: string, run: Run): SqlValue[] {
     JSON.stringify(run),
   ];
 }
+
+/** How many write-counter values each opening of the index reserves (see the constructor). */
+const SEQ_BLOCK = 1_000_000_000;
 
 /** A figure the API gave, if it is a finite number (a hostile "12" or 1e999 is none). */
 function numberOrNull(value: unknown): number | null {

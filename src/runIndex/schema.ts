@@ -184,6 +184,10 @@ export const MIGRATIONS: readonly Migration[] = [
           duration_ms = CASE WHEN json_type(step, '$.durationMs') IN ('integer', 'real') THEN step ->> '$.durationMs' END,
           tools = CASE WHEN json_type(step, '$.toolsUsed') = 'array' THEN step -> '$.toolsUsed' END;
       CREATE INDEX steps_frame ON steps (source_id, run_id, position, status, agent, model, tokens, duration_ms, tools);
+      -- The file's own identity, made once: a frame saved beside the index (insights/frameFile.ts)
+      -- names the file it was read from, so a frame is never applied to another index.
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta (key, value) VALUES ('id', lower(hex(randomblob(16))));
     `,
   },
 ];

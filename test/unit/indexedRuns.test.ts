@@ -303,7 +303,7 @@ describe('Run index: timestamps without a zone', () => {
     const db = openSqlite(path);
     db.run("UPDATE runs SET started_at = '2026-01-03T04:30:00.000Z', ended_at = '2026-01-03T04:31:00.500Z' WHERE run_id = 'naive'");
     // And without what later versions added (version 4: Insights' columns and indexes).
-    db.exec(`DROP INDEX runs_by_change; DROP INDEX runs_frame; DROP INDEX steps_frame;
+    db.exec(`DROP INDEX runs_by_change; DROP INDEX runs_frame; DROP INDEX steps_frame; DROP TABLE meta;
       ALTER TABLE runs DROP COLUMN changed_seq; ALTER TABLE runs DROP COLUMN task_count; ALTER TABLE runs DROP COLUMN total_tokens;
       ALTER TABLE steps DROP COLUMN duration_ms; ALTER TABLE steps DROP COLUMN tools;`);
     db.exec('PRAGMA user_version = 2');

@@ -5,11 +5,12 @@
 // figures themselves are checked against the emulator's truth in insights.test.ts; here the
 // reference is a fresh frame over the same real index file.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Run, RunDetail, RunStatus, Step } from '../../src/core/model';
-import { computeInsights, computeInsightsReady } from '../../src/insights/insights';
+import { frameFilePath, loadFrame } from '../../src/insights/frameFile';
+import { computeInsights, computeInsightsReady, saveInsightsFrameNow } from '../../src/insights/insights';
 import type { InsightsData } from '../../src/insights/model';
 import { RunIndex } from '../../src/runIndex/runIndex';
 
@@ -123,11 +124,21 @@ describe('Insights frames kept up to date equal frames read afresh', function ()
     ];
   }
 
-  /** The same figures from frames read afresh: the index opened again (a new RunIndex has no frames). */
+  /** The same figures from frames read afresh: the index opened again (a new RunIndex has no frames) and no frame saved beside it. */
   function afresh(): InsightsData[] {
     index.close();
+    rmSync(`${path}.insights`, { recursive: true, force: true });
     index = RunIndex.open(path);
     return both();
+  }
+
+  /** Saves both sources' frames and opens the index again, as the next process would. */
+  function saveAndReopen(): void {
+    assert.equal(saveInsightsFrameNow(index, 'p'), true);
+    assert.equal(saveInsightsFrameNow(index, 'd'), true);
+    assert.equal(saveInsightsFrameNow(index, 'd'), false, 'not written again when nothing changed');
+    index.close();
+    index = RunIndex.open(path);
   }
 
   it('after new runs, runs that ended (failed, with their steps and error), steps written again and a re-listing that changes nothing', () => {
@@ -194,5 +205,86 @@ describe('Insights frames kept up to date equal frames read afresh', function ()
     assert.ok(kept[2]!.byTool.some((r) => r.key === '__proto__'));
     assert.ok(kept[0]!.byWorkflow.some((r) => r.key === '__proto__' && r.runs === 1));
     assert.deepEqual(kept, afresh());
+  });
+
+  it('a frame saved beside the index starts the next process, which reads only what was written since, and gives what a fresh read gives', () => {
+    writeParagon(0, 200);
+    writeDispersl(0, 80);
+    both();
+    saveAndReopen();
+    const saved = loadFrame(index, 'd', 'dispersl', true);
+    assert.ok(saved && saved.size === 80 && saved.steps > 0, 'the saved frame is read back');
+    // Written by the next process before it computes: new runs, a run that ended, steps rewritten.
+    writeParagon(200, 230);
+    index.putDetail('d', disperslTask(5, 'failed', [['execute_command'], ['apply_diff']]));
+    writeDispersl(80, 90);
+    const fromSaved = both();
+    assert.equal(fromSaved[0]!.totals.runs, 230);
+    assert.deepEqual(fromSaved, afresh());
+  });
+
+  it('values handed out by a batch that was rolled back are never handed out again, so a frame saved after it misses nothing later', () => {
+    writeParagon(0, 100);
+    both();
+    assert.throws(() =>
+      index.batch(() => {
+        index.upsertRuns('p', [paragonRun(500, 'succeeded')]);
+        throw new Error('a batch that fails');
+      }),
+    );
+    // The frame is brought up to the counter as it stands (past the rolled-back value) and saved.
+    both();
+    saveAndReopen();
+    writeParagon(100, 110);
+    const next = both();
+    assert.equal(next[0]!.totals.runs, 110, 'the runs written after the reopen are in');
+    assert.deepEqual(next, afresh());
+  });
+
+  it('a saved frame that is damaged, cut, another index’s, or newer than the index is not used (the frame is read from the index instead)', () => {
+    writeParagon(0, 120);
+    writeDispersl(0, 40);
+    const before = both();
+    const older = join(dir, 'older.db');
+    index.close();
+    copyFileSync(path, older);
+    index = RunIndex.open(path);
+    both();
+    writeParagon(120, 130);
+    both();
+    saveAndReopen();
+    const file = frameFilePath(index, 'p');
+    const good = readFileSync(file);
+    assert.ok(loadFrame(index, 'p', 'paragon', false), 'the saved frame is usable as it is');
+
+    // Damaged: a run's status code out of range (the header's length is at byte 8; the first array, status, starts after it, 8-aligned).
+    const damaged = Buffer.from(good);
+    damaged.writeInt32LE(1_000_000, (12 + good.readUInt32LE(8) + 7) & ~7);
+    writeFileSync(file, damaged);
+    assert.equal(loadFrame(index, 'p', 'paragon', false), undefined, 'damaged');
+    writeFileSync(file, good.subarray(0, good.length - 9));
+    assert.equal(loadFrame(index, 'p', 'paragon', false), undefined, 'cut');
+    writeFileSync(file, good);
+    assert.equal(loadFrame(index, 'p', 'dispersl', true), undefined, 'another kind');
+
+    // Another index's file: the same source id, another file's identity.
+    const otherPath = join(dir, 'other.db');
+    const other = RunIndex.open(otherPath);
+    assert.equal(loadFrame(other, 'p', 'paragon', false), undefined, 'no frame of its own');
+    mkdirSync(join(frameFilePath(other, 'p'), '..'), { recursive: true });
+    copyFileSync(file, frameFilePath(other, 'p'));
+    try {
+      assert.ok(existsSync(frameFilePath(other, 'p')));
+      assert.equal(loadFrame(other, 'p', 'paragon', false), undefined, 'another index’s');
+    } finally {
+      other.close();
+    }
+
+    // The index replaced by an older copy of itself: the saved frame is newer than it.
+    index.close();
+    copyFileSync(older, path);
+    index = RunIndex.open(path);
+    assert.equal(loadFrame(index, 'p', 'paragon', false), undefined, 'newer than the index');
+    assert.deepEqual(both(), before, 'figures from the index as it is');
   });
 });

@@ -212,10 +212,14 @@ describe('Run index (an embedded database file)', () => {
       Array.from({ length: 1000 }, (_, i) => run(`r${i}`, 'failed', new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(), { workflowId: 'w'.repeat(300) })),
     );
     index.close();
-    // Page 40 overwritten in place: the size still matches the page count, no writer was killed.
+    // A page of the runs table (a leaf in the middle) overwritten in place: the size still matches the page count, no writer was killed.
+    const probe = openSqlite(file(), { mustExist: true });
+    const page = Number(probe.get("SELECT pageno FROM dbstat WHERE name = 'runs' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 40")?.['pageno']);
+    probe.close();
+    assert.ok(page > 1, `a leaf page of runs (${page})`);
     const size = statSync(file()).size;
     const fd = openSync(file(), 'r+');
-    writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, 39 * 4096);
+    writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, (page - 1) * 4096);
     closeSync(fd);
     assert.equal(statSync(file()).size, size);
     const opened = openIndexFile(file());
@@ -374,7 +378,7 @@ describe('Run index (an embedded database file)', () => {
     const tables = after.all("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name");
     assert.deepEqual(
       tables.map((t) => t['name']),
-      ['failing_outputs', 'runs', 'steps', 'sync_state'],
+      ['failing_outputs', 'meta', 'runs', 'steps', 'sync_state'],
     );
     for (const t of tables.filter((t) => t['name'] !== 'sync_state')) assert.doesNotMatch(String(t['sql']), /WITHOUT ROWID/, String(t['name']));
     assert.deepEqual(

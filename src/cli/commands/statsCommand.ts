@@ -9,6 +9,7 @@ import { formatDuration } from '../../core/duration';
 import { terminalJson } from '../../core/format';
 import type { RunQuery } from '../../core/model';
 import { STATS_DIMENSIONS, type StatsDimension, type StatsRow } from '../../insights/model';
+import { saveInsightsFrameNow } from '../../insights/insights';
 import { kindTraits, statsBy, type InsightsScope } from '../../insights/stats';
 import { RunIndex } from '../../runIndex/runIndex';
 import { syncCoverage } from '../../runIndex/sync';
@@ -78,7 +79,19 @@ export function openInsights(flags: InsightsFlags, ctx: CliContext, now: Date = 
   const sourceId = sourceKeyOf(flags, ctx.env);
   const gap = coverageGap(index, sourceId, query, now);
   if (gap) ctx.io.stderr.write(`The run index ${gap}; answering from the runs it holds. To fill it, sync first: ${syncLine}\n`);
-  return { scope: { index, sourceId, kind: flags.source, query }, close: () => index.close() };
+  return {
+    scope: { index, sourceId, kind: flags.source, query },
+    close: () => {
+      try {
+        // Kept beside the index: the next stats or errors starts from it and reads only what changed (a cache: not writing it costs only time).
+        saveInsightsFrameNow(index, sourceId);
+      } catch (error) {
+        ctx.io.stderr.write(`Insights' saved frame was not written (${error instanceof Error ? error.message : String(error)}); the next run reads the index again.\n`);
+      } finally {
+        index.close();
+      }
+    },
+  };
 }
 
 /** An open-ended range is taken as covered up to a last sync this recent (the extension syncs every 15 minutes). */
