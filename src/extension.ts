@@ -91,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): void {
   tree.attachIndex((sourceId) => runIndex.indexed(sourceId));
   // "List in Tree" (Insights): the error signature's row under its source's "Failures", opened and selected.
   const runList = runListActions(registry, log, runIndex.withLocalRuns, async (sourceId, key) => {
-    const node = tree.signatureNode(sourceId, key);
+    const node = await tree.signatureNode(sourceId, key);
     if (!node) return false;
     await view.reveal(node, { expand: true, select: true, focus: true });
     return true;

@@ -22,6 +22,7 @@ import type { RunDetail } from '../core/model';
 import type { HistorySource } from '../core/source';
 import { errorSignatures, signatureRunIds } from '../insights/errors';
 import { nextTurn, prepareInsights, saveInsightsFrame } from '../insights/insights';
+import { scopeRowsReady } from '../insights/stats';
 import { BackgroundSync, describeSyncProgress } from '../runIndex/backgroundSync';
 import type { RunIndex } from '../runIndex/runIndex';
 import type * as SyncModule from '../runIndex/sync';
@@ -408,12 +409,18 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         count: (query) => opened.count(key, query),
         countsByStatus: (query) => opened.countsByStatus(key, query),
         page: (query, offset, limit) => opened.page(key, query, offset, limit),
-        errorSignatures: (query) => errorSignatures({ index: opened, sourceId: key, kind, query }),
-        signatureRuns: (query, signatureKey) =>
-          signatureRunIds({ index: opened, sourceId: key, kind, query }, signatureKey).flatMap((id) => {
+        // Through the frame read in slices when it is not ready (the index just opened, a sync just ended): the host keeps answering.
+        errorSignatures: async (query) => {
+          const scope = { index: opened, sourceId: key, kind, query };
+          return errorSignatures(scope, new Date(), await scopeRowsReady(scope, nextTurn));
+        },
+        signatureRuns: async (query, signatureKey) => {
+          const scope = { index: opened, sourceId: key, kind, query };
+          return signatureRunIds(scope, signatureKey, await scopeRowsReady(scope, nextTurn)).flatMap((id) => {
             const run = opened.get(key, id)?.run;
             return run ? [run] : [];
-          }),
+          });
+        },
         get lastSynced() {
           return lastSyncOf(opened, sync, key);
         },

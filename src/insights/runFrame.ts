@@ -212,6 +212,8 @@ export class RunFrame {
   async update(index: RunIndex, pause: () => Promise<void>): Promise<void> {
     while (this.updating) await this.updating;
     const running = (async () => {
+      // Not in this turn: a caller whose update just ended reads the frame in the microtasks of this turn (select, compute), before this one changes it.
+      await pause();
       for (const _ of this.work(index)) await pause();
     })();
     this.updating = running;
@@ -228,7 +230,7 @@ export class RunFrame {
     if (this.seq === target && this.size > 0) return;
     const since = this.seq;
     const first = this.size === 0;
-    const changed: number[] = [];
+    const changed = new Set<number>();
     // The first time every run, a chunk at a time by id through the frame's index (its columns
     // alone); after that the rows stamped since, found through changed_seq's index.
     let afterId = '';
@@ -268,8 +270,8 @@ export class RunFrame {
       yield;
       if (n < CHUNK) break;
     }
-    if (this.withSteps && changed.length > 0) yield* this.readSteps(index, changed, first);
-    if (changed.length > 0) yield* this.readSignatures(index, changed, first);
+    if (this.withSteps && changed.size > 0) yield* this.readSteps(index, [...changed], first);
+    if (changed.size > 0) yield* this.readSignatures(index, [...changed], first);
     this.seq = target;
   }
 
@@ -286,7 +288,7 @@ export class RunFrame {
     tasks: SqlValue[],
     tokens: SqlValue[],
     fetched: SqlValue[],
-    changed: number[],
+    changed: Set<number>,
   ): void {
     this.reserve(this.size + ids.length);
     const text = textOf;
@@ -299,15 +301,15 @@ export class RunFrame {
         this.ids[row] = id;
         this.position.set(id, row);
       }
-      changed.push(row);
+      // Once per update: a run written again between two chunks comes twice (its steps are read once, after all its rows).
+      changed.add(row);
       this.status[row] = this.text.code(text(status[i]) ?? '');
       const start = text(started[i]);
       this.oddStart.delete(row);
-      if (start !== null && CANONICAL.test(start)) this.startMs[row] = Date.parse(start);
-      else {
-        this.startMs[row] = NaN;
-        if (start !== null) this.oddStart.set(row, start);
-      }
+      // A start in the canonical form that does not name a real instant ("…T25:00…", kept as sent) is compared as text, like any other kept as sent.
+      const ms = start !== null && CANONICAL.test(start) ? Date.parse(start) : NaN;
+      this.startMs[row] = ms;
+      if (Number.isNaN(ms) && start !== null) this.oddStart.set(row, start);
       this.durationMs[row] = num(duration[i]);
       this.workflowId[row] = this.text.code(text(workflow[i]));
       this.name[row] = this.text.code(text(name[i]));
@@ -361,6 +363,12 @@ export class RunFrame {
         if (row === undefined) continue;
         if (row !== current) {
           current = row;
+          // A slice this update already gave the run (it cannot, with `changed` once per run; kept so that it never counts twice).
+          if (this.stepCount[row]! > 0) {
+            const start = this.stepStart[row]!;
+            this.stepRun.fill(-1, start, start + this.stepCount[row]!);
+            this.deadSteps += this.stepCount[row]!;
+          }
           this.stepStart[row] = this.steps;
           this.stepCount[row] = 0;
         }
@@ -662,6 +670,9 @@ export class RunFrame {
       const start = new Int32Array(this.size + 1);
       let out = new Int32Array(this.steps);
       let tokens = new Float64Array(this.steps);
+      // Where each code was last put, and for which run: a run with thousands of distinct agents costs linear time, not quadratic.
+      const lastRow = new Int32Array(this.text.values.length).fill(-1);
+      const lastAt = new Int32Array(this.text.values.length);
       let n = 0;
       for (let row = 0; row < this.size; row++) {
         start[row] = n;
@@ -670,9 +681,12 @@ export class RunFrame {
         for (let s = from; s < to; s++) {
           const code = codes[s]!;
           if (code < 0) continue;
-          let at = start[row]!;
-          while (at < n && out[at] !== code) at++;
-          if (at === n) {
+          let at: number;
+          if (lastRow[code] === row) at = lastAt[code]!;
+          else {
+            at = n;
+            lastRow[code] = row;
+            lastAt[code] = n;
             out[n] = code;
             tokens[n++] = NaN;
           }
@@ -713,14 +727,15 @@ export class RunFrame {
    * byDuration), with a mask of them by row.
    */
   select(query: RunQuery): { readonly rows: Int32Array; readonly mask: Uint8Array } {
-    const status = query.status === undefined ? undefined : this.text.find(query.status);
-    const user = query.userId === undefined ? undefined : this.text.find(query.userId);
-    const workflow = query.workflowId === undefined ? undefined : this.text.find(query.workflowId);
-    const integration = query.integration === undefined ? undefined : this.text.find(query.integration);
-    const after = query.startedAfter?.getTime();
-    const before = query.startedBefore?.getTime();
-    const afterText = query.startedAfter?.toISOString();
-    const beforeText = query.startedBefore?.toISOString();
+    // As the index's filter reads a query: an empty value, or no date, filters nothing.
+    const status = query.status ? this.text.find(query.status) : undefined;
+    const user = query.userId ? this.text.find(query.userId) : undefined;
+    const workflow = query.workflowId ? this.text.find(query.workflowId) : undefined;
+    const integration = query.integration ? this.text.find(query.integration) : undefined;
+    const after = query.startedAfter ? query.startedAfter.getTime() : undefined;
+    const before = query.startedBefore ? query.startedBefore.getTime() : undefined;
+    const afterText = query.startedAfter ? query.startedAfter.toISOString() : undefined;
+    const beforeText = query.startedBefore ? query.startedBefore.toISOString() : undefined;
     const ranged = after !== undefined || before !== undefined;
     const out = new Int32Array(this.size);
     const mask = new Uint8Array(this.size);

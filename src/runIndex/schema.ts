@@ -174,20 +174,31 @@ export const MIGRATIONS: readonly Migration[] = [
           total_tokens = CASE WHEN json_type(summary, '$.totalTokens') IN ('integer', 'real') THEN summary ->> '$.totalTokens' END
         WHERE json_type(summary, '$.taskCount') IS NOT NULL OR json_type(summary, '$.totalTokens') IS NOT NULL;
       CREATE INDEX runs_by_change ON runs (changed_seq);
-      -- What a frame reads, in indexes holding just those columns: a run's row is 1.5 KB with its
-      -- JSON and a step's about as much, so reading 150,000 runs or 900,000 steps from the
-      -- tables reads the whole file (measured: 25 s for Dispersl's); these read a tenth of it.
-      CREATE INDEX runs_frame ON runs (source_id, run_id, status, started_at, duration_ms, workflow_id, name, user_id, integration, task_count, total_tokens, detail_fetched);
+
       ALTER TABLE steps ADD COLUMN duration_ms REAL;
       ALTER TABLE steps ADD COLUMN tools TEXT;
       UPDATE steps SET
           duration_ms = CASE WHEN json_type(step, '$.durationMs') IN ('integer', 'real') THEN step ->> '$.durationMs' END,
           tools = CASE WHEN json_type(step, '$.toolsUsed') = 'array' THEN step -> '$.toolsUsed' END;
-      CREATE INDEX steps_frame ON steps (source_id, run_id, position, status, agent, model, tokens, duration_ms, tools);
-      -- The file's own identity, made once: a frame saved beside the index (insights/frameFile.ts)
-      -- names the file it was read from, so a frame is never applied to another index.
-      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      INSERT INTO meta (key, value) VALUES ('id', lower(hex(randomblob(16))));
+
+    `,
+  },
+  {
+    version: 5,
+    // Insights' frames, continued. "IF NOT EXISTS" throughout: a build of this project's own
+    // history wrote some of these as part of version 4, and a file it upgraded is at 4 with or
+    // without them.
+    // - What a frame reads, in indexes holding just those columns: a run's row is 1.5 KB with its
+    //   JSON and a step's about as much, so reading 150,000 runs or 900,000 steps from the tables
+    //   reads the whole file (measured: 25 s for Dispersl's); these read a tenth of it.
+    // - The file's own identity, made once: a frame saved beside the index (insights/frameFile.ts)
+    //   names the file it was read from, so a frame is never applied to another index. 'seq' is
+    //   where the write counter's handed-out values end (RunIndex).
+    sql: `
+      CREATE INDEX IF NOT EXISTS runs_frame ON runs (source_id, run_id, status, started_at, duration_ms, workflow_id, name, user_id, integration, task_count, total_tokens, detail_fetched);
+      CREATE INDEX IF NOT EXISTS steps_frame ON steps (source_id, run_id, position, status, agent, model, tokens, duration_ms, tools);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT OR IGNORE INTO meta (key, value) VALUES ('id', lower(hex(randomblob(16))));
     `,
   },
 ];

@@ -181,7 +181,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
    * they are not yet), for "List in Tree" to reveal; undefined when the tree cannot show it
    * (the index closed, the source gone, no such signature for the tree's filter).
    */
-  signatureNode(sourceId: string, key: string): SignatureNode | undefined {
+  async signatureNode(sourceId: string, key: string): Promise<SignatureNode | undefined> {
     if (!this.roots) void this.getChildren();
     const source = this.sourceNodes().find((n) => n.sourceId === sourceId);
     return source?.failuresNode()?.signature(key);

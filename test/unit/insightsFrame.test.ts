@@ -287,4 +287,41 @@ describe('Insights frames kept up to date equal frames read afresh', function ()
     assert.equal(loadFrame(index, 'p', 'paragon', false), undefined, 'newer than the index');
     assert.deepEqual(both(), before, 'figures from the index as it is');
   });
+
+  it('filters as the index does: an empty value filters nothing, and a start that looks canonical but names no instant is compared as text', () => {
+    writeParagon(0, 60);
+    index.upsertRuns('p', [paragonRun(900, 'succeeded', { startedAt: '2026-11-21T25:00:00.000Z' })]);
+    const range = { startedAfter: new Date('2026-11-21T00:00:00.000Z'), startedBefore: new Date('2026-11-22T00:00:00.000Z') };
+    const scope = (query: object) => ({ index, sourceId: 'p', kind: 'paragon' as const, query });
+    assert.equal(computeInsights(scope({ status: '', userId: '' }), { now: NOW }).totals.runs, index.count('p', {}), 'empty values filter nothing');
+    assert.equal(computeInsights(scope(range), { now: NOW }).totals.runs, index.count('p', range), 'the hour-25 start is in the day by text, as the index says');
+    assert.ok(index.count('p', range) >= 1);
+  });
+
+  it('a run written again while a large update is read in slices is counted once (its steps read once, after all its rows)', async () => {
+    writeDispersl(0, 1);
+    both();
+    // More changed rows than one chunk (20,000), so the update reads runs in two slices.
+    index.batch(() => {
+      // d5 first, so it is in the first slice; then 20,010 others.
+      index.putDetail('d', disperslTask(5, 'succeeded'));
+      const runs: Run[] = [];
+      for (let i = 6; i < 20_016; i++)
+        runs.push({ id: `d${i}`, sourceKind: 'dispersl', status: 'succeeded', rawStatus: 'succeeded', startedAt: new Date(START + i * 1000).toISOString(), durationMs: i });
+      index.upsertRuns('d', runs);
+    });
+    let rewritten = false;
+    await computeInsightsReady({ index, sourceId: 'd', kind: 'dispersl' }, { now: NOW }, async () => {
+      if (!rewritten) {
+        rewritten = true;
+        // After the first slice of runs: d5 written again (it comes again in the second slice, by its new stamp).
+        index.putDetail('d', disperslTask(5, 'succeeded'));
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    });
+    const kept = computeInsights({ index, sourceId: 'd', kind: 'dispersl' }, { now: NOW });
+    const readFile = kept.byTool.find((r) => r.key === 'read_file')!;
+    assert.equal(readFile.runs, 4, 'read_file: two steps of d0, two of d5, once each');
+    assert.deepEqual([kept], [afresh()[2]!]);
+  });
 });

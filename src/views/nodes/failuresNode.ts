@@ -34,7 +34,7 @@ import type { IndexedSourceView, TreeContext, TreeNode } from './treeNode';
 
 export class FailuresNode implements TreeNode {
   readonly id: string;
-  private result: { readonly query: RunQuery; readonly signatures: ErrorSignatures } | undefined;
+  private result: { readonly query: RunQuery; readonly signatures: Promise<ErrorSignatures> } | undefined;
   /** One node per signature key, kept so a repaint (and a reveal) finds the same rows. */
   private readonly nodes = new Map<string, SignatureNode>();
 
@@ -64,10 +64,10 @@ export class FailuresNode implements TreeNode {
     return item;
   }
 
-  getChildren(): TreeNode[] {
+  async getChildren(): Promise<TreeNode[]> {
     const view = this.ctx.indexed(this.sourceId);
     if (!view) return [new MessageNode(this, `${this.id}/closed`, 'empty', 'The run index is not open: "Task History: Sync Run Index" opens and fills it.')];
-    const result = this.compute(view);
+    const result = await this.compute(view);
     if (result.failedRuns === 0) return [new MessageNode(this, `${this.id}/none`, 'empty', NO_FAILED_RUNS)];
     const children: TreeNode[] = result.signatures.map((s) => this.nodeFor(s));
     const without = withoutStepsMessage(result);
@@ -76,14 +76,15 @@ export class FailuresNode implements TreeNode {
   }
 
   /** The row of one signature (computing the signatures if not yet), or undefined when the index is closed or the filter has none. */
-  signature(key: string): SignatureNode | undefined {
+  async signature(key: string): Promise<SignatureNode | undefined> {
     const view = this.ctx.indexed(this.sourceId);
     if (!view) return undefined;
-    const signature = this.compute(view).signatures.find((s) => s.key === key);
+    const signature = (await this.compute(view)).signatures.find((s) => s.key === key);
     return signature && this.nodeFor(signature);
   }
 
-  private compute(view: IndexedSourceView): ErrorSignatures {
+  /** The signatures of the tree's filter, worked out once (in slices off the index when its frame is not ready: the host keeps answering). */
+  private compute(view: IndexedSourceView): Promise<ErrorSignatures> {
     if (!this.result) {
       const query = filterToQuery(this.ctx.filter());
       this.result = { query, signatures: view.errorSignatures(query) };
@@ -101,7 +102,7 @@ export class FailuresNode implements TreeNode {
 /** One error signature: its text, count and trend; its runs below, newest first. */
 export class SignatureNode implements TreeNode {
   readonly id: string;
-  private runs: Run[] | undefined;
+  private runs: Promise<Run[]> | undefined;
 
   constructor(
     readonly parent: FailuresNode,
@@ -127,10 +128,10 @@ export class SignatureNode implements TreeNode {
     return item;
   }
 
-  getChildren(): TreeNode[] {
+  async getChildren(): Promise<TreeNode[]> {
     const view = this.ctx.indexed(this.parent.sourceId);
     if (!view) return [new MessageNode(this, `${this.id}/closed`, 'empty', 'The run index is not open.')];
-    const runs = (this.runs ??= view.signatureRuns(this.parent.query, this.signature.key));
+    const runs = await (this.runs ??= view.signatureRuns(this.parent.query, this.signature.key));
     if (runs.length === 0) return [new MessageNode(this, `${this.id}/none`, 'empty', NO_FAILED_RUNS)];
     const shown = runs.slice(0, SIGNATURE_RUNS_SHOWN);
     const children: TreeNode[] = shown.map((run) => new RunNode(this, run, this.parent.sourceId, this.source, this.ctx));

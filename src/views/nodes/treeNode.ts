@@ -37,10 +37,10 @@ export interface IndexedSourceView {
   countsByStatus(query: RunQuery): ReadonlyMap<RunStatus, number>;
   /** Runs matching the query, newest first. */
   page(query: RunQuery, offset: number, limit: number): Run[];
-  /** The failed runs matching the query, clustered by error signature (most runs first): the "Failures" row. Reads every failed run: call on demand. */
-  errorSignatures(query: RunQuery): ErrorSignatures;
+  /** The failed runs matching the query, clustered by error signature (most runs first): the "Failures" row. Call on demand: the first time it reads the source's Insights frame (in slices). */
+  errorSignatures(query: RunQuery): Promise<ErrorSignatures>;
   /** The runs of one signature (ErrorSignature.key) matching the query, as indexed, newest first. */
-  signatureRuns(query: RunQuery, key: string): Run[];
+  signatureRuns(query: RunQuery, key: string): Promise<Run[]>;
   /** When the last complete sync of the source ended, if one did. */
   readonly lastSynced: Date | undefined;
   /**
