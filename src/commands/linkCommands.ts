@@ -9,7 +9,7 @@ import type { SourceRegistry } from '../config/sourceRegistry';
 import { BUILTIN_COMMANDS, COMMANDS, type CommandHandlers } from '../contributions';
 import { userMessage } from '../core/errors';
 import { dashboardTemplate, DASHBOARD_HOW_TO, expandDashboardUrl } from '../links/dashboard';
-import { buildRunLink, parseRunLinkParts } from '../links/runLink';
+import { buildRunLink, linkForLog, parseRunLinkParts, shown } from '../links/runLink';
 import { RunPanel } from '../panels/runPanel';
 import type { RunStore } from '../store/runStore';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
@@ -91,7 +91,7 @@ export function linkCommands(deps: LinkCommandDeps): LinkCommands {
         ? (deps.store.summary(t.sourceId, t.runId)?.workflowId ?? (await deps.store.getRun(t.sourceId, t.runId)).workflowId)
         : undefined;
       const url = expandDashboardUrl(template.template, { projectId: configured.config.projectId, runId: t.runId, workflowId }, name);
-      log.info(`opening run ${t.runId} in the dashboard (${template.origin} template): ${url}`);
+      log.info(`opening run ${shown(t.runId, 80)} in the dashboard (${template.origin} template): ${url}`);
       // The string as it is: a vscode.Uri would be decoded and encoded again on the way (its
       // query's `=` and `&` too), and open another address than the one checked here.
       const opened = await vscode.env.openExternal(url as unknown as vscode.Uri);
@@ -102,7 +102,8 @@ export function linkCommands(deps: LinkCommandDeps): LinkCommands {
   };
 
   const handleUri = async (uri: vscode.Uri) => {
-    log.info(`link received: ${uri.scheme}://${uri.authority}${uri.path}?${uri.query}`);
+    // Logged before it is checked, so sanitized and cut: the query is decoded (a %0A is a line break).
+    log.info(`link received: ${linkForLog({ scheme: uri.scheme, authority: uri.authority, path: uri.path, query: uri.query, fragment: uri.fragment })}`);
     let parsed: LinkTarget;
     try {
       parsed = parseRunLinkParts(

@@ -81,6 +81,15 @@ export function expandDashboardUrl(template: string, values: DashboardValues, so
       missing.push(name);
       return '';
     }
+    // encodeURIComponent leaves "." alone, and URL parsing resolves a "." or ".." segment
+    // (the run id ".." would open the page above the run's): refused, as the API clients'
+    // pathSegment refuses them. No id either API issues is one.
+    if (value === '.' || value === '..') {
+      throw new InvalidLinkError(
+        `The ${name === 'projectId' ? 'project id' : name === 'workflowId' ? 'workflow id' : 'run id'} ${shown(value)} cannot go in the dashboard URL of ${sourceName}: it would name another address.`,
+        `refused ${name} ${value}`,
+      );
+    }
     return encodeURIComponent(value);
   });
   if (missing.length > 0) {

@@ -49,6 +49,17 @@ export function shown(text: string, max = 40): string {
   return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** How much of a received link the log keeps: enough to recognise it, bounded whatever arrives. */
+export const LOGGED_LINK_LENGTH = 300;
+
+/**
+ * A received link as the log shows it, before it is checked: quoted and cut (shown), so a
+ * decoded `%0A` in its query cannot start a forged log line and a 1 MB query cannot fill the log.
+ */
+export function linkForLog(parts: LinkParts): string {
+  return shown(`${parts.scheme}://${parts.authority}${parts.path}${parts.query ? `?${parts.query}` : ''}${parts.fragment ? `#${parts.fragment}` : ''}`, LOGGED_LINK_LENGTH);
+}
+
 /** Why `value` cannot be an id in a link, or undefined when it can. */
 export function linkIdProblem(value: string): string | undefined {
   if (value.length === 0) return 'it is empty';

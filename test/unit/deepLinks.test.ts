@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { InvalidIdError } from '../../src/core/errors';
 import { dashboardTemplate, expandDashboardUrl, parseVendorUrl } from '../../src/links/dashboard';
 import { parseFromWebview, PROTOCOL_VERSION } from '../../src/panels/protocol';
-import { buildRunLink, EXTENSION_ID, InvalidLinkError, MAX_LINK_ID_LENGTH, parseRunLink, parseRunLinkParts } from '../../src/links/runLink';
+import { buildRunLink, EXTENSION_ID, InvalidLinkError, linkForLog, LOGGED_LINK_LENGTH, MAX_LINK_ID_LENGTH, parseRunLink, parseRunLinkParts } from '../../src/links/runLink';
 import { parseRunReference } from '../../src/links/runReference';
 import type { SourceConfig } from '../../src/sources/sourceConfig';
 
@@ -265,5 +265,33 @@ describe('Deep links (src/links)', () => {
         /The run id "\.\.\/\.\.\/etc\/passwd" is not a valid id/,
       );
     });
+  });
+
+  it('refuses "." and ".." as a value in a dashboard URL: URL parsing would climb a path segment (runs/.. → the page above)', () => {
+    const template = 'https://dash.example.com/projects/{projectId}/runs/{runId}?workflow={workflowId}';
+    for (const bad of ['.', '..']) {
+      assert.throws(
+        () => expandDashboardUrl(template, { projectId: PROJECT, runId: bad }, 'Prod'),
+        (e: unknown) => e instanceof InvalidLinkError && /run id "\.{1,2}"/.test(e.message),
+      );
+      assert.throws(() => expandDashboardUrl(template, { projectId: bad, runId: RUN }, 'Prod'), InvalidLinkError);
+      assert.throws(() => expandDashboardUrl(template, { projectId: PROJECT, runId: RUN, workflowId: bad }, 'Prod'), InvalidLinkError);
+    }
+    // Dots inside an id stay (encoded as themselves) and the URL keeps its segments.
+    assert.equal(
+      expandDashboardUrl(template, { projectId: PROJECT, runId: 'a..b', workflowId: 'w.1' }, 'Prod'),
+      `https://dash.example.com/projects/${PROJECT}/runs/a..b?workflow=w.1`,
+    );
+  });
+
+  it('logs a received link sanitized and capped: a decoded %0A cannot forge a log line, a huge query cannot fill the log', () => {
+    const forged = linkForLog({ scheme: 'vscode', authority: EXTENSION_ID, path: '/run', query: 'source=prod&id=x\n2025-01-01 [error] Task History: key leaked\r\u001b[31m' });
+    assert.ok(!/[\n\r\u001b]/.test(forged), forged);
+    assert.match(forged, /^"vscode:\/\/.*\\n2025-01-01 \[error\].*"$/);
+    const huge = linkForLog({ scheme: 'vscode', authority: EXTENSION_ID, path: '/run', query: `id=${'x'.repeat(1_000_000)}` });
+    assert.ok(huge.length <= LOGGED_LINK_LENGTH + 3, `${huge.length} characters`);
+    assert.ok(huge.endsWith('…"'));
+    // Bidi overrides are escaped too (a log viewer would reorder the line).
+    assert.ok(!linkForLog({ scheme: 'vscode', authority: EXTENSION_ID, path: '/run', query: 'id=\u202eevil' }).includes('\u202e'));
   });
 });
