@@ -5,9 +5,15 @@
 // server's environment only when VS Code starts it (resolveMcpServerDefinition), never into
 // arguments or settings. The list is refreshed when sources or keys change. On a host without
 // the API (older than 1.101) nothing is registered and activation goes on.
+// Stats and error signatures read the window's own run index (--index: the setting
+// taskHistory.index.path, else <globalStorage>/runs.db, as indexCommands.ts resolves it),
+// never the CLI's default file; while the window holds it open the server says so.
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import * as settings from '../config/settings';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import { mcpServerEnv, mcpServerLaunch } from '../mcp/serverDefinition';
+import { resolveIndexPath } from './indexLocation';
 
 /** The provider id, as package.json's contributes.mcpServerDefinitionProviders names it. */
 export const MCP_PROVIDER_ID = 'taskHistory.mcpServers';
@@ -24,11 +30,20 @@ export function registerMcpServers(context: vscode.ExtensionContext, registry: S
   const changed = new vscode.EventEmitter<void>();
   const cliPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
+  /** The window's run index file, as indexCommands.ts opens it; a setting it refuses falls back to the storage's file (the server then says there is none). */
+  const indexPath = () => {
+    const fallback = join(context.globalStorageUri.fsPath, 'runs.db');
+    try {
+      return resolveIndexPath(settings.indexSettings().path, fallback);
+    } catch {
+      return fallback;
+    }
+  };
   const provider: vscode.McpServerDefinitionProvider<vscode.McpStdioServerDefinition> = {
     onDidChangeMcpServerDefinitions: changed.event,
     provideMcpServerDefinitions: () =>
       registry.list().map(({ config }) => {
-        const launch = mcpServerLaunch(config, { execPath: process.execPath, cliPath });
+        const launch = mcpServerLaunch(config, { execPath: process.execPath, cliPath, indexPath: indexPath() });
         return new vscode.McpStdioServerDefinition(launch.label, launch.command, launch.args, { ...launch.env, [SOURCE_ENV]: config.id }, version);
       }),
     resolveMcpServerDefinition: async (server) => {
@@ -45,7 +60,10 @@ export function registerMcpServers(context: vscode.ExtensionContext, registry: S
     const registration = lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider);
     const secretsChanged = context.secrets.onDidChange(() => changed.fire());
     const sourcesChanged = registry.onDidChange(() => changed.fire());
-    return vscode.Disposable.from(registration, secretsChanged, sourcesChanged, changed);
+    const indexMoved = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('taskHistory.index.path')) changed.fire();
+    });
+    return vscode.Disposable.from(registration, secretsChanged, sourcesChanged, indexMoved, changed);
   } catch (error) {
     // A host that has the function but refuses the provider (a contribution it does not know): no MCP servers, the rest works.
     log.warn(`MCP servers are not offered: ${error instanceof Error ? error.message : String(error)}`);

@@ -11,7 +11,10 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { OutcomeUnknownError, UnsupportedError } from '../core/errors';
 import { terminalJson } from '../core/format';
+import type { Run } from '../core/model';
 import { STATS_DIMENSIONS } from '../insights/model';
+import { shown } from '../links/runLink';
+import { scrubAnswer, scrubText } from './scrub';
 import { McpToolError, toolErrorBody } from './toolErrors';
 import {
   compareWithLastSuccess,
@@ -70,9 +73,27 @@ const MAX_CHARS = z
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
 
-/** The tools' answers as the model reads them: one compact JSON text. */
-function answer(value: unknown): CallToolResult {
-  return { content: [{ type: 'text', text: terminalJson(value) }] };
+/**
+ * The tools' answers as the model reads them: one compact JSON text, every string of it
+ * through the secret-shaped scrub (scrubAnswer), whatever field it is in. The transport
+ * redacts known keys again on the way out (stdio.ts).
+ */
+function answer(value: unknown, redact: (text: string) => string): CallToolResult {
+  return { content: [{ type: 'text', text: terminalJson(scrubAnswer(value, redact)) }] };
+}
+
+/**
+ * What the person is asked before a replay. The run's fields are the API's text: each is
+ * quoted, cut and escaped (shown), so a status or an id cannot word the question ("… tick
+ * confirm, it is safe") or break its lines.
+ */
+export function replayConfirmation(run: Pick<Run, 'id' | 'workflowId' | 'rawStatus' | 'startedAt'>): string {
+  const workflow = run.workflowId ? ` of workflow ${shown(run.workflowId, 80)}` : '';
+  const started = run.startedAt ? `started ${shown(run.startedAt, 40)}` : 'started at an unknown time';
+  return (
+    `Replay run ${shown(run.id, 80)}${workflow} (status ${shown(run.rawStatus, 40)}, ${started})? ` +
+    'It runs the workflow again with all its side effects: records in connected systems may be created or changed.'
+  );
 }
 
 export function createMcpServer(ctx: McpSourceContext, options: McpServerOptions): McpServer {
@@ -83,9 +104,9 @@ export function createMcpServer(ctx: McpSourceContext, options: McpServerOptions
     <A>(body: (args: A) => Promise<unknown> | unknown) =>
     async (args: A): Promise<CallToolResult> => {
       try {
-        return answer(await body(args));
+        return answer(await body(args), ctx.redact);
       } catch (error) {
-        return { ...answer(toolErrorBody(error, ctx.redact)), isError: true };
+        return { ...answer(toolErrorBody(error, ctx.redact), ctx.redact), isError: true };
       }
     };
 
@@ -101,7 +122,7 @@ export function createMcpServer(ctx: McpSourceContext, options: McpServerOptions
       inputSchema: {
         ...FILTERS,
         limit: z.number().int().min(1).max(MAX_LIST_LIMIT).optional().describe(`How many runs (default ${DEFAULT_LIST_LIMIT}, at most ${MAX_LIST_LIMIT}).`),
-        cursor: z.string().max(2000).optional().describe('The nextCursor of a previous list_runs answer, to continue after it.'),
+        cursor: z.string().max(8000).optional().describe('The nextCursor of a previous list_runs answer, to continue after it.'),
       },
       annotations: { title: 'List runs', ...READ_ONLY },
     },
@@ -230,9 +251,7 @@ export function createMcpServer(ctx: McpSourceContext, options: McpServerOptions
         // Look it up first: an unknown id fails here, and the person sees what they confirm.
         const target = await source.getRun(args.runId, ctx.signal);
         const reply = await server.server.elicitInput({
-          message:
-            `Replay run ${target.id}${target.workflowId ? ` of workflow ${target.workflowId}` : ''} (${target.rawStatus}, started ${target.startedAt ?? 'at an unknown time'})? ` +
-            'It runs the workflow again with all its side effects: records in connected systems may be created or changed.',
+          message: scrubText(replayConfirmation(target), ctx.redact),
           requestedSchema: {
             type: 'object',
             properties: { confirm: { type: 'boolean', title: 'Run it again', description: 'Tick to replay this run, side effects included.' } },

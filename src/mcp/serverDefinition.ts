@@ -4,8 +4,19 @@
 // key in the environment only. Arguments are visible to every user of the machine (ps) and
 // land in logs; the environment of a child process is not. Pure (no `vscode`), so a unit test
 // can hold it to that: src/commands/mcpServerProvider.ts wraps it in VS Code's types.
+// Stats and error signatures read the window's own run index (--index), never the CLI's
+// default file (another history, or none); the window holds that file open exclusively while
+// it is open, so the environment tells the server whose it is (MCP_INDEX_OWNER_ENV) and its
+// answer says so, with what to do, rather than a generic "try again".
 import { API_KEY_ENV } from '../cli/apiKey';
 import type { SourceConfig } from '../sources/sourceConfig';
+
+/**
+ * Set to 'vscode' in the environment of servers VS Code starts on its window's run index
+ * (read by tools.ts). Here, not in tools.ts: the extension imports this module at startup and
+ * must not load the run index's engine with it.
+ */
+export const MCP_INDEX_OWNER_ENV = 'TASK_HISTORY_MCP_INDEX_OWNER';
 
 export interface McpLaunch {
   readonly label: string;
@@ -19,7 +30,7 @@ export interface McpLaunchOptions {
   readonly execPath: string;
   /** The extension's dist/cli.js. */
   readonly cliPath: string;
-  /** A run index file for stats and error signatures; the CLI's default file when absent. */
+  /** The extension's run index file (taskHistory.index.path resolved, else <globalStorage>/runs.db); the CLI's default file when absent. */
   readonly indexPath?: string;
 }
 
@@ -39,9 +50,15 @@ export function mcpServerArgs(config: SourceConfig, options: McpLaunchOptions): 
   return args;
 }
 
-/** The definition before the server starts: no key yet (it is read from SecretStorage when VS Code resolves the server). */
+/**
+ * The definition before the server starts: no key yet (it is read from SecretStorage when VS
+ * Code resolves the server). With the window's index, the environment says the index is the
+ * window's (so "in use" is explained as that).
+ */
 export function mcpServerLaunch(config: SourceConfig, options: McpLaunchOptions): McpLaunch {
-  return { label: mcpServerLabel(config), command: options.execPath, args: mcpServerArgs(config, options), env: { ELECTRON_RUN_AS_NODE: '1' } };
+  const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1' };
+  if (options.indexPath) env[MCP_INDEX_OWNER_ENV] = 'vscode';
+  return { label: mcpServerLabel(config), command: options.execPath, args: mcpServerArgs(config, options), env };
 }
 
 /** The environment the server starts with: the launch's, plus the key when there is one. */

@@ -20,8 +20,10 @@ import { RunIndex } from '../runIndex/runIndex';
 import { parseDate, parseStatus } from '../cli/argParsers';
 import { coverageGap, statsJsonRow } from '../cli/commands/statsCommand';
 import { errorsJsonRow } from '../cli/commands/errorsCommand';
+import { API_KEY_ENV } from '../cli/apiKey';
 import { McpToolError } from './toolErrors';
-import { payloadText, scrubText, type PayloadText } from './scrub';
+import { KeyPieces, payloadText, scrubCutText, type PayloadText } from './scrub';
+import { MCP_INDEX_OWNER_ENV } from './serverDefinition';
 
 /** What every tool works on: one source, its place in the run index, and the key's redactor. */
 export interface McpSourceContext {
@@ -35,8 +37,34 @@ export interface McpSourceContext {
   readonly syncCommand: string;
   /** Every known key out of a text (the process's redactor). */
   readonly redact: (text: string) => string;
+  /**
+   * The server's API keys, whose every piece of 4+ characters is taken out of texts cut before
+   * the server saw them (scrubCutText). Absent: the key in this process's environment
+   * (TASK_HISTORY_API_KEY), which is where `task-history mcp` reads its key.
+   */
+  readonly keys?: readonly (string | undefined)[];
+  /**
+   * Who holds the run index: 'vscode' when VS Code started this server on its window's own
+   * index (the window keeps it open, exclusively, while it is open), so an "in use" answer says
+   * that and what to do. Absent: MCP_INDEX_OWNER_ENV in the environment, which the VS Code
+   * definition sets (src/mcp/serverDefinition.ts).
+   */
+  readonly indexOwner?: 'vscode';
   readonly signal?: AbortSignal;
   readonly now?: () => Date;
+}
+
+const keyPiecesOf = new WeakMap<McpSourceContext, KeyPieces>();
+
+/** The text as scrubCutText leaves it, with this server's keys. */
+function cutText(ctx: McpSourceContext, text: string): string {
+  let pieces = keyPiecesOf.get(ctx);
+  if (!pieces) keyPiecesOf.set(ctx, (pieces = new KeyPieces(ctx.keys ?? [process.env[API_KEY_ENV]])));
+  return scrubCutText(text, pieces, ctx.redact);
+}
+
+function indexOwnedByVsCode(ctx: McpSourceContext): boolean {
+  return (ctx.indexOwner ?? process.env[MCP_INDEX_OWNER_ENV]) === 'vscode';
 }
 
 /** The filters every listing tool takes, as the model passes them (the CLI's flags, by the same names). */
@@ -107,14 +135,19 @@ function filterKey(args: FilterArgs): string {
   return JSON.stringify([args.status, args.after, args.before, args.user, args.workflow, args.integration]);
 }
 
+/**
+ * Hex, not base64: every answer passes the secret-shaped scrub (scrubAnswer), and base64 text
+ * can happen to read as a token shape ("-sk_…", "AKIA…") and be cut; lower-case hex matches none.
+ */
 function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+  return Buffer.from(JSON.stringify(cursor)).toString('hex');
 }
 
 function decodeCursor(text: string, args: FilterArgs): Cursor {
   let cursor: Partial<Cursor>;
   try {
-    cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (!/^(?:[0-9a-f]{2})+$/.test(text)) throw new Error('not hex');
+    cursor = JSON.parse(Buffer.from(text, 'hex').toString('utf8')) as Partial<Cursor>;
   } catch {
     throw new McpToolError('bad-argument', '"cursor" is not one list_runs gave: pass the nextCursor of the previous answer unchanged, or leave it out for the newest runs.');
   }
@@ -224,8 +257,10 @@ export async function getFailingStep(ctx: McpSourceContext, args: { readonly run
   if (ctx.source.capabilities.stepPayloads && ctx.source.getStepPayload) {
     const payload = await ctx.source.getStepPayload(detail.id, step.id, ctx.signal);
     const maxChars = Math.min(MAX_MAX_CHARS, Math.max(0, args.maxChars ?? DEFAULT_MAX_CHARS));
+    // errorTextOf cuts at 100,000 characters (and an object's JSON at 2,000, unmarked) before
+    // anything here scrubs: a key or token straddling that cut is taken out by cutText.
     const message = errorTextOf(payload.output);
-    if (message !== undefined) out['error'] = payloadText(message, maxChars, undefined, ctx.redact).text;
+    if (message !== undefined) out['error'] = payloadText(cutText(ctx, message), maxChars, undefined, ctx.redact).text;
     out['output'] = payloadText(payload.output, maxChars, payload.isLargeOutput, ctx.redact);
   } else {
     out['note'] = `${ctx.source.label} gives no step outputs: the step's fields are all there is.`;
@@ -269,20 +304,35 @@ export async function compareWithLastSuccess(ctx: McpSourceContext, args: { read
 
 /** Opens the index for one call (closed right after: the CLI's sync or the extension may need the file between calls). */
 function withIndex<T>(ctx: McpSourceContext, query: RunQuery, read: (index: RunIndex, notes: string[]) => T): T {
+  const vscode = indexOwnedByVsCode(ctx);
   if (!existsSync(ctx.indexPath)) {
     throw new McpToolError(
       'index-needed',
       `There is no run index at ${ctx.indexPath}: stats and error signatures are computed from it, without requests.`,
-      `Fill it first: ${ctx.syncCommand}`,
+      vscode
+        ? 'It is the VS Code window\'s run index: the person fills it in VS Code (Task History: Sync Run Index, with "taskHistory.index.enabled" on). The other tools read the API and work meanwhile.'
+        : `Fill it first: ${ctx.syncCommand}`,
     );
   }
   let index: RunIndex;
   try {
     index = RunIndex.open(ctx.indexPath);
   } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    if (vscode && /in use by another Task History process/.test(why)) {
+      // The extension keeps its index open, exclusively, as long as the window is open: this
+      // is the usual case, not a passing one, so say so rather than "try again".
+      throw new McpToolError(
+        'index-unavailable',
+        `The run index at ${ctx.indexPath} is in use by the VS Code window that started this server: the window keeps it open while it is open, so this server cannot read it, and retrying will not help.`,
+        'Stats and error signatures are in VS Code itself (Task History: Insights, and the Failures row of the Task History view): ask the person to look there. ' +
+          'list_runs, get_run, get_failing_step, get_step_payload and compare_with_last_success read the API and work. ' +
+          'For these two tools from an agent, run `task-history mcp` outside VS Code with its own index (--index FILE, filled by `task-history sync --index FILE`).',
+      );
+    }
     throw new McpToolError(
       'index-unavailable',
-      `The run index at ${ctx.indexPath} cannot be opened: ${error instanceof Error ? error.message : String(error)}`,
+      `The run index at ${ctx.indexPath} cannot be opened: ${why}`,
       'Another process (VS Code, or a task-history sync) may hold it: try again when it is done, or start the server with --index on a copy.',
     );
   }
@@ -308,10 +358,13 @@ export function errorSignaturesTool(ctx: McpSourceContext, args: FilterArgs & { 
       fromRunIndex: ctx.indexPath,
       failedRuns: result.failedRuns,
       ...(result.withoutSteps > 0 ? { failedRunsWithoutSteps: result.withoutSteps } : {}),
+      // The label and the example are cut (300 characters) and normalized in src/insights before
+      // they reach here: scrubbed as cut texts (cutText), whatever the cut left.
       signatures: result.signatures.slice(0, limit).map((s) => ({
         ...errorsJsonRow(s),
+        signature: cutText(ctx, s.signature),
         ...(s.exampleStepId ? { exampleStepId: s.exampleStepId } : {}),
-        ...(s.exampleText ? { exampleError: scrubText(s.exampleText, ctx.redact) } : {}),
+        ...(s.exampleText ? { exampleError: cutText(ctx, s.exampleText) } : {}),
         last24h: s.last24h,
         ...(s.isNew ? { isNew: true } : {}),
         ...(s.growing ? { growing: true } : {}),

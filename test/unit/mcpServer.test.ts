@@ -393,7 +393,7 @@ describe('MCP server (dist/cli.js mcp) over stdio', function () {
     try {
       const out = await declining.call('replay_run', { runId: id });
       assert.equal((out.json['error'] as Record<string, unknown>)['kind'], 'replay-refused');
-      assert.match(asked[0]!, new RegExp(`Replay run ${id}.*side effects`));
+      assert.match(asked[0]!, new RegExp(`^Replay run "${id}" of workflow "[^"]+" \\(status "FAILED".*side effects`), "the API's text quoted");
     } finally {
       await declining.close();
     }

@@ -4,11 +4,16 @@
 // the environment of the resolved server, never in the arguments. The flags are held to the
 // CLI's parser: the built command line accepts them (its --help for mcp, with these flags).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { mcpServerArgs, mcpServerEnv, mcpServerLabel, mcpServerLaunch } from '../../src/mcp/serverDefinition';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { MCP_INDEX_OWNER_ENV, mcpServerArgs, mcpServerEnv, mcpServerLabel, mcpServerLaunch } from '../../src/mcp/serverDefinition';
+import { RunIndex } from '../../src/runIndex/runIndex';
 import type { SourceConfig } from '../../src/sources/sourceConfig';
-import { buildCli, runCliProcess } from './support/cliProcess';
+import { buildCli, CLI, runCliProcess } from './support/cliProcess';
 
 const KEY = 'thx-mcp-definition-key-91be20';
 const OPTIONS = { execPath: '/opt/vscode/code', cliPath: '/ext/dist/cli.js' };
@@ -37,6 +42,13 @@ describe('MCP server definitions for VS Code (one per source)', () => {
       '--index',
       '/data/runs.db',
     ]);
+  });
+
+  it("reads the window's run index: --index with the extension's index file, and the environment says the index is VS Code's", () => {
+    const launch = mcpServerLaunch(PARAGON, { ...OPTIONS, indexPath: '/home/u/.config/Code/User/globalStorage/x/runs.db' });
+    assert.deepEqual(launch.args.slice(-2), ['--index', '/home/u/.config/Code/User/globalStorage/x/runs.db']);
+    assert.deepEqual(launch.env, { ELECTRON_RUN_AS_NODE: '1', [MCP_INDEX_OWNER_ENV]: 'vscode' });
+    assert.deepEqual(mcpServerEnv(launch, KEY), { ELECTRON_RUN_AS_NODE: '1', [MCP_INDEX_OWNER_ENV]: 'vscode', TASK_HISTORY_API_KEY: KEY });
   });
 
   it('puts the key in the resolved environment only: never in the arguments, the label or the listed definition', () => {
@@ -72,6 +84,39 @@ describe('MCP server definitions for VS Code (one per source)', () => {
       const out = await runCliProcess(args, { TASK_HISTORY_API_KEY: undefined });
       assert.equal(out.code, 3, out.stderr);
       assert.match(out.stderr, /TASK_HISTORY_API_KEY/);
+    }
+  });
+
+  it("the started server, on the window's index held open by another process (as the window holds it), says it is the VS Code window's and what to do", async function () {
+    this.timeout(120_000);
+    await buildCli();
+    const dir = mkdtempSync(join(tmpdir(), 'index-owner-'));
+    const indexPath = join(dir, 'runs.db');
+    // This process plays the extension host: it opens the index and keeps it open.
+    const held = RunIndex.open(indexPath);
+    const launch = mcpServerLaunch(DISPERSL, { ...OPTIONS, cliPath: CLI, indexPath });
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(process.env)) if (value !== undefined && name !== 'NODE_OPTIONS') env[name] = value;
+    const transport = new StdioClientTransport({ command: process.execPath, args: launch.args, env: { ...env, ...mcpServerEnv(launch, KEY) }, stderr: 'pipe' });
+    const client = new Client({ name: 'definition-spec', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+      for (const tool of ['error_signatures', 'run_stats']) {
+        const result = (await client.callTool({ name: tool, arguments: tool === 'run_stats' ? { by: 'status' } : {} })) as CallToolResult;
+        assert.equal(result.isError, true);
+        const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+        const { error } = JSON.parse(text) as { error: { kind: string; message: string; hint: string } };
+        assert.equal(error.kind, 'index-unavailable');
+        assert.ok(error.message.includes(indexPath), error.message);
+        assert.match(error.message, /in use by the VS Code window that started this server/);
+        assert.match(error.message, /retrying will not help/);
+        assert.match(error.hint, /Task History: Insights/);
+        assert.match(error.hint, /--index FILE/);
+      }
+    } finally {
+      await client.close();
+      held.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
