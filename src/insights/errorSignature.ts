@@ -140,13 +140,20 @@ export function cleanText(text: string, limit: number = WORK_LIMIT): string {
   return out;
 }
 
-/** `text` cut to `limit` UTF-16 units without splitting a surrogate pair, with "…" when cut. */
+/**
+ * `text` cut to `limit` UTF-16 units without splitting a surrogate pair, with "…" when cut. A
+ * cut inside a word drops the word: a key or token cut in two would leave a piece that no
+ * redactor downstream recognizes (the key redactor needs 8 characters, the secret patterns
+ * a token's whole shape), and error texts do echo credentials.
+ */
 function cap(text: string, limit: number): string {
   if (text.length <= limit) return text;
   let end = limit - 1;
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end).trimEnd()}…`;
+  let kept = text.slice(0, end);
+  if (!/\s/.test(text[end]!)) kept = kept.replace(/\S+$/u, '');
+  return `${kept.trimEnd()}…`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -586,7 +593,7 @@ export function errorTextOf(output: unknown): string | undefined {
       try {
         const json = JSON.stringify(output);
         // Only when it says something: "[null]" or "{}" is no output.
-        if (json !== undefined && !/^[[\]{}\s,:"]*(?:null[[\]{}\s,]*)*$/.test(json)) text = json.slice(0, 2000);
+        if (json !== undefined && !/^[[\]{}\s,:"]*(?:null[[\]{}\s,]*)*$/.test(json)) text = cap(json, 2000);
       } catch {
         text = undefined;
       }

@@ -20,11 +20,13 @@ import { RunFrame, type FrameSnapshot } from './runFrame';
 
 const MAGIC = 0x46584854; // "THXF" little-endian
 /** Bumped whenever the layout or what a frame holds changes: an older file is then not used. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** A header larger than this is not read (a frame of 150,000 runs has about 7 MB of it). */
 const MAX_HEADER_BYTES = 512 * 1024 * 1024;
 
 type Arrays = Record<string, Int32Array | Float64Array | Uint8Array>;
+type Group = keyof Pick<FrameSnapshot, 'runs' | 'steps' | 'tools' | 'made'>;
+const GROUPS: readonly Group[] = ['runs', 'steps', 'tools', 'made'];
 
 interface Header {
   readonly fileId: string;
@@ -37,7 +39,7 @@ interface Header {
   readonly oddStart: readonly (readonly [number, string])[];
   readonly signatures: FrameSnapshot['signatures'];
   /** [group, name, type, length] per array, in the order of their bytes. */
-  readonly arrays: readonly (readonly [keyof Pick<FrameSnapshot, 'runs' | 'steps' | 'tools'>, string, 'i32' | 'f64' | 'u8', number])[];
+  readonly arrays: readonly (readonly [Group, string, 'i32' | 'f64' | 'u8', number])[];
 }
 
 const TYPES = { i32: Int32Array, f64: Float64Array, u8: Uint8Array } as const;
@@ -56,8 +58,8 @@ const align8 = (n: number) => (n + 7) & ~7;
 /** The frame as the bytes of its file. */
 export function encodeFrame(index: RunIndex, frame: RunFrame): Buffer {
   const snap = frame.snapshot();
-  const arrays: [keyof Pick<FrameSnapshot, 'runs' | 'steps' | 'tools'>, string, Int32Array | Float64Array | Uint8Array][] = [];
-  for (const group of ['runs', 'steps', 'tools'] as const) for (const [name, array] of Object.entries(snap[group] as Arrays)) arrays.push([group, name, array]);
+  const arrays: [Group, string, Int32Array | Float64Array | Uint8Array][] = [];
+  for (const group of GROUPS) for (const [name, array] of Object.entries(snap[group] as Arrays)) if (array !== undefined) arrays.push([group, name, array]);
   const header: Header = {
     fileId: index.fileId,
     sourceId: snap.sourceId,
@@ -104,7 +106,7 @@ export function decodeFrame(index: RunIndex, sourceId: string, kind: SourceKind,
   if (!Array.isArray(header.arrays) || !Array.isArray(header.ids) || !Array.isArray(header.text) || !Array.isArray(header.oddStart) || !Array.isArray(header.signatures)) {
     return 'its header is incomplete';
   }
-  const groups: Record<'runs' | 'steps' | 'tools', Arrays> = { runs: {}, steps: {}, tools: {} };
+  const groups: Record<Group, Arrays> = { runs: {}, steps: {}, tools: {}, made: {} };
   let at = align8(12 + headerBytes);
   for (const entry of header.arrays) {
     if (!Array.isArray(entry) || entry.length !== 4) return 'an array is not described';
@@ -113,9 +115,14 @@ export function decodeFrame(index: RunIndex, sourceId: string, kind: SourceKind,
     const Type = TYPES[type as keyof typeof TYPES];
     const byteLength = length * Type.BYTES_PER_ELEMENT;
     if (at + byteLength > bytes.length) return 'it is cut';
-    // A copy, aligned for its type (the file's buffer may start anywhere).
-    const array = new Type(length);
-    new Uint8Array(array.buffer).set(bytes.subarray(at, at + byteLength));
+    // A view of the file's bytes where they are aligned for the type (a file read whole starts its own buffer), else a copy.
+    const offset = bytes.byteOffset + at;
+    let array: InstanceType<(typeof TYPES)[keyof typeof TYPES]>;
+    if (offset % Type.BYTES_PER_ELEMENT === 0) array = new Type(bytes.buffer as ArrayBuffer, offset, length);
+    else {
+      array = new Type(length);
+      new Uint8Array(array.buffer).set(bytes.subarray(at, at + byteLength));
+    }
     groups[group as keyof typeof groups][name] = array;
     at += align8(byteLength);
   }
@@ -130,7 +137,7 @@ export function decodeFrame(index: RunIndex, sourceId: string, kind: SourceKind,
       text: header.text,
       oddStart: header.oddStart,
       signatures: header.signatures,
-      ...(groups as unknown as Pick<FrameSnapshot, 'runs' | 'steps' | 'tools'>),
+      ...(groups as unknown as Pick<FrameSnapshot, Group>),
     });
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

@@ -77,7 +77,9 @@ export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmedia
  * ready and pays only the computation.
  */
 export async function prepareInsights(scope: Omit<InsightsScope, 'query'>, pause: () => Promise<void>): Promise<void> {
-  await scopeRowsReady(scope, pause);
+  // Selecting made the frame's order by duration; the distinct agents and models are the other thing made per state.
+  const { frame } = await scopeRowsReady(scope, pause);
+  if (frame.withSteps) frame.distinctByRun('agent');
 }
 
 /** Saves the source's frame beside the index if it changed (frameFile.ts): the next process starts from it. */

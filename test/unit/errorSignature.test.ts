@@ -11,6 +11,7 @@ import {
   cleanText,
   ErrorSignatureAccumulator,
   errorTextOf,
+  exampleErrorText,
   GROWING_MIN_COUNT,
   normalizeErrorText,
   SIGNATURE_TEXT_LIMIT,
@@ -93,6 +94,18 @@ describe('Error signatures', () => {
       assert.ok(long.endsWith('…'));
       assertClean(long);
       assert.equal(normalizeErrorText('   '), '');
+    });
+
+    it('a cut inside a word drops the word, so a key or token straddling the cut leaves no piece of it', () => {
+      const key = 'thxKEYabcdefghijklmnopqrstuv';
+      // The key starts at `at` and runs past the cut (at 299 characters, then "…").
+      for (let at = 272; at < 299; at += 3) {
+        const text = `${'a'.repeat(at - 1)} ${key} and more after it`;
+        const example = exampleErrorText({ kind: 'paragon', errorText: text })!;
+        assert.ok(example.endsWith('…'), String(at));
+        assert.ok(!example.includes('thx'), `nothing of the key (${at}): …${example.slice(-20)}`);
+        assert.ok(example.endsWith('a…'), `the words before it kept (${at})`);
+      }
     });
   });
 

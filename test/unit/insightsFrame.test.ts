@@ -12,6 +12,7 @@ import type { Run, RunDetail, RunStatus, Step } from '../../src/core/model';
 import { frameFilePath, loadFrame } from '../../src/insights/frameFile';
 import { computeInsights, computeInsightsReady, saveInsightsFrameNow } from '../../src/insights/insights';
 import type { InsightsData } from '../../src/insights/model';
+import { ascendingOrder } from '../../src/insights/runFrame';
 import { RunIndex } from '../../src/runIndex/runIndex';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
@@ -323,5 +324,22 @@ describe('Insights frames kept up to date equal frames read afresh', function ()
     const readFile = kept.byTool.find((r) => r.key === 'read_file')!;
     assert.equal(readFile.runs, 4, 'read_file: two steps of d0, two of d5, once each');
     assert.deepEqual([kept], [afresh()[2]!]);
+  });
+
+  it('orders durations as a comparator sort would: ascending, ties by index, NaN last, negatives, -0, infinities and tiny numbers included', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const special = [0, -0, 1, -1, 0.5, -0.5, 5e-324, -5e-324, Infinity, -Infinity, NaN, 1e300, -1e300, 2 ** 53, 123_456.789];
+    const values = Float64Array.from({ length: 5000 }, (_, i) =>
+      i % 7 === 0 ? special[i % special.length]! : Math.floor(random() * 200) * (random() < 0.2 ? -1 : 1) + (random() < 0.1 ? random() : 0),
+    );
+    const keep = (i: number) => i % 11 !== 3;
+    const expected = [...Array(values.length).keys()].filter(keep).sort((a, b) => {
+      const x = values[a]!;
+      const y = values[b]!;
+      if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) === Number.isNaN(y) ? a - b : Number.isNaN(x) ? 1 : -1;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+    assert.deepEqual([...ascendingOrder(values, values.length, keep)], expected);
   });
 });
