@@ -1,8 +1,10 @@
 // Builds every bundle the project ships or runs: the extension host bundle (node, cjs,
-// `vscode` external), the command line, the API emulator and the benchmarks.
+// `vscode` external), the demo's emulator (loaded by the extension only when the demo
+// starts), the command line, the API emulator and the benchmarks. Prints each bundle's size.
 // `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { relative } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -31,8 +33,39 @@ const browser = {
   logLevel: 'warning',
 };
 
+/** Where the demo's emulator is built to, beside dist/extension.js (and shipped in the .vsix: .vscodeignore). */
+const DEMO_EMULATOR = './demoEmulator.js';
+
+/**
+ * Keeps the API emulator out of the extension's startup bundle: the demo's `import()` of it
+ * (src/commands/demoCommand.ts) becomes a require of dist/demoEmulator.js, run when the demo
+ * starts. Any other import of emulator/ from the extension fails the build, since it would
+ * put the emulator back into what every activation loads.
+ * @type {import('esbuild').Plugin}
+ */
+const demoEmulatorApart = {
+  name: 'demo-emulator-apart',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)emulator\// }, (args) => {
+      if (args.kind === 'dynamic-import' && args.path === '../../emulator/server') return { path: DEMO_EMULATOR, external: true };
+      const text = `${args.path}, imported by ${relative('.', args.importer)}, would bundle the API emulator into dist/extension.js: only the demo may load it, with import()`;
+      return { errors: [{ text }] };
+    });
+  },
+};
+
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...node,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    plugins: [demoEmulatorApart],
+    // import() of the demo's bundle as a plain require: the extension host loads CommonJS.
+    supported: { 'dynamic-import': false },
+  },
+  // The demo's emulator, required by dist/extension.js on Open Demo.
+  { ...node, entryPoints: ['emulator/server.ts'], outfile: 'dist/demoEmulator.js' },
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['emulator/main.ts'], outfile: 'dist/emulator.js' },
   { ...node, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
@@ -52,8 +85,21 @@ const builds = [
 mkdirSync('dist', { recursive: true });
 copyFileSync('node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm', 'dist/node-sqlite3-wasm.wasm');
 
+/** When the extension host loads a bundle: what activation costs is the first line (docs/activation.md). */
+const LOADED = { 'dist/extension.js': 'at activation', 'dist/demoEmulator.js': 'on Open Demo' };
+
+/** One line per bundle: its size (esbuild's metafile), source maps left out. */
+function sizeTable(results) {
+  const rows = results.flatMap((r) => Object.entries(r.metafile.outputs).filter(([file]) => !file.endsWith('.map')));
+  const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+  const width = Math.max(...rows.map(([file]) => file.length));
+  const lines = rows.map(([file, output]) => `  ${file.padEnd(width)}  ${kib(output.bytes).padStart(10)}  ${LOADED[file] ?? ''}`.trimEnd());
+  return `Bundles${production ? ' (production)' : ''}:\n${lines.join('\n')}\n`;
+}
+
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, metafile: true })));
+  process.stdout.write(sizeTable(results));
 }

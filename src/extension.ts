@@ -161,7 +161,8 @@ export function activate(context: vscode.ExtensionContext): void {
       ...insights.handlers,
     }),
   );
-  if (settings.startDemoOnStartup()) void vscode.commands.executeCommand(COMMANDS.openDemo);
+  // TASK_HISTORY_START_DEMO=1: F5's development host (.vscode/launch.json), whose launch cannot set an application-scoped setting.
+  if (settings.startDemoOnStartup() || process.env.TASK_HISTORY_START_DEMO === '1') void vscode.commands.executeCommand(COMMANDS.openDemo);
   log.info('Task History Explorer activated');
 }
 

@@ -1,8 +1,11 @@
 // Open Demo: starts the bundled API emulator on loopback inside the extension host and
 // adds a Paragon and a Dispersl demo source for this session (nothing written to settings,
 // the demo key held in memory). Lets anyone try the extension without an account.
+// The emulator is loaded only when the demo starts: esbuild.mjs builds it into a bundle of
+// its own (dist/demoEmulator.js) and points this import() at it, so it costs nothing at
+// activation (docs/activation.md; test/unit/bundle.test.ts checks it stays out).
 import * as vscode from 'vscode';
-import { startEmulator, type RunningEmulator } from '../../emulator/server';
+import type { RunningEmulator } from '../../emulator/server';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import { COMMANDS, VIEWS, type CommandHandlers } from '../contributions';
 import { showErrorMessage } from '../views/notifications';
@@ -11,7 +14,7 @@ import { showErrorMessage } from '../views/notifications';
 export function demoCommand(registry: SourceRegistry, log: vscode.LogOutputChannel): { handlers: Pick<CommandHandlers, typeof COMMANDS.openDemo>; disposable: vscode.Disposable } {
   let demo: Promise<RunningEmulator> | undefined;
   const open = async () => {
-    demo ??= startEmulator({ port: 0, liveStartsPerSecond: 0.1 });
+    demo ??= import('../../emulator/server').then(({ startEmulator }) => startEmulator({ port: 0, liveStartsPerSecond: 0.1 }));
     let emulator: RunningEmulator;
     try {
       emulator = await demo;
