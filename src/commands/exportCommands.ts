@@ -1,6 +1,8 @@
 // Export Runs…: every run behind the view's filter (a source) or a group, to JSON, NDJSON,
 // CSV or Parquet. The work is core's exportRuns (shared with the CLI); this file asks the
-// questions, shows progress with a Cancel button and reports the outcome.
+// questions, shows progress with a Cancel button and reports the outcome. The save dialog may
+// answer with any file system's URI (a remote folder, an extension's file system): exportTarget
+// stages such an export locally and copies it there through VS Code's file system.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { configuration } from '../config/settings';
@@ -16,6 +18,7 @@ import type { RunQuery } from '../core/model';
 import type { HistorySource } from '../core/source';
 import { COMMANDS, type CommandHandlers } from '../contributions';
 import { withCancellableProgress } from './cancellableProgress';
+import { display, isLocalTarget, writeThroughTarget, type TargetHost } from './exportTarget';
 import { userMessage } from '../core/errors';
 import { GroupNode } from '../views/nodes/groupNode';
 import { SourceNode } from '../views/nodes/sourceNode';
@@ -116,46 +119,52 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
 
   let cancelled: AbortSignal | undefined;
   try {
-    const result = await withCancellableProgress({ title: `Exporting ${scope.title}` }, (signal, progress) => {
+    const written = await withCancellableProgress({ title: `Exporting ${scope.title}` }, (signal, progress) => {
       cancelled = signal;
       let last = 0;
       // Through the run index: finished runs' steps it holds are not fetched again, and a range
       // it can vouch for is read from it (a second export of a month costs a request or two).
-      return withLocalRuns(scope.configured.config.id, source, (local) =>
-        exportRuns({
-          local,
-          source,
-          query: scope.query,
-          format,
-          target: target.fsPath,
-          includeSteps,
-          includePayloads,
-          // Off unless asked for: formula cells are neutralized so a spreadsheet shows them as text.
-          rawCsv: configuration().get<boolean>('export.rawCsv', false) === true,
-          signal,
-          onProgress: (p) => {
-            const of = p.total ?? total;
-            const increment = of > 0 ? ((p.written - last) / of) * 100 : 0;
-            last = p.written;
-            const left = p.remainingMs !== undefined ? ` · ${formatDuration(p.remainingMs)} left` : '';
-            progress.report({ increment, message: `${p.written.toLocaleString('en-US')} of ${of.toLocaleString('en-US')}${left}` });
-          },
-        }),
-      );
+      const run = (path: string) =>
+        withLocalRuns(scope.configured.config.id, source, (local) =>
+          exportRuns({
+            local,
+            source,
+            query: scope.query,
+            format,
+            target: path,
+            includeSteps,
+            includePayloads,
+            // Off unless asked for: formula cells are neutralized so a spreadsheet shows them as text.
+            rawCsv: configuration().get<boolean>('export.rawCsv', false) === true,
+            signal,
+            onProgress: (p) => {
+              const of = p.total ?? total;
+              const increment = of > 0 ? ((p.written - last) / of) * 100 : 0;
+              last = p.written;
+              const left = p.remainingMs !== undefined ? ` · ${formatDuration(p.remainingMs)} left` : '';
+              progress.report({ increment, message: `${p.written.toLocaleString('en-US')} of ${of.toLocaleString('en-US')}${left}` });
+            },
+          }),
+        );
+      return writeThroughTarget(target, workspaceTarget(), run, (r) => (r.schemaFile === undefined ? [] : [r.schemaFile]), signal);
     });
-    log.info(`exported ${result.records} runs to ${result.target} (${result.method === 'index' ? 'from the run index' : `${result.method}-side`}, ${result.elapsedMs} ms)`);
-    // A Parquet file is binary: an editor has nothing to show.
-    const schema = result.schemaFile ? ` Its BigQuery schema: ${vscode.workspace.asRelativePath(result.schemaFile)}.` : '';
+    const { result } = written;
+    const how = `${result.method === 'index' ? 'from the run index' : `${result.method}-side`}${written.local ? '' : ', staged locally and copied'}`;
+    log.info(`exported ${result.records} runs to ${display(target)} (${how}, ${result.elapsedMs} ms)`);
+    const schemaUri = written.companions[0];
+    const schema = schemaUri ? ` Its BigQuery schema: ${vscode.workspace.asRelativePath(schemaUri)}.` : '';
     const choice = await showInformationMessage(
       `Exported ${result.records.toLocaleString('en-US')} runs to ${vscode.workspace.asRelativePath(target)}.${schema}`,
+      // A Parquet file is binary: an editor has nothing to show. Only a local file has a place in the OS's file manager.
       ...(format === 'parquet' ? [] : ['Open File']),
-      'Reveal in Explorer',
+      ...(isLocalTarget(target) ? ['Reveal in Explorer'] : []),
     );
     if (choice === 'Open File') await vscode.window.showTextDocument(target);
     if (choice === 'Reveal in Explorer') await vscode.commands.executeCommand('revealFileInOS', target);
   } catch (error) {
     // A device or FIFO is written in place: what it received before the failure stays received.
-    const outcome = (await writesDirectly(target.fsPath)) ? `the data written to ${target.fsPath} is incomplete` : `nothing was written to ${target.fsPath}`;
+    const outcome =
+      isLocalTarget(target) && (await writesDirectly(target.fsPath)) ? `the data written to ${target.fsPath} is incomplete` : `nothing was written to ${display(target)}`;
     if (cancelled?.aborted) {
       void showInformationMessage(`Export cancelled; ${outcome}.`);
     } else {
@@ -196,4 +205,9 @@ async function sampleAverageSteps(scope: Scope): Promise<number> {
   } catch {
     return 1;
   }
+}
+
+/** VS Code's file system, which reaches every scheme a window has (remote folders, extensions' file systems). */
+export function workspaceTarget(): TargetHost<vscode.Uri> {
+  return { fs: vscode.workspace.fs, fileUri: (path) => vscode.Uri.file(path) };
 }

@@ -1,5 +1,6 @@
 // Export Run…: one run with its steps and their inputs and outputs as one JSON file
-// (core's runBundle), chosen with a save dialog, written with a cancellable progress.
+// (core's runBundle), chosen with a save dialog, written with a cancellable progress; to any
+// file system the dialog offers (exportTarget: a non-`file:` target is staged locally, then copied).
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { formatDuration } from '../core/duration';
@@ -8,6 +9,8 @@ import { buildRunBundle, writeRunBundle } from '../core/runBundle';
 import { userMessage } from '../core/errors';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 import { isCancellation, withCancellableProgress } from './cancellableProgress';
+import { workspaceTarget } from './exportCommands';
+import { display, writeThroughTarget } from './exportTarget';
 import { exclusivePerRun } from './runAction';
 import type { RunCommandDeps, ResolvedRun } from './runTarget';
 
@@ -67,11 +70,11 @@ async function exportOne(deps: RunCommandDeps, resolved: ResolvedRun): Promise<v
           reported = pct;
         },
       });
-      return writeRunBundle(bundle, uri.fsPath, signal);
+      return (await writeThroughTarget(uri, workspaceTarget(), (path) => writeRunBundle(bundle, path, signal), undefined, signal)).result;
     });
-    deps.log.info(`exported run ${detail.id} to ${uri.fsPath} (${bytes} bytes)`);
+    deps.log.info(`exported run ${detail.id} to ${display(uri)} (${bytes} bytes)`);
     // Not awaited: the run is free for another export while the notification stays up.
-    void showInformationMessage(`Exported run ${detail.id} (${detail.steps.length} steps) to ${uri.fsPath}.`, 'Open').then((open) => {
+    void showInformationMessage(`Exported run ${detail.id} (${detail.steps.length} steps) to ${display(uri)}.`, 'Open').then((open) => {
       if (open) void vscode.window.showTextDocument(uri);
     });
   } catch (error) {
