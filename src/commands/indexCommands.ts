@@ -23,6 +23,7 @@ import type { HistorySource } from '../core/source';
 import { errorSignatures, signatureRunIds } from '../insights/errors';
 import { nextTurn, prepareInsights, saveInsightsFrame } from '../insights/insights';
 import { scopeRowsReady } from '../insights/stats';
+import { indexValues } from '../insights/valueGroups';
 import { BackgroundSync, describeSyncProgress } from '../runIndex/backgroundSync';
 import type { RunIndex } from '../runIndex/runIndex';
 import type * as SyncModule from '../runIndex/sync';
@@ -416,15 +417,12 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         },
         signatureRuns: async (query, signatureKey) => {
           const scope = { index: opened, sourceId: key, kind, query };
-          return signatureRunIds(scope, signatureKey, await scopeRowsReady(scope, nextTurn)).flatMap((id) => {
-            const run = opened.get(key, id)?.run;
-            return run ? [run] : [];
-          });
+          return opened.summaries(key, signatureRunIds(scope, signatureKey, await scopeRowsReady(scope, nextTurn)));
         },
         get lastSynced() {
           return lastSyncOf(opened, sync, key);
         },
-        read: (query, sql, params) => opened.read(key, query, sql, params),
+        values: indexValues(opened, key, kind, nextTurn),
       };
     },
     onDidChangeIndex: changed.event,

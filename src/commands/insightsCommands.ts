@@ -9,6 +9,7 @@ import { COMMANDS, type CommandHandlers } from '../contributions';
 import { describeFilter, filterToQuery } from '../core/filters';
 import { computeInsightsReady, nextTurn } from '../insights/insights';
 import { signatureRunIds } from '../insights/errors';
+import { scopeRowsReady } from '../insights/stats';
 import { INSIGHTS_VIEW_TYPE, parseScopeState, type SourceInsights } from '../panels/insightsProtocol';
 import { InsightsPanel, type InsightsServices } from '../panels/insightsPanel';
 import { syncCoverage } from '../runIndex/sync';
@@ -64,8 +65,11 @@ export function insightsCommands(deps: InsightsDeps): InsightsCommands {
     signatureRuns: async (sourceId, query, key) => {
       const configured = deps.registry.get(sourceId);
       if (!configured) return [];
-      const read = await deps.index.readIndex(sourceId, (index, indexKey) => signatureRunIds({ index, sourceId: indexKey, kind: configured.config.kind, query }, key));
-      return 'value' in read ? read.value : [];
+      const read = await deps.index.readIndex(sourceId, async (index, indexKey) => {
+        const scope = { index, sourceId: indexKey, kind: configured.config.kind, query };
+        return signatureRunIds(scope, key, await scopeRowsReady(scope, nextTurn));
+      });
+      return 'value' in read ? await read.value : [];
     },
     exportRuns: (sourceId, ids, title) => deps.exportRunIds(sourceId, ids, title),
     listRuns: (sourceId, ids, title, key) => deps.listRunIds(sourceId, ids, title, key),

@@ -236,6 +236,18 @@ export class RunIndex {
     return row['archived'] === 1 ? { ...run, steps, archived: true } : { ...run, steps };
   }
 
+  /** The runs with these ids as indexed (summaries only: no steps), in the order given; ids the index does not hold are left out. */
+  summaries(sourceId: string, runIds: readonly string[]): Run[] {
+    const byId = new Map<string, Run>();
+    for (let at = 0; at < runIds.length; at += 500) {
+      const ids = runIds.slice(at, at + 500);
+      for (const row of this.file.db.all(`SELECT run_id, summary FROM runs WHERE source_id = ? AND run_id IN (${ids.map(() => '?').join(', ')})`, [sourceId, ...ids])) {
+        byId.set(String(row['run_id']), JSON.parse(String(row['summary'])) as Run);
+      }
+    }
+    return runIds.flatMap((id) => byId.get(id) ?? []);
+  }
+
   /** Runs matching the query, newest first. */
   page(sourceId: string, query: RunQuery, offset: number, limit: number, archived: ArchivedRuns = 'include'): Run[] {
     const { where, params } = filterSql(sourceId, query, archived);

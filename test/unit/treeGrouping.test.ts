@@ -18,33 +18,23 @@ import {
   valueLabel,
   type GroupBy,
 } from '../../src/core/grouping';
-import type { Run, RunDetail, RunQuery, Step } from '../../src/core/model';
+import type { Run, RunDetail, RunQuery, SourceKind, Step } from '../../src/core/model';
+import { indexValues } from '../../src/insights/valueGroups';
 import { runs as listRuns } from '../../src/core/paging';
 import type { HistorySource } from '../../src/core/source';
 import { RunIndex } from '../../src/runIndex/runIndex';
 import { syncSource } from '../../src/runIndex/sync';
 import { DisperslClient } from '../../src/sources/dispersl/disperslClient';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
-import {
-  IndexGroupListing,
-  indexGroupCount,
-  indexGroupPage,
-  indexGroupTooltip,
-  indexNeededMessage,
-  indexValueCounts,
-  valueGroupId,
-  type IndexRead,
-} from '../../src/views/nodes/indexGroups';
+import { IndexGroupListing, indexGroupTooltip, indexNeededMessage, valueGroupId } from '../../src/views/nodes/indexGroups';
 import { collect, useEmulator } from './support/emulatorFixture';
 
 const paragonCaps = new ParagonClient({ projectId: 'p', baseUrl: 'http://127.0.0.1:9', apiKey: 'k', retries: 0, rateLimit: null }).capabilities;
 const disperslCaps = new DisperslClient({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k', retries: 0, requestsPerHour: null }).capabilities;
 const ACTIVE = new Set<string>(['running', 'queued', 'delayed']);
 
-const readOf =
-  (index: RunIndex, sourceId: string): IndexRead =>
-  (query, sql, params) =>
-    index.read(sourceId, query, sql, params);
+/** The tree's reader of a source's values, as the extension makes it (the frame read in slices). */
+const valuesOf = (index: RunIndex, sourceId: string, kind: SourceKind) => indexValues(index, sourceId, kind, () => new Promise<void>((resolve) => setImmediate(resolve)));
 
 /** Every run of a group, through Load more until there is no more. */
 async function allRuns(listing: IndexGroupListing): Promise<Run[]> {
@@ -215,7 +205,7 @@ describe('Tree grouping by workflow, agent and model', () => {
     it('Paragon: the workflows within the tree’s filter, each with the emulator’s count (what its API listing’s total says), most runs first', async () => {
       const e = emulator();
       const window = { afterDate: pRange.startedAfter!.toISOString(), beforeDate: pRange.startedBefore!.toISOString() };
-      const { counts, runs } = indexValueCounts(readOf(index, 'p'), pRange, 'workflow');
+      const { counts, runs } = await valuesOf(index, 'p', 'paragon').counts(pRange, 'workflow');
       assert.equal(runs, e.truth.paragonIds(window).length);
       const { groups, more } = valueGroups('workflow', pRange, counts);
       assert.ok(groups.length >= 3, `workflows in the emulator: ${groups.length}`);
@@ -235,7 +225,7 @@ describe('Tree grouping by workflow, agent and model', () => {
         assert.ok(page.runs.every((r) => r.workflowId === group.value));
       }
       // A status filter narrows the values' counts as it narrows the listings.
-      const failed = indexValueCounts(readOf(index, 'p'), { ...pRange, status: 'failed' }, 'workflow').counts;
+      const failed = (await valuesOf(index, 'p', 'paragon').counts({ ...pRange, status: 'failed' }, 'workflow')).counts;
       for (const c of failed) assert.equal(c.runs, e.truth.paragonIds({ ...window, workflowId: c.value!, status: 'FAILED' }).length);
     });
 
@@ -251,8 +241,8 @@ describe('Tree grouping by workflow, agent and model', () => {
           if (values.length === 0) add(null, t.id);
           for (const v of values) add(v, t.id);
         }
-        const read = readOf(index, 'd');
-        const { counts, runs } = indexValueCounts(read, dRange, column);
+        const read = valuesOf(index, 'd', 'dispersl');
+        const { counts, runs } = await read.counts(dRange, column);
         assert.equal(runs, tasks.length);
         assert.ok(counts.filter((c) => c.value !== null).length >= 3, `${column}s in the emulator`);
         assert.deepEqual(new Map(counts.map((c) => [c.value, c.runs])), new Map([...truth].map(([k, ids]) => [k, ids.size])), `${column} counts`);
@@ -260,9 +250,9 @@ describe('Tree grouping by workflow, agent and model', () => {
         for (const group of groups) {
           const filter = { dimension: column, value: group.value, none: group.none };
           const expected = truth.get(group.none ? null : group.value)!;
-          assert.equal(indexGroupCount(read, group.query, filter), expected.size);
+          assert.equal((await read.runIds(group.query, filter)).length, expected.size);
           // Three runs a page: Load more goes on until every run of the group is listed, newest first, no duplicates.
-          const listing = new IndexGroupListing(read, group.query, filter, undefined, 3);
+          const listing = new IndexGroupListing(read, group.query, filter, expected.size, 3);
           const listed = await allRuns(listing);
           assert.deepEqual(new Set(listed.map((r) => r.id)), expected, `${column} ${group.label}`);
           assert.equal(listed.length, expected.size);
@@ -309,8 +299,8 @@ describe('Tree grouping by workflow, agent and model', () => {
         'p',
         workflows.map((w, i) => run(`r${i}`, i, w === undefined ? {} : { workflowId: w })),
       );
-      const read = readOf(index, 'p');
-      const { counts, runs } = indexValueCounts(read, {}, 'workflow');
+      const read = valuesOf(index, 'p', 'paragon');
+      const { counts, runs } = await read.counts({}, 'workflow');
       assert.equal(runs, workflows.length);
       const { groups } = valueGroups('workflow', {}, counts);
       assert.deepEqual(
@@ -323,15 +313,15 @@ describe('Tree grouping by workflow, agent and model', () => {
         ],
       );
       const none = groups.at(-1)!;
-      const listed = await allRuns(new IndexGroupListing(read, none.query, { dimension: 'workflow', value: '', none: true }));
+      const listed = await allRuns(new IndexGroupListing(read, none.query, { dimension: 'workflow', value: '', none: true }, 2));
       assert.deepEqual(listed.map((r) => r.id).sort(), ['r4', 'r5']);
       assert.deepEqual(
-        indexGroupPage(read, {}, { dimension: 'workflow', value: '__proto__' }, 0, 10).map((r) => r.id),
+        read.runs((await read.runIds({}, { dimension: 'workflow', value: '__proto__' })).slice(0, 10)).map((r) => r.id),
         ['r7', 'r3', 'r0'],
       );
     });
 
-    it('10,000 distinct agents in the index: the counts are all there, the tree shows 50 groups and "9,950 more agents"', () => {
+    it('10,000 distinct agents in the index: the counts are all there, the tree shows 50 groups and "9,950 more agents"', async () => {
       const detail = (i: number, agents: readonly string[]): RunDetail => ({
         ...run(`t${i}`, i),
         sourceKind: 'dispersl',
@@ -356,7 +346,7 @@ describe('Tree grouping by workflow, agent and model', () => {
         );
         index.putDetail('d', detail(101, []));
       });
-      const { counts, runs } = indexValueCounts(readOf(index, 'd'), {}, 'agent');
+      const { counts, runs } = await valuesOf(index, 'd', 'dispersl').counts({}, 'agent');
       assert.equal(runs, 102);
       assert.equal(counts.filter((c) => c.value !== null).length, 10_000);
       assert.equal(counts.find((c) => c.value === null)?.runs, 1, 'the task with no steps');

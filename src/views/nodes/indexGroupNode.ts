@@ -53,7 +53,7 @@ export class IndexGroupNode implements TreeNode {
 
   async getChildren(): Promise<TreeNode[]> {
     const listing = (this.listing ??= new IndexGroupListing(
-      (q, sql, params) => this.view.read(q, sql, params),
+      this.view.values,
       this.spec.query,
       { dimension: this.spec.dimension as ValueDimension, value: this.spec.value, none: this.spec.none },
       this.count,

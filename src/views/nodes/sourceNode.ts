@@ -30,7 +30,7 @@ import { errorNode } from './errorNodes';
 import { FailuresNode } from './failuresNode';
 import { GroupNode } from './groupNode';
 import { IndexGroupNode, LoadedRunsGroupNode } from './indexGroupNode';
-import { indexNeededMessage, indexValueCounts } from './indexGroups';
+import { indexNeededMessage } from './indexGroups';
 import { listingChildren } from './listingChildren';
 import { MessageNode } from './messageNode';
 import { isUnreachable, offlineChildren } from './offlineNodes';
@@ -152,7 +152,7 @@ export class SourceNode implements TreeNode {
     const { config, source } = this.configured;
     this.valueGrouped = true;
     const view = this.ctx.indexed(config.id);
-    const fromIndex = view ? indexValueCounts((q, sql, params) => view.read(q, sql, params), query, dimension) : undefined;
+    const fromIndex = view ? await view.values.counts(query, dimension) : undefined;
     if (groupSource(dimension, source.capabilities, { stepAgents: kindTraits(config.kind).agents }) === 'index') {
       if (!view || !fromIndex || fromIndex.runs === 0) {
         const action = {

@@ -5,7 +5,7 @@ import type { GroupBy } from '../../core/grouping';
 import type { RunFilter } from '../../core/filters';
 import type { Run, RunQuery, RunStatus } from '../../core/model';
 import type { ErrorSignatures } from '../../insights/model';
-import type { Row, SqlValue } from '../../runIndex/sqlite';
+import type { IndexValues } from '../../insights/valueGroups';
 import type { RunStore } from '../../store/runStore';
 
 export interface TreeNode {
@@ -43,9 +43,6 @@ export interface IndexedSourceView {
   signatureRuns(query: RunQuery, key: string): Promise<Run[]>;
   /** When the last complete sync of the source ended, if one did. */
   readonly lastSynced: Date | undefined;
-  /**
-   * A read-only statement over the source's runs matching the query (RunIndex.read: `sql` runs
-   * after `WITH filtered AS (…)`): the tree's groups by workflow, agent or model (indexGroups.ts).
-   */
-  read(query: RunQuery, sql: string, params?: readonly SqlValue[]): readonly Row[];
+  /** The source's values (workflows, agents, models) and a group's runs, from its Insights frame: the tree's groups by workflow, agent or model (indexGroups.ts). */
+  readonly values: IndexValues;
 }
