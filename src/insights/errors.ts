@@ -5,7 +5,8 @@
 // example (its newest run) has its error text read again, for the one run.
 import { ErrorSignatureAccumulator, exampleErrorText, type ErrorSignatureCluster } from './errorSignature';
 import type { ErrorSignature, ErrorSignatures } from './model';
-import { failureSamples, type RunFrame } from './runFrame';
+import { failureSamples } from './failureSamples';
+import type { RunFrame } from './runFrame';
 import { scopeRows, type InsightsScope, type ScopeRows } from './stats';
 
 /** A failed run's start as the index holds it (canonical, kept as sent, or none), for ordering and the accumulator. */

@@ -14,12 +14,14 @@
 // is read and normalized). Text is kept once per distinct value (a dictionary), each run
 // holding a code.
 //
-// Memory: about 100 bytes a run plus 40 a step (measured in docs/benchmarks-insights.md).
-import { firstFailedStep } from '../core/stepGraph';
-import type { RunQuery, SourceKind, Step } from '../core/model';
+// Memory, measured over 150,000 runs (with the orders and lists made per state): about 29 MB for
+// Paragon's, about 89 MB for Dispersl's with their 900,000 steps (docs/benchmarks-insights.md).
+import type { RunQuery, SourceKind } from '../core/model';
 import type { RunIndex } from '../runIndex/runIndex';
 import type { SqlValue } from '../runIndex/sqlite';
-import { knownSignatureOf, type KnownSignature, type SignatureInput } from './errorSignature';
+import { ascendingOrder } from './ascendingOrder';
+import { knownSignatureOf, type KnownSignature } from './errorSignature';
+import { failureSamples } from './failureSamples';
 
 /** Distinct text values (statuses, workflow ids, users, agents, tools…), each kept once; a run holds its value's code, -1 for none. */
 export class Dictionary {
@@ -119,76 +121,6 @@ export interface DistinctByRun {
   readonly start: Int32Array;
   readonly codes: Int32Array;
   readonly tokens: Float64Array;
-}
-
-/**
- * The indexes 0…n-1 that `keep` takes, in ascending order of `values` (NaN last; ties by index).
- * A radix sort on each double's bits, made to order as the numbers do (sign bit flipped, all
- * bits of a negative one flipped), 16 bits a pass: 900,000 steps sort in a few tens of
- * milliseconds, where a comparator sort took most of a second. Stable, so ties keep index order.
- */
-export function ascendingOrder(values: Float64Array, n: number, keep: (i: number) => boolean): Int32Array {
-  let m = 0;
-  let rest = 0;
-  for (let i = 0; i < n; i++) {
-    if (!keep(i)) continue;
-    if (Number.isNaN(values[i]!)) rest++;
-    else m++;
-  }
-  let order = new Int32Array(m);
-  let hi = new Uint32Array(m);
-  let lo = new Uint32Array(m);
-  const out = new Int32Array(m + rest);
-  const bits = new Float64Array(1);
-  const words = new Uint32Array(bits.buffer);
-  let k = 0;
-  let r = m;
-  for (let i = 0; i < n; i++) {
-    if (!keep(i)) continue;
-    const v = values[i]!;
-    if (Number.isNaN(v)) {
-      out[r++] = i;
-      continue;
-    }
-    // +0 for -0: they are equal numbers, and tie by index.
-    bits[0] = v === 0 ? 0 : v;
-    let h = words[1]!;
-    let l = words[0]!;
-    if (h & 0x80000000) {
-      h = ~h >>> 0;
-      l = ~l >>> 0;
-    } else h = (h | 0x80000000) >>> 0;
-    order[k] = i;
-    hi[k] = h;
-    lo[k++] = l;
-  }
-  let nextOrder = new Int32Array(m);
-  let nextHi = new Uint32Array(m);
-  let nextLo = new Uint32Array(m);
-  const counts = new Int32Array(65_536);
-  for (let pass = 0; pass < 4; pass++) {
-    const word = pass < 2 ? lo : hi;
-    const shift = pass % 2 === 0 ? 0 : 16;
-    counts.fill(0);
-    for (let j = 0; j < m; j++) counts[(word[j]! >>> shift) & 0xffff]!++;
-    let sum = 0;
-    for (let d = 0; d < 65_536; d++) {
-      const c = counts[d]!;
-      counts[d] = sum;
-      sum += c;
-    }
-    for (let j = 0; j < m; j++) {
-      const at = counts[(word[j]! >>> shift) & 0xffff]!++;
-      nextOrder[at] = order[j]!;
-      nextHi[at] = hi[j]!;
-      nextLo[at] = lo[j]!;
-    }
-    [order, nextOrder] = [nextOrder, order];
-    [hi, nextHi] = [nextHi, hi];
-    [lo, nextLo] = [nextLo, lo];
-  }
-  out.set(order);
-  return out;
 }
 
 /** Rows read a chunk at a time, so no single call into the engine holds the thread for long (and a frame read in slices can yield between them). */
@@ -885,52 +817,4 @@ export class RunFrame {
     }
     return { rows: out.subarray(0, n), mask };
   }
-}
-
-/** One failed run as the signature code reads it, with the ids it is known by. */
-export interface FailureRecord extends SignatureInput {
-  readonly runId: string;
-  readonly stepId?: string;
-}
-
-/**
- * Failed runs with stored steps (narrowed by `where`, on runs as r), each with its failing step
- * and that step's stored output. Only failed steps are read; a run with several failed steps
- * and no stored output is the rare one whose whole step list is read to order them.
- */
-export function* failureSamples(index: RunIndex, sourceId: string, kind: SourceKind, where: string, params: readonly SqlValue[]): Generator<FailureRecord> {
-  const rows = index.select(
-    `SELECT r.run_id AS id, f.step_id AS output_step, f.output AS output, s.step AS step
-     FROM runs r
-       LEFT JOIN failing_outputs f ON f.source_id = r.source_id AND f.run_id = r.run_id
-       LEFT JOIN steps s ON s.source_id = r.source_id AND s.run_id = r.run_id AND s.status = 'failed'
-     WHERE r.source_id = ? AND r.status = 'failed' AND r.detail_fetched = 1${where}
-     ORDER BY r.run_id, s.position`,
-    [sourceId, ...params],
-  );
-  let current: { id: string; outputStep?: string; output?: string; failed: Step[] } | undefined;
-  const finish = (run: NonNullable<typeof current>): FailureRecord => {
-    let step: Step | undefined = run.outputStep === undefined ? undefined : run.failed.find((s) => s.id === run.outputStep);
-    if (!step && run.failed.length > 1) {
-      const detail = index.detail(sourceId, run.id);
-      step = detail ? firstFailedStep(detail.steps) : run.failed[0];
-    }
-    step ??= run.failed[0];
-    const output = step && run.outputStep === step.id && run.output !== undefined ? (JSON.parse(run.output) as unknown) : undefined;
-    return { kind, runId: run.id, stepId: step?.id, stepType: step?.type, stepName: step?.name, agent: step?.agent, model: step?.model, output };
-  };
-  for (const row of rows) {
-    const id = String(row['id']);
-    if (current?.id !== id) {
-      if (current) yield finish(current);
-      current = {
-        id,
-        outputStep: typeof row['output_step'] === 'string' ? row['output_step'] : undefined,
-        output: typeof row['output'] === 'string' ? row['output'] : undefined,
-        failed: [],
-      };
-    }
-    if (typeof row['step'] === 'string') current.failed.push(JSON.parse(row['step']) as Step);
-  }
-  if (current) yield finish(current);
 }

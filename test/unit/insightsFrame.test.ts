@@ -12,7 +12,7 @@ import type { Run, RunDetail, RunStatus, Step } from '../../src/core/model';
 import { frameFilePath, loadFrame } from '../../src/insights/frameFile';
 import { computeInsights, computeInsightsReady, saveInsightsFrameNow } from '../../src/insights/insights';
 import type { InsightsData } from '../../src/insights/model';
-import { ascendingOrder } from '../../src/insights/runFrame';
+import { ascendingOrder } from '../../src/insights/ascendingOrder';
 import { RunIndex } from '../../src/runIndex/runIndex';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
