@@ -14,6 +14,7 @@ import type { HistorySource } from '../core/source';
 import { firstFailedStep, orderSteps } from '../core/stepGraph';
 import { errorTextOf } from '../insights/errorSignature';
 import { errorSignatures } from '../insights/errors';
+import { saveInsightsFrameNow } from '../insights/insights';
 import type { StatsDimension } from '../insights/model';
 import { kindTraits, statsBy } from '../insights/stats';
 import { RunIndex } from '../runIndex/runIndex';
@@ -343,6 +344,12 @@ function withIndex<T>(ctx: McpSourceContext, query: RunQuery, read: (index: RunI
     if (gap) notes.push(`The run index ${gap}; the answer is from the runs it holds. To fill it: ${ctx.syncCommand}`);
     return read(index, notes);
   } finally {
+    try {
+      // The source's Insights frame, kept beside the index: the next call (this index is opened afresh each time) starts from it and reads only what changed.
+      saveInsightsFrameNow(index, ctx.indexSourceId);
+    } catch {
+      // A cache: not writing it costs the next call time, nothing else.
+    }
     index.close();
   }
 }
