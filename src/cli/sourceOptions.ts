@@ -11,6 +11,10 @@ import { parseBaseUrl as checkBaseUrl, type HttpLog } from '../sources/http/http
 import { readApiKey, KEY_HINT } from './apiKey';
 import { parseBaseUrl, parseConcurrency, parseDate, parsePositiveInteger, parseStatus } from './argParsers';
 import { UsageError } from './usageError';
+import { BASE_URL_ENV, PROFILE_ENV, SOURCE_ENV } from './sourceDefaults';
+
+/** Where the profiles file is, as help shows it. */
+export const PROFILES_FILE_HELP = '$XDG_CONFIG_HOME/task-history/profiles.json (~/.config/…)';
 
 export const DEFAULT_CONCURRENCY = 16;
 
@@ -44,8 +48,10 @@ export interface FilterFlags {
 export function addSourceOptions(command: Command): Command {
   const baseUrlHelp = SOURCE_KINDS.map((d) => `${d.displayName}: ${d.cli.baseUrlHelp}`).join('; ');
   command
-    .addOption(new Option('--source <kind>', 'the history API').choices(SOURCE_KIND_IDS).makeOptionMandatory())
-    .addOption(new Option('--base-url <url>', baseUrlHelp).argParser(parseBaseUrl));
+    // Required, but from the flag, a profile or TASK_HISTORY_SOURCE: checked before the action (sourceDefaults.ts).
+    .addOption(new Option('--source <kind>', `the history API (default: the profile's, else ${SOURCE_ENV})`).choices(SOURCE_KIND_IDS))
+    .addOption(new Option('--base-url <url>', `${baseUrlHelp} (default: the profile's, else ${BASE_URL_ENV})`).argParser(parseBaseUrl))
+    .addOption(new Option('--profile <name>', `take --source, --base-url and --project from this profile of ${PROFILES_FILE_HELP} (default: ${PROFILE_ENV}); never a key`));
   // Each kind's own flags, once each (two kinds may share one, e.g. a project id).
   const seen = new Set<string>();
   for (const flag of SOURCE_KINDS.flatMap((d) => d.cli.flags)) {
