@@ -166,13 +166,7 @@ export function loadFrame(index: RunIndex, sourceId: string, kind: SourceKind, w
 export async function saveFrame(index: RunIndex, frame: RunFrame): Promise<boolean> {
   const target = savingTarget(index, frame);
   if (!target) return false;
-  try {
-    await writeFile(target.temporary, target.bytes, { mode: 0o600, flag: 'wx' });
-    renameSync(target.temporary, target.path);
-  } catch (error) {
-    rmSync(target.temporary, { force: true });
-    throw error;
-  }
+  await placed(target, () => writeFile(target.temporary, target.bytes, { mode: 0o600, flag: 'wx' }));
   frame.savedSeq = target.seq;
   return true;
 }
@@ -181,15 +175,26 @@ export async function saveFrame(index: RunIndex, frame: RunFrame): Promise<boole
 export function saveFrameNow(index: RunIndex, frame: RunFrame): boolean {
   const target = savingTarget(index, frame);
   if (!target) return false;
-  try {
-    writeFileSync(target.temporary, target.bytes, { mode: 0o600, flag: 'wx' });
-    renameSync(target.temporary, target.path);
-  } catch (error) {
-    rmSync(target.temporary, { force: true });
-    throw error;
-  }
+  void placed(target, () => writeFileSync(target.temporary, target.bytes, { mode: 0o600, flag: 'wx' }));
   frame.savedSeq = target.seq;
   return true;
+}
+
+/** Writes the temporary file (at once, or as a promise), then renames it over the target; on any failure the temporary file is removed and the error thrown (at once for a write at once). */
+function placed<T extends void | Promise<void>>(target: { path: string; temporary: string }, write: () => T): T {
+  const fail = (error: unknown): never => {
+    rmSync(target.temporary, { force: true });
+    throw error;
+  };
+  const rename = () => renameSync(target.temporary, target.path);
+  try {
+    const written = write();
+    if (written instanceof Promise) return written.then(rename).catch(fail) as T;
+    rename();
+    return undefined as T;
+  } catch (error) {
+    return fail(error);
+  }
 }
 
 function savingTarget(index: RunIndex, frame: RunFrame): { path: string; temporary: string; bytes: Buffer; seq: number } | undefined {

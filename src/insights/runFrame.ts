@@ -50,7 +50,7 @@ export class Dictionary {
 }
 
 /** A typed array at least `length` long, its contents kept (doubling, so appends cost amortized O(1)). */
-function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number): T {
+export function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number): T {
   if (array.length >= length) return array;
   const next = new (array.constructor as new (n: number) => T)(Math.max(length, array.length * 2, 1024));
   next.set(array);

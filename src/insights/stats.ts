@@ -7,7 +7,7 @@ import { RUN_STATUSES, type RunQuery, type RunStatus, type SourceKind } from '..
 import type { RunIndex } from '../runIndex/runIndex';
 import type { SeriesBucket, StatsDimension, StatsRow, TokenSeries } from './model';
 import { FrameCache } from './frameCache';
-import type { RunFrame } from './runFrame';
+import { grown, type RunFrame } from './runFrame';
 
 /** Which runs Insights reads: one source's runs in the index matching the tree's (or the command line's) filter. */
 export interface InsightsScope {
@@ -174,14 +174,6 @@ class GroupTable {
     }
     return out;
   }
-}
-
-/** A typed array at least `length` long, its contents kept. */
-function grown<T extends Float64Array | Int32Array>(array: T, length: number): T {
-  if (array.length >= length) return array;
-  const next = new (array.constructor as new (n: number) => T)(length);
-  next.set(array);
-  return next;
 }
 
 /** A group as computed: the row, and its runs per status (for the series). */
