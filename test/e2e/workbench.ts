@@ -60,6 +60,8 @@ export interface LaunchOptions {
   /** Added to code-server's environment, so also the extension host's. */
   readonly env?: NodeJS.ProcessEnv;
   readonly viewport?: { readonly width: number; readonly height: number };
+  /** Keep workspace trust on (code-server's default is turned off here): with `security.workspace.trust.enabled`, a new folder opens in Restricted Mode. */
+  readonly workspaceTrust?: boolean;
 }
 
 export interface TreeRow {
@@ -197,7 +199,7 @@ export async function launchWorkbench(options: LaunchOptions): Promise<Workbench
       '127.0.0.1:0', // the kernel picks a free port; code-server prints it
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       workspaceFolder,
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }, // its own process group, killed whole
