@@ -143,8 +143,9 @@ class GroupTable {
   }
 
   private reserve(slots: number): void {
-    const n = Math.max(slots, this.runs.length * 2, 16);
-    this.runs = grown(this.runs, n);
+    this.runs = grown(this.runs, slots);
+    // Every array as long as runs (the grower may give more than asked): a slot below runs.length is in all of them.
+    const n = this.runs.length;
     this.byStatus = grown(this.byStatus, n * STATUS_COUNT);
     this.tokens = grown(this.tokens, n);
     this.tasks = grown(this.tasks, n);
