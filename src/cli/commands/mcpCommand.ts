@@ -12,9 +12,9 @@ import { stderrHttpLog } from '../httpLog';
 import { defaultIndexPath } from '../indexPath';
 import { addSourceOptions, sourceFromFlags, type SourceFlags } from '../sourceOptions';
 import { sourceKeyOf } from './syncCommand';
+import { CLI_VERSION } from '../version';
 
 /** The server's version as MCP clients see it (the package's). */
-const SERVER_VERSION = '0.1.0';
 
 export interface McpFlags extends SourceFlags {
   readonly index?: string;
@@ -63,7 +63,7 @@ export async function runMcp(flags: McpFlags, ctx: CliContext): Promise<void> {
     redact: redactKnown,
     signal: ctx.signal,
   };
-  const server = createMcpServer(mcp, { allowReplay: flags.allowReplay === true, version: SERVER_VERSION });
+  const server = createMcpServer(mcp, { allowReplay: flags.allowReplay === true, version: CLI_VERSION });
   io.stderr.write(`task-history mcp: serving ${source.label} on stdio${flags.allowReplay ? ' (replay_run offered, confirmed by the person)' : ''}.\n`);
   await serveStdio(server, { redact: redactKnown, signal: ctx.signal });
 }
