@@ -50,7 +50,22 @@ const FLOORS: readonly { readonly floor: string; readonly forbidden: readonly st
   // The MCP server is the CLI's sibling (task-history mcp): the same floors under it, no VS Code.
   { floor: 'src/mcp', forbidden: ['src/config', 'src/documents', 'src/views', 'src/panels', 'src/commands', 'src/contributions.ts'] },
   // Links and dashboard URLs are pure text work on core and the sources' config.
-  { floor: 'src/links', forbidden: ['src/store', 'src/runIndex', 'src/insights', 'src/documents', 'src/config', 'src/views', 'src/panels', 'src/commands', 'src/cli', 'src/mcp', 'src/contributions.ts'] },
+  {
+    floor: 'src/links',
+    forbidden: [
+      'src/store',
+      'src/runIndex',
+      'src/insights',
+      'src/documents',
+      'src/config',
+      'src/views',
+      'src/panels',
+      'src/commands',
+      'src/cli',
+      'src/mcp',
+      'src/contributions.ts',
+    ],
+  },
   { floor: 'src/documents', forbidden: ['src/config', 'src/views', 'src/panels', 'src/commands'] },
   { floor: 'src/config', forbidden: ['src/store', 'src/documents', 'src/views', 'src/panels', 'src/commands'] },
   { floor: 'src/panels', forbidden: ['src/commands'] },
