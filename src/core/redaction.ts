@@ -111,20 +111,7 @@ export class Redactor {
         i = to - 1;
       }
     }
-    if (!hidden) return text;
-    let out = '';
-    let i = 0;
-    while (i < text.length) {
-      if (hidden[i]) {
-        out += REDACTED;
-        while (i < text.length && hidden[i]) i++;
-      } else {
-        const start = i;
-        while (i < text.length && !hidden[i]) i++;
-        out += text.slice(start, i);
-      }
-    }
-    return out;
+    return hidden ? redactMarked(text, hidden) : text;
   }
 }
 
@@ -153,4 +140,21 @@ export function redactKnown(text: string): string {
 export function redactorFor(secrets: Iterable<string | undefined>): (text: string) => string {
   const own = new Redactor(secrets);
   return (text) => known.redact(own.redact(text));
+}
+
+/** `text` with each run of marked characters (hidden[i] = 1) replaced by one "[redacted]". */
+export function redactMarked(text: string, hidden: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (hidden[i]) {
+      out += REDACTED;
+      while (i < text.length && hidden[i]) i++;
+    } else {
+      const start = i;
+      while (i < text.length && !hidden[i]) i++;
+      out += text.slice(start, i);
+    }
+  }
+  return out;
 }

@@ -28,16 +28,9 @@ type Arrays = Record<string, Int32Array | Float64Array | Uint8Array>;
 type Group = keyof Pick<FrameSnapshot, 'runs' | 'steps' | 'tools' | 'made'>;
 const GROUPS: readonly Group[] = ['runs', 'steps', 'tools', 'made'];
 
-interface Header {
+/** What the header says: the frame's own parts (its arrays described, their bytes after it) and the index file it was read from. */
+interface Header extends Pick<FrameSnapshot, 'sourceId' | 'kind' | 'withSteps' | 'seq' | 'ids' | 'text' | 'oddStart' | 'signatures'> {
   readonly fileId: string;
-  readonly sourceId: string;
-  readonly kind: SourceKind;
-  readonly withSteps: boolean;
-  readonly seq: number;
-  readonly ids: readonly string[];
-  readonly text: readonly string[];
-  readonly oddStart: readonly (readonly [number, string])[];
-  readonly signatures: FrameSnapshot['signatures'];
   /** [group, name, type, length] per array, in the order of their bytes. */
   readonly arrays: readonly (readonly [Group, string, 'i32' | 'f64' | 'u8', number])[];
 }

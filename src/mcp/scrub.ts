@@ -11,7 +11,7 @@
 // Every tool's whole answer passes the secret-shaped patterns (scrubAnswer), and texts cut
 // before the server saw them (src/insights cuts error texts) get scrubCutText: no piece of
 // 4+ characters of the server's key, no beginning of a token left at a cut.
-import { REDACTED, redactKnown } from '../core/redaction';
+import { REDACTED, redactKnown, redactMarked } from '../core/redaction';
 
 /** Object keys whose string values are credentials. Numbers under them (tokensUsed, maxTokens) are kept. */
 const SECRET_NAME =
@@ -98,19 +98,7 @@ export class KeyPieces {
     for (let i = 0; i + MIN_CUT_KEY_PIECE <= lower.length; i++) {
       if (this.pieces.has(lower.slice(i, i + MIN_CUT_KEY_PIECE))) (hidden ??= new Uint8Array(text.length)).fill(1, i, i + MIN_CUT_KEY_PIECE);
     }
-    if (!hidden) return text;
-    let out = '';
-    for (let i = 0; i < text.length;) {
-      if (hidden[i]) {
-        out += REDACTED;
-        while (i < text.length && hidden[i]) i++;
-      } else {
-        const start = i;
-        while (i < text.length && !hidden[i]) i++;
-        out += text.slice(start, i);
-      }
-    }
-    return out;
+    return hidden ? redactMarked(text, hidden) : text;
   }
 }
 
