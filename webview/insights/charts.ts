@@ -204,19 +204,25 @@ export interface ChartFigure {
   readonly table: HTMLTableElement;
 }
 
+/** The <figure> of a chart and its table, appended to `container`: the chart's place (marked pending until drawn, keeping its room) and the table's. */
+function figureShell(container: HTMLElement, pending: boolean): { element: HTMLElement; plot: HTMLDivElement; numbers: HTMLDivElement } {
+  const element = document.createElement('figure');
+  element.className = 'insights-figure';
+  const plot = document.createElement('div');
+  plot.className = pending ? 'insights-figure-chart insights-figure-pending' : 'insights-figure-chart';
+  const numbers = document.createElement('div');
+  numbers.className = 'insights-figure-table';
+  element.append(plot, numbers);
+  container.append(element);
+  return { element, plot, numbers };
+}
+
 /**
  * A chart and its table side by side in a <figure>: what the panel shows for each figure.
  * The table is the accessible path and the copy-paste one; the chart is its picture.
  */
 export function chartFigure(container: HTMLElement, kind: ChartKind, data: ChartData, options: ChartOptions = {}): ChartFigure {
-  const element = document.createElement('figure');
-  element.className = 'insights-figure';
-  const plot = document.createElement('div');
-  plot.className = 'insights-figure-chart';
-  const numbers = document.createElement('div');
-  numbers.className = 'insights-figure-table';
-  element.append(plot, numbers);
-  container.append(element);
+  const { element, plot, numbers } = figureShell(container, false);
   const table = dataTable(numbers, data, { total: kind === 'stackedBars' });
   const chart = KINDS[kind](plot, data, options);
   return { element, chart, table };
@@ -241,14 +247,7 @@ export interface DeferredFigure {
 
 export function deferredFigure(container: HTMLElement, kind: ChartKind, data: ChartData, options: ChartOptions = {}): DeferredFigure {
   checkChartData(data);
-  const element = document.createElement('figure');
-  element.className = 'insights-figure';
-  const plot = document.createElement('div');
-  plot.className = 'insights-figure-chart insights-figure-pending';
-  const numbers = document.createElement('div');
-  numbers.className = 'insights-figure-table';
-  element.append(plot, numbers);
-  container.append(element);
+  const { element, plot, numbers } = figureShell(container, true);
   let chart: InsightsChart | undefined;
   let table: HTMLTableElement | undefined;
   const buildTable = () => {
