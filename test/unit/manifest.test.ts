@@ -35,7 +35,9 @@ interface Manifest {
   };
 }
 
-const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as Manifest;
+// The manifest's text is in package.nls.json ("%key%" in package.json): read as VS Code shows it in English.
+const nls = JSON.parse(readFileSync('package.nls.json', 'utf8')) as Record<string, string>;
+const manifest = JSON.parse(readFileSync('package.json', 'utf8').replace(/"%([^%"]+)%"/g, (whole, key: string) => (key in nls ? JSON.stringify(nls[key]) : whole))) as Manifest;
 const contributes = manifest.contributes;
 const commandIds = new Set<string>(Object.values(COMMANDS));
 
