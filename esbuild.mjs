@@ -5,6 +5,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
+import { writeL10nFiles } from './scripts/l10n.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -98,8 +99,11 @@ function sizeTable(results) {
 }
 
 if (watch) {
+  await writeL10nFiles();
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, metafile: true })));
+  // The localization bundles are made from the source with the bundles, so a package never ships stale ones (scripts/l10n.mjs).
+  const [results, l10n] = await Promise.all([Promise.all(builds.map((b) => esbuild.build({ ...b, metafile: true }))), writeL10nFiles()]);
   process.stdout.write(sizeTable(results));
+  if (l10n.length > 0) process.stdout.write(`Localization bundles updated: ${l10n.join(', ')}\n`);
 }

@@ -155,7 +155,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
    * source's listings: no request either).
    */
   indexChanged(): void {
-    this.indexSynced();
+    for (const node of this.sourceNodes()) {
+      if (node.readsIndex) this.forgetRuns(node);
+      else node.forgetIndexed();
+      this.emitter.fire(node);
+    }
   }
 
   /**
@@ -164,16 +168,28 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
    * index (agent, model, the workflows shown) are read again; a source shown offline shows what
    * the index holds now. Nothing is asked of the API but the first page of a workflow new to the
    * tree. Wire it to the index's "synced" event (src/commands/indexCommands.ts).
+   *
+   * Only the rows whose content the sync changed are repainted: a sync runs every few minutes in
+   * the background, and repainting a whole source re-renders every row under it while the user
+   * may be clicking one (a status-grouped source only repaints its "Failures" row).
    */
   indexSynced(sourceId?: string): void {
     for (const node of this.sourceNodes()) {
       if (sourceId !== undefined && node.sourceId !== sourceId) continue;
       if (node.readsIndex) {
-        node.reset();
-        for (const [id, run] of this.runNodes) if (run.sourceId === node.sourceId) this.runNodes.delete(id);
-      } else node.forgetIndexed();
-      this.emitter.fire(node);
+        this.forgetRuns(node);
+        this.emitter.fire(node);
+        continue;
+      }
+      const changed = node.indexSynced();
+      if (changed) this.emitter.fire(changed);
     }
+  }
+
+  /** The source shows the index's runs: it reads them again, and its run rows go. */
+  private forgetRuns(node: SourceNode): void {
+    node.reset();
+    for (const [id, run] of this.runNodes) if (run.sourceId === node.sourceId) this.runNodes.delete(id);
   }
 
   /**

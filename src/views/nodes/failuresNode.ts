@@ -5,8 +5,8 @@
 //
 // Computing the signatures reads every failed run's failing step (150,000 runs: 100+ ms), so
 // it happens when the row is expanded, never when the source row is painted, and once: the
-// result is kept on this node, which the source drops when it resets (Refresh, the filter,
-// the index opening, closing or being synced: RunsTreeProvider.indexSynced). Ids are stable
+// result is kept on this node until the source resets (Refresh, the filter, the index opening
+// or closing) or a sync forgets it (RunsTreeProvider.indexSynced repaints only this row). Ids are stable
 // (`<source>/failures/<key>`) so VS Code keeps a signature expanded across repaints, and "List
 // in Tree" (Insights) can reveal one. The signatures are computed with the tree's filter as it
 // is then (a relative range such as "last 24 hours" ends now, so runs a sync just added are
@@ -73,6 +73,15 @@ export class FailuresNode implements TreeNode {
     const without = withoutStepsMessage(result);
     if (without) children.push(new MessageNode(this, `${this.id}/without-steps`, 'empty', without));
     return children;
+  }
+
+  /**
+   * A sync changed the index: the signatures are worked out again (with the tree's filter then)
+   * when next expanded. The rows keep their ids, so VS Code keeps an expanded signature open.
+   */
+  forget(): void {
+    this.result = undefined;
+    this.nodes.clear();
   }
 
   /** The row of one signature (computing the signatures if not yet), or undefined when the index is closed or the filter has none. */

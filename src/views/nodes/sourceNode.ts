@@ -249,6 +249,22 @@ export class SourceNode implements TreeNode {
     }
   }
 
+  /**
+   * A sync changed the index's runs: the row to repaint. The source itself when its groups are
+   * read from the index (grouped by a value) or it has no "Failures" row yet (the row appears);
+   * else only the "Failures" row, its signatures worked out again when next expanded; nothing
+   * when the source was never shown.
+   */
+  indexSynced(): TreeNode | undefined {
+    const failures = this.failures;
+    if (this.valueGrouped || (!failures && this.query !== undefined)) {
+      this.forgetIndexed();
+      return this;
+    }
+    failures?.forget();
+    return failures;
+  }
+
   /** The API cannot be reached: the index's runs, if it holds any of this source (else undefined: the plain error). */
   private goOffline(error: unknown, query: RunQuery, dimensions: Parameters<typeof offlineChildren>[4]): TreeNode[] | undefined {
     const view = this.ctx.indexed(this.sourceId);
