@@ -41,9 +41,7 @@ export function pseudoLocalized(bundle) {
       .split(KEEP)
       .map((part, i) => (i % 2 === 1 || part === '' ? part : pseudo(part)))
       .join('');
-  return Object.fromEntries(
-    Object.entries(bundle).map(([key, value]) => [key, typeof value === 'string' ? one(value) : { ...value, message: one(value.message) }]),
-  );
+  return Object.fromEntries(Object.entries(bundle).map(([key, value]) => [key, typeof value === 'string' ? one(value) : { ...value, message: one(value.message) }]));
 }
 
 /** The JSON text of a bundle, as the files hold it. */
