@@ -9,7 +9,8 @@ import { BUILTIN_COMMANDS } from '../contributions';
 import { userMessage } from '../core/errors';
 import { stepDocumentUri } from '../documents/taskHistoryDocuments';
 import { RunPanel, type RunPanelServices } from '../panels/runPanel';
-import { showErrorMessage, showInformationMessage } from '../views/notifications';
+import { showActionableError } from '../views/errorActions';
+import { showInformationMessage } from '../views/notifications';
 import { isCancellation, withCancellableProgress } from './cancellableProgress';
 import { exclusivePerRun } from './runAction';
 import type { RunCommandDeps, ResolvedRun } from './runTarget';
@@ -26,7 +27,7 @@ async function compare(deps: RunCommandDeps, resolved: ResolvedRun, panel: RunPa
   const { target, configured } = resolved;
   const { source } = configured;
   try {
-    await withCancellableProgress({ title: `Comparing ${shortId(target.runId)} with the last success…` }, async (signal, progress) => {
+    await withCancellableProgress({ title: vscode.l10n.t('Comparing {0} with the last success…', shortId(target.runId)) }, async (signal, progress) => {
       const detail = await panel.run();
       const unavailable = compareUnavailableReason(source, detail);
       if (unavailable) {
@@ -35,12 +36,12 @@ async function compare(deps: RunCommandDeps, resolved: ResolvedRun, panel: RunPa
       }
       const last = await findLastSuccess(source, detail, signal);
       if (!last) {
-        const message = `No succeeded run of workflow ${detail.workflowId} started before this one (within the history the API keeps).`;
+        const message = vscode.l10n.t('No succeeded run of workflow {0} started before this one (within the history the API keeps).', detail.workflowId ?? '');
         panel.markDivergence('', message, undefined);
         void showInformationMessage(message);
         return;
       }
-      progress.report({ message: `last success ${shortId(last.id)}` });
+      progress.report({ message: vscode.l10n.t('last success {0}', shortId(last.id)) });
       const baseline = await deps.store.getRun(target.sourceId, last.id, { signal });
       const pairs = alignSteps(detail.steps, baseline.steps);
       const payloadOf = (run: RunDetail, step: Step | undefined) =>
@@ -60,7 +61,11 @@ async function compare(deps: RunCommandDeps, resolved: ResolvedRun, panel: RunPa
       void showInformationMessage(summary);
     });
   } catch (error) {
-    if (!isCancellation(error)) void showErrorMessage(`Compare failed: ${userMessage(error)}`);
+    if (!isCancellation(error))
+      void showActionableError(vscode.l10n.t('Compare failed: {0}', userMessage(error)), error, {
+        sourceId: target.sourceId,
+        retry: () => exclusivePerRun('compare', target, panel, () => compare(deps, resolved, panel)),
+      });
   }
 }
 
@@ -74,7 +79,7 @@ async function openDiff(sourceId: string, baseline: RunDetail, current: RunDetai
     BUILTIN_COMMANDS.diff,
     side(baseline, pair.baseline),
     side(current, pair.current),
-    `${label}: last success ${shortId(baseline.id)} ↔ ${shortId(current.id)}`,
+    vscode.l10n.t('{0}: last success {1} ↔ {2}', label, shortId(baseline.id), shortId(current.id)),
     { preview: false, viewColumn: vscode.ViewColumn.Beside },
   );
 }

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { RunningEmulator } from '../../emulator/server';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import { COMMANDS, VIEWS, type CommandHandlers } from '../contributions';
-import { showErrorMessage } from '../views/notifications';
+import { userMessage } from '../core/errors';
+import { showActionableError } from '../views/errorActions';
 
 /** The Open Demo handler, and what stops the emulator when the extension ends. */
 export function demoCommand(registry: SourceRegistry, log: vscode.LogOutputChannel): { handlers: Pick<CommandHandlers, typeof COMMANDS.openDemo>; disposable: vscode.Disposable } {
@@ -20,7 +21,7 @@ export function demoCommand(registry: SourceRegistry, log: vscode.LogOutputChann
       emulator = await demo;
     } catch (error) {
       demo = undefined;
-      void showErrorMessage(`The demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+      void showActionableError(vscode.l10n.t('The demo could not start: {0}', userMessage(error)), error, { retry: open });
       return;
     }
     log.info(`demo API emulator on ${new URL(emulator.paragonBaseUrl).origin}`);
@@ -29,12 +30,12 @@ export function demoCommand(registry: SourceRegistry, log: vscode.LogOutputChann
         {
           id: 'demo-paragon',
           kind: 'paragon',
-          label: 'Demo: Paragon',
+          label: vscode.l10n.t('Demo: Paragon'),
           baseUrl: new URL(emulator.paragonBaseUrl).origin,
           projectId: emulator.projectId,
           integrations: emulator.truth.integrations,
         },
-        { id: 'demo-dispersl', kind: 'dispersl', label: 'Demo: Dispersl', baseUrl: emulator.disperslBaseUrl, requestsPerHour: 100_000 },
+        { id: 'demo-dispersl', kind: 'dispersl', label: vscode.l10n.t('Demo: Dispersl'), baseUrl: emulator.disperslBaseUrl, requestsPerHour: 100_000 },
       ],
       emulator.apiKey,
     );

@@ -11,7 +11,8 @@ import type { Run } from '../core/model';
 import { FIND_ATTEMPTS, FIND_INTERVAL_MS, findReplayedRun, settleUncertainReplay, uncertainReplayNotice, type UncertainReplayOutcome } from '../core/replay';
 import type { HistorySource } from '../core/source';
 import { isHistoryApiError, OutcomeUnknownError, userMessage } from '../core/errors';
-import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
+import { showActionableError } from '../views/errorActions';
+import { showInformationMessage, showWarningMessage } from '../views/notifications';
 import { withCancellableProgress } from './cancellableProgress';
 import { exclusivePerRun } from './runAction';
 import type { RunCommandDeps, ResolvedRun } from './runTarget';
@@ -21,7 +22,7 @@ export async function replayRun(deps: RunCommandDeps, resolved: ResolvedRun | un
   const { target, configured, panel } = resolved;
   const { source } = configured;
   if (!source.capabilities.replay || !source.replay) {
-    void showInformationMessage(`${source.label} cannot replay runs.`);
+    void showInformationMessage(vscode.l10n.t('{0} cannot replay runs.', source.label));
     return;
   }
   let ran = false;
@@ -51,22 +52,31 @@ async function confirmAndReplay(deps: RunCommandDeps, resolved: ResolvedRun): Pr
   try {
     run = resolved.known ?? (panel ? await panel.run() : await deps.store.getRun(target.sourceId, target.runId));
   } catch (error) {
-    void showErrorMessage(`Replay: ${userMessage(error)}`);
+    // Looking the run up again is the natural retry; the replay itself is asked again, never sent blindly.
+    void showActionableError(vscode.l10n.t('Replay: {0}', userMessage(error)), error, { sourceId: target.sourceId, retry: () => replayRun(deps, resolved) });
     return undefined;
   }
+  // For the log (English).
   const workflow = run.workflowId ? `workflow ${run.workflowId}` : 'this workflow';
+  const replay = vscode.l10n.t('Replay');
   const choice = await showWarningMessage(
-    `Replay ${workflow}?`,
+    run.workflowId ? vscode.l10n.t('Replay workflow {0}?', run.workflowId) : vscode.l10n.t('Replay this workflow?'),
     {
       modal: true,
-      detail:
-        `Execution ${run.id} of ${workflow} runs again, with all its side effects: every step calls ` +
-        `its integrations again and may create or change records in connected apps (a customer's CRM, for instance). ` +
-        `This cannot be undone.`,
+      detail: run.workflowId
+        ? vscode.l10n.t(
+            "Execution {0} of workflow {1} runs again, with all its side effects: every step calls its integrations again and may create or change records in connected apps (a customer's CRM, for instance). This cannot be undone.",
+            run.id,
+            run.workflowId,
+          )
+        : vscode.l10n.t(
+            "Execution {0} of this workflow runs again, with all its side effects: every step calls its integrations again and may create or change records in connected apps (a customer's CRM, for instance). This cannot be undone.",
+            run.id,
+          ),
     },
-    'Replay',
+    replay,
   );
-  if (choice !== 'Replay') return undefined;
+  if (choice !== replay) return undefined;
   const requestedAt = Date.now();
   try {
     await source.replay(target.runId);
@@ -75,11 +85,12 @@ async function confirmAndReplay(deps: RunCommandDeps, resolved: ResolvedRun): Pr
     if (error instanceof OutcomeUnknownError) {
       return { original: run, error, outcome: await lookAfterUncertain(source, run, requestedAt, error) };
     }
-    void showErrorMessage(`Replay failed: ${userMessage(error)}`);
+    // No Retry: a replay is never sent again without asking (the error's kind says whether it could have run).
+    void showActionableError(vscode.l10n.t('Replay failed: {0}', userMessage(error)), error, { sourceId: target.sourceId });
     return undefined;
   }
   deps.log.info(`replay of ${target.runId} (${workflow}) accepted`);
-  void showInformationMessage(`Replay of ${workflow} started.`);
+  void showInformationMessage(run.workflowId ? vscode.l10n.t('Replay of workflow {0} started.', run.workflowId) : vscode.l10n.t('Replay of this workflow started.'));
   void offerReplayedRun(deps, target.sourceId, source, run, requestedAt);
   return undefined;
 }
@@ -92,7 +103,7 @@ function showReplayedIn(deps: RunCommandDeps, sourceId: string): void {
 async function offerReplayedRun(deps: RunCommandDeps, sourceId: string, source: HistorySource, original: Run, requestedAt: number): Promise<void> {
   let found: Run | undefined;
   try {
-    found = await withCancellableProgress({ title: 'Looking for the replayed execution…', location: vscode.ProgressLocation.Window }, (signal) =>
+    found = await withCancellableProgress({ title: vscode.l10n.t('Looking for the replayed execution…'), location: vscode.ProgressLocation.Window }, (signal) =>
       findReplayedRun(source, original, requestedAt, { signal }),
     );
   } catch (error) {
@@ -100,19 +111,25 @@ async function offerReplayedRun(deps: RunCommandDeps, sourceId: string, source: 
   }
   showReplayedIn(deps, sourceId);
   if (!found) {
-    void showInformationMessage(`The replay of ${original.id} was accepted, but its execution has not appeared in the history yet. Refresh the Task History view in a moment.`);
+    void showInformationMessage(
+      vscode.l10n.t('The replay of {0} was accepted, but its execution has not appeared in the history yet. Refresh the Task History view in a moment.', original.id),
+    );
     return;
   }
   deps.log.info(`replay of ${original.id} is execution ${found.id}`);
-  const open = await showInformationMessage(`The replay of ${shortId(original.id)} is execution ${found.id} (${found.rawStatus.toLowerCase()}).`, 'Open Run');
+  const open = await showInformationMessage(
+    vscode.l10n.t('The replay of {0} is execution {1} ({2}).', shortId(original.id), found.id, found.rawStatus.toLowerCase()),
+    vscode.l10n.t('Open Run'),
+  );
   if (open) await vscode.commands.executeCommand(COMMANDS.openRun, sourceId, found.id);
 }
 
 /** The replay may have started: look for its execution first (the guard against a second replay still held). */
 async function lookAfterUncertain(source: HistorySource, original: Run, requestedAt: number, error: OutcomeUnknownError): Promise<UncertainReplayOutcome> {
   try {
-    return await withCancellableProgress({ title: `The replay of ${shortId(original.id)} may have started (${error.reason}). Looking for its new execution…` }, (signal) =>
-      settleUncertainReplay(source, original, requestedAt, { signal }),
+    return await withCancellableProgress(
+      { title: vscode.l10n.t('The replay of {0} may have started ({1}). Looking for its new execution…', shortId(original.id), error.reason) },
+      (signal) => settleUncertainReplay(source, original, requestedAt, { signal }),
     );
   } catch (searchError) {
     return { kind: 'look-failed', error: searchError };
@@ -125,8 +142,9 @@ async function offerAfterUncertain(deps: RunCommandDeps, resolved: ResolvedRun, 
   showReplayedIn(deps, resolved.target.sourceId);
   const notice = uncertainReplayNotice(outcome, original, error.reason, Math.round((FIND_ATTEMPTS * FIND_INTERVAL_MS) / 1000));
   deps.log.info(notice.message);
-  const items = notice.action ? [notice.action] : [];
-  const choice = notice.severity === 'info' ? await showInformationMessage(notice.message, ...items) : await showWarningMessage(notice.message, ...items);
+  const items = notice.actionLabel ? [notice.actionLabel] : [];
+  const picked = notice.severity === 'info' ? await showInformationMessage(notice.message, ...items) : await showWarningMessage(notice.message, ...items);
+  const choice = picked !== undefined && picked === notice.actionLabel ? notice.action : undefined;
   if (choice === 'Open Run' && outcome.kind === 'found') await vscode.commands.executeCommand(COMMANDS.openRun, resolved.target.sourceId, outcome.run.id);
   if (choice === 'Replay Again') await replayRun(deps, { ...resolved, known: original });
 }

@@ -2,7 +2,7 @@
 // from (sourceId, runId), or from the focused run panel, resolved once against the sources.
 // Kept apart from runCommands.ts (which registers the commands) so that Replay, Compare and
 // Export import this and nothing imports them back: no loop between the run commands.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { ConfiguredSource, SourceRegistry } from '../config/sourceRegistry';
 import type { Run } from '../core/model';
 import { RunPanel, type RunPanelServices, type RunTarget } from '../panels/runPanel';
@@ -39,12 +39,12 @@ export function resolveRun(deps: Pick<RunCommandDeps, 'registry' | 'store'>, arg
   }
   target ??= RunPanel.active()?.target;
   if (!target) {
-    void showInformationMessage('Open a run first (Task History view, or "Open Run by ID…").');
+    void showInformationMessage(vscode.l10n.t('Open a run first (Task History view, or "Open Run by ID…").'));
     return undefined;
   }
   const configured = deps.registry.get(target.sourceId);
   if (!configured) {
-    void showErrorMessage(`The source "${target.sourceId}" is not configured any more.`);
+    void showErrorMessage(vscode.l10n.t('The source "{0}" is not configured any more.', target.sourceId));
     return undefined;
   }
   // The store's newest state of the run, whoever listed it.

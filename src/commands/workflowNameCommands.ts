@@ -25,27 +25,27 @@ function workflowIdOf(target: unknown): string | undefined {
 
 async function nameWorkflow(target: unknown): Promise<void> {
   if (target instanceof RunNode && target.run.workflowId === undefined) {
-    void showInformationMessage('This run names no workflow.');
+    void showInformationMessage(vscode.l10n.t('This run names no workflow.'));
     return;
   }
   const id =
     workflowIdOf(target) ??
     (
       await vscode.window.showInputBox({
-        title: 'Name Workflow',
-        prompt: 'The workflow id (from a run: its tooltip or the run panel)',
+        title: vscode.l10n.t('Name Workflow'),
+        prompt: vscode.l10n.t('The workflow id (from a run: its tooltip or the run panel)'),
         ignoreFocusOut: true,
-        validateInput: (value) => (value.trim() === '' ? 'Give the workflow id.' : undefined),
+        validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Give the workflow id.') : undefined),
       })
     )?.trim();
   if (!id) return;
   const current = configuration().get<unknown>('workflowNames', {});
   const name = await vscode.window.showInputBox({
-    title: `Name Workflow ${id}`,
-    prompt: 'A name to show beside the id (empty removes the name)',
+    title: vscode.l10n.t('Name Workflow {0}', id),
+    prompt: vscode.l10n.t('A name to show beside the id (empty removes the name)'),
     value: parseWorkflowNames(current).get(id) ?? '',
     ignoreFocusOut: true,
-    validateInput: (value) => ([...value.trim()].length > MAX_WORKFLOW_NAME ? `At most ${MAX_WORKFLOW_NAME} characters.` : undefined),
+    validateInput: (value) => ([...value.trim()].length > MAX_WORKFLOW_NAME ? vscode.l10n.t('At most {0} characters.', MAX_WORKFLOW_NAME) : undefined),
   });
   if (name === undefined) return;
   const global = configuration().inspect<unknown>('workflowNames')?.globalValue ?? {};

@@ -1,6 +1,7 @@
 // Compare with Last Success: find the most recent succeeded run of the same workflow that
 // started before this one, line up the two runs' steps, and find the first step where they
 // part. Plain logic over HistorySource; the command and the panel only present the result.
+import * as l10n from '@vscode/l10n';
 import { UnsupportedError } from './errors';
 import type { Run, Step } from './model';
 import type { HistorySource } from './source';
@@ -24,9 +25,9 @@ export interface Divergence {
 
 /** Whether Compare can work for this run at all, and if not, why (for the UI). */
 export function compareUnavailableReason(source: HistorySource, run: Run): string | undefined {
-  if (!source.capabilities.filterByWorkflow) return `${source.label} cannot list runs by workflow, so there is no "last success" to compare with.`;
-  if (!source.capabilities.filterStatuses.includes('succeeded')) return `${source.label} cannot list succeeded runs.`;
-  if (!run.workflowId) return `Run ${run.id} names no workflow, so there is no "last success" to compare with.`;
+  if (!source.capabilities.filterByWorkflow) return l10n.t('{0} cannot list runs by workflow, so there is no "last success" to compare with.', source.label);
+  if (!source.capabilities.filterStatuses.includes('succeeded')) return l10n.t('{0} cannot list succeeded runs.', source.label);
+  if (!run.workflowId) return l10n.t('Run {0} names no workflow, so there is no "last success" to compare with.', run.id);
   return undefined;
 }
 
@@ -144,19 +145,26 @@ export async function firstDivergence(pairs: readonly AlignedStep[], options: Di
 /** One sentence for the panel and the notification. */
 export function describeDivergence(divergence: Divergence | undefined, baseline: Run, label: (step: Step) => string, outputsCompared = 0): string {
   if (!divergence) {
-    const outputs = outputsCompared > 0 ? `, and the outputs of the first ${outputsCompared} steps match` : '';
-    return `No step differs from the last success ${baseline.id}: the same steps ran with the same statuses${outputs}.`;
+    if (outputsCompared === 1)
+      return l10n.t('No step differs from the last success {0}: the same steps ran with the same statuses, and the output of the first step matches.', baseline.id);
+    if (outputsCompared > 1)
+      return l10n.t(
+        'No step differs from the last success {0}: the same steps ran with the same statuses, and the outputs of the first {1} steps match.',
+        baseline.id,
+        outputsCompared,
+      );
+    return l10n.t('No step differs from the last success {0}: the same steps ran with the same statuses.', baseline.id);
   }
   const step = divergence.pair.current ?? divergence.pair.baseline!;
   const name = label(step);
   switch (divergence.reason) {
     case 'status':
-      return `${name} is ${divergence.pair.current!.rawStatus} here and was ${divergence.pair.baseline!.rawStatus} in the last success ${baseline.id}.`;
+      return l10n.t('{0} is {1} here and was {2} in the last success {3}.', name, divergence.pair.current!.rawStatus, divergence.pair.baseline!.rawStatus, baseline.id);
     case 'only-current':
-      return `${name} ran here but not in the last success ${baseline.id}.`;
+      return l10n.t('{0} ran here but not in the last success {1}.', name, baseline.id);
     case 'only-baseline':
-      return `${name} ran in the last success ${baseline.id} but not here.`;
+      return l10n.t('{0} ran in the last success {1} but not here.', name, baseline.id);
     case 'output':
-      return `${name} has the same status as in the last success ${baseline.id} but a different output.`;
+      return l10n.t('{0} has the same status as in the last success {1} but a different output.', name, baseline.id);
   }
 }

@@ -2,6 +2,7 @@
 // body, so the new execution is found by listing the workflow's runs started since the request.
 // The same search settles a replay whose outcome is unknown (a 5xx, a connection broken after
 // the request went out, a 201 cut short): only when it finds nothing is replaying again offered.
+import * as l10n from '@vscode/l10n';
 import type { Run } from './model';
 import type { HistorySource } from './source';
 
@@ -92,23 +93,72 @@ export interface UncertainReplayNotice {
   readonly message: string;
   /** "Open Run" when the execution was found; "Replay Again" only when the search found nothing. */
   readonly action?: 'Open Run' | 'Replay Again';
+  /** The action's button, in the display language. */
+  readonly actionLabel?: string;
 }
 
 export function uncertainReplayNotice(outcome: UncertainReplayOutcome, original: Run, reason: string, lookedForSeconds: number): UncertainReplayNotice {
-  const what = `The replay of ${original.id}${original.workflowId ? ` (workflow ${original.workflowId})` : ''}`;
-  const check = 'Check the history before replaying: a second replay runs its side effects again.';
+  // Whole sentences for each case, with and without the workflow's id (translators see each one entire).
+  const id = original.id;
+  const workflow = original.workflowId || undefined;
   switch (outcome.kind) {
-    case 'found':
-      return { severity: 'info', message: `${what} did start (${reason}): it is execution ${outcome.run.id} (${outcome.run.rawStatus.toLowerCase()}).`, action: 'Open Run' };
-    case 'not-found':
-      return {
-        severity: 'warning',
-        message: `${what} may have started (${reason}), but no new execution of its workflow appeared in the history within ${lookedForSeconds} s. ${check}`,
-        action: 'Replay Again',
-      };
-    case 'cannot-look':
-      return { severity: 'warning', message: `${what} may have started (${reason}); its new execution cannot be looked for, as the run names no workflow. ${check}` };
-    case 'look-failed':
-      return { severity: 'warning', message: `${what} may have started (${reason}); looking for its new execution did not finish. ${check}` };
+    case 'found': {
+      const status = outcome.run.rawStatus.toLowerCase();
+      const message =
+        workflow === undefined
+          ? l10n.t('The replay of {0} did start ({1}): it is execution {2} ({3}).', id, reason, outcome.run.id, status)
+          : l10n.t('The replay of {0} (workflow {1}) did start ({2}): it is execution {3} ({4}).', id, workflow, reason, outcome.run.id, status);
+      return { severity: 'info', message, action: 'Open Run', actionLabel: l10n.t('Open Run') };
+    }
+    case 'not-found': {
+      const message =
+        workflow === undefined
+          ? l10n.t(
+              'The replay of {0} may have started ({1}), but no new execution of its workflow appeared in the history within {2} s. Check the history before replaying: a second replay runs its side effects again.',
+              id,
+              reason,
+              lookedForSeconds,
+            )
+          : l10n.t(
+              'The replay of {0} (workflow {1}) may have started ({2}), but no new execution of its workflow appeared in the history within {3} s. Check the history before replaying: a second replay runs its side effects again.',
+              id,
+              workflow,
+              reason,
+              lookedForSeconds,
+            );
+      return { severity: 'warning', message, action: 'Replay Again', actionLabel: l10n.t('Replay Again') };
+    }
+    case 'cannot-look': {
+      const message =
+        workflow === undefined
+          ? l10n.t(
+              'The replay of {0} may have started ({1}); its new execution cannot be looked for, as the run names no workflow. Check the history before replaying: a second replay runs its side effects again.',
+              id,
+              reason,
+            )
+          : l10n.t(
+              'The replay of {0} (workflow {1}) may have started ({2}); its new execution cannot be looked for, as the run names no workflow. Check the history before replaying: a second replay runs its side effects again.',
+              id,
+              workflow,
+              reason,
+            );
+      return { severity: 'warning', message };
+    }
+    case 'look-failed': {
+      const message =
+        workflow === undefined
+          ? l10n.t(
+              'The replay of {0} may have started ({1}); looking for its new execution did not finish. Check the history before replaying: a second replay runs its side effects again.',
+              id,
+              reason,
+            )
+          : l10n.t(
+              'The replay of {0} (workflow {1}) may have started ({2}); looking for its new execution did not finish. Check the history before replaying: a second replay runs its side effects again.',
+              id,
+              workflow,
+              reason,
+            );
+      return { severity: 'warning', message };
+    }
   }
 }
