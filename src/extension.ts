@@ -19,6 +19,7 @@ import { ApiKeys, redactingLog } from './config/secrets';
 import * as settings from './config/settings';
 import { SourceRegistry } from './config/sourceRegistry';
 import { BUILTIN_COMMANDS, COMMANDS, CONTEXT_KEYS, VIEWS } from './contributions';
+import { configureLocalization } from './core/locale';
 import type { Run } from './core/model';
 import { TaskHistoryDocuments } from './documents/taskHistoryDocuments';
 import { RunPanel } from './panels/runPanel';
@@ -30,6 +31,9 @@ import type { TreeNode } from './views/nodes/treeNode';
 import { RunsTreeProvider } from './views/runsTree';
 
 export function activate(context: vscode.ExtensionContext): void {
+  // First: core's and the sources' messages (@vscode/l10n) read VS Code's bundle for the display
+  // language, and numbers, dates and relative times are written in it (core/locale.ts).
+  configureLocalization(vscode.l10n.bundle, vscode.env.language);
   // Every line written to the log, and every notification (views/notifications.ts), passes
   // the redactor with every key in SecretStorage (errors are already redacted where they are
   // built: this is the second line of defence, at the outputs).

@@ -1,5 +1,7 @@
 // Durations: computed from timestamps whenever both ends exist; a vendor's own figure
-// (Dispersl's "4h 15m") only as a fallback.
+// (Dispersl's "4h 15m") only as a fallback. Written with the display language's decimal mark
+// (./locale.ts: "12,3 s" in German); the unit symbols are the same in every language.
+import { formatFixed } from './locale';
 
 /** Milliseconds between two ISO timestamps, or undefined if either is missing or invalid. */
 export function durationBetween(start: string | undefined, end: string | undefined): number | undefined {
@@ -29,7 +31,7 @@ export function parseDurationText(text: string | undefined | null): number | und
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '';
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  if (ms < 60_000) return `${formatFixed(ms / 1000, ms < 10_000 ? 2 : 1)} s`;
   const totalSeconds = Math.floor(ms / 1000);
   const days = Math.floor(totalSeconds / 86_400);
   const hours = Math.floor((totalSeconds % 86_400) / 3600);

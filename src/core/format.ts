@@ -1,20 +1,28 @@
 // Plain-text presentation shared by the tree, the panel, the webview and the CLI. No Node
-// or `vscode` import: the webview bundle uses it too.
+// or `vscode` import: the webview bundle uses it too. Words go through `l10n.t` and numbers
+// and times through the display language (./locale.ts): English in the CLI.
+import * as l10n from '@vscode/l10n';
+import { formatDate, formatFixed, formatRelativeTime, isEnglish } from './locale';
 import { workflowLabel, type WorkflowNames } from './workflowNames';
 import type { Run, Step } from './model';
 import { durationText } from './runState';
 
-/** "just now", "5 min ago", "3 h ago", "2 d ago", or the date for older. */
+/**
+ * "just now", "5 min ago", "3 h ago", "2 d ago", or the date for older: English's compact
+ * forms (the messages, which a bundle may translate). In another display language, Intl's
+ * relative time ("vor 5 Minuten") and local date.
+ */
 export function relativeTime(iso: string | undefined, now: number = Date.now()): string {
   if (!iso) return '';
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return iso;
   const seconds = Math.round((now - then) / 1000);
-  if (seconds < 0) return 'in the future';
-  if (seconds < 45) return 'just now';
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
-  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
-  if (seconds < 30 * 86_400) return `${Math.round(seconds / 86_400)} d ago`;
+  if (!isEnglish()) return seconds < 30 * 86_400 ? formatRelativeTime(then, now) : formatDate(then);
+  if (seconds < 0) return l10n.t('in the future');
+  if (seconds < 45) return l10n.t('just now');
+  if (seconds < 3600) return l10n.t('{0} min ago', Math.round(seconds / 60));
+  if (seconds < 86_400) return l10n.t('{0} h ago', Math.round(seconds / 3600));
+  if (seconds < 30 * 86_400) return l10n.t('{0} d ago', Math.round(seconds / 86_400));
   return iso.slice(0, 10);
 }
 
@@ -90,29 +98,29 @@ export function terminalJson(value: unknown, space?: number): string {
 /** Every field of a run, as label/value rows, for tooltips and headers; the workflow by the name a user gave it, where there is one. */
 export function runFields(run: Run, workflowNames: WorkflowNames = new Map()): [string, string][] {
   const rows: [string, string | number | undefined][] = [
-    ['Id', run.id],
-    ['Name', run.name],
-    ['Status', run.rawStatus],
-    ['Started', run.startedAt],
-    ['Ended', run.endedAt],
-    ['Duration', durationText(run)],
-    ['User', run.userId],
-    ['Workflow', run.workflowId === undefined ? undefined : workflowLabel(run.workflowId, workflowNames)],
-    ['Integration', run.integration],
-    ['Tasks', run.taskCount],
-    ['Steps', run.stepCount],
-    ['Success rate', run.successRate === undefined ? undefined : `${run.successRate}%`],
-    ['Tokens', run.totalTokens],
+    [l10n.t('Id'), run.id],
+    [l10n.t('Name'), run.name],
+    [l10n.t('Status'), run.rawStatus],
+    [l10n.t('Started'), run.startedAt],
+    [l10n.t('Ended'), run.endedAt],
+    [l10n.t('Duration'), durationText(run)],
+    [l10n.t('User'), run.userId],
+    [l10n.t('Workflow'), run.workflowId === undefined ? undefined : workflowLabel(run.workflowId, workflowNames)],
+    [l10n.t('Integration'), run.integration],
+    [l10n.t('Tasks'), run.taskCount],
+    [l10n.t('Steps'), run.stepCount],
+    [l10n.t('Success rate'), run.successRate === undefined ? undefined : `${run.successRate}%`],
+    [l10n.t('Tokens'), run.totalTokens],
   ];
   return rows.filter((r): r is [string, string | number] => r[1] !== undefined && r[1] !== '').map(([k, v]) => [k, String(v)]);
 }
 
-/** "812 B", "1.2 KB", "3.4 MB"; '' when unknown. */
+/** "812 B", "1.2 KB", "3.4 MB" (German "1,2 KB"); '' when unknown. */
 export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined || !Number.isFinite(bytes)) return '';
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes < 1024 * 1024) return `${formatFixed(bytes / 1024, 1)} KB`;
+  return `${formatFixed(bytes / 1024 / 1024, 1)} MB`;
 }
 
 /** What stepFields reads: a model Step, or anything with the same fields (the panel's StepView). */
@@ -137,19 +145,19 @@ export function stepFields(step: StepFieldSource, format: FieldFormat = {}): [st
   const time = (iso: string | undefined) => (iso ? (format.time ?? String)(iso) : undefined);
   const count = (n: number | undefined) => (n === undefined ? undefined : (format.count ?? String)(n));
   const rows: [string, string | undefined][] = [
-    ['Id', step.id],
-    ['Workflow step', step.stepId],
-    ['Type', step.type],
-    ['Status', step.rawStatus],
-    ['Started', time(step.startedAt)],
-    ['Ended', time(step.endedAt)],
-    ['Duration', durationText(step)],
-    ['Agent', step.agent],
-    ['Model', step.model],
-    ['Tokens', count(step.tokensUsed)],
-    ['Tools', step.toolsUsed?.join(', ')],
-    ['Input size', formatBytes(step.inputSize)],
-    ['Output size', formatBytes(step.outputSize)],
+    [l10n.t('Id'), step.id],
+    [l10n.t('Workflow step'), step.stepId],
+    [l10n.t('Type'), step.type],
+    [l10n.t('Status'), step.rawStatus],
+    [l10n.t('Started'), time(step.startedAt)],
+    [l10n.t('Ended'), time(step.endedAt)],
+    [l10n.t('Duration'), durationText(step)],
+    [l10n.t('Agent'), step.agent],
+    [l10n.t('Model'), step.model],
+    [l10n.t('Tokens'), count(step.tokensUsed)],
+    [l10n.t('Tools'), step.toolsUsed?.join(', ')],
+    [l10n.t('Input size'), formatBytes(step.inputSize)],
+    [l10n.t('Output size'), formatBytes(step.outputSize)],
   ];
   return rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '');
 }

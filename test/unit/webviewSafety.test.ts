@@ -62,7 +62,7 @@ describe('Run panel webview safety', () => {
           const spec = match[1] ?? match[2]!;
           assert.match(
             spec,
-            /^(\.\/\w+|\.\/insights\/[\w.]+|\.\.\/(dom|format)|(\.\.\/)+src\/panels\/(protocol|insightsProtocol)|(\.\.\/)+src\/insights\/model|(\.\.\/)+src\/core\/(duration|format|runState|model)|@vscode-elements\/elements\/dist\/[\w-]+\/index\.js|uplot|uplot\/dist\/uPlot\.min\.css)$/,
+            /^(\.\/\w+|\.\/insights\/[\w.]+|\.\.\/(dom|format)|(\.\.\/)+src\/panels\/(protocol|insightsProtocol)|(\.\.\/)+src\/insights\/model|(\.\.\/)+src\/core\/(duration|format|runState|model|locale)|@vscode\/l10n|@vscode-elements\/elements\/dist\/[\w-]+\/index\.js|uplot|uplot\/dist\/uPlot\.min\.css)$/,
             `${file}: ${spec}`,
           );
         }
