@@ -1,0 +1,147 @@
+// The order of Add Source's questions as a multi-step flow: which API, that kind's declarative
+// steps (src/sources/kinds/*, the ones whose `when` holds), then the API key. It tracks where
+// the person is, the step numbers ("2/5") and every answer given, so Back returns to the previous
+// question with its answer still in it, and going forward again finds the later answers kept
+// too. Answers are kept per kind: a Paragon origin is never offered as a Dispersl root after
+// switching kinds. Plain logic without `vscode` (unit-tested in Node); sourceCommands.ts shows
+// each step with a QuickPick or an InputBox and reports Back, an answer or Escape here.
+import * as l10n from '@vscode/l10n';
+import { KIND_STEP, uniqueSourceId } from '../sources/kinds/addSourceFlow';
+import { SOURCE_KINDS, sourceKindOf, type SourceKind } from '../sources/kinds';
+import type { AddSourceInputStep, AddSourceStep, SourceKindDescriptor } from '../sources/kinds/sourceKind';
+import type { SourceConfig } from '../sources/sourceConfig';
+
+/** The name of the API key's step (not a kind's: the key goes to secret storage, never to settings). */
+export const KEY_STEP_NAME = 'apiKey';
+
+/** The last question: the key, hidden while typed. */
+export function keyStep(): AddSourceInputStep {
+  return {
+    type: 'input',
+    name: KEY_STEP_NAME,
+    title: l10n.t('API key'),
+    prompt: l10n.t('Stored in VS Code’s secret storage, never in settings.'),
+    validate: (text) => (text.trim() ? undefined : l10n.t('Enter the API key.')),
+  };
+}
+
+/** One question as the UI shows it. */
+export interface WizardView {
+  readonly step: AddSourceStep;
+  /** 1-based, and the number of questions as the answers so far make it (an Enterprise plan adds one). */
+  readonly number: number;
+  readonly total: number;
+  /** The answer given before (Back, or forward again), else the step's pre-filled value. */
+  readonly value: string | undefined;
+  readonly canGoBack: boolean;
+  /** The key: typed hidden. */
+  readonly secret: boolean;
+}
+
+export interface WizardResult {
+  readonly config: SourceConfig;
+  readonly key: string;
+}
+
+export class AddSourceWizard {
+  /** Every answer given, by `kind` for the first question, `<kind>:<step>` for a kind's, `apiKey` for the key. */
+  private readonly answers = new Map<string, string>();
+  private at = 0;
+  private readonly key = keyStep();
+
+  constructor(
+    private readonly isTaken: (id: string) => boolean,
+    /** A kind chosen beforehand (the welcome view's "Add Paragon Project"): its question is not asked. */
+    private readonly preset?: SourceKind,
+  ) {}
+
+  /** The kind chosen so far (the preset, or the first answer). */
+  get kind(): SourceKindDescriptor | undefined {
+    return sourceKindOf(this.preset ?? this.answers.get(KIND_STEP.name));
+  }
+
+  /** The questions in order, as the answers so far decide them. */
+  private path(): AddSourceStep[] {
+    return this.pathFor(this.kind);
+  }
+
+  private pathFor(kind: SourceKindDescriptor | undefined): AddSourceStep[] {
+    const first: AddSourceStep[] = this.preset ? [] : [KIND_STEP];
+    if (!kind) return first;
+    const answers = this.kindAnswers(kind);
+    return [...first, ...kind.addSourceSteps.steps.filter((step) => !step.when || step.when(answers)), this.key];
+  }
+
+  /** A kind's answers, for its `when` and `build`: those given (inputs trimmed) to the steps that are asked. */
+  private kindAnswers(kind: SourceKindDescriptor): Record<string, string> {
+    const answers: Record<string, string> = {};
+    for (const step of kind.addSourceSteps.steps) {
+      const value = this.answers.get(`${kind.kind}:${step.name}`);
+      if (value !== undefined && (!step.when || step.when(answers))) answers[step.name] = step.type === 'input' ? value.trim() : value;
+    }
+    return answers;
+  }
+
+  private answerKey(step: AddSourceStep): string {
+    if (step === KIND_STEP) return KIND_STEP.name;
+    if (step === this.key) return KEY_STEP_NAME;
+    return `${this.kind?.kind ?? ''}:${step.name}`;
+  }
+
+  /** The question to show, or undefined once every one is answered. */
+  current(): WizardView | undefined {
+    const path = this.path();
+    const step = path[this.at];
+    if (!step) return undefined;
+    // Before the kind is known, as many steps as the longest kind asks (so "1/5" does not grow).
+    const total = this.kind ? path.length : Math.max(path.length, ...SOURCE_KINDS.map((k) => this.pathFor(k).length));
+    const kept = this.answers.get(this.answerKey(step));
+    return {
+      step,
+      number: this.at + 1,
+      total,
+      value: kept ?? (step.type === 'input' ? step.value : undefined),
+      canGoBack: this.at > 0,
+      secret: step === this.key,
+    };
+  }
+
+  /**
+   * Answers the current question: undefined when taken (the flow moves on), else why not (the
+   * text is kept; the UI shows the message and asks again). A pick must be one of its items.
+   */
+  answer(raw: string): string | undefined {
+    const view = this.current();
+    if (!view) return l10n.t('Every question is answered already.');
+    const { step } = view;
+    if (step.type === 'pick') {
+      if (!step.items.some((item) => item.value === raw)) return l10n.t('Choose one of the items.');
+    } else {
+      const problem = step.validate?.(raw);
+      if (problem) return problem;
+    }
+    this.answers.set(this.answerKey(step), raw);
+    this.at++;
+    return undefined;
+  }
+
+  /** Back to the previous question (its answer kept); false on the first one. */
+  back(): boolean {
+    if (this.at === 0) return false;
+    this.at = Math.min(this.at, this.path().length) - 1;
+    return true;
+  }
+
+  get done(): boolean {
+    return this.current() === undefined && this.kind !== undefined;
+  }
+
+  /** The entry and the key, once done; undefined before. */
+  result(): WizardResult | undefined {
+    const kind = this.kind;
+    const key = this.answers.get(KEY_STEP_NAME)?.trim();
+    if (!this.done || !kind || !key) return undefined;
+    const config = kind.addSourceSteps.build(this.kindAnswers(kind), { uniqueId: (base) => uniqueSourceId(base, this.isTaken) });
+    return { config, key };
+  }
+}

@@ -1,0 +1,159 @@
+// Per-source filters kept in the workspace's state: what is stored, what is read back from a
+// state that is not trusted, which fields each API is offered for, and the view's header.
+import assert from 'node:assert/strict';
+import { FILTERS_STATE_KEY, FilterMemory, readFilters, sanitizeFilter, summarizeFilters, writeFilters, type FilterStorage } from '../../src/core/filterMemory';
+import { commonFilterFields, describeFilter, filterFieldsOf, filterToQuery, restrictFilter } from '../../src/core/filters';
+import { SOURCE_KINDS } from '../../src/sources/kinds';
+
+/** A Memento as VS Code's workspaceState is: values go through JSON (structured clone loses nothing more here). */
+class JsonMemento implements FilterStorage {
+  readonly data = new Map<string, string>();
+  writes = 0;
+  get(key: string): unknown {
+    const raw = this.data.get(key);
+    return raw === undefined ? undefined : JSON.parse(raw);
+  }
+  update(key: string, value: unknown): Promise<void> {
+    this.writes++;
+    this.data.set(key, JSON.stringify(value));
+    return Promise.resolve();
+  }
+}
+
+const capabilitiesOf = (kind: 'paragon' | 'dispersl') =>
+  SOURCE_KINDS.find((k) => k.kind === kind)!.createClient({ id: kind, kind, projectId: 'p-1' }, { apiKey: 'unused' }).capabilities;
+
+describe('Filter memory (per source, kept in the workspace state)', () => {
+  it('keeps one filter per source, and a new memory on the same state (a window reload) reads them back', async () => {
+    const state = new JsonMemento();
+    const memory = new FilterMemory(state);
+    assert.equal(memory.set('paragon-a', { status: 'failed', timeRange: { preset: '24h' }, integration: 'salesforce' }), true);
+    assert.equal(memory.set('dispersl', { status: 'running' }), true);
+    await memory.saved;
+    const reloaded = new FilterMemory(state);
+    assert.deepEqual(reloaded.get('paragon-a'), { status: 'failed', timeRange: { preset: '24h' }, integration: 'salesforce' });
+    assert.deepEqual(reloaded.get('dispersl'), { status: 'running' });
+    assert.deepEqual(reloaded.get('another'), {}, 'a source without a filter has none');
+    assert.equal(reloaded.anyActive, true);
+  });
+
+  it('does not write when nothing changes, clears one source or all, and an empty filter is a cleared one', async () => {
+    const state = new JsonMemento();
+    const memory = new FilterMemory(state);
+    memory.set('a', { status: 'failed' });
+    memory.set('b', { status: 'failed' });
+    await memory.saved;
+    const writes = state.writes;
+    assert.equal(memory.set('a', { status: 'failed' }), false);
+    assert.equal(state.writes, writes, 'the same filter again is not a write');
+    assert.deepEqual(memory.clear('a'), ['a']);
+    assert.deepEqual(memory.clear('a'), [], 'clearing twice clears nothing');
+    await memory.saved;
+    assert.deepEqual(new FilterMemory(state).entries(), [['b', { status: 'failed' }]]);
+    memory.set('b', {});
+    await memory.saved;
+    assert.deepEqual(new FilterMemory(state).entries(), []);
+    memory.set('a', { status: 'running' });
+    memory.set('c', { userId: 'u-1' });
+    assert.deepEqual(memory.clear().sort(), ['a', 'c']);
+    await memory.saved;
+    assert.equal(new FilterMemory(state).anyActive, false);
+  });
+
+  it('drops the filter of a removed source', async () => {
+    const state = new JsonMemento();
+    const memory = new FilterMemory(state);
+    memory.set('kept', { status: 'failed' });
+    memory.set('removed', { status: 'running' });
+    assert.deepEqual(memory.retain(['kept', 'new-one']), ['removed']);
+    await memory.saved;
+    assert.deepEqual(new FilterMemory(state).entries(), [['kept', { status: 'failed' }]]);
+  });
+
+  it('reads an untrusted state field by field: unknown statuses and presets, non-strings, bad dates and __proto__ keys are dropped', () => {
+    const raw = JSON.parse(`{
+      "v": 1,
+      "filters": {
+        "__proto__": { "status": "failed" },
+        "constructor": { "status": "failed" },
+        "ok": { "status": "failed", "timeRange": { "preset": "7d" }, "userId": "  u-1  ", "workflowId": 42, "integration": ["x"] },
+        "bad-status": { "status": "exploded", "timeRange": { "preset": "toString" } },
+        "unknown-status": { "status": "unknown" },
+        "custom": { "timeRange": { "from": "2026-11-01", "to": "not a date" } },
+        "control": { "userId": "a\\u0000b", "integration": "${'x'.repeat(600)}" },
+        "not-an-object": "failed",
+        "array": [{ "status": "failed" }],
+        " padded ": { "status": "failed" }
+      }
+    }`);
+    const filters = readFilters(raw);
+    assert.deepEqual(Object.getPrototypeOf(filters.get('ok')), Object.prototype);
+    assert.deepEqual([...filters.keys()].sort(), ['custom', 'ok']);
+    assert.deepEqual(filters.get('ok'), { status: 'failed', timeRange: { preset: '7d' }, userId: 'u-1' });
+    assert.deepEqual(filters.get('custom'), { timeRange: { from: '2026-11-01T00:00:00.000Z' } });
+    assert.equal(({} as Record<string, unknown>)['status'], undefined, 'nothing reached Object.prototype');
+  });
+
+  it('reads nothing from a state of another version or shape', () => {
+    for (const raw of [undefined, null, 'x', 42, [], { v: 2, filters: { a: { status: 'failed' } } }, { v: 1 }, { v: 1, filters: [] }]) {
+      assert.equal(readFilters(raw).size, 0, JSON.stringify(raw));
+    }
+    const state = new JsonMemento();
+    state.data.set(FILTERS_STATE_KEY, JSON.stringify({ v: 1, filters: 'garbage' }));
+    assert.equal(new FilterMemory(state).anyActive, false);
+  });
+
+  it('sanitizes what it stores too, and the stored shape round-trips', () => {
+    assert.deepEqual(sanitizeFilter({ status: 'failed', userId: '', workflowId: '   ' }), { status: 'failed' });
+    const map = new Map([['a', { status: 'failed' as const, integration: 'hubspot' }]]);
+    const stored = JSON.parse(JSON.stringify(writeFilters(map)));
+    assert.deepEqual(stored, { v: 1, filters: { a: { status: 'failed', integration: 'hubspot' } } });
+    assert.deepEqual([...readFilters(stored)], [...map]);
+  });
+
+  it('keeps working for the session when the state cannot be written, and says so', async () => {
+    const failures: unknown[] = [];
+    const memory = new FilterMemory({ get: () => undefined, update: () => Promise.reject(new Error('disk full')) }, (e) => failures.push(e));
+    memory.set('a', { status: 'failed' });
+    await memory.saved;
+    assert.deepEqual(memory.get('a'), { status: 'failed' });
+    assert.equal((failures[0] as Error).message, 'disk full');
+  });
+});
+
+describe('Filter fields each API filters by', () => {
+  it('Paragon filters by status (its four), time, user, workflow and integration; Dispersl by status and time only', () => {
+    const paragon = filterFieldsOf(capabilitiesOf('paragon'));
+    const dispersl = filterFieldsOf(capabilitiesOf('dispersl'));
+    assert.deepEqual(paragon, { statuses: ['running', 'failed', 'succeeded', 'delayed'], timeRange: true, userId: true, workflowId: true, integration: true });
+    assert.deepEqual(dispersl, { statuses: ['queued', 'running', 'succeeded', 'failed', 'cancelled'], timeRange: true, userId: false, workflowId: false, integration: false });
+    assert.deepEqual(commonFilterFields([paragon, dispersl]), { statuses: ['running', 'failed', 'succeeded'], timeRange: true, userId: false, workflowId: false, integration: false });
+  });
+
+  it('never sends a field the API cannot filter by: an "All sources" filter is cut to what each source takes', () => {
+    const dispersl = filterFieldsOf(capabilitiesOf('dispersl'));
+    assert.deepEqual(restrictFilter({ status: 'delayed', timeRange: { preset: '1h' }, integration: 'slack', userId: 'u' }, dispersl), { timeRange: { preset: '1h' } });
+  });
+
+  it('sends the integration to the API as its own parameter, and says so in the header', () => {
+    assert.equal(filterToQuery({ integration: 'salesforce' }).integration, 'salesforce');
+    assert.equal(filterToQuery({ integration: '' }).integration, undefined);
+    assert.equal(describeFilter({ status: 'failed', integration: 'salesforce' }), 'failed · integration salesforce');
+  });
+
+  it('sums the filters up for the view header', () => {
+    assert.equal(summarizeFilters([], 2), '');
+    assert.equal(summarizeFilters([{ label: 'P', filter: { status: 'running' } }], 1), 'running');
+    assert.equal(summarizeFilters([{ label: 'P', filter: { status: 'running' } }, { label: 'D', filter: {} }], 2), 'P: running');
+    assert.equal(
+      summarizeFilters(
+        [
+          { label: 'P', filter: { status: 'running' } },
+          { label: 'D', filter: { timeRange: { preset: '24h' } } },
+        ],
+        2,
+      ),
+      'Filters on 2 sources',
+    );
+  });
+});
