@@ -11,6 +11,7 @@
 // bidi overrides, lone surrogates, megabytes. Every pass here is linear or runs on a bounded
 // prefix (WORK_LIMIT characters once cleaned), and no regular expression has nested
 // unbounded quantifiers, so a 1 MB error costs one scan of it.
+import * as l10n from '@vscode/l10n';
 import type { SourceKind } from '../core/model';
 
 /** Characters of cleaned text that normalization looks at: far more than the label keeps, so ids and URLs that shrink still leave enough. */
@@ -694,8 +695,8 @@ function describe(input: SignatureInput): Described {
     const agent = cleanName(input.agent);
     const model = cleanName(input.model);
     parts = ['step', stepType ?? null, stepName ?? null, agent ?? null, model ?? null];
-    const shown = [stepType, stepName ?? (agent || model ? '(unnamed step)' : undefined), agent, model].filter((p): p is string => p !== undefined);
-    label = stepName || agent || model ? shown.join(' · ') : stepType ? `${stepType} · (no error text)` : '(no error text)';
+    const shown = [stepType, stepName ?? (agent || model ? l10n.t('(unnamed step)') : undefined), agent, model].filter((p): p is string => p !== undefined);
+    label = stepName || agent || model ? shown.join(' · ') : stepType ? l10n.t('{0} · (no error text)', stepType) : l10n.t('(no error text)');
   }
   // Cleaned parts hold no control characters, so U+0000 separates them and U+0001 marks one absent.
   return { label, canonical: `${input.kind}\u0000${parts.map((p) => p ?? '\u0001').join('\u0000')}`, text };

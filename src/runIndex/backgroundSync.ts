@@ -7,7 +7,9 @@
 // window has been away long (`paused`): the skipped pass runs when it comes back (`resume`).
 // Plain logic with injectable timers, no `vscode`: the extension drives it, tests drive the clock.
 // Also the few texts the extension shows of it (progress, time left, offline).
+import * as l10n from '@vscode/l10n';
 import { relativeTime } from '../core/format';
+import type { SyncProgress } from './sync';
 
 export interface Timers {
   now(): number;
@@ -240,18 +242,40 @@ export class BackgroundSync {
 }
 
 /** What a sync in progress says, quietly (the status bar): "listing 42% · 3 min left". */
-export function describeSyncProgress(progress: { readonly phase: string; readonly done: number; readonly total?: number; readonly remainingMs?: number }): string {
-  const parts = [progress.phase];
-  if (progress.total !== undefined && progress.total > 0) parts[0] += ` ${Math.min(100, Math.floor((progress.done / progress.total) * 100))}%`;
-  else if (progress.done > 0) parts[0] += ` ${progress.done.toLocaleString('en-US')}`;
+export function describeSyncProgress(progress: { readonly phase: SyncPhase; readonly done: number; readonly total?: number; readonly remainingMs?: number }): string {
+  const phase = phaseLabel(progress.phase);
+  const parts = [
+    progress.total !== undefined && progress.total > 0
+      ? l10n.t('{0} {1}%', phase, Math.min(100, Math.floor((progress.done / progress.total) * 100)))
+      : progress.done > 0
+        ? l10n.t('{0} {1}', phase, progress.done.toLocaleString('en-US'))
+        : phase,
+  ];
   if (progress.remainingMs !== undefined) parts.push(describeTimeLeft(progress.remainingMs));
   return parts.join(' · ');
 }
 
+type SyncPhase = SyncProgress['phase'];
+
+function phaseLabel(phase: SyncPhase): string {
+  switch (phase) {
+    case 'listing':
+      return l10n.t('listing');
+    case 'backfilling':
+      return l10n.t('backfilling');
+    case 'tagging':
+      return l10n.t('tagging');
+    case 'rechecking':
+      return l10n.t('rechecking');
+    case 'details':
+      return l10n.t('details');
+  }
+}
+
 export function describeTimeLeft(ms: number): string {
-  if (ms < 60_000) return 'under a minute left';
-  if (ms < 90 * 60_000) return `${Math.round(ms / 60_000)} min left`;
-  return `${(ms / 3_600_000).toFixed(1)} h left`;
+  if (ms < 60_000) return l10n.t('under a minute left');
+  if (ms < 90 * 60_000) return l10n.t('{0} min left', Math.round(ms / 60_000));
+  return l10n.t('{0} h left', (ms / 3_600_000).toFixed(1));
 }
 
 /**
@@ -261,6 +285,14 @@ export function describeTimeLeft(ms: number): string {
  */
 export function describeOffline(reason: string, indexed: number, lastSynced: Date | undefined, now = Date.now()): string {
   const first = reason.split(/\.\s/)[0]!.replace(/\.$/, '');
-  const synced = lastSynced ? `last synced ${relativeTime(lastSynced.toISOString(), now)}` : 'never synced completely';
-  return `Offline: ${first} · showing ${indexed.toLocaleString('en-US')} indexed run${indexed === 1 ? '' : 's'}, ${synced}`;
+  const count = indexed.toLocaleString('en-US');
+  if (!lastSynced) {
+    return indexed === 1
+      ? l10n.t('Offline: {0} · showing 1 indexed run, never synced completely', first)
+      : l10n.t('Offline: {0} · showing {1} indexed runs, never synced completely', first, count);
+  }
+  const ago = relativeTime(lastSynced.toISOString(), now);
+  return indexed === 1
+    ? l10n.t('Offline: {0} · showing 1 indexed run, last synced {1}', first, ago)
+    : l10n.t('Offline: {0} · showing {1} indexed runs, last synced {2}', first, count, ago);
 }

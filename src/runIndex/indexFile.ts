@@ -11,6 +11,7 @@
 // leaves a journal whose header is zeros (locking_mode EXCLUSIVE: SQLite zeroes the header at
 // each commit instead of deleting the journal; a close deletes it): it holds nothing to play
 // back, and opening removes it (hotJournal.ts).
+import * as l10n from '@vscode/l10n';
 import { closeSync, existsSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -61,7 +62,9 @@ export function openIndexFile(path: string, now: () => Date = () => new Date()):
       if (rollBackHotJournal(path)) suspect = true;
     } else if (busy) {
       // Another program's file, maybe in use by it right now: never touched.
-      throw new IndexFileError(`${path} is not a Task History run index, and another program may be using it (a journal or a lock is beside it). Give the index another file.`);
+      throw new IndexFileError(
+        l10n.t('{0} is not a Task History run index, and another program may be using it (a journal or a lock is beside it). Give the index another file.', path),
+      );
     }
     let rebuilt: string | undefined;
     let integrityChecked = false;
@@ -73,7 +76,7 @@ export function openIndexFile(path: string, now: () => Date = () => new Date()):
     if (problem) {
       const aside = `${path}.${problem.kind}-${now().toISOString().replace(/[:.]/g, '-')}`;
       renameSync(path, aside);
-      rebuilt = `The run index at ${path} ${problem.why}; it was moved to ${aside} and a new index was started (runs are synced again).`;
+      rebuilt = l10n.t('The run index at {0} {1}; it was moved to {2} and a new index was started (runs are synced again).', path, problem.why, aside);
     }
     // Checked (and moved aside if damaged), or gone: what the marker asked for is done.
     rmSync(marker, { force: true });
@@ -118,7 +121,11 @@ function damaged(path: string, error: Error, now: () => Date): IndexFileError {
     // The folder cannot be written: the message still says what to do.
   }
   return new IndexFileError(
-    `The run index at ${path} is damaged (SQLite: ${error.message}). It will be checked on the next open and, if damaged, moved aside and rebuilt (runs are synced again): reload the window, or run the command again.`,
+    l10n.t(
+      'The run index at {0} is damaged (SQLite: {1}). It will be checked on the next open and, if damaged, moved aside and rebuilt (runs are synced again): reload the window, or run the command again.',
+      path,
+      error.message,
+    ),
     { cause: error },
   );
 }
@@ -150,7 +157,7 @@ function headerKind(path: string): 'new' | 'ours' | 'sqlite' | 'other' {
  */
 function fileProblem(path: string, kind: 'new' | 'ours' | 'sqlite' | 'other', suspect: boolean, checked: () => void): { kind: 'corrupt' | 'foreign'; why: string } | undefined {
   if (kind === 'new') return undefined; // an empty file: SQLite makes it a database
-  if (kind === 'other') return { kind: 'foreign', why: 'is not a database (another program’s file?)' };
+  if (kind === 'other') return { kind: 'foreign', why: l10n.t('is not a database (another program’s file?)') };
   let db: SqlDatabase | undefined;
   try {
     db = openSqlite(path, { mustExist: true });
@@ -158,22 +165,22 @@ function fileProblem(path: string, kind: 'new' | 'ours' | 'sqlite' | 'other', su
     const tables = Number(db.get("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'")?.['n'] ?? 0);
     if (kind === 'sqlite') {
       // application_id 0 with no tables: an SQLite file made empty, ours to use.
-      if (tables > 0) return { kind: 'foreign', why: 'is another program’s SQLite database' };
+      if (tables > 0) return { kind: 'foreign', why: l10n.t('is another program’s SQLite database') };
     }
     const pages = Number(db.get('PRAGMA page_count')?.['page_count'] ?? 0);
     const pageSize = Number(db.get('PRAGMA page_size')?.['page_size'] ?? 0);
     if (suspect || pages * pageSize !== statSync(path).size) {
       checked();
       const check = String(db.get('PRAGMA quick_check')?.['quick_check'] ?? '');
-      if (check !== 'ok') return { kind: 'corrupt', why: `is damaged (${check.slice(0, 120)})` };
+      if (check !== 'ok') return { kind: 'corrupt', why: l10n.t('is damaged ({0})', check.slice(0, 120)) };
     }
     return undefined;
   } catch (error) {
     // Only SQLite saying the file is damaged makes it "corrupt": a permission, a lock or a
     // missing engine file is a problem to report, never a reason to move a good index aside.
     const message = error instanceof Error ? error.message : String(error);
-    if (/malformed|not a database|corrupt/i.test(message)) return { kind: 'corrupt', why: `cannot be read (${message})` };
-    throw new IndexFileError(`The run index at ${path} could not be opened: ${message}. Check the file's permissions, or give the index another file.`);
+    if (/malformed|not a database|corrupt/i.test(message)) return { kind: 'corrupt', why: l10n.t('cannot be read ({0})', message) };
+    throw new IndexFileError(l10n.t("The run index at {0} could not be opened: {1}. Check the file's permissions, or give the index another file.", path, message));
   } finally {
     db?.close();
   }
@@ -197,7 +204,12 @@ function migrate(db: SqlDatabase, path: string): string | undefined {
   const version = Number(db.get('PRAGMA user_version')?.['user_version'] ?? 0);
   if (version > SCHEMA_VERSION) {
     throw new IndexFileError(
-      `The run index at ${path} was written by a newer version of Task History Explorer (schema ${version}; this one knows ${SCHEMA_VERSION}). Update the extension or the CLI, or point it at another index file.`,
+      l10n.t(
+        'The run index at {0} was written by a newer version of Task History Explorer (schema {1}; this one knows {2}). Update the extension or the CLI, or point it at another index file.',
+        path,
+        version,
+        SCHEMA_VERSION,
+      ),
     );
   }
   for (const migration of MIGRATIONS) {
@@ -212,7 +224,13 @@ function migrate(db: SqlDatabase, path: string): string | undefined {
       if (error instanceof IndexFileError) throw error; // damage, said as such (onCorruption)
       const message = error instanceof Error ? error.message : String(error);
       throw new IndexFileError(
-        `The run index at ${path} could not be updated to this version's schema (step ${migration.version} of ${SCHEMA_VERSION}: ${message}). The file is unchanged (each step is one transaction). Free some space on its disk (the update rewrites the file's tables) and open it again, or give the index another file.`,
+        l10n.t(
+          "The run index at {0} could not be updated to this version's schema (step {1} of {2}: {3}). The file is unchanged (each step is one transaction). Free some space on its disk (the update rewrites the file's tables) and open it again, or give the index another file.",
+          path,
+          migration.version,
+          SCHEMA_VERSION,
+          message,
+        ),
         { cause: error },
       );
     }
@@ -368,12 +386,17 @@ function lock(path: string): { unlock: () => void; tookOver: boolean } {
         const state = holderState(holder, lockPath);
         if (state === 'live') {
           throw new IndexFileError(
-            `The run index is in use by another Task History process (pid ${holder.pid}); wait for it to finish, or use another index file. Lock: ${lockPath}`,
+            l10n.t('The run index is in use by another Task History process (pid {0}); wait for it to finish, or use another index file. Lock: {1}', holder.pid, lockPath),
           );
         }
         if (state === 'elsewhere') {
           throw new IndexFileError(
-            `The run index is locked by a Task History process on another computer (${holder.host}, pid ${holder.pid}); wait for it to finish, or use another index file. If that process is gone, delete the lock file ${lockPath}`,
+            l10n.t(
+              'The run index is locked by a Task History process on another computer ({0}, pid {1}); wait for it to finish, or use another index file. If that process is gone, delete the lock file {2}',
+              holder.host ?? '',
+              holder.pid,
+              lockPath,
+            ),
           );
         }
         // Left by a process that is gone: moved away under a name of our own, so only one taker wins.
@@ -386,7 +409,7 @@ function lock(path: string): { unlock: () => void; tookOver: boolean } {
         }
       }
     }
-    throw new IndexFileError(`Could not lock the run index (${lockPath}).`);
+    throw new IndexFileError(l10n.t('Could not lock the run index ({0}).', lockPath));
   } finally {
     rmSync(mine, { force: true });
   }

@@ -15,6 +15,7 @@
 //   3. Steps of finished runs not stored yet — failed runs (with their failing step's output)
 //      or all runs, as asked — fetched once, ever. A run the API no longer has is archived.
 // Cancellable at any point (what landed stays), with progress and time left.
+import * as l10n from '@vscode/l10n';
 import { NotFoundError, UnsupportedError } from '../core/errors';
 import type { Run, RunDetail, RunQuery, RunStatus } from '../core/model';
 import { isActive } from '../core/runState';
@@ -221,7 +222,7 @@ export async function syncSource(options: SyncOptions): Promise<SyncReport> {
   const integrations = [...new Set((options.integrations ?? []).map((name) => name.trim()).filter((name) => name.length > 0))];
   if (integrations.length > 0 && !options.source.capabilities.filterByIntegration) {
     throw new UnsupportedError(
-      `${options.source.label} cannot list runs by integration: leave its integrations out of the sync.`,
+      l10n.t('{0} cannot list runs by integration: leave its integrations out of the sync.', options.source.label),
       'integrations given to a source without an integration filter',
     );
   }
