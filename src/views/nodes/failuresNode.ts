@@ -52,7 +52,7 @@ export class FailuresNode implements TreeNode {
 
   /** The query the signatures were computed with (the tree's filter then); the current filter's before they are. */
   get query(): RunQuery {
-    return this.result?.query ?? filterToQuery(this.ctx.filter());
+    return this.result?.query ?? filterToQuery(this.ctx.filter(this.sourceId));
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -66,7 +66,7 @@ export class FailuresNode implements TreeNode {
 
   async getChildren(): Promise<TreeNode[]> {
     const view = this.ctx.indexed(this.sourceId);
-    if (!view) return [new MessageNode(this, `${this.id}/closed`, 'empty', 'The run index is not open: "Task History: Sync Run Index" opens and fills it.')];
+    if (!view) return [new MessageNode(this, `${this.id}/closed`, 'empty', vscode.l10n.t('The run index is not open: "Task History: Sync Run Index" opens and fills it.'))];
     const result = await this.compute(view);
     if (result.failedRuns === 0) return [new MessageNode(this, `${this.id}/none`, 'empty', NO_FAILED_RUNS)];
     const children: TreeNode[] = result.signatures.map((s) => this.nodeFor(s));
@@ -95,7 +95,7 @@ export class FailuresNode implements TreeNode {
   /** The signatures of the tree's filter, worked out once (in slices off the index when its frame is not ready: the host keeps answering). */
   private compute(view: IndexedSourceView): Promise<ErrorSignatures> {
     if (!this.result) {
-      const query = filterToQuery(this.ctx.filter());
+      const query = filterToQuery(this.ctx.filter(this.sourceId));
       this.result = { query, signatures: view.errorSignatures(query) };
     }
     return this.result.signatures;
@@ -139,7 +139,7 @@ export class SignatureNode implements TreeNode {
 
   async getChildren(): Promise<TreeNode[]> {
     const view = this.ctx.indexed(this.parent.sourceId);
-    if (!view) return [new MessageNode(this, `${this.id}/closed`, 'empty', 'The run index is not open.')];
+    if (!view) return [new MessageNode(this, `${this.id}/closed`, 'empty', vscode.l10n.t('The run index is not open.'))];
     const runs = await (this.runs ??= view.signatureRuns(this.parent.query, this.signature.key));
     if (runs.length === 0) return [new MessageNode(this, `${this.id}/none`, 'empty', NO_FAILED_RUNS)];
     const shown = runs.slice(0, SIGNATURE_RUNS_SHOWN);
