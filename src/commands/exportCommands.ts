@@ -23,7 +23,8 @@ import { userMessage } from '../core/errors';
 import { GroupNode } from '../views/nodes/groupNode';
 import { SourceNode } from '../views/nodes/sourceNode';
 import type { RunsTreeProvider } from '../views/runsTree';
-import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
+import { showActionableError } from '../views/errorActions';
+import { showInformationMessage, showWarningMessage } from '../views/notifications';
 
 interface Scope {
   readonly configured: ConfiguredSource;
@@ -44,17 +45,18 @@ export function exportCommandHandlers(
 }
 
 async function chooseScope(registry: SourceRegistry, tree: RunsTreeProvider, node: unknown): Promise<Scope | undefined> {
-  const filterText = describeFilter(tree.filter);
+  // Each source has its own filter: the export takes the chosen source's.
+  const filterText = (c: ConfiguredSource) => describeFilter(tree.filterOf(c.config.id));
+  const queryOf = (c: ConfiguredSource) => filterToQuery(tree.filterOf(c.config.id));
   if (node instanceof GroupNode) {
     const configured = registry.get(node.sourceId);
-    return configured && { configured, query: node.spec.query, title: `${configured.config.label ?? configured.config.id} › ${node.spec.label}` };
+    return configured && { configured, query: node.spec.query, title: vscode.l10n.t('{0} › {1}', configured.config.label ?? configured.config.id, node.spec.label) };
   }
-  const query = filterToQuery(tree.filter);
-  const titleOf = (c: ConfiguredSource) => `${c.config.label ?? c.config.id}${filterText ? ` (${filterText})` : ''}`;
-  if (node instanceof SourceNode) return { configured: node.configured, query, title: titleOf(node.configured) };
+  const titleOf = (c: ConfiguredSource) => (filterText(c) ? vscode.l10n.t('{0} ({1})', c.config.label ?? c.config.id, filterText(c)) : (c.config.label ?? c.config.id));
+  if (node instanceof SourceNode) return { configured: node.configured, query: queryOf(node.configured), title: titleOf(node.configured) };
   const sources = registry.list();
   if (sources.length === 0) {
-    void showInformationMessage('Add a Task History source first.');
+    void showInformationMessage(vscode.l10n.t('Add a Task History source first.'));
     return undefined;
   }
   const pick =
@@ -63,10 +65,20 @@ async function chooseScope(registry: SourceRegistry, tree: RunsTreeProvider, nod
       : (
           await vscode.window.showQuickPick(
             sources.map((c) => ({ label: titleOf(c), c })),
-            { title: 'Export runs of which source?' },
+            { title: vscode.l10n.t('Export runs of which source?') },
           )
         )?.c;
-  return pick && { configured: pick, query, title: titleOf(pick) };
+  return pick && { configured: pick, query: queryOf(pick), title: titleOf(pick) };
+}
+
+/** What an export was asked for: written again as it is by Retry. */
+interface ExportRequest {
+  readonly scope: Scope;
+  readonly format: ExportFormat;
+  readonly includeSteps: boolean;
+  readonly includePayloads: boolean;
+  readonly total: number;
+  readonly target: vscode.Uri;
 }
 
 async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, log: vscode.LogOutputChannel, withLocalRuns: WithLocalRuns, node: unknown): Promise<void> {
@@ -76,22 +88,24 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
   const format = (
     await vscode.window.showQuickPick(
       [
-        { label: 'JSON', description: 'one array', format: 'json' as ExportFormat },
-        { label: 'NDJSON', description: 'one run per line, with a BigQuery schema file beside it', format: 'ndjson' as ExportFormat },
-        { label: 'CSV', description: 'RFC 4180, stable columns', format: 'csv' as ExportFormat },
-        { label: 'Parquet', description: 'typed columns, compressed: DuckDB, BigQuery, pandas', format: 'parquet' as ExportFormat },
+        { label: 'JSON', description: vscode.l10n.t('one array'), format: 'json' as ExportFormat },
+        { label: 'NDJSON', description: vscode.l10n.t('one run per line, with a BigQuery schema file beside it'), format: 'ndjson' as ExportFormat },
+        { label: 'CSV', description: vscode.l10n.t('RFC 4180, stable columns'), format: 'csv' as ExportFormat },
+        { label: 'Parquet', description: vscode.l10n.t('typed columns, compressed: DuckDB, BigQuery, pandas'), format: 'parquet' as ExportFormat },
       ],
-      { title: `Export ${scope.title}`, placeHolder: 'Format' },
+      { title: vscode.l10n.t('Export {0}', scope.title), placeHolder: vscode.l10n.t('Format') },
     )
   )?.format;
   if (!format) return;
 
   const options = await vscode.window.showQuickPick(
     [
-      { label: 'Include steps', picked: false, id: 'steps' },
-      ...(source.capabilities.stepPayloads ? [{ label: 'Include step input/output', description: 'one more request per step', picked: false, id: 'payloads' }] : []),
+      { label: vscode.l10n.t('Include steps'), picked: false, id: 'steps' },
+      ...(source.capabilities.stepPayloads
+        ? [{ label: vscode.l10n.t('Include step input/output'), description: vscode.l10n.t('one more request per step'), picked: false, id: 'payloads' }]
+        : []),
     ],
-    { title: `Export ${scope.title}: options`, canPickMany: true, placeHolder: 'Press Enter for runs only' },
+    { title: vscode.l10n.t('Export {0}: options', scope.title), canPickMany: true, placeHolder: vscode.l10n.t('Press Enter for runs only') },
   );
   if (!options) return;
   const includePayloads = options.some((o) => o.id === 'payloads');
@@ -101,25 +115,34 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
   try {
     total = (await source.listPage(scope.query, 0)).total;
   } catch (error) {
-    void showErrorMessage(`Export failed: ${userMessage(error)}`);
+    void showActionableError(vscode.l10n.t('Export failed: {0}', userMessage(error)), error, {
+      sourceId: scope.configured.config.id,
+      retry: () => exportCommand(registry, tree, log, withLocalRuns, node),
+    });
     return;
   }
   if (total === 0) {
-    void showInformationMessage(`No runs to export in ${scope.title}.`);
+    void showInformationMessage(vscode.l10n.t('No runs to export in {0}.', scope.title));
     return;
   }
   if (includeSteps && !(await confirmCost(scope, total, includePayloads))) return;
 
   const target = await vscode.window.showSaveDialog({
-    title: `Export ${total.toLocaleString('en-US')} runs`,
+    title: total === 1 ? vscode.l10n.t('Export 1 run') : vscode.l10n.t('Export {0} runs', formatCount(total)),
     defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `runs.${format === 'ndjson' ? 'ndjson' : format}`),
     filters: { [format.toUpperCase()]: [format] },
   });
   if (!target) return;
+  await writeExport(log, withLocalRuns, { scope, format, includeSteps, includePayloads, total, target });
+}
 
+/** Writes the export asked for, with progress and Cancel, and says how it went (Retry writes it again). */
+async function writeExport(log: vscode.LogOutputChannel, withLocalRuns: WithLocalRuns, request: ExportRequest): Promise<void> {
+  const { scope, format, includeSteps, includePayloads, total, target } = request;
+  const { source } = scope.configured;
   let cancelled: AbortSignal | undefined;
   try {
-    const written = await withCancellableProgress({ title: `Exporting ${scope.title}` }, (signal, progress) => {
+    const written = await withCancellableProgress({ title: vscode.l10n.t('Exporting {0}', scope.title) }, (signal, progress) => {
       cancelled = signal;
       let last = 0;
       // Through the run index: finished runs' steps it holds are not fetched again, and a range
@@ -141,8 +164,11 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
               const of = p.total ?? total;
               const increment = of > 0 ? ((p.written - last) / of) * 100 : 0;
               last = p.written;
-              const left = p.remainingMs !== undefined ? ` · ${formatDuration(p.remainingMs)} left` : '';
-              progress.report({ increment, message: `${p.written.toLocaleString('en-US')} of ${of.toLocaleString('en-US')}${left}` });
+              const message =
+                p.remainingMs !== undefined
+                  ? vscode.l10n.t('{0} of {1} · {2} left', formatCount(p.written), formatCount(of), formatDuration(p.remainingMs))
+                  : vscode.l10n.t('{0} of {1}', formatCount(p.written), formatCount(of));
+              progress.report({ increment, message });
             },
           }),
         );
@@ -151,25 +177,35 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
     const { result } = written;
     const how = `${result.method === 'index' ? 'from the run index' : `${result.method}-side`}${written.local ? '' : ', staged locally and copied'}`;
     log.info(`exported ${result.records} runs to ${display(target)} (${how}, ${result.elapsedMs} ms)`);
+    const where = vscode.workspace.asRelativePath(target);
+    const exported = result.records === 1 ? vscode.l10n.t('Exported 1 run to {0}.', where) : vscode.l10n.t('Exported {0} runs to {1}.', formatCount(result.records), where);
     const schemaUri = written.companions[0];
-    const schema = schemaUri ? ` Its BigQuery schema: ${vscode.workspace.asRelativePath(schemaUri)}.` : '';
+    const message = schemaUri ? `${exported} ${vscode.l10n.t('Its BigQuery schema: {0}.', vscode.workspace.asRelativePath(schemaUri))}` : exported;
+    const openFile = vscode.l10n.t('Open File');
+    const reveal = vscode.l10n.t('Reveal in Explorer');
     const choice = await showInformationMessage(
-      `Exported ${result.records.toLocaleString('en-US')} runs to ${vscode.workspace.asRelativePath(target)}.${schema}`,
+      message,
       // A Parquet file is binary: an editor has nothing to show. Only a local file has a place in the OS's file manager.
-      ...(format === 'parquet' ? [] : ['Open File']),
-      ...(isLocalTarget(target) ? ['Reveal in Explorer'] : []),
+      ...(format === 'parquet' ? [] : [openFile]),
+      ...(isLocalTarget(target) ? [reveal] : []),
     );
-    if (choice === 'Open File') await vscode.window.showTextDocument(target);
-    if (choice === 'Reveal in Explorer') await vscode.commands.executeCommand('revealFileInOS', target);
+    if (choice === openFile) await vscode.window.showTextDocument(target);
+    if (choice === reveal) await vscode.commands.executeCommand('revealFileInOS', target);
   } catch (error) {
     // A device or FIFO is written in place: what it received before the failure stays received.
-    const outcome =
-      isLocalTarget(target) && (await writesDirectly(target.fsPath)) ? `the data written to ${target.fsPath} is incomplete` : `nothing was written to ${display(target)}`;
+    const incomplete = isLocalTarget(target) && (await writesDirectly(target.fsPath));
     if (cancelled?.aborted) {
-      void showInformationMessage(`Export cancelled; ${outcome}.`);
+      void showInformationMessage(
+        incomplete
+          ? vscode.l10n.t('Export cancelled; the data written to {0} is incomplete.', target.fsPath)
+          : vscode.l10n.t('Export cancelled; nothing was written to {0}.', display(target)),
+      );
     } else {
       log.error(`export failed: ${userMessage(error)}${detailOf(error)}`);
-      void showErrorMessage(`Export failed; ${outcome}. ${userMessage(error)}`);
+      const message = incomplete
+        ? vscode.l10n.t('Export failed; the data written to {0} is incomplete. {1}', target.fsPath, userMessage(error))
+        : vscode.l10n.t('Export failed; nothing was written to {0}. {1}', display(target), userMessage(error));
+      void showActionableError(message, error, { sourceId: scope.configured.config.id, retry: () => writeExport(log, withLocalRuns, request) });
     }
   }
 }
@@ -185,15 +221,22 @@ async function confirmCost(scope: Scope, total: number, includePayloads: boolean
   const averageSteps = includePayloads ? await sampleAverageSteps(scope) : 0;
   const requests = estimateExportRequests(total, source.capabilities.pageSize, true, includePayloads, averageSteps);
   const budget = source.capabilities.requestBudget;
-  const time = budget
-    ? ` — about ${formatDuration((requests / budget.limit) * budget.intervalMs)} at the limit of ${budget.limit.toLocaleString('en-US')} requests per ${formatDuration(budget.intervalMs)}`
-    : '';
+  const message = budget
+    ? vscode.l10n.t(
+        'This export makes about {0} requests — about {1} at the limit of {2} requests per {3}.',
+        formatCount(requests),
+        formatDuration((requests / budget.limit) * budget.intervalMs),
+        formatCount(budget.limit),
+        formatDuration(budget.intervalMs),
+      )
+    : vscode.l10n.t('This export makes about {0} requests.', formatCount(requests));
+  const exportLabel = vscode.l10n.t('Export');
   const choice = await showWarningMessage(
-    `This export makes about ${requests.toLocaleString('en-US')} requests${time}.`,
-    { modal: true, detail: includePayloads ? `Estimated from ${averageSteps.toFixed(1)} steps per run in a sample.` : undefined },
-    'Export',
+    message,
+    { modal: true, detail: includePayloads ? vscode.l10n.t('Estimated from {0} steps per run in a sample.', formatDecimal(averageSteps)) : undefined },
+    exportLabel,
   );
-  return choice === 'Export';
+  return choice === exportLabel;
 }
 
 async function sampleAverageSteps(scope: Scope): Promise<number> {
@@ -210,4 +253,13 @@ async function sampleAverageSteps(scope: Scope): Promise<number> {
 /** VS Code's file system, which reaches every scheme a window has (remote folders, extensions' file systems). */
 export function workspaceTarget(): TargetHost<vscode.Uri> {
   return { fs: vscode.workspace.fs, fileUri: (path) => vscode.Uri.file(path) };
+}
+
+// TODO(locale): core/locale.ts's number formatting in the display language once it lands.
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function formatDecimal(n: number): string {
+  return n.toFixed(1);
 }

@@ -5,6 +5,7 @@
 // folder under the OS temp dir, then each file is copied through VS Code's file system to a
 // temporary name beside the target and renamed over it. A `file:` target is core's path, as
 // before. No `vscode` import: the file system and the URI factory are handed in (unit tests).
+import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -112,10 +113,11 @@ async function publish<U extends TargetUri>(files: readonly { from: string; to: 
 async function checkTarget(target: TargetUri, fs: TargetFileSystem): Promise<void> {
   const folder = target.with({ path: posix.dirname(target.path) });
   const folderStat = await Promise.resolve(fs.stat(folder)).catch(() => undefined);
-  if (!folderStat) throw new ExportTargetError(`The folder ${display(folder)} does not exist: create it or choose another file.`, `stat failed ${folder.toString()}`);
-  if (!(folderStat.type & DIRECTORY)) throw new ExportTargetError(`${display(folder)} is not a folder: choose another file.`, `not a directory ${folder.toString()}`);
+  if (!folderStat) throw new ExportTargetError(l10n.t('The folder {0} does not exist: create it or choose another file.', display(folder)), `stat failed ${folder.toString()}`);
+  if (!(folderStat.type & DIRECTORY)) throw new ExportTargetError(l10n.t('{0} is not a folder: choose another file.', display(folder)), `not a directory ${folder.toString()}`);
   const existing = await Promise.resolve(fs.stat(target)).catch(() => undefined);
-  if (existing && existing.type & DIRECTORY) throw new ExportTargetError(`${display(target)} is a folder: give a file name to export to.`, `directory ${target.toString()}`);
+  if (existing && existing.type & DIRECTORY)
+    throw new ExportTargetError(l10n.t('{0} is a folder: give a file name to export to.', display(target)), `directory ${target.toString()}`);
 }
 
 async function call(operation: () => Thenable<void>, target: TargetUri): Promise<void> {
@@ -130,19 +132,19 @@ async function call(operation: () => Thenable<void>, target: TargetUri): Promise
 export function fileSystemError(target: TargetUri, error: unknown): ExportTargetError {
   const code = typeof (error as { code?: unknown } | undefined)?.code === 'string' ? (error as { code: string }).code : 'Unknown';
   const message = error instanceof Error ? error.message : String(error);
-  const reason = reasonOf(code, message);
-  return new ExportTargetError(`Cannot write ${display(target)}: ${reason}.`, `${code} ${target.toString()}: ${message}`);
+  return new ExportTargetError(cannotWrite(display(target), code, message), `${code} ${target.toString()}: ${message}`);
 }
 
-function reasonOf(code: string, message: string): string {
+/** "Cannot write <target>: <why>.", one whole sentence per reason (for translators). */
+function cannotWrite(target: string, code: string, message: string): string {
   // A provider passes the system's error on in its message (a remote's disk is full too).
-  if (/\bENOSPC\b|no space left/i.test(message)) return 'the disk is full';
-  if (/\bEDQUOT\b|quota/i.test(message)) return 'the disk quota is used up';
-  if (/\bEROFS\b|read-only/i.test(message)) return 'the file system is read-only';
-  if (code === 'NoPermissions' || /\bE(ACCES|PERM)\b/.test(message)) return 'permission denied';
-  if (code === 'Unavailable') return 'the file system is not available';
-  if (code === 'FileNotFound') return 'its folder is gone';
-  return `the file system said ${JSON.stringify(message.slice(0, 200))}`;
+  if (/\bENOSPC\b|no space left/i.test(message)) return l10n.t('Cannot write {0}: the disk is full.', target);
+  if (/\bEDQUOT\b|quota/i.test(message)) return l10n.t('Cannot write {0}: the disk quota is used up.', target);
+  if (/\bEROFS\b|read-only/i.test(message)) return l10n.t('Cannot write {0}: the file system is read-only.', target);
+  if (code === 'NoPermissions' || /\bE(ACCES|PERM)\b/.test(message)) return l10n.t('Cannot write {0}: permission denied.', target);
+  if (code === 'Unavailable') return l10n.t('Cannot write {0}: the file system is not available.', target);
+  if (code === 'FileNotFound') return l10n.t('Cannot write {0}: its folder is gone.', target);
+  return l10n.t('Cannot write {0}: the file system said {1}.', target, JSON.stringify(message.slice(0, 200)));
 }
 
 /** `.<name>.<pid>.<8 hex>.part`, the name core gives its own temporary files. */

@@ -32,6 +32,7 @@ import type { SourceConfig } from '../sources/sourceConfig';
 import { sourceKey } from '../sources/kinds/sourceKey';
 import type { RunArchive, RunStore } from '../store/runStore';
 import type { IndexedSourceView } from '../views/nodes/treeNode';
+import { showActionableError } from '../views/errorActions';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 import { isCancellation, withCancellableProgress } from './cancellableProgress';
 import { prepareIndexDirectory, resolveIndexPath } from './indexLocation';
@@ -93,7 +94,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
 
   // --- Background sync: quiet, within the budget share; errors logged, a bad key said once.
   const status = vscode.window.createStatusBarItem('taskHistory.indexSync', vscode.StatusBarAlignment.Left, 40);
-  status.name = 'Task History: Run Index Sync';
+  status.name = vscode.l10n.t('Task History: Run Index Sync');
   status.command = COMMANDS.showLog;
   /** What the background pass in flight is doing, for the status bar and a command that waits for it. */
   let backgroundText: string | undefined;
@@ -104,8 +105,11 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
       status.hide();
       return;
     }
-    status.text = `$(sync~spin) Run index: ${text}`;
-    status.tooltip = `Task History is syncing its run index in the background, within half of each source's request budget (what you open goes first).\n${text}\nClick for the log.`;
+    status.text = vscode.l10n.t('$(sync~spin) Run index: {0}', text);
+    status.tooltip = vscode.l10n.t(
+      "Task History is syncing its run index in the background, within half of each source's request budget (what you open goes first).\n{0}\nClick for the log.",
+      text,
+    );
     status.show();
     backgroundProgress.fire(text);
   };
@@ -125,10 +129,10 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
       const key = keys.get(id);
       if (!index || !configured || key === undefined) return;
       const label = configured.config.label ?? id;
-      showBackground(`${label}: starting`);
+      showBackground(vscode.l10n.t('{0}: starting', label));
       try {
-        const report = await syncOne(index, configured.config, configured.source, key, signal, (text) => showBackground(`${label}: ${text}`));
-        if (report) log.info(`background sync ${label}: ${describeReport(report)}`);
+        const report = await syncOne(index, configured.config, configured.source, key, signal, (text) => showBackground(vscode.l10n.t('{0}: {1}', label, text)));
+        if (report) log.info(`background sync ${label}: ${logReport(report)}`);
       } finally {
         showBackground(undefined);
       }
@@ -146,8 +150,9 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
       log.error(`background sync ${label}: ${userMessage(error)} (${failures} in a row)`);
       if (isHistoryApiError(error) && error.kind === 'auth' && !toldAuth.has(id)) {
         toldAuth.add(id);
-        void showWarningMessage(`Task History could not sync ${label} into the run index: ${userMessage(error)}`, 'Set API Key').then((pick) => {
-          if (pick === 'Set API Key') void vscode.commands.executeCommand(COMMANDS.setApiKey, id);
+        const setKey = vscode.l10n.t('Set API Key');
+        void showWarningMessage(vscode.l10n.t('Task History could not sync {0} into the run index: {1}', label, userMessage(error)), setKey).then((pick) => {
+          if (pick === setKey) void vscode.commands.executeCommand(COMMANDS.setApiKey, id);
         });
       }
     },
@@ -172,7 +177,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         failingOutputs,
         integrations: source.capabilities.filterByIntegration ? config.integrations : undefined, // Paragon: tag runs with the tree's integrations
         signal: controller.signal,
-        onProgress: (p) => report(`${describeSyncProgress(p)} · ${p.requests.toLocaleString('en-US')} requests`),
+        onProgress: (p) => report(vscode.l10n.t('{0} · {1} requests', describeSyncProgress(p), formatCount(p.requests))),
       });
     } finally {
       signal.removeEventListener('abort', stop);
@@ -221,7 +226,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
   const open = (): Promise<RunIndex | undefined> =>
     (opening ??= (async () => {
       if (!settings.indexSettings().enabled) {
-        unavailable = 'The run index is off (setting "taskHistory.index.enabled").';
+        unavailable = vscode.l10n.t('The run index is off (setting "taskHistory.index.enabled").');
         return undefined;
       }
       let path = defaultPath;
@@ -238,7 +243,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
           opened = RunIndex.open(path);
         } catch (error) {
           if (error instanceof IndexFileError && /in use by another Task History process/.test(error.message)) {
-            unavailable = 'The run index is in use by another VS Code window (or the task-history CLI): sync from there, or close it and reload this window.';
+            unavailable = vscode.l10n.t('The run index is in use by another VS Code window (or the task-history CLI): sync from there, or close it and reload this window.');
             log.info(`run index: ${error.message}; this window goes on without it`);
             opening = undefined;
             return undefined;
@@ -251,7 +256,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         }
         index = opened;
         unavailable = undefined;
-        if (opened.rebuilt) void showWarningMessage(`Task History: ${opened.rebuilt}`);
+        if (opened.rebuilt) void showWarningMessage(vscode.l10n.t('Task History: {0}', opened.rebuilt));
         if (opened.notice) log.warn(`run index: ${opened.notice}`);
         await refreshKeys();
         store.attachArchive(archiveOf(opened, keys));
@@ -261,10 +266,12 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         changed.fire();
         return opened;
       } catch (error) {
-        unavailable = `The run index could not be opened: ${userMessage(error)}`;
+        unavailable = vscode.l10n.t('The run index could not be opened: {0}', userMessage(error));
         log.error(`run index at ${path}: ${userMessage(error)}`);
-        void showErrorMessage(`Task History could not open its run index: ${userMessage(error)}`, 'Open Settings').then((pick) => {
-          if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'taskHistory.index');
+        // Its fix is a setting (taskHistory.index.path), which the error actions do not offer: this one keeps Open Settings.
+        const openSettings = vscode.l10n.t('Open Settings');
+        void showErrorMessage(vscode.l10n.t('Task History could not open its run index: {0}', userMessage(error)), openSettings).then((pick) => {
+          if (pick === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'taskHistory.index');
         });
         opening = undefined;
         return undefined;
@@ -297,14 +304,14 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
 
   const syncCommand = async () => {
     if (commandRunning) {
-      void showInformationMessage('A sync of the run index is already running.');
+      void showInformationMessage(vscode.l10n.t('A sync of the run index is already running.'));
       return;
     }
     commandRunning = true;
     try {
       if (background.busy) {
         // Never two syncs at once: the background pass is waited for (its progress shown), then the command's own.
-        const waited = await withCancellableProgress({ title: 'Waiting for the background sync of the run index' }, async (signal, progress) => {
+        const waited = await withCancellableProgress({ title: vscode.l10n.t('Waiting for the background sync of the run index') }, async (signal, progress) => {
           if (backgroundText) progress.report({ message: backgroundText });
           const listener = backgroundProgress.event((text) => progress.report({ message: text }));
           const onAbort = () => background.cancelPass();
@@ -318,7 +325,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
           return !signal.aborted;
         });
         if (!waited) {
-          void showInformationMessage('Sync stopped; what it fetched is kept, and the next sync goes on from there.');
+          void showInformationMessage(vscode.l10n.t('Sync stopped; what it fetched is kept, and the next sync goes on from there.'));
           return;
         }
       }
@@ -331,38 +338,47 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
   const syncAll = async () => {
     const opened = await open();
     if (!opened) {
-      void showInformationMessage(unavailable ?? 'The run index is not available.');
+      void showInformationMessage(unavailable ?? vscode.l10n.t('The run index is not available.'));
       return;
     }
     await refreshKeys();
     const sources = registry.list().filter((s) => !s.demo);
     if (sources.length === 0) {
-      void showInformationMessage('No source to sync: add a Paragon project or a Dispersl account (demo sources are not indexed).');
+      void showInformationMessage(vscode.l10n.t('No source to sync: add a Paragon project or a Dispersl account (demo sources are not indexed).'));
       return;
     }
     for (const { config, source } of sources) {
       const label = config.label ?? config.id;
       const key = keys.get(config.id);
       if (key === undefined || !(await registry.hasKey(config.id))) {
-        void showInformationMessage(`${label} was not synced: it has no API key yet ("Task History: Set API Key").`);
+        void showInformationMessage(vscode.l10n.t('{0} was not synced: it has no API key yet ("Task History: Set API Key").', label));
         continue;
       }
       try {
-        const report = await withCancellableProgress({ title: `Syncing ${label} into the run index` }, (signal, progress) =>
+        const report = await withCancellableProgress({ title: vscode.l10n.t('Syncing {0} into the run index', label) }, (signal, progress) =>
           syncOne(opened, config, source, key, signal, (message) => progress.report({ message })),
         );
         background.clearBackoff(config.id);
         prepare(config.id, 'synced');
-        const line = `${label}: ${describeReport(report)}`;
-        log.info(`sync ${line}`);
-        void showInformationMessage(`Run index synced. ${line}`);
+        log.info(`sync ${label}: ${logReport(report)}`);
+        void showInformationMessage(
+          vscode.l10n.t(
+            'Run index synced. {0}: {1} runs listed ({2} new or changed), {3} with their steps, {4} archived; {5} requests.',
+            label,
+            formatCount(report.listed),
+            formatCount(report.newOrChanged),
+            formatCount(report.details),
+            formatCount(report.archived),
+            formatCount(report.requests),
+          ),
+        );
       } catch (error) {
         if (isCancellation(error)) {
-          void showInformationMessage(`Sync of ${label} stopped; what it fetched is kept, and the next sync goes on from there.`);
+          void showInformationMessage(vscode.l10n.t('Sync of {0} stopped; what it fetched is kept, and the next sync goes on from there.', label));
           return;
         }
         log.error(`sync ${label}: ${userMessage(error)}`);
-        void showErrorMessage(`Sync of ${label} failed: ${userMessage(error)}`);
+        void showActionableError(vscode.l10n.t('Sync of {0} failed: {1}', label, userMessage(error)), error, { sourceId: config.id, retry: syncCommand });
       }
     }
   };
@@ -380,11 +396,15 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
 
   const readIndex = async <T>(sourceId: string, read: (index: RunIndex, key: string) => T): Promise<{ readonly value: T } | { readonly unavailable: string }> => {
     const opened = index ?? (await open());
-    if (!opened) return { unavailable: unavailable ?? 'The run index is not available.' };
+    if (!opened) return { unavailable: unavailable ?? vscode.l10n.t('The run index is not available.') };
     const key = keys.get(sourceId);
     if (key === undefined) {
       const demo = registry.get(sourceId)?.demo === true;
-      return { unavailable: demo ? 'Demo sources are not indexed.' : 'No API key yet: set one ("Task History: Set API Key"), and its runs are synced into the run index.' };
+      return {
+        unavailable: demo
+          ? vscode.l10n.t('Demo sources are not indexed.')
+          : vscode.l10n.t('No API key yet: set one ("Task History: Set API Key"), and its runs are synced into the run index.'),
+      };
     }
     return { value: read(opened, key) };
   };
@@ -438,8 +458,14 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
   };
 }
 
-function describeReport(report: SyncModule.SyncReport): string {
+/** What a sync fetched, for the log (English; the notification says it in the display language). */
+function logReport(report: SyncModule.SyncReport): string {
   return `${report.listed.toLocaleString('en-US')} runs listed (${report.newOrChanged.toLocaleString('en-US')} new or changed), ${report.details.toLocaleString('en-US')} with their steps, ${report.archived} archived; ${report.requests.toLocaleString('en-US')} requests.`;
+}
+
+// TODO(locale): core/locale.ts's number formatting in the display language once it lands.
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /** When the last complete sync of a source ended (the sync's own coverage where it records it, else its checkpoint). */

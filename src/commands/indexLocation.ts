@@ -2,6 +2,7 @@
 // global storage when it is empty. A path the user types is checked before the index is
 // opened, so a mistake reads as what to fix ("must be absolute", "cannot be written") and
 // not as an engine error. No `vscode` here: the extension passes its storage path in.
+import * as l10n from '@vscode/l10n';
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -22,11 +23,16 @@ export function resolveIndexPath(setting: string | undefined, defaultPath: strin
   const expanded = value === '~' ? home : value.startsWith('~/') || value.startsWith('~\\') ? join(home, value.slice(2)) : value;
   if (!isAbsolute(expanded)) {
     throw new IndexLocationError(
-      `${SETTING} must be an absolute path to a file (it is "${value}"), for example ${join(home, 'task-history', 'runs.db')}; leave it empty for the extension's storage.`,
+      l10n.t(
+        '{0} must be an absolute path to a file (it is "{1}"), for example {2}; leave it empty for the extension\'s storage.',
+        SETTING,
+        value,
+        join(home, 'task-history', 'runs.db'),
+      ),
     );
   }
   if (/[\\/]$/.test(expanded) || isDirectory(expanded)) {
-    throw new IndexLocationError(`${SETTING} names a folder (${expanded}): give the index file's path, for example ${join(expanded, 'runs.db')}.`);
+    throw new IndexLocationError(l10n.t("{0} names a folder ({1}): give the index file's path, for example {2}.", SETTING, expanded, join(expanded, 'runs.db')));
   }
   return expanded;
 }
@@ -37,12 +43,12 @@ export function prepareIndexDirectory(path: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new IndexLocationError(`The folder of the run index (${dir}) cannot be created: ${reason(error)}. Change ${SETTING}.`);
+    throw new IndexLocationError(l10n.t('The folder of the run index ({0}) cannot be created: {1}. Change {2}.', dir, reason(error), SETTING));
   }
   try {
     accessSync(dir, constants.W_OK);
   } catch (error) {
-    throw new IndexLocationError(`The folder of the run index (${dir}) cannot be written: ${reason(error)}. Change ${SETTING} or the folder's permissions.`);
+    throw new IndexLocationError(l10n.t("The folder of the run index ({0}) cannot be written: {1}. Change {2} or the folder's permissions.", dir, reason(error), SETTING));
   }
 }
 
@@ -59,12 +65,12 @@ function reason(error: unknown): string {
   switch (code) {
     case 'EACCES':
     case 'EPERM':
-      return 'permission denied';
+      return l10n.t('permission denied');
     case 'ENOTDIR':
     case 'EEXIST':
-      return 'a part of the path is a file, not a folder';
+      return l10n.t('a part of the path is a file, not a folder');
     case 'EROFS':
-      return 'the file system is read-only';
+      return l10n.t('the file system is read-only');
     default:
       return error instanceof Error ? error.message : String(error);
   }

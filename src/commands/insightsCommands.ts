@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import * as settings from '../config/settings';
 import { COMMANDS, type CommandHandlers } from '../contributions';
-import { describeFilter, filterToQuery } from '../core/filters';
+import { filterToQuery } from '../core/filters';
 import { computeInsightsReady, nextTurn } from '../insights/insights';
 import { signatureRunIds } from '../insights/errors';
 import { scopeRowsReady } from '../insights/stats';
@@ -39,12 +39,14 @@ export function insightsCommands(deps: InsightsDeps): InsightsCommands {
     extensionUri: deps.extensionUri,
     log: deps.log,
     sources: () => deps.registry.list().map((s) => ({ id: s.config.id, label: s.config.label ?? s.config.id })),
-    filter: () => ({ query: filterToQuery(deps.tree.filter), description: describeFilter(deps.tree.filter) }),
+    // Each source has its own filter: the panel's header sums them up, and each source's figures use its own (compute, signatureRuns).
+    filter: () => ({ query: filterToQuery(deps.tree.filter), description: deps.tree.filterDescription }),
     onDidChangeFilter: deps.tree.onDidChangeFilter,
     workflowNames: () => settings.workflowNames(),
-    compute: async (sourceId, label, query, bucket): Promise<SourceInsights> => {
+    compute: async (sourceId, label, _query, bucket): Promise<SourceInsights> => {
+      const query = filterToQuery(deps.tree.filterOf(sourceId));
       const configured = deps.registry.get(sourceId);
-      if (!configured) return { sourceId, label, note: 'This source is no longer configured.' };
+      if (!configured) return { sourceId, label, note: vscode.l10n.t('This source is no longer configured.') };
       const kind = configured.config.kind;
       const read = await deps.index.readIndex(sourceId, async (index, key) => {
         // The frame read in slices if it is not ready (the first time after the index opened): the extension host keeps answering meanwhile.
@@ -56,13 +58,19 @@ export function insightsCommands(deps: InsightsDeps): InsightsCommands {
       if ('unavailable' in read) return { sourceId, label, note: read.unavailable };
       const { data, covered, coverage } = await read.value;
       const note = !coverage
-        ? 'Not synced into the run index yet: these figures hold only the runs opened so far. "Task History: Sync Run Index" fills it.'
+        ? vscode.l10n.t('Not synced into the run index yet: these figures hold only the runs opened so far. "Task History: Sync Run Index" fills it.')
         : !covered
-          ? `The run index holds this source's runs from ${coverage.from === 'all' ? 'the first' : coverage.from.toISOString().slice(0, 10)} on; the filter reaches further back (setting "taskHistory.index.syncDays").`
-          : `From the run index, synced ${coverage.to.toLocaleString()}.`;
+          ? coverage.from === 'all'
+            ? vscode.l10n.t('The run index holds this source\'s runs from the first on; the filter reaches further back (setting "taskHistory.index.syncDays").')
+            : vscode.l10n.t(
+                'The run index holds this source\'s runs from {0} on; the filter reaches further back (setting "taskHistory.index.syncDays").',
+                coverage.from.toISOString().slice(0, 10),
+              )
+          : vscode.l10n.t('From the run index, synced {0}.', coverage.to.toLocaleString());
       return { sourceId, label, data, note };
     },
-    signatureRuns: async (sourceId, query, key) => {
+    signatureRuns: async (sourceId, _query, key) => {
+      const query = filterToQuery(deps.tree.filterOf(sourceId));
       const configured = deps.registry.get(sourceId);
       if (!configured) return [];
       const read = await deps.index.readIndex(sourceId, async (index, indexKey) => {

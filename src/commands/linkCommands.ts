@@ -8,10 +8,11 @@ import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import { BUILTIN_COMMANDS, COMMANDS, type CommandHandlers } from '../contributions';
 import { userMessage } from '../core/errors';
-import { dashboardTemplate, DASHBOARD_HOW_TO, expandDashboardUrl } from '../links/dashboard';
+import { dashboardTemplate, expandDashboardUrl, noDashboardMessage } from '../links/dashboard';
 import { buildRunLink, linkForLog, parseRunLinkParts, shown } from '../links/runLink';
 import { RunPanel } from '../panels/runPanel';
 import type { RunStore } from '../store/runStore';
+import { showActionableError } from '../views/errorActions';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
 
 export interface LinkCommandDeps {
@@ -51,7 +52,7 @@ export function linkCommands(deps: LinkCommandDeps): LinkCommands {
   const { registry, log } = deps;
   const target = (arg?: unknown, runId?: unknown, stepId?: unknown): LinkTarget | undefined => {
     const found = targetOf(arg, runId, stepId) ?? RunPanel.active()?.target;
-    if (!found) void showInformationMessage('Open a run first (Task History view, or "Open Run by ID…").');
+    if (!found) void showInformationMessage(vscode.l10n.t('Open a run first (Task History view, or "Open Run by ID…").'));
     return found;
   };
 
@@ -62,12 +63,17 @@ export function linkCommands(deps: LinkCommandDeps): LinkCommands {
     try {
       link = buildRunLink(t, { scheme: vscode.env.uriScheme, extensionId: deps.extensionId });
     } catch (error) {
-      void showErrorMessage(`Cannot make a link to this run: ${userMessage(error)}`);
+      void showActionableError(vscode.l10n.t('Cannot make a link to this run: {0}', userMessage(error)), error, { sourceId: t.sourceId });
       return;
     }
     await vscode.env.clipboard.writeText(link);
     log.info(`copied the link ${link}`);
-    vscode.window.setStatusBarMessage(`$(link) Copied a link to ${t.stepId ? `step ${t.stepId.slice(0, 8)} of ` : ''}run ${t.runId.slice(0, 8)}`, 4000);
+    vscode.window.setStatusBarMessage(
+      t.stepId
+        ? vscode.l10n.t('$(link) Copied a link to step {0} of run {1}', t.stepId.slice(0, 8), t.runId.slice(0, 8))
+        : vscode.l10n.t('$(link) Copied a link to run {0}', t.runId.slice(0, 8)),
+      4000,
+    );
   };
 
   const openInDashboard = async (arg?: unknown, runId?: unknown) => {
@@ -75,13 +81,13 @@ export function linkCommands(deps: LinkCommandDeps): LinkCommands {
     if (!t) return;
     const configured = registry.get(t.sourceId);
     if (!configured) {
-      void showErrorMessage(`The source "${t.sourceId}" is not configured any more.`);
+      void showErrorMessage(vscode.l10n.t('The source "{0}" is not configured any more.', t.sourceId));
       return;
     }
     const name = configured.config.label ?? configured.config.id;
     const template = dashboardTemplate(configured.config);
     if (!template) {
-      const choice = await showInformationMessage(`No dashboard address is known for ${name}. To open its runs in a dashboard, ${DASHBOARD_HOW_TO}.`, 'Open Settings (JSON)');
+      const choice = await showInformationMessage(noDashboardMessage(name), vscode.l10n.t('Open Settings (JSON)'));
       if (choice) await vscode.commands.executeCommand(BUILTIN_COMMANDS.openSettingsJson);
       return;
     }
@@ -97,7 +103,7 @@ export function linkCommands(deps: LinkCommandDeps): LinkCommands {
       const opened = await vscode.env.openExternal(url as unknown as vscode.Uri);
       if (!opened) log.warn(`the dashboard URL was not opened: ${url}`);
     } catch (error) {
-      void showErrorMessage(userMessage(error));
+      void showActionableError(userMessage(error), error, { sourceId: t.sourceId, retry: () => openInDashboard(arg, runId) });
     }
   };
 
@@ -112,7 +118,7 @@ export function linkCommands(deps: LinkCommandDeps): LinkCommands {
       );
     } catch (error) {
       log.warn(`refused the link: ${userMessage(error)}`);
-      void showErrorMessage(`Task History could not open this link. ${userMessage(error)}`);
+      void showActionableError(vscode.l10n.t('Task History could not open this link. {0}', userMessage(error)), error);
       return;
     }
     await openRunReference(deps, parsed);
@@ -135,17 +141,17 @@ export function linkCommands(deps: LinkCommandDeps): LinkCommands {
 export async function openRunReference(deps: Pick<LinkCommandDeps, 'store' | 'log'>, target: LinkTarget): Promise<void> {
   let steps: readonly { readonly id: string }[];
   try {
-    const detail = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading run ${target.runId}…` }, () =>
+    const detail = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loading run {0}…', target.runId) }, () =>
       deps.store.getRun(target.sourceId, target.runId),
     );
     steps = detail.steps;
   } catch (error) {
-    void showErrorMessage(userMessage(error));
+    void showActionableError(userMessage(error), error, { sourceId: target.sourceId, retry: () => openRunReference(deps, target) });
     return;
   }
   const stepId = target.stepId !== undefined && steps.some((s) => s.id === target.stepId) ? target.stepId : undefined;
   if (target.stepId !== undefined && stepId === undefined) {
-    void showWarningMessage(`Run ${target.runId} has no step ${target.stepId}: showing the run.`);
+    void showWarningMessage(vscode.l10n.t('Run {0} has no step {1}: showing the run.', target.runId, target.stepId));
   }
   deps.log.info(`opening run ${target.runId} of ${target.sourceId}${stepId ? ` on step ${stepId}` : ''}`);
   await vscode.commands.executeCommand(COMMANDS.openRun, target.sourceId, target.runId, stepId);

@@ -49,9 +49,9 @@ export function registerMcpServers(context: vscode.ExtensionContext, registry: S
     resolveMcpServerDefinition: async (server) => {
       const id = typeof server.env[SOURCE_ENV] === 'string' ? server.env[SOURCE_ENV] : undefined;
       const source = id === undefined ? undefined : registry.get(id);
-      if (!source) throw new Error(`${server.label}: its source is no longer configured (taskHistory.sources).`);
+      if (!source) throw new Error(vscode.l10n.t('{0}: its source is no longer configured (taskHistory.sources).', server.label));
       const key = await registry.apiKey(source.config.id);
-      if (!key) throw new Error(`${server.label}: no API key is set for this source. Run "Task History: Set API Key" first.`);
+      if (!key) throw new Error(vscode.l10n.t('{0}: no API key is set for this source. Run "Task History: Set API Key" first.', server.label));
       server.env = { ...server.env, ...mcpServerEnv({ env: {} }, key) };
       return server;
     },

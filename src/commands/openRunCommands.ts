@@ -36,7 +36,7 @@ export function openRunCommandHandlers(
       const run = runOf(item);
       if (!run) return;
       await vscode.env.clipboard.writeText(run.runId);
-      void vscode.window.setStatusBarMessage(`Copied ${run.runId}`, 3000);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', run.runId), 3000);
     },
   };
 }
@@ -44,7 +44,7 @@ export function openRunCommandHandlers(
 async function openRunById(registry: SourceRegistry, store: RunStore, log: vscode.LogOutputChannel, extensionId: string, given?: string): Promise<void> {
   const sources = registry.list();
   if (sources.length === 0) {
-    void showInformationMessage('Add a Task History source first.', 'Add Source').then((c) => {
+    void showInformationMessage(vscode.l10n.t('Add a Task History source first.'), vscode.l10n.t('Add Source')).then((c) => {
       if (c) void vscode.commands.executeCommand(COMMANDS.addSource);
     });
     return;
@@ -55,10 +55,10 @@ async function openRunById(registry: SourceRegistry, store: RunStore, log: vscod
     given ??
     (
       await vscode.window.showInputBox({
-        title: 'Open Run by ID',
-        prompt: 'A run id (workflow execution or task), a Task History link, or the run’s dashboard or API URL.',
+        title: vscode.l10n.t('Open Run by ID'),
+        prompt: vscode.l10n.t('A run id (workflow execution or task), a Task History link, or the run’s dashboard or API URL.'),
         validateInput: (v) => {
-          if (!v.trim()) return 'Enter an id, a link or a URL.';
+          if (!v.trim()) return vscode.l10n.t('Enter an id, a link or a URL.');
           try {
             read(v);
             return undefined;
@@ -88,7 +88,7 @@ async function openRunById(registry: SourceRegistry, store: RunStore, log: vscod
       : (
           await vscode.window.showQuickPick(
             candidates.map((s) => ({ label: s.config.label ?? s.config.id, description: s.source.label, s })),
-            { title: `Open run ${reference.runId} from which source?` },
+            { title: vscode.l10n.t('Open run {0} from which source?', reference.runId) },
           )
         )?.s;
   if (!configured) return;

@@ -12,7 +12,8 @@ import { exportRuns } from '../core/export/exportRuns';
 import type { ExportFormat } from '../core/export/sinks';
 import type { LocalRuns } from '../core/localRuns';
 import type { Run } from '../core/model';
-import { showErrorMessage, showInformationMessage } from '../views/notifications';
+import { showActionableError } from '../views/errorActions';
+import { showInformationMessage } from '../views/notifications';
 import { withCancellableProgress } from './cancellableProgress';
 import type { WithLocalRuns } from './exportCommands';
 
@@ -49,29 +50,46 @@ export function runListActions(registry: SourceRegistry, log: vscode.LogOutputCh
           { label: 'CSV', format: 'csv' as ExportFormat },
           { label: 'Parquet', format: 'parquet' as ExportFormat },
         ],
-        { title: `Export ${ids.length.toLocaleString('en-US')} runs, with their steps: ${title}`, placeHolder: 'Format' },
+        {
+          title:
+            ids.length === 1 ? vscode.l10n.t('Export 1 run, with its steps: {0}', title) : vscode.l10n.t('Export {0} runs, with their steps: {1}', formatCount(ids.length), title),
+          placeHolder: vscode.l10n.t('Format'),
+        },
       )
     )?.format;
     if (!format) return;
     const target = await vscode.window.showSaveDialog({
-      title: `Export ${ids.length.toLocaleString('en-US')} runs`,
+      title: ids.length === 1 ? vscode.l10n.t('Export 1 run') : vscode.l10n.t('Export {0} runs', formatCount(ids.length)),
       defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `failures.${format}`),
       filters: { [format.toUpperCase()]: [format] },
     });
     if (!target) return;
+    await writeRuns(sourceId, ids, title, format, target);
+  };
+
+  /** Writes the runs to the file chosen (Retry writes it again). */
+  const writeRuns = async (sourceId: string, ids: readonly string[], title: string, format: ExportFormat, target: vscode.Uri): Promise<void> => {
+    const configured = registry.get(sourceId);
+    if (!configured) return;
     try {
-      const result = await withCancellableProgress({ title: `Exporting ${title}` }, (signal) =>
+      const result = await withCancellableProgress({ title: vscode.l10n.t('Exporting {0}', title) }, (signal) =>
         withLocalRuns(sourceId, configured.source, (local) => {
-          if (!local) throw new Error('The run index is not open: these runs come from it.');
+          if (!local) throw new Error(vscode.l10n.t('The run index is not open: these runs come from it.'));
           // Oldest first, as every export is.
           return exportRuns({ source: configured.source, query: {}, format, target: target.fsPath, includeSteps: true, signal, local: onlyThese(local, [...ids].reverse()) });
         }),
       );
       log.info(`exported ${result.records} runs of an error signature to ${result.target}`);
-      void showInformationMessage(`Exported ${result.records.toLocaleString('en-US')} runs to ${vscode.workspace.asRelativePath(target)}.`);
+      const where = vscode.workspace.asRelativePath(target);
+      void showInformationMessage(
+        result.records === 1 ? vscode.l10n.t('Exported 1 run to {0}.', where) : vscode.l10n.t('Exported {0} runs to {1}.', formatCount(result.records), where),
+      );
     } catch (error) {
       log.error(`export of an error signature's runs failed: ${userMessage(error)}`);
-      void showErrorMessage(`Export failed; nothing was written to ${target.fsPath}. ${userMessage(error)}`);
+      void showActionableError(vscode.l10n.t('Export failed; nothing was written to {0}. {1}', target.fsPath, userMessage(error)), error, {
+        sourceId,
+        retry: () => writeRuns(sourceId, ids, title, format, target),
+      });
     }
   };
 
@@ -95,10 +113,20 @@ export function runListActions(registry: SourceRegistry, log: vscode.LogOutputCh
     });
     const pick = await vscode.window.showQuickPick(
       runs.map((run) => ({ label: run.id, description: `${run.rawStatus} · ${relativeTime(run.startedAt)}`, detail: run.workflowId ?? run.name, run })),
-      { title: `${ids.length.toLocaleString('en-US')} runs: ${title}`, placeHolder: 'Open a run on its failing step', matchOnDescription: true, matchOnDetail: true },
+      {
+        title: ids.length === 1 ? vscode.l10n.t('1 run: {0}', title) : vscode.l10n.t('{0} runs: {1}', formatCount(ids.length), title),
+        placeHolder: vscode.l10n.t('Open a run on its failing step'),
+        matchOnDescription: true,
+        matchOnDetail: true,
+      },
     );
     if (pick) await vscode.commands.executeCommand(COMMANDS.openRun, sourceId, pick.run.id);
   };
 
   return { exportRunIds, listRunIds };
+}
+
+// TODO(locale): core/locale.ts's number formatting in the display language once it lands.
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
 }

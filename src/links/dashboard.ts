@@ -6,6 +6,7 @@
 // Values are percent-encoded into the template and only an http(s) result is ever opened;
 // nothing here ever sees an API key, so none can end up in a URL.
 // No `vscode` here: tested in plain Node.
+import * as l10n from '@vscode/l10n';
 import { kindDescriptor } from '../sources/kinds';
 import { PARAGON_CLOUD_ORIGIN } from '../sources/paragon/paragonClient';
 import type { SourceConfig } from '../sources/sourceConfig';
@@ -18,8 +19,14 @@ export type DashboardValues = { readonly [K in DashboardPlaceholder]?: string };
 /** The setting's field name in a `taskHistory.sources` entry. */
 export const DASHBOARD_FIELD = 'dashboardUrlTemplate';
 
-/** How a user sets a template, for messages. */
-export const DASHBOARD_HOW_TO = `set "${DASHBOARD_FIELD}" on the source in the "taskHistory.sources" setting, e.g. "https://<your dashboard>/…/{runId}" (placeholders {projectId}, {runId}, {workflowId})`;
+/** "No dashboard address is known…", with how to give one (in the display language). */
+export function noDashboardMessage(sourceName: string): string {
+  return l10n.t(
+    'No dashboard address is known for {0}. To open its runs in a dashboard, set "{1}" on the source in the "taskHistory.sources" setting, e.g. "https://<your dashboard>/…/{runId}" (placeholders {projectId}, {runId}, {workflowId}).',
+    sourceName,
+    DASHBOARD_FIELD,
+  );
+}
 
 /** The source's dashboard template and where it came from, or undefined when none is known. */
 export interface DashboardTemplate {
@@ -64,13 +71,17 @@ export function expandDashboardUrl(template: string, values: DashboardValues, so
   const unknown = [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!).filter((name) => !(DASHBOARD_PLACEHOLDERS as readonly string[]).includes(name));
   if (unknown.some((name) => /key|token|secret/i.test(name))) {
     throw new InvalidLinkError(
-      `The dashboard URL of ${sourceName} asks for {${unknown[0]}}: API keys are never put in a URL. Remove it; the placeholders are {projectId}, {runId} and {workflowId}.`,
+      l10n.t(
+        'The dashboard URL of {0} asks for {1}: API keys are never put in a URL. Remove it; the placeholders are {projectId}, {runId} and {workflowId}.',
+        sourceName,
+        `{${unknown[0]}}`,
+      ),
       'key placeholder',
     );
   }
   if (unknown.length > 0) {
     throw new InvalidLinkError(
-      `The dashboard URL of ${sourceName} has an unknown placeholder {${unknown[0]}}: the placeholders are {projectId}, {runId} and {workflowId}.`,
+      l10n.t('The dashboard URL of {0} has an unknown placeholder {1}: the placeholders are {projectId}, {runId} and {workflowId}.', sourceName, `{${unknown[0]}}`),
       `placeholder ${unknown[0]}`,
     );
   }
@@ -86,15 +97,26 @@ export function expandDashboardUrl(template: string, values: DashboardValues, so
     // pathSegment refuses them. No id either API issues is one.
     if (value === '.' || value === '..') {
       throw new InvalidLinkError(
-        `The ${name === 'projectId' ? 'project id' : name === 'workflowId' ? 'workflow id' : 'run id'} ${shown(value)} cannot go in the dashboard URL of ${sourceName}: it would name another address.`,
+        name === 'projectId'
+          ? l10n.t('The project id {0} cannot go in the dashboard URL of {1}: it would name another address.', shown(value), sourceName)
+          : name === 'workflowId'
+            ? l10n.t('The workflow id {0} cannot go in the dashboard URL of {1}: it would name another address.', shown(value), sourceName)
+            : l10n.t('The run id {0} cannot go in the dashboard URL of {1}: it would name another address.', shown(value), sourceName),
         `refused ${name} ${value}`,
       );
     }
     return encodeURIComponent(value);
   });
   if (missing.length > 0) {
-    const what = missing.map((m) => (m === 'projectId' ? 'a project id' : m === 'workflowId' ? 'a workflow id' : 'a run id'));
-    throw new InvalidLinkError(`The dashboard URL of ${sourceName} needs ${what.join(' and ')}, which this run or source does not have.`, `missing ${missing.join(',')}`);
+    const what = missing.map((m) => (m === 'projectId' ? l10n.t('a project id') : m === 'workflowId' ? l10n.t('a workflow id') : l10n.t('a run id')));
+    throw new InvalidLinkError(
+      l10n.t(
+        'The dashboard URL of {0} needs {1}, which this run or source does not have.',
+        sourceName,
+        what.reduce((list, next) => l10n.t('{0} and {1}', list, next)),
+      ),
+      `missing ${missing.join(',')}`,
+    );
   }
   return checkDashboardUrl(url, sourceName);
 }
@@ -106,27 +128,36 @@ export function checkDashboardUrl(text: string, sourceName: string): string {
     url = new URL(text);
   } catch {
     throw new InvalidLinkError(
-      `The dashboard URL of ${sourceName} is not a full URL (${shown(text, 80)}): it must start with https://. ${capitalized(DASHBOARD_HOW_TO)}.`,
+      l10n.t(
+        'The dashboard URL of {0} is not a full URL ({1}): it must start with https://. Set "{2}" on the source in the "taskHistory.sources" setting, e.g. "https://<your dashboard>/…/{runId}" (placeholders {projectId}, {runId}, {workflowId}).',
+        sourceName,
+        shown(text, 80),
+        DASHBOARD_FIELD,
+      ),
       'unparsable dashboard URL',
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InvalidLinkError(
-      `The dashboard URL of ${sourceName} would open a ${shown(url.protocol)} address; only http:// and https:// addresses are opened. Fix "${DASHBOARD_FIELD}" in the "taskHistory.sources" setting.`,
+      l10n.t(
+        'The dashboard URL of {0} would open a {1} address; only http:// and https:// addresses are opened. Fix "{2}" in the "taskHistory.sources" setting.',
+        sourceName,
+        shown(url.protocol),
+        DASHBOARD_FIELD,
+      ),
       `refused scheme ${url.protocol}`,
     );
   }
   if (url.username || url.password) {
     throw new InvalidLinkError(
-      `The dashboard URL of ${sourceName} carries a user name or password; credentials are never put in a URL. Remove them from "${DASHBOARD_FIELD}".`,
+      l10n.t('The dashboard URL of {0} carries a user name or password; credentials are never put in a URL. Remove them from "{1}".', sourceName, DASHBOARD_FIELD),
       'credentials in URL',
     );
   }
-  if (url.href.length > MAX_LINK_LENGTH) throw new InvalidLinkError(`The dashboard URL of ${sourceName} is longer than ${MAX_LINK_LENGTH} characters.`, 'dashboard URL too long');
+  if (url.href.length > MAX_LINK_LENGTH)
+    throw new InvalidLinkError(l10n.t('The dashboard URL of {0} is longer than {1} characters.', sourceName, MAX_LINK_LENGTH), 'dashboard URL too long');
   return url.href;
 }
-
-const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** What a pasted dashboard or API URL names: the run (maybe a step) and the sources it may belong to. */
 export interface UrlReference {
@@ -150,23 +181,28 @@ export function looksLikeWebUrl(text: string): boolean {
  */
 export function parseVendorUrl(text: string, sources: readonly SourceConfig[]): UrlReference {
   const trimmed = text.trim();
-  if (trimmed.length > MAX_LINK_LENGTH) throw new InvalidLinkError(`The URL is longer than ${MAX_LINK_LENGTH} characters: it is not a run's address.`, 'long URL');
+  if (trimmed.length > MAX_LINK_LENGTH) throw new InvalidLinkError(l10n.t("The URL is longer than {0} characters: it is not a run's address.", MAX_LINK_LENGTH), 'long URL');
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
-    throw new InvalidLinkError(`${shown(trimmed, 80)} is not a URL.`, 'unparsable URL');
+    throw new InvalidLinkError(l10n.t('{0} is not a URL.', shown(trimmed, 80)), 'unparsable URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidLinkError(`${shown(url.protocol)} addresses are not runs.`, `scheme ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidLinkError(l10n.t('{0} addresses are not runs.', shown(url.protocol)), `scheme ${url.protocol}`);
   const found: { sourceId: string; runId: string; stepId?: string; kind: 'dashboard' | 'api' }[] = [];
   for (const config of sources) {
     const hit = matchTemplate(url, config) ?? matchApi(url, config);
     if (hit) found.push({ sourceId: config.id, ...hit });
   }
   if (found.length === 0) {
-    const names = sources.length === 0 ? 'No source is configured here.' : `The sources here are ${sources.map((s) => shown(s.id)).join(', ')}.`;
+    const names = sources.length === 0 ? l10n.t('No source is configured here.') : l10n.t('The sources here are {0}.', sources.map((s) => shown(s.id)).join(', '));
     throw new InvalidLinkError(
-      `${shown(`${url.host}${url.pathname}`, 80)} is not the address of a run of a configured source (its dashboard URL template, or its API's run URL with the same project). ${names} Paste the run id instead, or ${DASHBOARD_HOW_TO}.`,
+      l10n.t(
+        '{0} is not the address of a run of a configured source (its dashboard URL template, or its API\'s run URL with the same project). {1} Paste the run id instead, or set "{2}" on the source in the "taskHistory.sources" setting, e.g. "https://<your dashboard>/…/{runId}" (placeholders {projectId}, {runId}, {workflowId}).',
+        shown(`${url.host}${url.pathname}`, 80),
+        names,
+        DASHBOARD_FIELD,
+      ),
       `no source matches ${url.host}${url.pathname}`,
     );
   }

@@ -4,6 +4,7 @@
 // the path and the parameters must be exactly ours, the source must be one configured here,
 // and the ids must be plain ids (no "..", no control characters, no separators, bounded).
 // No `vscode` here: the scheme and the extension id are passed in, tested in plain Node.
+import * as l10n from '@vscode/l10n';
 import { InvalidIdError } from '../core/errors';
 
 /** The extension's id as VS Code routes URIs to it: `<publisher>.<name>` from package.json. */
@@ -60,24 +61,44 @@ export function linkForLog(parts: LinkParts): string {
   return shown(`${parts.scheme}://${parts.authority}${parts.path}${parts.query ? `?${parts.query}` : ''}${parts.fragment ? `#${parts.fragment}` : ''}`, LOGGED_LINK_LENGTH);
 }
 
-/** Why `value` cannot be an id in a link, or undefined when it can. */
+/** Why `value` cannot be an id in a link, or undefined when it can (in English, for the log). */
 export function linkIdProblem(value: string): string | undefined {
-  if (value.length === 0) return 'it is empty';
-  if ([...value].length > MAX_LINK_ID_LENGTH) return `it is longer than ${MAX_LINK_ID_LENGTH} characters`;
+  return idProblem(value)?.log;
+}
+
+/** Why `value` cannot be an id in a link: for the log, and for the person (in the display language). */
+function idProblem(value: string): { readonly log: string; readonly shown: string } | undefined {
+  if (value.length === 0) return { log: 'it is empty', shown: l10n.t('it is empty') };
+  if ([...value].length > MAX_LINK_ID_LENGTH)
+    return { log: `it is longer than ${MAX_LINK_ID_LENGTH} characters`, shown: l10n.t('it is longer than {0} characters', MAX_LINK_ID_LENGTH) };
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return 'it contains control characters';
-  if (/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.test(value)) return 'it contains invisible or direction-changing characters';
-  if (value.includes('..')) return 'it contains ".."';
-  if (!ID_CHARS.test(value)) return 'it may hold only letters, digits and _ - . : @ ~ +';
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return { log: 'it contains control characters', shown: l10n.t('it contains control characters') };
+  if (/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.test(value))
+    return { log: 'it contains invisible or direction-changing characters', shown: l10n.t('it contains invisible or direction-changing characters') };
+  if (value.includes('..')) return { log: 'it contains ".."', shown: l10n.t('it contains ".."') };
+  if (!ID_CHARS.test(value)) return { log: 'it may hold only letters, digits and _ - . : @ ~ +', shown: l10n.t('it may hold only letters, digits and _ - . : @ ~ +') };
   return undefined;
 }
 
-/** The id itself, or an InvalidLinkError naming what it is and what is wrong. */
-export function checkLinkId(value: string, what: string, where = ' in the link'): string {
-  const problem = linkIdProblem(value);
-  if (problem)
-    throw new InvalidLinkError(`The ${what} ${shown(value)}${where} is not a valid id: ${problem}.`, `refused ${what} ${JSON.stringify(value.slice(0, 80))}: ${problem}`);
+/** What an id in a link names. */
+export type LinkIdKind = 'run id' | 'step id' | 'source';
+
+/** The id itself, or an InvalidLinkError naming what it is and what is wrong (`inLink`: the id came in a link, not typed alone). */
+export function checkLinkId(value: string, what: LinkIdKind, inLink = true): string {
+  const problem = idProblem(value);
+  if (problem) throw new InvalidLinkError(invalidIdMessage(what, shown(value), inLink, problem.shown), `refused ${what} ${JSON.stringify(value.slice(0, 80))}: ${problem.log}`);
   return value;
+}
+
+function invalidIdMessage(what: LinkIdKind, value: string, inLink: boolean, problem: string): string {
+  if (!inLink) {
+    if (what === 'step id') return l10n.t('The step id {0} is not a valid id: {1}.', value, problem);
+    if (what === 'source') return l10n.t('The source {0} is not a valid id: {1}.', value, problem);
+    return l10n.t('The run id {0} is not a valid id: {1}.', value, problem);
+  }
+  if (what === 'step id') return l10n.t('The step id {0} in the link is not a valid id: {1}.', value, problem);
+  if (what === 'source') return l10n.t('The source {0} in the link is not a valid id: {1}.', value, problem);
+  return l10n.t('The run id {0} in the link is not a valid id: {1}.', value, problem);
 }
 
 /** A source id as it may appear in a link: the same rules as a run id. */
@@ -88,7 +109,7 @@ function checkSourceId(value: string): string {
 /** `vscode://task-history-explorer.task-history-explorer/run?source=…&id=…&step=…` */
 export function buildRunLink(target: RunLinkTarget, options: RunLinkOptions): string {
   const scheme = options.scheme.toLowerCase();
-  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) throw new InvalidLinkError(`The URI scheme ${shown(options.scheme)} cannot start a link.`, `bad scheme ${options.scheme}`);
+  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) throw new InvalidLinkError(l10n.t('The URI scheme {0} cannot start a link.', shown(options.scheme)), `bad scheme ${options.scheme}`);
   const params = [`source=${encodeURIComponent(checkSourceId(target.sourceId))}`, `id=${encodeURIComponent(checkLinkId(target.runId, 'run id'))}`];
   if (target.stepId !== undefined) params.push(`step=${encodeURIComponent(checkLinkId(target.stepId, 'step id'))}`);
   return `${scheme}://${options.extensionId ?? EXTENSION_ID}${RUN_LINK_PATH}?${params.join('&')}`;
@@ -126,12 +147,12 @@ export function looksLikeRunLink(text: string, extensionId = EXTENSION_ID): bool
 export function parseRunLink(text: string, options: ParseLinkOptions): RunLinkTarget {
   const trimmed = text.trim();
   if (trimmed.length > MAX_LINK_LENGTH)
-    throw new InvalidLinkError(`The link is longer than ${MAX_LINK_LENGTH} characters: it is not a Task History link.`, `link of ${trimmed.length} chars`);
+    throw new InvalidLinkError(l10n.t('The link is longer than {0} characters: it is not a Task History link.', MAX_LINK_LENGTH), `link of ${trimmed.length} chars`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0020\u007f-\u009f]/.test(trimmed))
-    throw new InvalidLinkError('The link contains spaces or control characters: copy it again, whole.', 'link with whitespace or controls');
+    throw new InvalidLinkError(l10n.t('The link contains spaces or control characters: copy it again, whole.'), 'link with whitespace or controls');
   const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/i.exec(trimmed);
-  if (!match) throw new InvalidLinkError(`${shown(trimmed)} is not a link. A Task History link looks like ${example(options)}.`, 'not a URI');
+  if (!match) throw new InvalidLinkError(l10n.t('{0} is not a link. A Task History link looks like {1}.', shown(trimmed), example(options)), 'not a URI');
   return parseRunLinkParts({ scheme: match[1]!, authority: match[2]!, path: match[3]!, query: match[4] ?? '', fragment: match[5] }, { ...options, encoded: true });
 }
 
@@ -141,30 +162,38 @@ export function parseRunLinkParts(parts: LinkParts, options: ParseLinkOptions): 
   const schemes = new Set([...KNOWN_SCHEMES, ...(options.scheme ? [options.scheme.toLowerCase()] : [])]);
   if (!schemes.has(parts.scheme.toLowerCase())) {
     throw new InvalidLinkError(
-      `${shown(`${parts.scheme}:`)} links are not Task History links: they start with ${[...schemes].map((s) => `${s}://`).join(', ')}.`,
+      l10n.t('{0} links are not Task History links: they start with {1}.', shown(`${parts.scheme}:`), [...schemes].map((s) => `${s}://`).join(', ')),
       `scheme ${parts.scheme}`,
     );
   }
   if (parts.authority.toLowerCase() !== extensionId.toLowerCase()) {
-    throw new InvalidLinkError(`The link is for ${shown(parts.authority)}, not for Task History Explorer (${extensionId}).`, `authority ${parts.authority}`);
+    throw new InvalidLinkError(l10n.t('The link is for {0}, not for Task History Explorer ({1}).', shown(parts.authority), extensionId), `authority ${parts.authority}`);
   }
   if (parts.path !== RUN_LINK_PATH && parts.path !== `${RUN_LINK_PATH}/`) {
     throw new InvalidLinkError(
-      `Task History links open a run (${RUN_LINK_PATH}); this one asks for ${shown(parts.path || '/')}. A link looks like ${example(options)}.`,
+      l10n.t('Task History links open a run ({0}); this one asks for {1}. A link looks like {2}.', RUN_LINK_PATH, shown(parts.path || '/'), example(options)),
       `path ${parts.path}`,
     );
   }
-  if (parts.fragment) throw new InvalidLinkError('The link has a "#…" part a Task History link never has: copy it again, whole.', 'fragment');
+  if (parts.fragment) throw new InvalidLinkError(l10n.t('The link has a "#…" part a Task History link never has: copy it again, whole.'), 'fragment');
   const params = readQuery(parts.query, options.encoded === true);
   const source = params.get('source');
   const id = params.get('id');
-  if (source === undefined) throw new InvalidLinkError(`The link names no source (source=…). A link looks like ${example(options)}.`, 'no source');
-  if (id === undefined) throw new InvalidLinkError(`The link names no run (id=…). A link looks like ${example(options)}.`, 'no id');
+  if (source === undefined) throw new InvalidLinkError(l10n.t('The link names no source (source=…). A link looks like {0}.', example(options)), 'no source');
+  if (id === undefined) throw new InvalidLinkError(l10n.t('The link names no run (id=…). A link looks like {0}.', example(options)), 'no id');
   const sourceId = checkSourceId(source);
   if (!options.sourceIds.includes(sourceId)) {
-    const configured = options.sourceIds.length === 0 ? 'No source is configured here' : `The sources here are ${options.sourceIds.map((s) => shown(s)).join(', ')}`;
     throw new InvalidLinkError(
-      `The link is for the source ${shown(sourceId)}, which is not configured here. ${configured}: add that source with the id ${shown(sourceId)} (Task History: Add Source…, then its "id" in settings), or open the run by its id.`,
+      options.sourceIds.length === 0
+        ? l10n.t(
+            'The link is for the source {0}, which is not configured here. No source is configured here: add that source with the id {0} (Task History: Add Source…, then its "id" in settings), or open the run by its id.',
+            shown(sourceId),
+          )
+        : l10n.t(
+            'The link is for the source {0}, which is not configured here. The sources here are {1}: add that source with the id {0} (Task History: Add Source…, then its "id" in settings), or open the run by its id.',
+            shown(sourceId),
+            options.sourceIds.map((s) => shown(s)).join(', '),
+          ),
       `unknown source ${sourceId}`,
     );
   }
@@ -184,8 +213,8 @@ function readQuery(query: string, encoded: boolean): Map<string, string> {
     const name = encoded ? decode(rawName) : rawName;
     const value = encoded ? decode(rawValue) : rawValue;
     if (!KNOWN_PARAMS.has(name))
-      throw new InvalidLinkError(`The link has a parameter ${shown(name)} Task History links do not have (they have source, id and step).`, `unknown parameter ${name}`);
-    if (params.has(name)) throw new InvalidLinkError(`The link gives ${shown(name)} twice: which one is meant is unclear, so it is not opened.`, `duplicate ${name}`);
+      throw new InvalidLinkError(l10n.t('The link has a parameter {0} Task History links do not have (they have source, id and step).', shown(name)), `unknown parameter ${name}`);
+    if (params.has(name)) throw new InvalidLinkError(l10n.t('The link gives {0} twice: which one is meant is unclear, so it is not opened.', shown(name)), `duplicate ${name}`);
     params.set(name, value);
   }
   return params;
@@ -195,7 +224,7 @@ function decode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    throw new InvalidLinkError('The link has a broken %-escape: copy it again, whole.', 'bad percent-encoding');
+    throw new InvalidLinkError(l10n.t('The link has a broken %-escape: copy it again, whole.'), 'bad percent-encoding');
   }
 }
 

@@ -2,6 +2,7 @@
 // (runLink.ts), or a vendor's dashboard or API URL (dashboard.ts). The command then knows the
 // run, maybe a step, and the source (or the few sources it may be from: it asks then).
 // No `vscode` here: tested in plain Node.
+import * as l10n from '@vscode/l10n';
 import type { SourceConfig } from '../sources/sourceConfig';
 import { looksLikeWebUrl, parseVendorUrl } from './dashboard';
 import { checkLinkId, EXTENSION_ID, InvalidLinkError, looksLikeRunLink, parseRunLink, shown } from './runLink';
@@ -34,9 +35,13 @@ export function parseRunReference(text: string, sources: readonly SourceConfig[]
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1];
   if (scheme) {
     throw new InvalidLinkError(
-      `${shown(`${scheme}://…`)} is neither a run id, a Task History link (${options.scheme ?? 'vscode'}://${options.extensionId ?? EXTENSION_ID}/run?…) nor a dashboard URL (https://…).`,
+      l10n.t(
+        '{0} is neither a run id, a Task History link ({1}) nor a dashboard URL (https://…).',
+        shown(`${scheme}://…`),
+        `${options.scheme ?? 'vscode'}://${options.extensionId ?? EXTENSION_ID}/run?…`,
+      ),
       `scheme ${scheme}`,
     );
   }
-  return { runId: checkLinkId(trimmed, 'run id', ''), sourceIds: sources.map((s) => s.id), from: 'id' };
+  return { runId: checkLinkId(trimmed, 'run id', false), sourceIds: sources.map((s) => s.id), from: 'id' };
 }
