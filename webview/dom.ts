@@ -1,6 +1,7 @@
 // The only way the panel builds DOM: elements with attributes, and children added as
 // nodes or as text nodes. API data therefore always lands as text, never as markup.
 import { BIDI_OVERRIDE_CLASS, codePoint } from '../src/core/format';
+import { formatDateTime } from '../src/core/locale';
 
 export type Child = Node | string | number | null | undefined | false;
 
@@ -56,10 +57,8 @@ export function button(label: string, onClick: () => void, options: { secondary?
   return b;
 }
 
-/** "1.2 MB", "840 B". */
-/** A local date-time for an ISO timestamp (the ISO text stays in the tooltip). */
+/** A local date-time for an ISO timestamp, in VS Code's display language (the ISO text stays in the tooltip). */
 export function localTime(iso: string | undefined): string {
   if (!iso) return '';
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : new Date(ms).toLocaleString();
+  return Number.isNaN(Date.parse(iso)) ? iso : formatDateTime(iso);
 }

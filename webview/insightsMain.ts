@@ -8,11 +8,14 @@
 // in short slices in the frames after the first paint, so every number is in the document (for
 // a screen reader, find-in-page, a copy) a moment later, long before anyone reaches it. Until
 // then <main> is aria-busy. docs/insights-charts.md says why.
+// First: the messages and the display language the host put in the page, before anything draws.
+import './l10n';
 import './litNonce';
 // The one vscode-elements component the panel uses (its buttons), not the run panel's set: less to load before the first paint.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import 'uplot/dist/uPlot.min.css';
 import './insights/charts.css';
+import * as l10n from '@vscode/l10n';
 import {
   INSIGHTS_PROTOCOL_VERSION,
   parseScopeState,
@@ -22,6 +25,7 @@ import {
   type ToInsightsWebview,
 } from '../src/panels/insightsProtocol';
 import type { ErrorSignature, InsightsData } from '../src/insights/model';
+import { formatFixed, formatNumber } from '../src/core/locale';
 import { button, el, localTime, replace } from './dom';
 import { deferredFigure, type DeferredFigure } from './insights/charts';
 import { figuresOf, keyLabel } from './insightsFigures';
@@ -112,43 +116,47 @@ function toolbar(scope: InsightsScopeState, filter: string): HTMLElement {
   return el(
     'div',
     { class: 'insights-toolbar' },
-    el('span', { class: 'insights-filter' }, filter ? `Filter: ${filter}` : 'No filter: every run the index holds'),
-    button(`By ${other}`, () => post({ type: 'setBucket', bucket: other }), { secondary: true, title: `Buckets of one ${other}`, action: 'bucket' }),
-    button('Refresh', () => post({ type: 'refresh' }), { secondary: true, action: 'refresh' }),
+    el('span', { class: 'insights-filter' }, filter ? l10n.t('Filter: {0}', filter) : l10n.t('No filter: every run the index holds')),
+    button(other === 'hour' ? l10n.t('By hour') : l10n.t('By day'), () => post({ type: 'setBucket', bucket: other }), {
+      secondary: true,
+      title: other === 'hour' ? l10n.t('Buckets of one hour') : l10n.t('Buckets of one day'),
+      action: 'bucket',
+    }),
+    button(l10n.t('Refresh'), () => post({ type: 'refresh' }), { secondary: true, action: 'refresh' }),
   );
 }
 
 function percent(rate: number | null): string {
-  return rate === null ? '–' : `${(rate * 100).toFixed(1)}%`;
+  return rate === null ? '–' : formatNumber(rate, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
 
 function ms(value: number | null): string {
   if (value === null) return '–';
-  return value >= 60_000 ? `${(value / 60_000).toFixed(1)} min` : value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+  return value >= 60_000 ? `${formatFixed(value / 60_000, 1)} min` : value >= 1000 ? `${formatFixed(value / 1000, 1)} s` : `${formatNumber(Math.round(value))} ms`;
 }
 
 /** The source's headline numbers, as a definition list (read as pairs by a screen reader). */
 function totals(data: InsightsData): HTMLElement {
   const t = data.totals;
   const pairs: [string, string][] = [
-    ['Runs', t.runs.toLocaleString()],
-    ['Failed', t.failed.toLocaleString()],
-    ['Succeeded', t.succeeded.toLocaleString()],
-    ['Success rate', percent(t.successRate)],
-    ['Duration p50', ms(data.durations.p50Ms)],
-    ['Duration p95', ms(data.durations.p95Ms)],
-    ['Duration max', ms(data.durations.maxMs)],
-    ['Mean duration', ms(data.durations.meanMs)],
+    [l10n.t('Runs'), formatNumber(t.runs)],
+    [l10n.t('Failed'), formatNumber(t.failed)],
+    [l10n.t('Succeeded'), formatNumber(t.succeeded)],
+    [l10n.t('Success rate'), percent(t.successRate)],
+    [l10n.t('Duration p50'), ms(data.durations.p50Ms)],
+    [l10n.t('Duration p95'), ms(data.durations.p95Ms)],
+    [l10n.t('Duration max'), ms(data.durations.maxMs)],
+    [l10n.t('Mean duration'), ms(data.durations.meanMs)],
   ];
-  if (data.has.tokens && t.tokens !== undefined) pairs.push(['Tokens', t.tokens.toLocaleString()]);
-  if (data.has.taskCount && t.taskCount !== undefined) pairs.push(['Tasks executed', t.taskCount.toLocaleString()]);
+  if (data.has.tokens && t.tokens !== undefined) pairs.push([l10n.t('Tokens'), formatNumber(t.tokens)]);
+  if (data.has.taskCount && t.taskCount !== undefined) pairs.push([l10n.t('Tasks executed'), formatNumber(t.taskCount)]);
   const list = el('dl', { class: 'insights-totals', attrs: { 'data-figure': 'totals' } });
   for (const [label, value] of pairs) list.append(el('div', {}, el('dt', {}, label), el('dd', {}, value)));
   return list;
 }
 
 function signatureItem(source: SourceInsights, signature: ErrorSignature, names: ReadonlyMap<string, string>): HTMLElement {
-  const trend = signature.isNew ? 'New in the last 24 h' : signature.growing ? 'Growing' : undefined;
+  const trend = signature.isNew ? l10n.t('New in the last 24 h') : signature.growing ? l10n.t('Growing') : undefined;
   const act = (action: 'export' | 'list' | 'copyMarkdown') => () => post({ type: 'signature', action, sourceId: source.sourceId, signature: signature.key });
   return el(
     'li',
@@ -156,33 +164,41 @@ function signatureItem(source: SourceInsights, signature: ErrorSignature, names:
     el(
       'div',
       { class: 'insights-signature-head' },
-      el('span', { class: 'insights-signature-count' }, signature.count.toLocaleString()),
+      el('span', { class: 'insights-signature-count' }, formatNumber(signature.count)),
       el('code', { class: 'insights-signature-text' }, signature.signature),
       trend ? el('span', { class: `insights-badge${signature.isNew ? ' new' : ''}` }, trend) : null,
     ),
     el(
       'div',
       { class: 'insights-signature-meta' },
-      `First seen ${localTime(signature.firstSeen ?? undefined) || '–'} · last seen ${localTime(signature.lastSeen ?? undefined) || '–'} · last 24 h: ${signature.last24h}, the 24 before: ${signature.previous24h}`,
+      l10n.t(
+        'First seen {0} · last seen {1} · last 24 h: {2}, the 24 before: {3}',
+        localTime(signature.firstSeen ?? undefined) || '–',
+        localTime(signature.lastSeen ?? undefined) || '–',
+        formatNumber(signature.last24h),
+        formatNumber(signature.previous24h),
+      ),
     ),
     signature.workflows.length > 0
       ? el(
           'div',
           { class: 'insights-signature-meta' },
-          `${source.data?.kind === 'paragon' ? 'Workflows' : 'Tasks'}: ${signature.workflows.map((w) => keyLabel(w, names)).join(', ')}`,
+          source.data?.kind === 'paragon'
+            ? l10n.t('Workflows: {0}', signature.workflows.map((w) => keyLabel(w, names)).join(', '))
+            : l10n.t('Tasks: {0}', signature.workflows.map((w) => keyLabel(w, names)).join(', ')),
         )
       : null,
-    signature.users.length > 0 ? el('div', { class: 'insights-signature-meta' }, `Users: ${signature.users.join(', ')}`) : null,
+    signature.users.length > 0 ? el('div', { class: 'insights-signature-meta' }, l10n.t('Users: {0}', signature.users.join(', '))) : null,
     signature.exampleText ? el('pre', { class: 'insights-signature-example' }, signature.exampleText) : null,
     el(
       'div',
       { class: 'insights-signature-actions' },
-      button('Open Newest Example', () => post({ type: 'openRun', sourceId: source.sourceId, runId: signature.example, stepId: signature.exampleStepId ?? undefined }), {
+      button(l10n.t('Open Newest Example'), () => post({ type: 'openRun', sourceId: source.sourceId, runId: signature.example, stepId: signature.exampleStepId ?? undefined }), {
         action: 'open-example',
       }),
-      button('Export These Runs…', act('export'), { secondary: true, action: 'export' }),
-      button('List in Tree', act('list'), { secondary: true, action: 'list' }),
-      button('Copy as Markdown', act('copyMarkdown'), { secondary: true, action: 'copy-markdown' }),
+      button(l10n.t('Export These Runs…'), act('export'), { secondary: true, action: 'export' }),
+      button(l10n.t('List in Tree'), act('list'), { secondary: true, action: 'list' }),
+      button(l10n.t('Copy as Markdown'), act('copyMarkdown'), { secondary: true, action: 'copy-markdown' }),
     ),
   );
 }
@@ -207,11 +223,13 @@ function sourceSection(parent: HTMLElement, source: SourceInsights, names: Reado
   const errors = data.errors;
   const part = el('div', { class: 'insights-errors' });
   part.append(
-    el('h3', {}, `Error signatures (${errors.signatures.length.toLocaleString()})`),
+    el('h3', {}, l10n.t('Error signatures ({0})', formatNumber(errors.signatures.length))),
     el(
       'p',
       { class: 'insights-note' },
-      `${errors.failedRuns.toLocaleString()} failed runs${errors.withoutSteps > 0 ? `; ${errors.withoutSteps.toLocaleString()} of them without stored steps (not synced yet), in no signature` : ''}.`,
+      errors.withoutSteps > 0
+        ? l10n.t('{0} failed runs; {1} of them without stored steps (not synced yet), in no signature.', formatNumber(errors.failedRuns), formatNumber(errors.withoutSteps))
+        : l10n.t('{0} failed runs.', formatNumber(errors.failedRuns)),
     ),
   );
   const list = el('ol', { class: 'insights-signatures', attrs: { 'data-figure': 'signatures' } });
@@ -234,10 +252,10 @@ function show(message: Extract<ToInsightsWebview, { type: 'insights' }>): void {
   api.setState(message.scope);
   const names = new Map(message.workflowNames);
   const single = message.sources.length === 1;
-  const title = single ? `Insights: ${message.sources[0]!.label}` : 'Insights: every source';
+  const title = single ? l10n.t('Insights: {0}', message.sources[0]!.label) : l10n.t('Insights: every source');
   replace(app, el('h1', {}, title), toolbar(message.scope, message.filter));
   if (message.sources.length === 0)
-    app.append(el('p', { class: 'insights-note' }, 'No source yet: add a Paragon project or a Dispersl account, then sync its runs into the run index.'));
+    app.append(el('p', { class: 'insights-note' }, l10n.t('No source yet: add a Paragon project or a Dispersl account, then sync its runs into the run index.')));
   for (const source of message.sources) sourceSection(app, source, names, single, paint);
   // Busy until every table and signature is in the document (a moment after the first paint).
   app.setAttribute('aria-busy', 'true');
@@ -259,7 +277,7 @@ window.addEventListener('message', (event: MessageEvent<ToInsightsWebview>) => {
       replace(
         app,
         el('p', { class: 'insights-error', attrs: { role: 'alert' } }, message.message),
-        button('Try Again', () => post({ type: 'refresh' })),
+        button(l10n.t('Try Again'), () => post({ type: 'refresh' })),
       );
       app.setAttribute('aria-busy', 'false');
       return;

@@ -1,8 +1,10 @@
 // The step inspector: the selected step's fields, and its input and output fetched on demand
 // (the extension caches them) and shown collapsible; a string output is an error message and
 // shown as one; a large payload is a preview with "Open in Editor". Everything is text.
+import * as l10n from '@vscode/l10n';
 import type { PanelCapabilities, PayloadPart, PayloadView, StepPayloadView, StepView } from '../src/panels/protocol';
 import { formatBytes } from '../src/core/format';
+import { formatNumber } from '../src/core/locale';
 import { button, el, replace, visible } from './dom';
 import { post } from './host';
 import { jsonTree } from './jsonTree';
@@ -20,7 +22,7 @@ export class Inspector {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly capabilities: PanelCapabilities) {
-    this.element = el('section', { class: 'inspector', attrs: { 'aria-label': 'Step inspector' } }, el('p', { class: 'placeholder' }, 'Select a step.'));
+    this.element = el('section', { class: 'inspector', attrs: { 'aria-label': l10n.t('Step inspector') } }, el('p', { class: 'placeholder' }, l10n.t('Select a step.')));
   }
 
   show(step: StepView): void {
@@ -31,7 +33,7 @@ export class Inspector {
     const payloads = el('div', { class: 'payloads' });
     replace(this.element, title, list, payloads);
     if (!this.capabilities.stepPayloads) {
-      payloads.append(el('p', { class: 'muted' }, 'This source does not give step inputs and outputs.'));
+      payloads.append(el('p', { class: 'muted' }, l10n.t('This source does not give step inputs and outputs.')));
       return;
     }
     const cached = this.cache.get(step.id);
@@ -39,7 +41,7 @@ export class Inspector {
       this.draw(payloads, step, cached);
       return;
     }
-    payloads.append(el('div', { class: 'loading' }, el('vscode-progress-ring', { attrs: { 'aria-label': 'Loading' } }), 'Loading input and output…'));
+    payloads.append(el('div', { class: 'loading' }, el('vscode-progress-ring', { attrs: { 'aria-label': l10n.t('Loading') } }), l10n.t('Loading input and output…')));
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.request(step.id), FETCH_DELAY_MS);
   }
@@ -73,14 +75,14 @@ export class Inspector {
   private draw(container: HTMLElement, step: StepView, result: StepPayloadView | { error: string }): void {
     if ('error' in result) {
       const retry = button(
-        'Retry',
+        l10n.t('Retry'),
         () => {
           this.cache.delete(step.id);
           this.show(step);
         },
         { secondary: true },
       );
-      replace(container, el('div', { class: 'message-box error', attrs: { role: 'alert' } }, `Could not load this step's input and output: ${result.error}`), retry);
+      replace(container, el('div', { class: 'message-box error', attrs: { role: 'alert' } }, l10n.t("Could not load this step's input and output: {0}", result.error)), retry);
       return;
     }
     // The output first: for a failed step it is the error being debugged.
@@ -88,7 +90,7 @@ export class Inspector {
   }
 
   private section(step: StepView, part: PayloadPart, view: PayloadView): HTMLElement {
-    const name = part === 'input' ? 'Input' : 'Output';
+    const name = part === 'input' ? l10n.t('Input') : l10n.t('Output');
     const section = document.createElement('vscode-collapsible');
     section.heading = name;
     section.open = true;
@@ -97,7 +99,7 @@ export class Inspector {
     const openInEditor = () => post({ type: 'openPayload', stepId: step.id, part });
     switch (view.kind) {
       case 'missing':
-        section.append(el('p', { class: 'muted' }, `No ${part}.`));
+        section.append(el('p', { class: 'muted' }, part === 'input' ? l10n.t('No input.') : l10n.t('No output.')));
         break;
       case 'text': {
         const isError = part === 'output' && (step.status !== 'succeeded' || /\b(error|exception|failed)\b/i.test(view.text));
@@ -105,9 +107,9 @@ export class Inspector {
           el(
             'div',
             { class: `message-box ${isError ? 'error' : 'text'}`, attrs: isError ? { 'data-testid': 'step-error' } : {} },
-            isError ? el('div', { class: 'message-title' }, 'Error') : null,
+            isError ? el('div', { class: 'message-title' }, l10n.t('Error')) : null,
             el('pre', { class: 'message-text' }, view.text),
-            view.truncated ? el('div', { class: 'muted' }, `Cut at ${view.text.length.toLocaleString()} characters.`) : null,
+            view.truncated ? el('div', { class: 'muted' }, l10n.t('Cut at {0} characters.', formatNumber(view.text.length))) : null,
           ),
         );
         break;
@@ -116,20 +118,24 @@ export class Inspector {
         section.append(jsonTree(view.value));
         break;
       case 'preview': {
-        const why = view.reason === 'flag' ? 'The API marks it large' : `It is over the panel's size limit`;
-        section.append(
-          el(
-            'div',
-            { class: 'message-box info' },
-            `${why} (${formatBytes(view.bytes)}): here are its first ${formatBytes(view.text.length)}. Open it in an editor to fold and search all of it.`,
-          ),
-          el('pre', { class: 'preview-text' }, `${view.text}\n…`),
-        );
+        const why =
+          view.reason === 'flag'
+            ? l10n.t(
+                'The API marks it large ({0}): here are its first {1}. Open it in an editor to fold and search all of it.',
+                formatBytes(view.bytes),
+                formatBytes(view.text.length),
+              )
+            : l10n.t(
+                "It is over the panel's size limit ({0}): here are its first {1}. Open it in an editor to fold and search all of it.",
+                formatBytes(view.bytes),
+                formatBytes(view.text.length),
+              );
+        section.append(el('div', { class: 'message-box info' }, why), el('pre', { class: 'preview-text' }, `${view.text}\n…`));
         break;
       }
     }
     if (view.kind !== 'missing') {
-      const actions = el('div', { class: 'section-actions' }, button('Open in Editor', openInEditor, { secondary: view.kind !== 'preview', action: `open-${part}` }));
+      const actions = el('div', { class: 'section-actions' }, button(l10n.t('Open in Editor'), openInEditor, { secondary: view.kind !== 'preview', action: `open-${part}` }));
       section.append(actions);
     }
     return section;

@@ -1,7 +1,9 @@
 // A collapsible, pretty-printed JSON view built from text nodes. Objects and arrays are
 // <details> elements whose children are built on first open, and long ones in chunks,
 // so a wide payload costs only what is shown.
+import * as l10n from '@vscode/l10n';
 import type { JsonValue } from '../src/panels/protocol';
+import { formatNumber } from '../src/core/locale';
 import { el } from './dom';
 
 /** Levels open from the start. */
@@ -49,7 +51,8 @@ function node(key: string | number | undefined, value: JsonValue, depth: number,
   const entries = entriesOf(value as Container);
   const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
   if (entries.length === 0) return el('div', { class: 'json-line', attrs: { role: 'treeitem' } }, keyLabel(key), `${open}${close}${comma}`);
-  const count = isArray ? `${entries.length} item${entries.length === 1 ? '' : 's'}` : `${entries.length} key${entries.length === 1 ? '' : 's'}`;
+  const n = entries.length;
+  const count = isArray ? (n === 1 ? l10n.t('1 item') : l10n.t('{0} items', formatNumber(n))) : n === 1 ? l10n.t('1 key') : l10n.t('{0} keys', formatNumber(n));
   const details = el('details', { class: 'json-node', attrs: { role: 'treeitem' } });
   const summary = el('summary', {}, keyLabel(key), open, el('span', { class: 'json-count' }, ` ${count} `), el('span', { class: 'json-collapsed' }, `${close}${comma}`));
   const body = el('div', { class: 'json-children', attrs: { role: 'group' } });
@@ -63,7 +66,11 @@ function node(key: string | number | undefined, value: JsonValue, depth: number,
     body.querySelector(':scope > .json-more')?.remove();
     body.appendChild(fragment);
     if (built < entries.length) {
-      const more = el('button', { class: 'json-more link-button' }, `Show ${Math.min(CHUNK, entries.length - built)} more of ${entries.length - built}`);
+      const more = el(
+        'button',
+        { class: 'json-more link-button' },
+        l10n.t('Show {0} more of {1}', formatNumber(Math.min(CHUNK, entries.length - built)), formatNumber(entries.length - built)),
+      );
       more.addEventListener('click', build);
       body.appendChild(more);
     }

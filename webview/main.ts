@@ -1,8 +1,11 @@
 // The run panel's webview: receives the run from the extension, draws the header, the
 // timeline and the step inspector, and keeps its view state for a reload. It makes no
 // network calls and holds no secrets; it only speaks src/panels/protocol.ts.
+// First: the messages and the display language the host put in the page, before anything draws.
+import './l10n';
 import './litNonce';
 import './elements';
+import * as l10n from '@vscode/l10n';
 import { PROTOCOL_VERSION, type RunMessage, type StepView, type ToWebviewMessage } from '../src/panels/protocol';
 import { button, el, replace } from './dom';
 import { Header } from './header';
@@ -48,7 +51,8 @@ function showRun(message: RunMessage): void {
     onViewChange: ({ zoom, scrollTop }) => saveState({ zoom, scrollTop }),
   });
   view = { message, header, timeline, inspector };
-  const body = message.steps.length === 0 ? el('p', { class: 'placeholder' }, 'This run has no steps yet.') : el('div', { class: 'run-body' }, timeline.element, inspector.element);
+  const body =
+    message.steps.length === 0 ? el('p', { class: 'placeholder' }, l10n.t('This run has no steps yet.')) : el('div', { class: 'run-body' }, timeline.element, inspector.element);
   replace(app, header.element, body);
   app.setAttribute('aria-busy', 'false');
   if (message.steps.length === 0) return;
@@ -86,8 +90,8 @@ function selectStep(stepId: string): void {
 function showError(message: string): void {
   replace(
     app,
-    el('div', { class: 'message-box error', attrs: { role: 'alert' } }, el('div', { class: 'message-title' }, 'Could not load this run'), message),
-    button('Retry', () => post({ type: 'action', action: 'reload' })),
+    el('div', { class: 'message-box error', attrs: { role: 'alert' } }, el('div', { class: 'message-title' }, l10n.t('Could not load this run')), message),
+    button(l10n.t('Retry'), () => post({ type: 'action', action: 'reload' })),
   );
   app.setAttribute('aria-busy', 'false');
 }
@@ -100,7 +104,7 @@ function handle(message: ToWebviewMessage): void {
     case 'loading':
       saveState({ version: PROTOCOL_VERSION, sourceId: message.sourceId, runId: message.runId });
       view = undefined;
-      replace(app, el('p', { class: 'placeholder' }, 'Loading run…'));
+      replace(app, el('p', { class: 'placeholder' }, l10n.t('Loading run…')));
       app.setAttribute('aria-busy', 'true');
       return;
     case 'loadError':

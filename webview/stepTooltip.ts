@@ -1,5 +1,6 @@
 // The timeline's hover card: a step's fields (the list the inspector, the tree and the CLI
 // show too), and whether it starts a branch of the flow.
+import * as l10n from '@vscode/l10n';
 import type { StepView } from '../src/panels/protocol';
 import { el } from './dom';
 import { panelStepFields } from './stepFields';
@@ -14,8 +15,11 @@ export class StepTooltip {
 
   show(s: StepView, clientX: number, clientY: number): void {
     const lines = panelStepFields(s);
-    if (s.branch) lines.push(['Branch', 'starts a branch']);
-    this.element.replaceChildren(el('div', { class: 'tooltip-title' }, s.label), ...lines.map(([k, v]) => el('div', {}, el('span', { class: 'tooltip-key' }, `${k}: `), v)));
+    if (s.branch) lines.push([l10n.t('Branch'), l10n.t('starts a branch')]);
+    this.element.replaceChildren(
+      el('div', { class: 'tooltip-title' }, s.label),
+      ...lines.map(([k, v]) => el('div', {}, el('span', { class: 'tooltip-key' }, `${l10n.t('{0}:', k)} `), v)),
+    );
     this.element.removeAttribute('hidden');
     const box = this.host.getBoundingClientRect();
     this.element.style.left = `${Math.max(0, Math.min(clientX - box.left + 14, box.width - 260))}px`;

@@ -2,7 +2,9 @@
 // indented), coloured by status. Rows are virtualized — only those in view exist in the
 // DOM — so a 1,000-step run scrolls as lightly as a 10-step one. A listbox for keyboard
 // and screen readers: arrows, Page Up/Down, Home/End move the selection; + / - zoom; 0 fits.
+import * as l10n from '@vscode/l10n';
 import { formatDuration } from '../src/core/duration';
+import { formatNumber } from '../src/core/locale';
 import type { StepView } from '../src/panels/protocol';
 import { el } from './dom';
 import { StepTooltip } from './stepTooltip';
@@ -64,15 +66,15 @@ export class Timeline {
     const toolbar = el(
       'div',
       { class: 'timeline-toolbar' },
-      el('span', { class: 'step-count', attrs: { 'data-testid': 'step-count' } }, `${count} step${count === 1 ? '' : 's'}`),
+      el('span', { class: 'step-count', attrs: { 'data-testid': 'step-count' } }, count === 1 ? l10n.t('1 step') : l10n.t('{0} steps', formatNumber(count))),
       el('span', { class: 'spacer-flex' }),
-      toolButton('−', 'Zoom out (-)', () => this.setZoom(this.zoom / 1.5)),
+      toolButton('−', l10n.t('Zoom out (-)'), () => this.setZoom(this.zoom / 1.5)),
       this.zoomLabel,
-      toolButton('+', 'Zoom in (+)', () => this.setZoom(this.zoom * 1.5)),
-      toolButton('Zoom to Fit', 'Zoom to fit (0)', () => this.setZoom(1), 'zoom-fit'),
+      toolButton('+', l10n.t('Zoom in (+)'), () => this.setZoom(this.zoom * 1.5)),
+      toolButton(l10n.t('Zoom to Fit'), l10n.t('Zoom to fit (0)'), () => this.setZoom(1), 'zoom-fit'),
     );
     this.axisTrack = el('div', { class: 'axis-track' });
-    const axisRow = el('div', { class: 'timeline-axis', attrs: { 'aria-hidden': 'true' } }, el('div', { class: 'axis-label-cell' }, 'Step'), this.axisTrack);
+    const axisRow = el('div', { class: 'timeline-axis', attrs: { 'aria-hidden': 'true' } }, el('div', { class: 'axis-label-cell' }, l10n.t('Step')), this.axisTrack);
     this.rows = el('div', { class: 'timeline-rows' });
     this.spacer = el('div', { class: 'timeline-spacer' }, this.rows);
     this.spacer.style.height = `${count * ROW_HEIGHT}px`;
@@ -80,11 +82,11 @@ export class Timeline {
       'div',
       {
         class: 'timeline-viewport',
-        attrs: { tabindex: '0', role: 'listbox', 'aria-label': `Steps of this run, ${count} in graph order`, 'data-step-count': String(count) },
+        attrs: { tabindex: '0', role: 'listbox', 'aria-label': l10n.t('Steps of this run, {0} in graph order', formatNumber(count)), 'data-step-count': String(count) },
       },
       this.spacer,
     );
-    this.element = el('section', { class: 'timeline', attrs: { 'aria-label': 'Timeline', 'data-step-count': String(count) } }, toolbar, axisRow, this.viewport);
+    this.element = el('section', { class: 'timeline', attrs: { 'aria-label': l10n.t('Timeline'), 'data-step-count': String(count) } }, toolbar, axisRow, this.viewport);
     this.tooltip = new StepTooltip(this.element);
 
     this.viewport.addEventListener('scroll', () => this.schedule());
@@ -237,7 +239,7 @@ export class Timeline {
     for (let i = first; i < last; i++) rows.push(this.row(i));
     this.rows.replaceChildren(...rows);
     this.viewport.setAttribute('aria-activedescendant', this.selected >= first && this.selected < last ? `step-row-${this.selected}` : '');
-    this.zoomLabel.textContent = `${Math.round(this.zoom * 100)}%`;
+    this.zoomLabel.textContent = formatNumber(this.zoom, { style: 'percent', maximumFractionDigits: 0 });
     this.renderAxis();
   }
 
@@ -252,7 +254,7 @@ export class Timeline {
       el('span', { class: `glyph status-fg-${s.status}`, attrs: { 'aria-hidden': 'true' } }, STATUS_GLYPH[s.status] ?? '?'),
       s.branch ? el('span', { class: 'branch-mark', attrs: { 'aria-hidden': 'true' } }, '↳') : null,
       el('span', { class: 'row-name' }, s.label),
-      diverged ? el('span', { class: 'diverged-mark', attrs: { title: 'First difference from the last success' } }, '≠') : null,
+      diverged ? el('span', { class: 'diverged-mark', attrs: { title: l10n.t('First difference from the last success') } }, '≠') : null,
     );
     label.style.paddingLeft = `${6 + depth * INDENT}px`;
     const bar = el('div', { class: `bar status-bg-${s.status}${s.endMs === undefined ? ' open' : ''}` });
@@ -270,7 +272,7 @@ export class Timeline {
           'aria-selected': String(selected),
           'aria-posinset': String(i + 1),
           'aria-setsize': String(this.steps.length),
-          'aria-label': `${s.label}, ${s.rawStatus}${s.duration ? `, ${s.duration}` : ''}${diverged ? ', first difference from the last success' : ''}`,
+          'aria-label': rowLabel(s, diverged),
           'data-step-id': s.id,
           'data-status': s.status,
         },
@@ -295,6 +297,15 @@ export class Timeline {
     }
     this.axisTrack.replaceChildren(...ticks);
   }
+}
+
+/** A step row's accessible name: its label, status and duration, and whether Compare found the first difference there. */
+function rowLabel(s: StepView, diverged: boolean): string {
+  if (diverged)
+    return s.duration
+      ? l10n.t('{0}, {1}, {2}, first difference from the last success', s.label, s.rawStatus, s.duration)
+      : l10n.t('{0}, {1}, first difference from the last success', s.label, s.rawStatus);
+  return s.duration ? l10n.t('{0}, {1}, {2}', s.label, s.rawStatus, s.duration) : l10n.t('{0}, {1}', s.label, s.rawStatus);
 }
 
 function toolButton(label: string, title: string, onClick: () => void, action?: string): HTMLElement {

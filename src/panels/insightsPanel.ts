@@ -58,7 +58,7 @@ export class InsightsPanel implements vscode.Disposable {
       void existing.refresh();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(INSIGHTS_VIEW_TYPE, 'Insights', vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(INSIGHTS_VIEW_TYPE, vscode.l10n.t('Insights'), vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: panelResourceRoots(services.extensionUri),
       enableFindWidget: true,
@@ -87,7 +87,7 @@ export class InsightsPanel implements vscode.Disposable {
   ) {
     InsightsPanel.current = this;
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'task-history.svg');
-    panel.webview.html = panelHtml(panel.webview, services.extensionUri, createNonce(), INSIGHTS_PAGE);
+    panel.webview.html = panelHtml(panel.webview, services.extensionUri, createNonce(), insightsPage());
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -124,13 +124,14 @@ export class InsightsPanel implements vscode.Disposable {
       if (this.ready) await this.post(this.last);
     } catch (error) {
       this.services.log.error(`insights: ${userMessage(error)}`);
-      if (generation === this.generation) await this.post({ v: INSIGHTS_PROTOCOL_VERSION, type: 'error', message: `Insights could not be computed: ${userMessage(error)}` });
+      if (generation === this.generation)
+        await this.post({ v: INSIGHTS_PROTOCOL_VERSION, type: 'error', message: vscode.l10n.t('Insights could not be computed: {0}', userMessage(error)) });
     }
   }
 
   private updateTitle(): void {
     const names = this.scope.sourceIds.map((id) => this.services.sources().find((s) => s.id === id)?.label ?? id);
-    this.panel.title = names.length === 1 ? `Insights: ${names[0]}` : 'Insights';
+    this.panel.title = names.length === 1 ? vscode.l10n.t('Insights: {0}', names[0]!) : vscode.l10n.t('Insights');
   }
 
   private async onMessage(message: FromInsightsWebview): Promise<void> {
@@ -167,7 +168,7 @@ export class InsightsPanel implements vscode.Disposable {
     try {
       if (message.action === 'copyMarkdown') {
         await vscode.env.clipboard.writeText(signatureMarkdown(source.label, signature, this.last?.filter ?? ''));
-        void vscode.window.setStatusBarMessage('Copied the error signature as Markdown.', 3000);
+        void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the error signature as Markdown.'), 3000);
         return;
       }
       const ids = await this.services.signatureRuns(message.sourceId, this.services.filter().query, message.signature);
@@ -175,7 +176,7 @@ export class InsightsPanel implements vscode.Disposable {
       if (message.action === 'export') await this.services.exportRuns(message.sourceId, ids, title);
       else await this.services.listRuns(message.sourceId, ids, title, message.signature);
     } catch (error) {
-      void showErrorMessage(`Task History: ${userMessage(error)}`);
+      void showErrorMessage(vscode.l10n.t('Task History: {0}', userMessage(error)));
     }
   }
 
@@ -190,14 +191,14 @@ export class InsightsPanel implements vscode.Disposable {
   }
 }
 
-/** The panel's page: the run panel's shell and CSP; no data in the HTML (it arrives by message, drawn as text). */
-const INSIGHTS_PAGE: PanelPage = {
+/** The panel's page: the run panel's shell and CSP; no data in the HTML (it arrives by message, drawn as text). A function: its words are read in the display language. */
+const insightsPage = (): PanelPage => ({
   script: ['dist', 'insights.js'],
   // The charts' stylesheet (uPlot's and ours, bundled beside the script), then the panel's.
   styles: [
     ['dist', 'insights.css'],
     ['media', 'insights.css'],
   ],
-  title: 'Insights',
-  placeholder: 'Computing Insights from the run index…',
-};
+  title: vscode.l10n.t('Insights'),
+  placeholder: vscode.l10n.t('Computing Insights from the run index…'),
+});

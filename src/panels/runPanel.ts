@@ -84,7 +84,7 @@ export class RunPanel implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       RUN_PANEL_VIEW_TYPE,
-      `Run ${target.runId.slice(0, 8)}`,
+      vscode.l10n.t('Run {0}', target.runId.slice(0, 8)),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus },
       { enableScripts: true, localResourceRoots: panelResourceRoots(services.extensionUri), enableFindWidget: true },
     );
@@ -236,7 +236,7 @@ export class RunPanel implements vscode.Disposable {
     try {
       const detail = await this.load(fresh);
       const configured = this.services.registry.get(this.target.sourceId);
-      if (!configured) throw new Error(`The source "${this.target.sourceId}" is not configured (any more). Open the demo or add the source, then reopen the run.`);
+      if (!configured) throw new Error(vscode.l10n.t('The source "{0}" is not configured (any more). Open the demo or add the source, then reopen the run.', this.target.sourceId));
       const caps = panelCapabilities(configured.source.capabilities, compareUnavailableReason(configured.source, detail));
       const message = runMessage(this.target.sourceId, configured.config.label ?? configured.source.label, detail, caps);
       const initialStepId = this.initialStepId && detail.steps.some((s) => s.id === this.initialStepId) ? this.initialStepId : message.initialStepId;
@@ -282,7 +282,7 @@ export class RunPanel implements vscode.Disposable {
         return openRunDocument(this.target.sourceId, this.target.runId);
       case 'copyId':
         await vscode.env.clipboard.writeText(this.target.runId);
-        vscode.window.setStatusBarMessage(`Copied ${this.target.runId}`, 3000);
+        vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', this.target.runId), 3000);
         return;
       case 'copyLink':
         // The link names the step shown, when it is one of this run's (src/commands/linkCommands.ts).
@@ -306,7 +306,7 @@ export class RunPanel implements vscode.Disposable {
     try {
       const detail = await this.load();
       const step = detail.steps.find((s) => s.id === stepId);
-      if (!step) throw new Error(`Run ${detail.id} has no step ${stepId}.`);
+      if (!step) throw new Error(vscode.l10n.t('Run {0} has no step {1}.', detail.id, stepId));
       const payload = await this.services.store.stepPayload(this.target.sourceId, this.target.runId, step);
       await this.post({
         type: 'payload',

@@ -1,5 +1,7 @@
 // Turns a run with its steps into what the panel draws: the header as text, the steps in
-// graph order with their place on one shared time axis. No `vscode`: tested in plain Node.
+// graph order with their place on one shared time axis. No `vscode`: tested in plain Node (its
+// words through @vscode/l10n, which the extension gives VS Code's bundle at activation).
+import * as l10n from '@vscode/l10n';
 import { runLabel, stepLabel, withoutBidiOverrides } from '../core/format';
 import type { RunDetail, SourceCapabilities, Step } from '../core/model';
 import { durationText, isStillRunning } from '../core/runState';
@@ -28,9 +30,9 @@ export function headerView(detail: RunDetail, sourceLabel: string): RunHeaderVie
     stepCount: detail.steps.length,
     totalTokens: detail.totalTokens,
     storedNote: detail.archived
-      ? 'Archived: the API no longer has this run (past its retention); shown from the local run index'
+      ? l10n.t('Archived: the API no longer has this run (past its retention); shown from the local run index')
       : detail.offline
-        ? 'Offline: the API could not be reached; shown from the local run index'
+        ? l10n.t('Offline: the API could not be reached; shown from the local run index')
         : undefined,
   };
 }

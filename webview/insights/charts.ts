@@ -5,7 +5,9 @@
 // runs under the panel's CSP (no eval, no inline style strings, no <style> element); its
 // stylesheet ships as a file (uplot/dist/uPlot.min.css). Colours come from the theme's
 // --vscode-* variables, resolved when a chart is drawn and again after each theme change.
+import * as l10n from '@vscode/l10n';
 import uPlot from 'uplot';
+import { formatNumber } from '../../src/core/locale';
 import { visible } from '../dom';
 import { checkChartData, type ChartData } from './chartData';
 import { axisValue, tableValue } from './format';
@@ -46,15 +48,16 @@ function axisLabel(label: string | undefined): string {
 }
 
 function describe(kind: ChartKind, data: ChartData): string {
-  const shape = kind === 'stackedBars' ? 'stacked bars' : kind === 'lines' ? 'lines' : 'bars';
+  const shape = kind === 'stackedBars' ? l10n.t('stacked bars') : kind === 'lines' ? l10n.t('lines') : l10n.t('bars');
+  const n = data.labels.length;
   const span =
-    data.labels.length === 0
-      ? 'no data'
+    n === 0
+      ? l10n.t('no data')
       : kind === 'bars'
-        ? `${data.labels.length} items`
-        : `${data.labels.length} points from ${data.labels[0]} to ${data.labels[data.labels.length - 1]}`;
+        ? l10n.t('{0} items', formatNumber(n))
+        : l10n.t('{0} points from {1} to {2}', formatNumber(n), data.labels[0]!, data.labels[n - 1]!);
   const series = data.series.map((s) => s.name).join(', ');
-  return visible(`${data.title}: ${shape}, ${span}; ${series}. The numbers are in the table beside the chart.`);
+  return visible(l10n.t('{0}: {1}, {2}; {3}. The numbers are in the table beside the chart.', data.title, shape, span, series));
 }
 
 /** Nice upper bound for a scale that starts at 0. */

@@ -1,15 +1,17 @@
-// How the Insights charts write numbers: compact on the axes (12k, 1.5M), where space is
-// short, and exact in the tables, where a reader checks or copies them.
+// How the Insights charts write numbers: compact on the axes (12k, 1.5M; in VS Code's display
+// language: 12.000 is "12.000" in German, "12 k" in French), where space is short, and exact in
+// the tables, where a reader checks or copies them.
+import { formatNumber } from '../../src/core/locale';
 
 export type ChartUnit = 'count' | 'percent' | 'ms' | 'tokens';
 
-const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const compact = (value: number) => formatNumber(value, { notation: 'compact', maximumFractionDigits: 1 });
 
 /** An axis tick: compact, with the unit where it is not obvious. */
 export function axisValue(value: number, unit: ChartUnit = 'count'): string {
-  if (unit === 'percent') return `${compact.format(value)}%`;
-  if (unit === 'ms') return value >= 1000 ? `${compact.format(value / 1000)} s` : `${compact.format(value)} ms`;
-  return compact.format(value);
+  if (unit === 'percent') return `${compact(value)}%`;
+  if (unit === 'ms') return value >= 1000 ? `${compact(value / 1000)} s` : `${compact(value)} ms`;
+  return compact(value);
 }
 
 /**

@@ -3,6 +3,7 @@
 // DOM calls and text nodes only: labels and series names are API text, never markup, and
 // characters that would disguise them (bidi overrides, control characters) are shown as their
 // code points, as everywhere else in the webview (webview/dom.ts).
+import * as l10n from '@vscode/l10n';
 import { visible } from '../dom';
 import { checkChartData, type ChartData } from './chartData';
 import { tableValue } from './format';
@@ -27,7 +28,7 @@ export function dataTable(container: HTMLElement, data: ChartData, options: Tabl
   table.createCaption().textContent = visible(data.title);
   const head = table.createTHead().insertRow();
   head.append(cell('th', data.labelHeading ?? '', 'col'), ...data.series.map((s) => cell('th', s.name, 'col')));
-  if (options.total) head.append(cell('th', 'Total', 'col'));
+  if (options.total) head.append(cell('th', l10n.t('Total'), 'col'));
   const body = table.createTBody();
   data.labels.forEach((label, i) => {
     const row = body.insertRow();
