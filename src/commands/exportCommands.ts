@@ -14,6 +14,7 @@ import type { ExportFormat } from '../core/export/sinks';
 import { formatDuration } from '../core/duration';
 import { describeFilter, filterToQuery } from '../core/filters';
 import type { LocalRuns } from '../core/localRuns';
+import { formatFixed, formatNumber } from '../core/locale';
 import type { RunQuery } from '../core/model';
 import type { HistorySource } from '../core/source';
 import { COMMANDS, type CommandHandlers } from '../contributions';
@@ -128,7 +129,7 @@ async function exportCommand(registry: SourceRegistry, tree: RunsTreeProvider, l
   if (includeSteps && !(await confirmCost(scope, total, includePayloads))) return;
 
   const target = await vscode.window.showSaveDialog({
-    title: total === 1 ? vscode.l10n.t('Export 1 run') : vscode.l10n.t('Export {0} runs', formatCount(total)),
+    title: total === 1 ? vscode.l10n.t('Export 1 run') : vscode.l10n.t('Export {0} runs', formatNumber(total)),
     defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `runs.${format === 'ndjson' ? 'ndjson' : format}`),
     filters: { [format.toUpperCase()]: [format] },
   });
@@ -166,8 +167,8 @@ async function writeExport(log: vscode.LogOutputChannel, withLocalRuns: WithLoca
               last = p.written;
               const message =
                 p.remainingMs !== undefined
-                  ? vscode.l10n.t('{0} of {1} · {2} left', formatCount(p.written), formatCount(of), formatDuration(p.remainingMs))
-                  : vscode.l10n.t('{0} of {1}', formatCount(p.written), formatCount(of));
+                  ? vscode.l10n.t('{0} of {1} · {2} left', formatNumber(p.written), formatNumber(of), formatDuration(p.remainingMs))
+                  : vscode.l10n.t('{0} of {1}', formatNumber(p.written), formatNumber(of));
               progress.report({ increment, message });
             },
           }),
@@ -178,7 +179,7 @@ async function writeExport(log: vscode.LogOutputChannel, withLocalRuns: WithLoca
     const how = `${result.method === 'index' ? 'from the run index' : `${result.method}-side`}${written.local ? '' : ', staged locally and copied'}`;
     log.info(`exported ${result.records} runs to ${display(target)} (${how}, ${result.elapsedMs} ms)`);
     const where = vscode.workspace.asRelativePath(target);
-    const exported = result.records === 1 ? vscode.l10n.t('Exported 1 run to {0}.', where) : vscode.l10n.t('Exported {0} runs to {1}.', formatCount(result.records), where);
+    const exported = result.records === 1 ? vscode.l10n.t('Exported 1 run to {0}.', where) : vscode.l10n.t('Exported {0} runs to {1}.', formatNumber(result.records), where);
     const schemaUri = written.companions[0];
     const message = schemaUri ? `${exported} ${vscode.l10n.t('Its BigQuery schema: {0}.', vscode.workspace.asRelativePath(schemaUri))}` : exported;
     const openFile = vscode.l10n.t('Open File');
@@ -224,16 +225,16 @@ async function confirmCost(scope: Scope, total: number, includePayloads: boolean
   const message = budget
     ? vscode.l10n.t(
         'This export makes about {0} requests — about {1} at the limit of {2} requests per {3}.',
-        formatCount(requests),
+        formatNumber(requests),
         formatDuration((requests / budget.limit) * budget.intervalMs),
-        formatCount(budget.limit),
+        formatNumber(budget.limit),
         formatDuration(budget.intervalMs),
       )
-    : vscode.l10n.t('This export makes about {0} requests.', formatCount(requests));
+    : vscode.l10n.t('This export makes about {0} requests.', formatNumber(requests));
   const exportLabel = vscode.l10n.t('Export');
   const choice = await showWarningMessage(
     message,
-    { modal: true, detail: includePayloads ? vscode.l10n.t('Estimated from {0} steps per run in a sample.', formatDecimal(averageSteps)) : undefined },
+    { modal: true, detail: includePayloads ? vscode.l10n.t('Estimated from {0} steps per run in a sample.', formatFixed(averageSteps, 1)) : undefined },
     exportLabel,
   );
   return choice === exportLabel;
@@ -253,13 +254,4 @@ async function sampleAverageSteps(scope: Scope): Promise<number> {
 /** VS Code's file system, which reaches every scheme a window has (remote folders, extensions' file systems). */
 export function workspaceTarget(): TargetHost<vscode.Uri> {
   return { fs: vscode.workspace.fs, fileUri: (path) => vscode.Uri.file(path) };
-}
-
-// TODO(locale): core/locale.ts's number formatting in the display language once it lands.
-function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function formatDecimal(n: number): string {
-  return n.toFixed(1);
 }

@@ -18,6 +18,7 @@ import type { SourceRegistry } from '../config/sourceRegistry';
 import { COMMANDS, type CommandHandlers } from '../contributions';
 import { isHistoryApiError, userMessage } from '../core/errors';
 import type { LocalRuns } from '../core/localRuns';
+import { formatNumber } from '../core/locale';
 import type { RunDetail } from '../core/model';
 import type { HistorySource } from '../core/source';
 import { errorSignatures, signatureRunIds } from '../insights/errors';
@@ -177,7 +178,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         failingOutputs,
         integrations: source.capabilities.filterByIntegration ? config.integrations : undefined, // Paragon: tag runs with the tree's integrations
         signal: controller.signal,
-        onProgress: (p) => report(vscode.l10n.t('{0} · {1} requests', describeSyncProgress(p), formatCount(p.requests))),
+        onProgress: (p) => report(vscode.l10n.t('{0} · {1} requests', describeSyncProgress(p), formatNumber(p.requests))),
       });
     } finally {
       signal.removeEventListener('abort', stop);
@@ -365,11 +366,11 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
           vscode.l10n.t(
             'Run index synced. {0}: {1} runs listed ({2} new or changed), {3} with their steps, {4} archived; {5} requests.',
             label,
-            formatCount(report.listed),
-            formatCount(report.newOrChanged),
-            formatCount(report.details),
-            formatCount(report.archived),
-            formatCount(report.requests),
+            formatNumber(report.listed),
+            formatNumber(report.newOrChanged),
+            formatNumber(report.details),
+            formatNumber(report.archived),
+            formatNumber(report.requests),
           ),
         );
       } catch (error) {
@@ -461,11 +462,6 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
 /** What a sync fetched, for the log (English; the notification says it in the display language). */
 function logReport(report: SyncModule.SyncReport): string {
   return `${report.listed.toLocaleString('en-US')} runs listed (${report.newOrChanged.toLocaleString('en-US')} new or changed), ${report.details.toLocaleString('en-US')} with their steps, ${report.archived} archived; ${report.requests.toLocaleString('en-US')} requests.`;
-}
-
-// TODO(locale): core/locale.ts's number formatting in the display language once it lands.
-function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 /** When the last complete sync of a source ended (the sync's own coverage where it records it, else its checkpoint). */

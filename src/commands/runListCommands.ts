@@ -11,6 +11,7 @@ import { userMessage } from '../core/errors';
 import { exportRuns } from '../core/export/exportRuns';
 import type { ExportFormat } from '../core/export/sinks';
 import type { LocalRuns } from '../core/localRuns';
+import { formatNumber } from '../core/locale';
 import type { Run } from '../core/model';
 import { showActionableError } from '../views/errorActions';
 import { showInformationMessage } from '../views/notifications';
@@ -52,14 +53,14 @@ export function runListActions(registry: SourceRegistry, log: vscode.LogOutputCh
         ],
         {
           title:
-            ids.length === 1 ? vscode.l10n.t('Export 1 run, with its steps: {0}', title) : vscode.l10n.t('Export {0} runs, with their steps: {1}', formatCount(ids.length), title),
+            ids.length === 1 ? vscode.l10n.t('Export 1 run, with its steps: {0}', title) : vscode.l10n.t('Export {0} runs, with their steps: {1}', formatNumber(ids.length), title),
           placeHolder: vscode.l10n.t('Format'),
         },
       )
     )?.format;
     if (!format) return;
     const target = await vscode.window.showSaveDialog({
-      title: ids.length === 1 ? vscode.l10n.t('Export 1 run') : vscode.l10n.t('Export {0} runs', formatCount(ids.length)),
+      title: ids.length === 1 ? vscode.l10n.t('Export 1 run') : vscode.l10n.t('Export {0} runs', formatNumber(ids.length)),
       defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `failures.${format}`),
       filters: { [format.toUpperCase()]: [format] },
     });
@@ -82,7 +83,7 @@ export function runListActions(registry: SourceRegistry, log: vscode.LogOutputCh
       log.info(`exported ${result.records} runs of an error signature to ${result.target}`);
       const where = vscode.workspace.asRelativePath(target);
       void showInformationMessage(
-        result.records === 1 ? vscode.l10n.t('Exported 1 run to {0}.', where) : vscode.l10n.t('Exported {0} runs to {1}.', formatCount(result.records), where),
+        result.records === 1 ? vscode.l10n.t('Exported 1 run to {0}.', where) : vscode.l10n.t('Exported {0} runs to {1}.', formatNumber(result.records), where),
       );
     } catch (error) {
       log.error(`export of an error signature's runs failed: ${userMessage(error)}`);
@@ -114,7 +115,7 @@ export function runListActions(registry: SourceRegistry, log: vscode.LogOutputCh
     const pick = await vscode.window.showQuickPick(
       runs.map((run) => ({ label: run.id, description: `${run.rawStatus} · ${relativeTime(run.startedAt)}`, detail: run.workflowId ?? run.name, run })),
       {
-        title: ids.length === 1 ? vscode.l10n.t('1 run: {0}', title) : vscode.l10n.t('{0} runs: {1}', formatCount(ids.length), title),
+        title: ids.length === 1 ? vscode.l10n.t('1 run: {0}', title) : vscode.l10n.t('{0} runs: {1}', formatNumber(ids.length), title),
         placeHolder: vscode.l10n.t('Open a run on its failing step'),
         matchOnDescription: true,
         matchOnDetail: true,
@@ -124,9 +125,4 @@ export function runListActions(registry: SourceRegistry, log: vscode.LogOutputCh
   };
 
   return { exportRunIds, listRunIds };
-}
-
-// TODO(locale): core/locale.ts's number formatting in the display language once it lands.
-function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
 }
