@@ -7,6 +7,7 @@ import type { SourceRegistry } from '../config/sourceRegistry';
 import * as settings from '../config/settings';
 import { COMMANDS, type CommandHandlers } from '../contributions';
 import { filterToQuery } from '../core/filters';
+import { formatDate, formatDateTime } from '../core/locale';
 import { computeInsightsReady, nextTurn } from '../insights/insights';
 import { signatureRunIds } from '../insights/errors';
 import { scopeRowsReady } from '../insights/stats';
@@ -64,9 +65,9 @@ export function insightsCommands(deps: InsightsDeps): InsightsCommands {
             ? vscode.l10n.t('The run index holds this source\'s runs from the first on; the filter reaches further back (setting "taskHistory.index.syncDays").')
             : vscode.l10n.t(
                 'The run index holds this source\'s runs from {0} on; the filter reaches further back (setting "taskHistory.index.syncDays").',
-                coverage.from.toISOString().slice(0, 10),
+                formatDate(coverage.from),
               )
-          : vscode.l10n.t('From the run index, synced {0}.', coverage.to.toLocaleString());
+          : vscode.l10n.t('From the run index, synced {0}.', formatDateTime(coverage.to));
       return { sourceId, label, data, note };
     },
     signatureRuns: async (sourceId, _query, key) => {
