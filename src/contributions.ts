@@ -82,6 +82,12 @@ export const VIEW_ITEM = {
   demo: 'demo',
   /** A run that names its workflow ("Name Workflow…"). */
   workflow: 'workflow',
+  /** A source with a filter of its own (inline Clear Filter, the filled filter icon). */
+  filtered: 'filtered',
+  /** An error row whose fixes include Set API Key, Retry, Show Log (src/core/errorActions.ts): inline buttons. */
+  canSetKey: 'canSetKey',
+  canRetry: 'canRetry',
+  canShowLog: 'canShowLog',
 } as const;
 
 /** A contextValue from tokens: the node's kind first, empty ones left out. */

@@ -44,7 +44,8 @@ export function activate(context: vscode.ExtensionContext): void {
   void keys.rememberAll(registry.list().map((s) => s.config.id));
   // Every view reads runs, listings, steps and payloads from here.
   const store = new RunStore((id) => registry.get(id)?.source);
-  const tree = new RunsTreeProvider(registry, store);
+  // Each source's filter is kept in this workspace's state (a reload finds it).
+  const tree = new RunsTreeProvider(registry, store, context.workspaceState, log);
   const view = vscode.window.createTreeView(VIEWS.runs, { treeDataProvider: tree, showCollapseAll: true });
   const indicators = new FailureIndicators(view);
 
@@ -59,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
     store,
     log,
     reveal,
-    () => tree.filter,
+    (sourceId) => (sourceId === undefined ? tree.filter : tree.filterOf(sourceId)),
     view,
     () => RunPanel.activeRunVisible(),
     // The runs with a row in the tree: polled while the view is on screen.

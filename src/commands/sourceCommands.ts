@@ -1,16 +1,20 @@
-// Add Source (guided, checks the connection), Set API Key (SecretStorage only), Remove Source.
+// Add Source (a multi-step flow: "2/5" in the title, Back to the previous step with its answer
+// kept, Escape ends it with nothing saved; then it checks the connection), Set API Key
+// (SecretStorage only), Remove Source. The order of the steps is plain logic in
+// addSourceWizard.ts; this module only shows each step with a QuickPick or an InputBox.
 import * as vscode from 'vscode';
 import type { ApiKeys } from '../config/secrets';
 import * as settings from '../config/settings';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import { createSource } from '../sources/createSource';
 import { userMessage } from '../core/errors';
-import { runAddSource, type StepAnswerer } from '../sources/kinds/addSourceFlow';
 import { SOURCE_KINDS, sourceKindOf, type SourceKind } from '../sources/kinds';
 import type { SourceConfig } from '../sources/sourceConfig';
 import { COMMANDS, type CommandHandlers, type CommandId } from '../contributions';
+import { AddSourceWizard, type WizardResult, type WizardView } from './addSourceWizard';
 import { withCancellableProgress } from './cancellableProgress';
-import { showErrorMessage, showInformationMessage, showWarningMessage } from '../views/notifications';
+import { showActionableError } from '../views/errorActions';
+import { showInformationMessage, showWarningMessage } from '../views/notifications';
 
 /** The per-kind Add Source commands (the welcome view's "Add Paragon Project" links), declared by the kinds' descriptors. */
 type KindCommand = Exclude<Extract<CommandId, `taskHistory.add${string}Source`>, typeof COMMANDS.addSource>;
@@ -35,7 +39,7 @@ export function sourceCommandHandlers(
 /** Commands get a source id from a tree node, a message node's arguments, or nothing. */
 function sourceIdOf(target: unknown): string | undefined {
   if (typeof target === 'string') return target;
-  if (target && typeof target === 'object' && 'sourceId' in target) return String((target as { sourceId: unknown }).sourceId);
+  if (target && typeof target === 'object' && 'sourceId' in target && typeof target.sourceId === 'string') return target.sourceId;
   return undefined;
 }
 
@@ -43,7 +47,8 @@ async function pickSource(registry: SourceRegistry, placeHolder: string, id?: st
   if (id) return registry.get(id)?.config;
   const sources = registry.list().filter((s) => !s.demo);
   if (sources.length === 0) {
-    void showInformationMessage('No Task History source is configured yet.', 'Add Source').then((c) => {
+    const add = vscode.l10n.t('Add Source');
+    void showInformationMessage(vscode.l10n.t('No Task History source is configured yet.'), add).then((c) => {
       if (c) void vscode.commands.executeCommand(COMMANDS.addSource);
     });
     return undefined;
@@ -58,80 +63,164 @@ async function pickSource(registry: SourceRegistry, placeHolder: string, id?: st
 
 async function askKey(label: string): Promise<string | undefined> {
   const key = await vscode.window.showInputBox({
-    title: `API key for ${label}`,
-    prompt: 'Stored in VS Code’s secret storage, never in settings.',
+    title: vscode.l10n.t('API key for {0}', label),
+    prompt: vscode.l10n.t('Stored in VS Code’s secret storage, never in settings.'),
     password: true,
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : 'Enter the API key.'),
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the API key.')),
   });
   return key?.trim();
 }
 
-async function checkConnection(config: SourceConfig, key: string): Promise<string | undefined> {
+/** What failed, in a sentence, or undefined when the source answered; cancelling the check is not a failure. */
+async function checkConnection(config: SourceConfig, key: string): Promise<{ problem: string } | undefined> {
   try {
     const source = createSource(config, { apiKey: key, timeoutMs: 15_000 });
-    await withCancellableProgress({ title: `Checking ${source.label}…` }, (signal) => source.listPage({}, 0, { signal }));
+    await withCancellableProgress({ title: vscode.l10n.t('Checking {0}…', source.label) }, (signal) => source.listPage({}, 0, { signal }));
     return undefined;
   } catch (error) {
-    return userMessage(error);
+    return { problem: userMessage(error) };
   }
 }
 
 async function addSource(registry: SourceRegistry, keys: ApiKeys, preset?: SourceKind): Promise<void> {
-  const config = await runAddSource(askStep, (id) => registry.get(id) !== undefined, preset);
-  if (!config) return;
-  const key = await askKey(config.label ?? config.id);
-  if (!key) return;
-  const problem = await checkConnection(config, key);
-  if (problem) {
-    const choice = await showErrorMessage(`The connection check failed: ${problem}`, { modal: true }, 'Save Anyway');
-    if (choice !== 'Save Anyway') return;
+  const wizard = new AddSourceWizard((id) => registry.get(id) !== undefined, preset);
+  for (;;) {
+    const answered = await runWizard(wizard);
+    // Escape on any step: nothing is saved.
+    if (!answered) return;
+    const failed = await checkConnection(answered.config, answered.key);
+    if (failed) {
+      const saveAnyway = vscode.l10n.t('Save Anyway');
+      const goBack = vscode.l10n.t('Go Back');
+      const choice = await showWarningMessage(vscode.l10n.t('The connection check failed: {0}', failed.problem), { modal: true }, goBack, saveAnyway);
+      // Back to the last step (the key), every answer kept, to correct what was wrong.
+      if (choice === goBack) {
+        wizard.back();
+        continue;
+      }
+      if (choice !== saveAnyway) return;
+    }
+    await saveSource(registry, keys, answered);
+    return;
   }
-  await keys.set(config.id, key);
-  await settings.writeSources([
-    ...registry
-      .list()
-      .filter((s) => !s.demo)
-      .map((s) => s.config),
-    config,
-  ]);
-  void showInformationMessage(`Added ${config.label ?? config.id}.`);
 }
 
-/** A kind's declarative Add Source step, asked with an input box or a quick pick. */
-const askStep: StepAnswerer = async (step) => {
-  if (step.type === 'pick') {
-    const pick = await vscode.window.showQuickPick(
-      step.items.map((item) => ({ label: item.label, description: item.description, value: item.value })),
-      { title: step.title, placeHolder: step.placeholder, ignoreFocusOut: true },
-    );
-    return pick?.value;
+async function saveSource(registry: SourceRegistry, keys: ApiKeys, { config, key }: WizardResult): Promise<void> {
+  const label = config.label ?? config.id;
+  try {
+    await keys.set(config.id, key);
+    await settings.writeSources([
+      ...registry
+        .list()
+        .filter((s) => !s.demo)
+        .map((s) => s.config),
+      config,
+    ]);
+    void showInformationMessage(vscode.l10n.t('Added {0}.', label));
+  } catch (error) {
+    void showActionableError(vscode.l10n.t('Could not add {0}: {1}', label, userMessage(error)), error, {
+      retry: () => saveSource(registry, keys, { config, key }),
+    });
   }
-  return vscode.window.showInputBox({
-    title: step.title,
-    prompt: step.prompt,
-    value: step.value,
-    placeHolder: step.placeholder,
-    // Ids and URLs are pasted from elsewhere: leaving to copy one must not end the flow.
-    ignoreFocusOut: true,
-    validateInput: step.validate,
+}
+
+/** Shows the wizard's steps one by one until every one is answered (the result) or one is dismissed (undefined). */
+async function runWizard(wizard: AddSourceWizard): Promise<WizardResult | undefined> {
+  for (let view = wizard.current(); view; view = wizard.current()) {
+    const outcome = await showStep(view);
+    if (outcome === 'cancel') return undefined;
+    if (outcome === 'back') wizard.back();
+    // The UI checked the answer already; a refusal here shows the step again.
+    else wizard.answer(outcome.value);
+  }
+  return wizard.result();
+}
+
+type StepOutcome = 'back' | 'cancel' | { readonly value: string };
+
+/** One step as a QuickPick or an InputBox: "n/total" in its title, Back from the second on, kept open when focus moves away. */
+function showStep(view: WizardView): Promise<StepOutcome> {
+  const { step } = view;
+  const input = step.type === 'pick' ? vscode.window.createQuickPick<vscode.QuickPickItem & { value: string }>() : vscode.window.createInputBox();
+  input.title = step.title;
+  input.step = view.number;
+  input.totalSteps = view.total;
+  // Ids and URLs are pasted from elsewhere: leaving to copy one must not end the flow.
+  input.ignoreFocusOut = true;
+  input.buttons = view.canGoBack ? [vscode.QuickInputButtons.Back] : [];
+  return new Promise<StepOutcome>((resolve) => {
+    let outcome: StepOutcome | undefined;
+    const finish = (result: StepOutcome) => {
+      outcome = result;
+      input.hide();
+    };
+    const disposables: vscode.Disposable[] = [
+      input.onDidTriggerButton((button) => {
+        if (button === vscode.QuickInputButtons.Back) finish('back');
+      }),
+      input.onDidHide(() => {
+        for (const d of disposables) d.dispose();
+        input.dispose();
+        resolve(outcome ?? 'cancel');
+      }),
+    ];
+    if (step.type === 'pick' && 'activeItems' in input) {
+      const items = step.items.map((item) => ({ label: item.label, description: item.description, value: item.value }));
+      input.items = items;
+      input.placeholder = step.placeholder;
+      // The answer given before (Back) is the one highlighted.
+      const kept = items.find((item) => item.value === view.value);
+      if (kept) input.activeItems = [kept];
+      disposables.push(
+        input.onDidAccept(() => {
+          const chosen = input.selectedItems[0] ?? input.activeItems[0];
+          if (chosen) finish({ value: chosen.value });
+        }),
+      );
+    } else if (step.type === 'input' && 'password' in input) {
+      input.value = view.value ?? '';
+      input.prompt = step.prompt;
+      input.placeholder = step.placeholder;
+      input.password = view.secret;
+      const check = (text: string) => step.validate?.(text);
+      input.validationMessage = input.value ? check(input.value) : undefined;
+      disposables.push(
+        input.onDidChangeValue((text) => {
+          input.validationMessage = check(text);
+        }),
+        input.onDidAccept(() => {
+          const problem = check(input.value);
+          input.validationMessage = problem;
+          if (!problem) finish({ value: input.value });
+        }),
+      );
+    }
+    input.show();
   });
-};
+}
 
 async function setApiKey(registry: SourceRegistry, keys: ApiKeys, id?: string): Promise<void> {
-  const config = await pickSource(registry, 'Set the API key of which source?', id);
+  const config = await pickSource(registry, vscode.l10n.t('Set the API key of which source?'), id);
   if (!config) return;
   const key = await askKey(config.label ?? config.id);
   if (!key) return;
-  await keys.set(config.id, key);
-  void showInformationMessage(`API key saved for ${config.label ?? config.id}.`);
+  try {
+    await keys.set(config.id, key);
+    void showInformationMessage(vscode.l10n.t('API key saved for {0}.', config.label ?? config.id));
+  } catch (error) {
+    void showActionableError(vscode.l10n.t('Could not save the API key of {0}: {1}', config.label ?? config.id, userMessage(error)), error, {
+      retry: () => keys.set(config.id, key),
+    });
+  }
 }
 
 async function removeSource(registry: SourceRegistry, keys: ApiKeys, id?: string): Promise<void> {
-  const config = await pickSource(registry, 'Remove which source?', id);
+  const config = await pickSource(registry, vscode.l10n.t('Remove which source?'), id);
   if (!config) return;
-  const choice = await showWarningMessage(`Remove ${config.label ?? config.id} and its stored API key?`, { modal: true }, 'Remove');
-  if (choice !== 'Remove') return;
+  const remove = vscode.l10n.t('Remove');
+  const choice = await showWarningMessage(vscode.l10n.t('Remove {0} and its stored API key?', config.label ?? config.id), { modal: true }, remove);
+  if (choice !== remove) return;
   await keys.delete(config.id);
   await settings.writeSources(
     registry

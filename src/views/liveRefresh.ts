@@ -46,7 +46,7 @@ export class LiveRefresh implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly reveal: (sourceId: string, run: Run) => Promise<void>,
     /** The tree's filter: failures are counted in its time range. */
-    private readonly filter: () => RunFilter,
+    private readonly filter: (sourceId?: string) => RunFilter,
     private readonly view?: VisibleView,
     /** Whether a run panel of a run that may still change is on screen. */
     private readonly activeRunPanelVisible: () => boolean = () => false,
@@ -208,7 +208,7 @@ export class LiveRefresh implements vscode.Disposable {
     if (!configured) return false;
     const { config, source } = configured;
     if (!source.capabilities.filterStatuses.includes('failed') || !(await this.registry.hasKey(config.id))) return false;
-    const query: RunQuery = { ...filterToQuery({ ...this.filter(), timeRange: this.range() }), status: 'failed' };
+    const query: RunQuery = { ...filterToQuery({ ...this.filter(config.id), timeRange: this.range(config.id) }), status: 'failed' };
     try {
       // Through the store: a run shown as running elsewhere that this page lists as failed is updated there too.
       const page = await this.store.peekPage(config.id, query);
@@ -220,8 +220,8 @@ export class LiveRefresh implements vscode.Disposable {
     return true;
   }
 
-  private range() {
-    return this.filter().timeRange ?? { preset: '24h' as const };
+  private range(sourceId?: string) {
+    return this.filter(sourceId).timeRange ?? { preset: '24h' as const };
   }
 
   private fireCount(): void {

@@ -1,11 +1,14 @@
 // The runs tree: sources → groups → runs → steps. Nodes read runs from the run store and
-// load their own children through it; this provider holds the view state (filter,
-// grouping) and repaints only what the store says changed.
+// load their own children through it; this provider holds the view state (each source's
+// filter, grouping) and repaints only what the store says changed. The filters are kept in the
+// workspace's state (core/filterMemory.ts): a window reload finds them, another workspace has
+// its own, and a removed source's filter goes with it.
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import * as settings from '../config/settings';
 import { BUILTIN_COMMANDS } from '../contributions';
-import { describeFilter, type RunFilter } from '../core/filters';
+import { FilterMemory, summarizeFilters, type FilterStorage } from '../core/filterMemory';
+import { filterFieldsOf, isEmptyFilter, restrictFilter, type RunFilter } from '../core/filters';
 import type { RunStore } from '../store/runStore';
 import type { SignatureNode } from './nodes/failuresNode';
 import { GroupNode } from './nodes/groupNode';
@@ -19,7 +22,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private roots: TreeNode[] | undefined;
-  private currentFilter: RunFilter = {};
+  private readonly filters: FilterMemory;
   /** Run nodes currently shown, by node id: repainted when their run changes, and found to reveal. */
   readonly runNodes = new Map<string, RunNode>();
   private readonly subscriptions: { dispose(): void }[] = [];
@@ -27,7 +30,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private invalidating = false;
   private readonly sourcesToRepaint = new Set<string>();
   readonly ctx: TreeContext;
-  private readonly filterChanged = new vscode.EventEmitter<RunFilter>();
+  private readonly filterChanged = new vscode.EventEmitter<{ readonly sourceId?: string }>();
+  /** A source's filter changed (`sourceId`), or several sources' (undefined). */
   readonly onDidChangeFilter = this.filterChanged.event;
   /** The run index's reader (attached once it opens): a source that cannot be reached shows its indexed runs. */
   private indexReader: ((sourceId: string) => IndexedSourceView | undefined) | undefined;
@@ -35,11 +39,18 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   constructor(
     private readonly registry: SourceRegistry,
     private readonly store: RunStore,
+    /** Where the filters are kept (the workspace's state); none: for this session only. */
+    filterState?: FilterStorage,
+    log?: { warn(message: string): void },
   ) {
+    this.filters = new FilterMemory(filterState, (error) =>
+      log?.warn(`could not keep the filters in the workspace state: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    this.forgetRemovedFilters();
     this.ctx = {
       registry,
       store,
-      filter: () => this.currentFilter,
+      filter: (sourceId: string) => this.filterOf(sourceId),
       groupBy: () => settings.groupBy(),
       changed: (node) => this.emitter.fire(node),
       track: (node) => this.runNodes.set(node.id, node as RunNode),
@@ -55,6 +66,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('taskHistory.workflowNames')) this.emitter.fire(undefined);
       }),
+      // A removed source's filter goes with it.
+      registry.onDidChange(() => this.forgetRemovedFilters()),
       store.onDidChangeListing(({ sourceId, what }) => {
         if (what !== 'reset' || this.invalidating) return;
         // One repaint for the many listings an invalidation resets.
@@ -69,18 +82,81 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.indexReader = reader;
   }
 
+  /** One source's filter ({} for none). */
+  filterOf(sourceId: string): RunFilter {
+    return this.filters.get(sourceId);
+  }
+
+  /**
+   * The filter every source has, when they all have the same one; else {} (for a caller that
+   * has no source in mind: ask filterOf(sourceId) where there is one).
+   */
   get filter(): RunFilter {
-    return this.currentFilter;
+    const [first, ...rest] = this.registry.list().map((s) => JSON.stringify(this.filterOf(s.config.id)));
+    return first !== undefined && rest.every((f) => f === first) ? (JSON.parse(first) as RunFilter) : {};
   }
 
+  /** The view's header: the filter when one source has one, else how many sources are filtered. */
   get filterDescription(): string {
-    return describeFilter(this.currentFilter);
+    const sources = this.registry.list();
+    return summarizeFilters(
+      sources.map((s) => ({ label: s.config.label ?? s.config.id, filter: this.filterOf(s.config.id) })),
+      sources.length,
+    );
   }
 
-  setFilter(filter: RunFilter): void {
-    this.currentFilter = filter;
-    this.filterChanged.fire(filter);
-    this.refresh();
+  /** Whether any source has a filter. */
+  get filterActive(): boolean {
+    return this.registry.list().some((s) => !isEmptyFilter(this.filterOf(s.config.id)));
+  }
+
+  /**
+   * Sets one source's filter, or every source's (`sourceId` undefined), each cut to what its
+   * API can filter by; only the sources whose filter changed are loaded again.
+   */
+  setFilter(filter: RunFilter, sourceId?: string): void {
+    const targets = this.registry.list().filter((s) => sourceId === undefined || s.config.id === sourceId);
+    const changed = targets.filter((s) => this.filters.set(s.config.id, restrictFilter(filter, filterFieldsOf(s.source.capabilities)))).map((s) => s.config.id);
+    this.filtersChanged(changed, sourceId);
+  }
+
+  /** Clears one source's filter, or every source's. */
+  clearFilter(sourceId?: string): void {
+    this.filtersChanged(this.filters.clear(sourceId), sourceId);
+  }
+
+  /** Settles once the filters set so far are written to the workspace's state. */
+  get filtersSaved(): Promise<void> {
+    return this.filters.saved;
+  }
+
+  private filtersChanged(changed: readonly string[], sourceId: string | undefined): void {
+    if (changed.length === 0) return;
+    this.filterChanged.fire({ sourceId: changed.length === 1 ? changed[0] : sourceId });
+    if (!this.roots) return this.emitter.fire(undefined);
+    for (const node of this.sourceNodes()) if (changed.includes(node.sourceId)) this.reload(node);
+  }
+
+  /** A source's listings afresh, its rows gone: it renders again with its filter. */
+  private reload(node: SourceNode): void {
+    this.invalidating = true;
+    try {
+      this.store.invalidate(node.sourceId);
+      this.forgetRuns(node);
+    } finally {
+      this.invalidating = false;
+    }
+    this.emitter.fire(node);
+  }
+
+  /**
+   * Drops the filters of sources no longer configured. Not while the settings have a problem:
+   * an entry being edited (a typo) is not a removed source, and its filter must not be lost.
+   */
+  private forgetRemovedFilters(): void {
+    if (this.registry.problems.length > 0) return;
+    const dropped = this.filters.retain(this.registry.list().map((s) => s.config.id));
+    if (dropped.length > 0) this.filterChanged.fire({});
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem | Promise<vscode.TreeItem> {
@@ -122,8 +198,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.emitter.fire(undefined);
   }
 
-  /** Reloads one node's data and repaints just it. */
+  /** Reloads one node's data and repaints just it; an error row's Retry reloads the row it stands in for. */
   retry(node: TreeNode): void {
+    if (node instanceof MessageNode && node.parent) node = node.parent;
     this.invalidating = true;
     try {
       if (node instanceof SourceNode) {
@@ -217,8 +294,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     for (const [i, problem] of this.registry.problems.entries()) {
       roots.push(
         new MessageNode(undefined, `settings-problem:${i}`, 'settings', problem.message, {
-          label: 'Open Settings',
-          command: { command: BUILTIN_COMMANDS.openSettingsJson, title: 'Open Settings' },
+          label: vscode.l10n.t('Open Settings'),
+          command: { command: BUILTIN_COMMANDS.openSettingsJson, title: vscode.l10n.t('Open Settings') },
         }),
       );
     }

@@ -127,7 +127,13 @@ describe('Filter fields each API filters by', () => {
     const dispersl = filterFieldsOf(capabilitiesOf('dispersl'));
     assert.deepEqual(paragon, { statuses: ['running', 'failed', 'succeeded', 'delayed'], timeRange: true, userId: true, workflowId: true, integration: true });
     assert.deepEqual(dispersl, { statuses: ['queued', 'running', 'succeeded', 'failed', 'cancelled'], timeRange: true, userId: false, workflowId: false, integration: false });
-    assert.deepEqual(commonFilterFields([paragon, dispersl]), { statuses: ['running', 'failed', 'succeeded'], timeRange: true, userId: false, workflowId: false, integration: false });
+    assert.deepEqual(commonFilterFields([paragon, dispersl]), {
+      statuses: ['running', 'failed', 'succeeded'],
+      timeRange: true,
+      userId: false,
+      workflowId: false,
+      integration: false,
+    });
   });
 
   it('never sends a field the API cannot filter by: an "All sources" filter is cut to what each source takes', () => {
@@ -144,7 +150,16 @@ describe('Filter fields each API filters by', () => {
   it('sums the filters up for the view header', () => {
     assert.equal(summarizeFilters([], 2), '');
     assert.equal(summarizeFilters([{ label: 'P', filter: { status: 'running' } }], 1), 'running');
-    assert.equal(summarizeFilters([{ label: 'P', filter: { status: 'running' } }, { label: 'D', filter: {} }], 2), 'P: running');
+    assert.equal(
+      summarizeFilters(
+        [
+          { label: 'P', filter: { status: 'running' } },
+          { label: 'D', filter: {} },
+        ],
+        2,
+      ),
+      'P: running',
+    );
     assert.equal(
       summarizeFilters(
         [

@@ -6,11 +6,14 @@
 // Grouped by a value (workflow, agent, model), the values come from the run index where it is
 // open (else, for workflows, from the runs of the first page): a workflow group is an API
 // listing filtered by the workflow; an agent's or model's, the index's runs (indexGroupNode.ts).
+// The row shows the source's own filter (each source has one: runsTree.ts keeps them) in its
+// description and tooltip, and offers Filter… and Clear Filter inline.
 import * as vscode from 'vscode';
 import type { ConfiguredSource } from '../../config/sourceRegistry';
 import * as settings from '../../config/settings';
 import { COMMANDS, VIEW_ITEM, viewItem } from '../../contributions';
-import { filterToQuery } from '../../core/filters';
+import { describeFilter, filterToQuery, isEmptyFilter } from '../../core/filters';
+import { formatNumber, formatTime } from '../../core/locale';
 import { kindDescriptor } from '../../sources/kinds';
 import type { Run, RunQuery } from '../../core/model';
 import {
@@ -69,12 +72,20 @@ export class SourceNode implements TreeNode {
     item.id = this.id;
     const kind = kindDescriptor(config.kind);
     item.iconPath = new vscode.ThemeIcon(kind.icon);
-    const offline = this.offline && ['offline', this.offline.lastSynced ? `synced ${relativeTime(this.offline.lastSynced.toISOString())}` : 'never synced'].join(' · ');
-    item.description = [kind.displayName, demo ? 'demo' : '', offline].filter(Boolean).join(' · ');
+    const offline =
+      this.offline &&
+      [vscode.l10n.t('offline'), this.offline.lastSynced ? vscode.l10n.t('synced {0}', relativeTime(this.offline.lastSynced.toISOString())) : vscode.l10n.t('never synced')].join(
+        ' · ',
+      );
+    const filter = this.ctx.filter(config.id);
+    const filtered = !isEmptyFilter(filter);
+    item.description = [kind.displayName, demo ? vscode.l10n.t('demo') : '', offline, filtered ? vscode.l10n.t('filtered: {0}', describeFilter(filter)) : '']
+      .filter(Boolean)
+      .join(' · ');
     // The tooltip is filled in on hover (RunsTreeProvider.resolveTreeItem), with the budget
     // in use at that moment.
     const caps = source.capabilities;
-    item.contextValue = viewItem(VIEW_ITEM.source, config.kind, caps.replay && VIEW_ITEM.replayable, demo && VIEW_ITEM.demo);
+    item.contextValue = viewItem(VIEW_ITEM.source, config.kind, caps.replay && VIEW_ITEM.replayable, demo && VIEW_ITEM.demo, filtered && VIEW_ITEM.filtered);
     return item;
   }
 
@@ -85,15 +96,23 @@ export class SourceNode implements TreeNode {
     if (config.baseUrl) lines.push(config.baseUrl);
     const inUse = this.ctx.registry.budgetInUse(config.id);
     // Worked out on hover; VS Code keeps it until the row is repainted, hence the time.
-    const at = new Date().toLocaleTimeString('en-GB');
-    if (inUse) lines.push(`Request budget: ${describeBudget(inUse)} (at ${at})${inUse.waiting > 0 ? `, ${inUse.waiting} waiting` : ''}`);
+    const at = formatTime(new Date());
+    if (inUse) {
+      lines.push(
+        inUse.waiting > 0
+          ? vscode.l10n.t('Request budget: {0} (at {1}), {2} waiting', describeBudget(inUse), at, formatNumber(inUse.waiting))
+          : vscode.l10n.t('Request budget: {0} (at {1})', describeBudget(inUse), at),
+      );
+    }
     const seconds = settings.refreshIntervalSeconds();
     const every = describeInterval(pollDelayMs(seconds, 1, source.capabilities.requestBudget));
     lines.push(
       seconds > 0
-        ? `Live refresh: ${every}, while this window has focus and the view is visible (at most ${Math.round(POLL_BUDGET_SHARE * 100)}% of the budget)`
-        : 'Live refresh: off',
+        ? vscode.l10n.t('Live refresh: {0}, while this window has focus and the view is visible (at most {1}% of the budget)', every, Math.round(POLL_BUDGET_SHARE * 100))
+        : vscode.l10n.t('Live refresh: off'),
     );
+    const filter = this.ctx.filter(config.id);
+    lines.push(isEmptyFilter(filter) ? vscode.l10n.t('Filter: none') : vscode.l10n.t('Filter: {0} (sent to the API as its own parameters)', describeFilter(filter)));
     return lines.join('\n');
   }
 
@@ -101,14 +120,23 @@ export class SourceNode implements TreeNode {
     const { config, source } = this.configured;
     if (!(await this.ctx.registry.hasKey(config.id))) {
       return [
-        new MessageNode(this, `${this.id}/no-key`, 'no-key', 'No API key set', {
-          label: 'Set API Key',
-          command: { command: COMMANDS.setApiKey, title: 'Set API Key', arguments: [config.id] },
-        }),
+        new MessageNode(
+          this,
+          `${this.id}/no-key`,
+          'no-key',
+          vscode.l10n.t('No API key set'),
+          {
+            label: vscode.l10n.t('Set API Key'),
+            command: { command: COMMANDS.setApiKey, title: vscode.l10n.t('Set API Key'), arguments: [config.id] },
+          },
+          undefined,
+          { sourceId: config.id, actions: ['set-api-key'] },
+        ),
       ];
     }
-    const query = (this.query ??= filterToQuery(this.ctx.filter()));
-    const integrations = config.integrations ?? [];
+    const query = (this.query ??= filterToQuery(this.ctx.filter(config.id)));
+    // Filtered by an integration: grouping by integration shows that one alone.
+    const integrations = query.integration ? [query.integration] : (config.integrations ?? []);
     const dimensions = dimensionsFor(this.ctx.groupBy(), source.capabilities, integrations, { stepAgents: kindTraits(config.kind).agents });
     const [first, ...rest] = dimensions;
     if (this.offline) return this.withFailures(this.offline.children);
@@ -156,10 +184,10 @@ export class SourceNode implements TreeNode {
     if (groupSource(dimension, source.capabilities, { stepAgents: kindTraits(config.kind).agents }) === 'index') {
       if (!view || !fromIndex || fromIndex.runs === 0) {
         const action = {
-          label: view ? 'Sync Run Index' : 'Open Settings',
+          label: view ? vscode.l10n.t('Sync Run Index') : vscode.l10n.t('Open Settings'),
           command: view
-            ? { command: COMMANDS.syncIndex, title: 'Sync Run Index' }
-            : { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['taskHistory.index'] },
+            ? { command: COMMANDS.syncIndex, title: vscode.l10n.t('Sync Run Index') }
+            : { command: 'workbench.action.openSettings', title: vscode.l10n.t('Open Settings'), arguments: ['taskHistory.index'] },
         };
         return [new MessageNode(this, `${this.id}/needs-index`, 'empty', indexNeededMessage(dimension, view ? 'empty' : 'closed'), action)];
       }
@@ -207,14 +235,14 @@ export class SourceNode implements TreeNode {
       this.unreachable = isUnreachable(failure);
       return (this.unreachable && this.goOffline(failure, query, [dimension, ...rest])) || [errorNode(this, config.id, failure)];
     }
-    if (nodes.length === 0) nodes.push(new MessageNode(this, `${this.id}/empty`, 'empty', 'No runs match the filter.'));
+    if (nodes.length === 0) nodes.push(new MessageNode(this, `${this.id}/empty`, 'empty', vscode.l10n.t('No runs match the filter.')));
     if (more) nodes.push(new MessageNode(this, `${this.id}/more-values`, 'empty', moreValuesMessage(dimension, more)));
     if (partial) {
-      const n = loaded.length.toLocaleString('en-US');
+      const n = formatNumber(loaded.length);
       nodes.push(
-        new MessageNode(this, `${this.id}/values-loaded`, 'empty', `Workflows of the newest ${n} runs: the run index lists every workflow`, {
-          label: 'Sync Run Index',
-          command: { command: COMMANDS.syncIndex, title: 'Sync Run Index' },
+        new MessageNode(this, `${this.id}/values-loaded`, 'empty', vscode.l10n.t('Workflows of the newest {0} runs: the run index lists every workflow', n), {
+          label: vscode.l10n.t('Sync Run Index'),
+          command: { command: COMMANDS.syncIndex, title: vscode.l10n.t('Sync Run Index') },
         }),
       );
     }

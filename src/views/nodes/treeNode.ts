@@ -21,7 +21,8 @@ export interface TreeContext {
   readonly registry: SourceRegistry;
   /** Where every run, listing and step comes from: nodes hold queries and ids, never their own copies. */
   readonly store: RunStore;
-  readonly filter: () => RunFilter;
+  /** A source's filter (each source has its own, kept in the workspace's state). */
+  readonly filter: (sourceId: string) => RunFilter;
   readonly groupBy: () => GroupBy;
   /** Repaints one node (its label and children), or the whole tree. */
   readonly changed: (node?: TreeNode) => void;
