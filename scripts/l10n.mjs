@@ -87,16 +87,25 @@ export async function writeL10nFiles(root = ROOT) {
   return written;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+/** `npm run l10n` writes the files; `--check` only says which are stale (exit 1). */
+async function main() {
   if (process.argv.includes('--check')) {
     const stale = await staleL10nFiles();
     if (stale.length > 0) {
       console.error(`Not up to date with the source: ${stale.join(', ')}. Run npm run l10n.`);
-      process.exit(1);
+      process.exitCode = 1;
     }
-  } else {
-    const written = await writeL10nFiles();
-    const count = Object.keys(JSON.parse(readFileSync(join(ROOT, 'l10n/bundle.l10n.json'), 'utf8'))).length;
-    console.log(`l10n: ${count} messages${written.length > 0 ? `; wrote ${written.join(', ')}` : ''}`);
+    return;
   }
+  const written = await writeL10nFiles();
+  const count = Object.keys(JSON.parse(readFileSync(join(ROOT, 'l10n/bundle.l10n.json'), 'utf8'))).length;
+  console.log(`l10n: ${count} messages${written.length > 0 ? `; wrote ${written.join(', ')}` : ''}`);
+}
+
+// Run as a script (not when imported by esbuild.mjs or the test).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }

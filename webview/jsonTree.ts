@@ -25,7 +25,7 @@ function keyLabel(key: string | number | undefined): Node | null {
 }
 
 function primitive(value: JsonValue): HTMLElement {
-  if (value === null) return el('span', { class: 'json-null' }, 'null');
+  if (value === null) return el('span', { class: 'json-null' }, 'null'); // l10n-ignore: JSON's null
   switch (typeof value) {
     case 'string':
       return el('span', { class: 'json-string' }, JSON.stringify(value));
