@@ -1,5 +1,6 @@
 // Builds the right client for a configured source: a lookup of the kind's descriptor
 // (src/sources/kinds/) and a call of its factory. Everything downstream asks capabilities.
+import * as l10n from '@vscode/l10n';
 import type { HistorySource } from '../core/source';
 import { UnsupportedError } from '../core/errors';
 import { knownKindsText, sourceKindOf, type SourceDependencies } from './kinds';
@@ -12,7 +13,7 @@ export function createSource(config: SourceConfig, deps: SourceDependencies): Hi
   if (!descriptor) {
     // A config typed as SourceConfig can still carry any kind when it came from JSON.
     const kind = String((config as { kind: unknown }).kind);
-    throw new UnsupportedError(`Unknown source kind "${kind}": use ${knownKindsText()}.`, `source ${config.id} kind ${kind}`);
+    throw new UnsupportedError(l10n.t('Unknown source kind "{0}": use {1}.', kind, knownKindsText()), `source ${config.id} kind ${kind}`);
   }
   return descriptor.createClient(config, deps);
 }

@@ -2,6 +2,7 @@
 // Hand-written rather than a schema library: the rules are lenient in ways a schema
 // would fight (unknown fields ignored, numbers sent as strings, null meaning absent,
 // unknown statuses kept), and every client needs only these few readers.
+import * as l10n from '@vscode/l10n';
 import { ProtocolError } from '../core/errors';
 
 export type WireObject = Readonly<Record<string, unknown>>;
@@ -12,7 +13,7 @@ export class WireReader {
   fail(path: string, expected: string, actual: unknown): never {
     const got = actual === null ? 'null' : Array.isArray(actual) ? 'an array' : typeof actual;
     throw new ProtocolError(
-      `${this.apiName} sent a response that does not match its documented shape: "${path}" should be ${expected} but is ${got}.`,
+      l10n.t('{0} sent a response that does not match its documented shape: "{1}" should be {2} but is {3}.', this.apiName, path, expected, got),
       `shape mismatch at ${path}: expected ${expected}, got ${got}`,
     );
   }

@@ -1,10 +1,12 @@
 // Dispersl History API client: list, get with steps, and the server-side export streamed
 // straight to a writable (never buffered). Rate limits depend on the account's tier.
+import * as l10n from '@vscode/l10n';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Writable } from 'node:stream';
 import type { RunDetail, RunPage, RunQuery, SourceCapabilities } from '../../core/model';
 import type { HistorySource, ListOptions } from '../../core/source';
 import { CancelledError, HistoryApiError, NetworkError, UnsupportedError } from '../../core/errors';
+import { formatNumber } from '../../core/locale';
 import { HttpPolicy, tuningOf, type ClientTuning } from '../http/httpPolicy';
 import { pathSegment } from '../pathSegment';
 import { DISPERSL_STATUS_FILTER, parseTaskDetail, parseTaskList } from './disperslWire';
@@ -50,7 +52,7 @@ export class DisperslClient implements HistorySource {
       apiName: 'Dispersl',
       baseUrl: (options.baseUrl ?? DISPERSL_ORIGIN).trim().replace(/\/+$/, ''),
       ...tuningOf(options),
-      retentionHint: 'Dispersl keeps history for 90 days on the Free tier, so an older task answers 404.',
+      retentionHint: l10n.t('Dispersl keeps history for 90 days on the Free tier, so an older task answers 404.'),
       rateLimit,
     });
   }
@@ -70,7 +72,7 @@ export class DisperslClient implements HistorySource {
   }
 
   async getRun(id: string, signal?: AbortSignal): Promise<RunDetail> {
-    const body = await this.http.getJson({ path: `/history/${pathSegment(id, 'task id')}`, subject: `Task ${id}`, signal });
+    const body = await this.http.getJson({ path: `/history/${pathSegment(id, 'task id')}`, subject: l10n.t('Task {0}', id), signal });
     return parseTaskDetail(body, id);
   }
 
@@ -84,7 +86,7 @@ export class DisperslClient implements HistorySource {
     const body = await this.http.getStream({
       path: '/history/export',
       query: { format, ...this.filterParameters(query) },
-      subject: 'The Dispersl export',
+      subject: l10n.t('The Dispersl export'),
       signal,
     });
     let bytes = 0;
@@ -107,7 +109,7 @@ export class DisperslClient implements HistorySource {
       if (error instanceof HistoryApiError || failedFirst === 'out') throw error;
       const reason = (error as NodeJS.ErrnoException | undefined)?.code ?? (error instanceof Error ? error.message : String(error));
       throw new NetworkError(
-        `The Dispersl export broke off after ${bytes.toLocaleString('en-US')} bytes: the connection ended before the file was complete. Try again.`,
+        l10n.t('The Dispersl export broke off after {0} bytes: the connection ended before the file was complete. Try again.', formatNumber(bytes)),
         `GET /history/export?format=${format}: body failed after ${bytes} bytes: ${reason}`,
       );
     }
@@ -120,7 +122,7 @@ export class DisperslClient implements HistorySource {
       status = DISPERSL_STATUS_FILTER[query.status];
       if (!status) {
         throw new UnsupportedError(
-          `Dispersl cannot filter by the status "${query.status}"; it knows created, in_progress, completed, failed and cancelled.`,
+          l10n.t('Dispersl cannot filter by the status "{0}"; it knows created, in_progress, completed, failed and cancelled.', query.status),
           `no Dispersl status for ${query.status}`,
         );
       }
@@ -135,7 +137,7 @@ export class DisperslClient implements HistorySource {
   private rejectUnsupported(query: RunQuery): void {
     const unsupported = (['userId', 'workflowId', 'integration'] as const).filter((k) => query[k] !== undefined);
     if (unsupported.length > 0) {
-      throw new UnsupportedError(`Dispersl cannot filter by ${unsupported.join(', ')}.`, `unsupported filters ${unsupported.join(',')}`);
+      throw new UnsupportedError(l10n.t('Dispersl cannot filter by {0}.', unsupported.join(', ')), `unsupported filters ${unsupported.join(',')}`);
     }
   }
 }

@@ -1,5 +1,6 @@
 // Dispersl History API wire format (see shared/api/dispersl-history-api.md): every answer
 // is an envelope `{ status, message, data, pagination? }`; mapped here to the model.
+import * as l10n from '@vscode/l10n';
 import { durationBetween, parseDurationText } from '../../core/duration';
 import type { Run, RunDetail, RunStatus, Step } from '../../core/model';
 import { ProtocolError } from '../../core/errors';
@@ -67,7 +68,7 @@ export function openEnvelope(body: unknown): { data: unknown; envelope: WireObje
   const status = read.optionalString(envelope, 'status', 'response');
   if (status !== undefined && status !== 'success') {
     const message = read.optionalString(envelope, 'message', 'response') ?? 'no message';
-    throw new ProtocolError(`Dispersl answered with an error: ${message}`, `envelope status ${status}: ${message}`);
+    throw new ProtocolError(l10n.t('Dispersl answered with an error: {0}', message), `envelope status ${status}: ${message}`);
   }
   return { data: envelope['data'], envelope };
 }
@@ -113,7 +114,11 @@ export function parseTaskList(body: unknown, offset: number): ParsedTaskList {
   const answered = pagination['offset'] === undefined || pagination['offset'] === null ? offset : readCount(pagination, 'offset');
   if (answered !== offset) {
     throw new ProtocolError(
-      `Dispersl answered a request for offset ${offset} with the page at offset ${answered}: it does not page as asked, and following it would read the same tasks again.`,
+      l10n.t(
+        'Dispersl answered a request for offset {0} with the page at offset {1}: it does not page as asked, and following it would read the same tasks again.',
+        offset,
+        answered,
+      ),
       `pagination.offset ${answered}, asked ${offset}`,
     );
   }
@@ -125,7 +130,7 @@ export function parseTaskList(body: unknown, offset: number): ParsedTaskList {
 function readCount(pagination: WireObject, key: string): number {
   const value = read.number(pagination, key, 'pagination');
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new ProtocolError(`Dispersl sent ${value} as "pagination.${key}", which is not a count.`, `pagination.${key} = ${value}`);
+    throw new ProtocolError(l10n.t('Dispersl sent {0} as "{1}", which is not a count.', value, `pagination.${key}`), `pagination.${key} = ${value}`);
   }
   return value;
 }
@@ -139,7 +144,7 @@ export function parseTaskDetail(body: unknown, requestedId?: string): RunDetail 
   if (requestedId !== undefined && run.id !== requestedId) {
     const show = (id: string) => JSON.stringify(id.length > 100 ? `${id.slice(0, 100)}…` : id);
     throw new ProtocolError(
-      `Dispersl answered a request for task ${show(requestedId)} with task ${show(run.id)}; the answer was not used.`,
+      l10n.t('Dispersl answered a request for task {0} with task {1}; the answer was not used.', show(requestedId), show(run.id)),
       `data[0].task_id ${show(run.id)}, requested ${show(requestedId)}`,
     );
   }

@@ -6,6 +6,7 @@
 // it is quoted or cut short, so no piece of the key reaches a message or the log.
 // A request that changes something (POST: a replay) and failed where the server may
 // already have acted is an OutcomeUnknownError, never a "try again".
+import * as l10n from '@vscode/l10n';
 import { AxiosError } from 'axios';
 import {
   AuthError,
@@ -64,7 +65,7 @@ export function mapRequestError(error: unknown, ctx: ErrorContext): HistoryApiEr
     // A success status whose body could not be read (over the cap, not decompressing): the
     // server took the request, so for a POST the outcome is unknown, never a plain failure.
     if (error instanceof ProtocolError && error.status !== undefined && error.status >= 200 && error.status < 300 && mayHaveActed(ctx)) {
-      return outcomeUnknown(`its answer (${error.status}) could not be read: ${error.message}`, error.detail, ctx, error.status);
+      return outcomeUnknown(l10n.t('its answer ({0}) could not be read: {1}', error.status, error.message), error.detail, ctx, error.status);
     }
     return error;
   }
@@ -72,7 +73,7 @@ export function mapRequestError(error: unknown, ctx: ErrorContext): HistoryApiEr
   const redact = ctx.redact ? (text: string) => own(ctx.redact!(text)) : own;
   if (!(error instanceof AxiosError)) {
     const text = redact(error instanceof Error ? error.message : String(error));
-    return new NetworkError(`${ctx.apiName} request failed: ${text}`, `${ctx.method} ${ctx.target}: ${text}`);
+    return new NetworkError(l10n.t('{0} request failed: {1}', ctx.apiName, text), `${ctx.method} ${ctx.target}: ${text}`);
   }
   const where = `${ctx.method} ${ctx.target}`;
   if (error.code === AxiosError.ERR_CANCELED) return new CancelledError(`${where}: cancelled`);
@@ -88,45 +89,57 @@ export function mapRequestError(error: unknown, ctx: ErrorContext): HistoryApiEr
   const detail = `${where} → ${status}${apiMessage ? `: ${apiMessage}` : ''} (after ${ctx.attempts} attempt${ctx.attempts === 1 ? '' : 's'})`;
 
   if (status === 401 || status === 403) {
-    return new AuthError(`${ctx.apiName} rejected the API key (${status}${apiMessage ? ` ${apiMessage}` : ''}). ${ctx.keyHint}`, detail, status);
+    const rejected = apiMessage ? l10n.t('{0} rejected the API key ({1} {2}).', ctx.apiName, status, apiMessage) : l10n.t('{0} rejected the API key ({1}).', ctx.apiName, status);
+    return new AuthError(`${rejected} ${ctx.keyHint}`, detail, status);
   }
   if (status === 404) {
-    const subject = ctx.subject ?? 'The requested resource';
-    return new NotFoundError(`${subject} was not found (404${apiMessage ? `: ${apiMessage}` : ''}). ${ctx.retentionHint}`, detail, 404);
+    const subject = ctx.subject ?? l10n.t('The requested resource');
+    const notFound = apiMessage ? l10n.t('{0} was not found (404: {1}).', subject, apiMessage) : l10n.t('{0} was not found (404).', subject);
+    return new NotFoundError(`${notFound} ${ctx.retentionHint}`, detail, 404);
   }
   if (status === 400) {
     const parameter = ctx.parameters.find((p) => apiMessage?.includes(p));
-    const what = parameter ? `the parameter "${parameter}"` : 'the request';
-    return new BadRequestError(`${ctx.apiName} rejected ${what}: ${apiMessage ?? 'bad request (400)'}.`, detail, parameter);
+    const why = apiMessage ?? l10n.t('bad request (400)');
+    const message = parameter ? l10n.t('{0} rejected the parameter "{1}": {2}.', ctx.apiName, parameter, why) : l10n.t('{0} rejected the request: {1}.', ctx.apiName, why);
+    return new BadRequestError(message, detail, parameter);
   }
   if (status === 429) {
     const retryAfter = retryAfterSeconds(response.headers['retry-after']);
-    const wait = retryAfter !== undefined ? ` It asks to wait ${retryAfter} s.` : '';
-    return new RateLimitedError(
-      `${ctx.apiName}'s rate limit is exhausted (429) after ${ctx.attempts} attempts.${wait} Try again later, or lower the request rate for this source.`,
-      detail,
-      retryAfter,
-    );
+    const message =
+      retryAfter !== undefined
+        ? l10n.t(
+            "{0}'s rate limit is exhausted (429) after {1} attempts. It asks to wait {2} s. Try again later, or lower the request rate for this source.",
+            ctx.apiName,
+            ctx.attempts,
+            retryAfter,
+          )
+        : l10n.t("{0}'s rate limit is exhausted (429) after {1} attempts. Try again later, or lower the request rate for this source.", ctx.apiName, ctx.attempts);
+    return new RateLimitedError(message, detail, retryAfter);
   }
   if (status >= 500 && mayHaveActed(ctx)) {
-    const reason = `${ctx.apiName} answered ${status}${apiMessage ? ` (${apiMessage})` : ''}`;
+    const reason = apiMessage ? l10n.t('{0} answered {1} ({2})', ctx.apiName, status, apiMessage) : l10n.t('{0} answered {1}', ctx.apiName, status);
     return outcomeUnknown(reason, detail, ctx, status);
   }
   if (status >= 500) {
     return new ServerError(
-      `${ctx.apiName} had a server error (${status}) and still failed after ${ctx.attempts} attempts. The service may be down; try again later.`,
+      l10n.t('{0} had a server error ({1}) and still failed after {2} attempts. The service may be down; try again later.', ctx.apiName, status, ctx.attempts),
       detail,
       status,
     );
   }
   if (status >= 300 && status < 400) {
     return new ProtocolError(
-      `${ctx.apiName} redirected the request (${status}) to ${redact(String(response.headers['location'] ?? 'another address'))}; it was not followed so the key is not sent elsewhere. Check the base URL.`,
+      l10n.t(
+        '{0} redirected the request ({1}) to {2}; it was not followed so the key is not sent elsewhere. Check the base URL.',
+        ctx.apiName,
+        status,
+        (response.headers['location'] ?? undefined) === undefined ? l10n.t('another address') : redact(String(response.headers['location'])),
+      ),
       detail,
       status,
     );
   }
-  return new ProtocolError(`${ctx.apiName} answered ${status}${apiMessage ? `: ${apiMessage}` : ''}.`, detail, status);
+  return new ProtocolError(apiMessage ? l10n.t('{0} answered {1}: {2}.', ctx.apiName, status, apiMessage) : l10n.t('{0} answered {1}.', ctx.apiName, status), detail, status);
 }
 
 /** A request that changes something: if the server may have acted, it must not be repeated blindly. */
@@ -136,7 +149,7 @@ function mayHaveActed(ctx: ErrorContext): boolean {
 
 function outcomeUnknown(reason: string, detail: string, ctx: ErrorContext, status?: number): OutcomeUnknownError {
   return new OutcomeUnknownError(
-    `${ctx.apiName} may have acted on the request: ${reason}. It was not sent again; check whether it took effect before repeating it.`,
+    l10n.t('{0} may have acted on the request: {1}. It was not sent again; check whether it took effect before repeating it.', ctx.apiName, reason),
     detail,
     reason,
     status,
@@ -149,26 +162,26 @@ function connectionFailure(error: AxiosError, ctx: ErrorContext, redact: (text: 
   const detail = `${where}: ${code} ${redact(error.message)} (after ${ctx.attempts} attempt${ctx.attempts === 1 ? '' : 's'})`;
   if (mayHaveActed(ctx) && !NOT_SENT_CODES.has(code)) {
     const reason = error.response
-      ? `its answer (${error.response.status}) broke off before it was complete`
+      ? l10n.t('its answer ({0}) broke off before it was complete', error.response.status)
       : code === AxiosError.ECONNABORTED || code === AxiosError.ETIMEDOUT
-        ? `${ctx.apiName} did not answer in time`
-        : `the connection broke after the request was sent (${code})`;
+        ? l10n.t('{0} did not answer in time', ctx.apiName)
+        : l10n.t('the connection broke after the request was sent ({0})', code);
     return outcomeUnknown(reason, detail, ctx, error.response?.status);
   }
   if (code === AxiosError.ECONNABORTED || code === AxiosError.ETIMEDOUT) {
-    return new TimeoutError(`${ctx.apiName} did not answer in time (${ctx.origin}). The service may be slow or unreachable; try again.`, detail);
+    return new TimeoutError(l10n.t('{0} did not answer in time ({1}). The service may be slow or unreachable; try again.', ctx.apiName, ctx.origin), detail);
   }
   if (/maxContentLength/i.test(error.message)) {
-    return new ProtocolError(`${ctx.apiName} sent a response too large to load.`, detail);
+    return new ProtocolError(l10n.t('{0} sent a response too large to load.', ctx.apiName), detail);
   }
   const reason = error.response
-    ? 'the connection broke while the answer was arriving'
+    ? l10n.t('the connection broke while the answer was arriving')
     : code === 'ENOTFOUND'
-      ? 'the host name does not resolve'
+      ? l10n.t('the host name does not resolve')
       : code === 'ECONNREFUSED'
-        ? 'the connection was refused'
-        : `the connection failed (${code})`;
-  return new NetworkError(`Could not reach ${ctx.apiName} at ${ctx.origin}: ${reason}. Check the base URL and your network.`, detail);
+        ? l10n.t('the connection was refused')
+        : l10n.t('the connection failed ({0})', code);
+  return new NetworkError(l10n.t('Could not reach {0} at {1}: {2}. Check the base URL and your network.', ctx.apiName, ctx.origin, reason), detail);
 }
 
 /**
@@ -186,10 +199,10 @@ function bodyNotJson(body: string, status: number, ctx: ErrorContext, redact: (t
   const detail = `${ctx.method} ${ctx.target} → ${status}, body not JSON: ${JSON.stringify(quote(body, 200, redact))}`;
   const looksHtml = /^\s*</.test(body);
   const message = looksHtml
-    ? `${ctx.apiName} answered with an HTML page instead of JSON. Check the base URL; a proxy or sign-in page may be in the way.`
+    ? l10n.t('{0} answered with an HTML page instead of JSON. Check the base URL; a proxy or sign-in page may be in the way.', ctx.apiName)
     : body.length === 0
-      ? `${ctx.apiName} answered with an empty body where JSON was expected.`
-      : `${ctx.apiName} answered with a body that is not valid JSON (it may have been cut short).`;
+      ? l10n.t('{0} answered with an empty body where JSON was expected.', ctx.apiName)
+      : l10n.t('{0} answered with a body that is not valid JSON (it may have been cut short).', ctx.apiName);
   return new ProtocolError(message, detail, status);
 }
 

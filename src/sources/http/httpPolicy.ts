@@ -5,12 +5,14 @@
 // (axios-retry), a client-side rate budget, a concurrency cap, one request for identical
 // GETs in flight, and typed, user-facing errors.
 // Clients describe requests (path + query); everything about *how* they travel is here.
+import * as l10n from '@vscode/l10n';
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { AuthError, CancelledError, HistoryApiError, NetworkError, ProtocolError, TimeoutError } from '../../core/errors';
+import { formatNumber } from '../../core/locale';
 import { BODY_NOT_JSON, mapRequestError, type ErrorContext } from './errorMapping';
 import { InflightRequests } from './inflight';
 import { RateLimiter, type RateLimit } from './rateLimiter';
@@ -170,7 +172,7 @@ export class HttpPolicy {
       maxStreamBytes: positive(options.maxStreamBytes) ?? DEFAULT_LIMITS.maxStreamBytes,
     };
     this.origin = this.base.origin;
-    this.keyHint = options.keyHint ?? 'Check the API key.';
+    this.keyHint = options.keyHint ?? l10n.t('Check the API key.');
     this.retentionHint = options.retentionHint ?? '';
     // The budget belongs to the key: one window per (origin, key) in the process (rateBudgets.ts).
     this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit, { origin: this.origin, apiKey: options.apiKey }) : undefined;
@@ -277,7 +279,12 @@ export class HttpPolicy {
     if (ms === undefined || method !== 'GET') return undefined;
     const api = this.options.apiName;
     return new TimeoutError(
-      `${api} did not finish answering within ${seconds(ms)} (${this.origin}). The service may be slow, or the connection poor; try again, or allow more time (setting taskHistory.requestTimeoutSeconds, or --timeout <seconds> on the command line).`,
+      l10n.t(
+        '{0} did not finish answering within {1} ({2}). The service may be slow, or the connection poor; try again, or allow more time (setting taskHistory.requestTimeoutSeconds, or --timeout <seconds> on the command line).',
+        api,
+        seconds(ms),
+        this.origin,
+      ),
       `${method} ${target}: deadline of ${ms} ms exceeded (after ${attempts} attempt${attempts === 1 ? '' : 's'})`,
     );
   }
@@ -303,13 +310,13 @@ export class HttpPolicy {
         // Defence in depth: clients only build URLs with urlFor, but nothing may ever
         // carry the key to another origin (Paragon's nextLink points elsewhere).
         throw new ProtocolError(
-          `Refused to send the ${this.options.apiName} key to ${url.origin}: only ${this.origin} is configured.`,
+          l10n.t('Refused to send the {0} key to {1}: only {2} is configured.', this.options.apiName, url.origin, this.origin),
           `blocked ${config.method?.toUpperCase()} ${url.href}`,
         );
       }
       const key = typeof this.options.apiKey === 'function' ? await this.options.apiKey() : this.options.apiKey;
       if (!key) {
-        throw new AuthError(`No API key is set for ${this.options.apiName}. ${this.keyHint}`, 'no key configured');
+        throw new AuthError(`${l10n.t('No API key is set for {0}.', this.options.apiName)} ${this.keyHint}`, 'no key configured');
       }
       config.headers.set('Authorization', `Bearer ${key}`);
       if (this.limiter) {
@@ -396,14 +403,22 @@ export class HttpPolicy {
       switch (failure.reason) {
         case 'too-large':
           throw new ProtocolError(
-            `${api} sent an answer larger than ${mebibytes(this.limits.maxResponseBytes)} MiB (after decompression); it was stopped there. No normal answer is this large: the service or a proxy on the way may be misbehaving.`,
+            l10n.t(
+              '{0} sent an answer larger than {1} MiB (after decompression); it was stopped there. No normal answer is this large: the service or a proxy on the way may be misbehaving.',
+              api,
+              mebibytes(this.limits.maxResponseBytes),
+            ),
             `${where} → ${response.status}: body over ${this.limits.maxResponseBytes} bytes decompressed`,
             response.status,
           );
         case 'corrupt':
         case 'encoding':
           throw new ProtocolError(
-            `${api} sent an answer that does not decompress (${failure.reason === 'encoding' ? failure.message : `Content-Encoding ${encodingOf(response)}: ${failure.code ?? failure.message}`}).`,
+            l10n.t(
+              '{0} sent an answer that does not decompress ({1}).',
+              api,
+              failure.reason === 'encoding' ? failure.message : `Content-Encoding ${encodingOf(response)}: ${failure.code ?? failure.message}`,
+            ),
             `${where} → ${response.status}: ${failure.message}`,
             response.status,
           );
@@ -430,26 +445,43 @@ export class HttpPolicy {
     switch (failure.reason) {
       case 'too-large':
         return new ProtocolError(
-          `The ${api} export was larger than ${mebibytes(this.limits.maxStreamBytes)} MiB (after decompression), the limit for a server export; it was stopped. Narrow the filter (a shorter date range), or raise the limit (setting taskHistory.serverExportMaxMiB, or --server-export-max-mib on the command line).`,
+          l10n.t(
+            'The {0} export was larger than {1} MiB (after decompression), the limit for a server export; it was stopped. Narrow the filter (a shorter date range), or raise the limit (setting taskHistory.serverExportMaxMiB, or --server-export-max-mib on the command line).',
+            api,
+            mebibytes(this.limits.maxStreamBytes),
+          ),
           detail,
         );
       case 'idle':
         return new TimeoutError(
-          `${api} sent nothing for ${seconds(this.limits.deadlineMs)} while the export was arriving; it was stopped. Try again, or allow more time (setting taskHistory.requestTimeoutSeconds, or --timeout <seconds> on the command line).`,
+          l10n.t(
+            '{0} sent nothing for {1} while the export was arriving; it was stopped. Try again, or allow more time (setting taskHistory.requestTimeoutSeconds, or --timeout <seconds> on the command line).',
+            api,
+            seconds(this.limits.deadlineMs),
+          ),
           detail,
         );
       case 'deadline':
         return new TimeoutError(
-          `The ${api} export did not finish within ${seconds(this.limits.streamDeadlineMs)}; it was stopped. Narrow the filter (a shorter date range), or allow more time (setting taskHistory.serverExportTimeoutMinutes, or --server-export-timeout <minutes> on the command line).`,
+          l10n.t(
+            'The {0} export did not finish within {1}; it was stopped. Narrow the filter (a shorter date range), or allow more time (setting taskHistory.serverExportTimeoutMinutes, or --server-export-timeout <minutes> on the command line).',
+            api,
+            seconds(this.limits.streamDeadlineMs),
+          ),
           detail,
         );
       case 'cancelled':
         return new CancelledError(`${where}: export cancelled while streaming`);
       case 'corrupt':
       case 'encoding':
-        return new ProtocolError(`${api} sent an export that does not decompress (${failure.code ?? failure.message}).`, detail);
+        return new ProtocolError(l10n.t('{0} sent an export that does not decompress ({1}).', api, failure.code ?? failure.message), detail);
       case 'broken':
-        return new NetworkError(`The connection to ${api} broke while the export was arriving (${failure.code ?? 'closed early'}). Try again.`, detail);
+        return new NetworkError(
+          failure.code === undefined
+            ? l10n.t('The connection to {0} broke while the export was arriving (closed early). Try again.', api)
+            : l10n.t('The connection to {0} broke while the export was arriving ({1}). Try again.', api, failure.code),
+          detail,
+        );
     }
   }
 
@@ -538,12 +570,12 @@ function positive(value: number | undefined): number | undefined {
 
 /** 1500 → "1.5 s", 60000 → "60 s", 7200000 → "120 min". */
 function seconds(ms: number): string {
-  if (ms >= 10 * 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
-  return `${Number((ms / 1000).toFixed(1))} s`;
+  if (ms >= 10 * 60_000 && ms % 60_000 === 0) return l10n.t('{0} min', formatNumber(ms / 60_000, { useGrouping: false }));
+  return l10n.t('{0} s', formatNumber(ms / 1000, { maximumFractionDigits: 1, useGrouping: false }));
 }
 
 function mebibytes(bytes: number): string {
-  return String(Number((bytes / MiB).toFixed(1)));
+  return formatNumber(bytes / MiB, { maximumFractionDigits: 1, useGrouping: false });
 }
 
 /** 127.0.0.0/8, ::1 (also IPv4-mapped), localhost: the key never leaves the machine. */
@@ -573,20 +605,28 @@ export function parseBaseUrl(raw: string, apiName: string, allowInsecureHttp = f
     url = new URL(raw.trim());
   } catch {
     const shown = withoutUserinfo(raw);
-    throw new ProtocolError(`The ${apiName} base URL "${shown}" is not a valid URL.`, `invalid base URL ${shown}`);
+    throw new ProtocolError(l10n.t('The {0} base URL "{1}" is not a valid URL.', apiName, shown), `invalid base URL ${shown}`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ProtocolError(`The ${apiName} base URL must start with https:// (got ${url.protocol}).`, `invalid base URL scheme ${url.protocol}`);
+    throw new ProtocolError(l10n.t('The {0} base URL must start with https:// (got {1}).', apiName, url.protocol), `invalid base URL scheme ${url.protocol}`);
   }
   if (url.username !== '' || url.password !== '') {
     throw new ProtocolError(
-      `The ${apiName} base URL must not contain a user name or password (${url.protocol}//…@${url.host}): the API key is the only credential sent, and a password in the URL would be kept in settings and logs. Remove the part before "@".`,
+      l10n.t(
+        'The {0} base URL must not contain a user name or password ({1}): the API key is the only credential sent, and a password in the URL would be kept in settings and logs. Remove the part before "@".',
+        apiName,
+        `${url.protocol}//…@${url.host}`,
+      ),
       `base URL with userinfo for ${url.host}`,
     );
   }
   if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
     throw new ProtocolError(
-      `Refused to use ${url.origin} for ${apiName}: over plain http:// the API key would travel in clear text to a host other than this machine. Use https://, or, on a network you trust, allow it for this source ("allowInsecureHttp": true in its taskHistory.sources entry, or --allow-insecure-http on the command line).`,
+      l10n.t(
+        'Refused to use {0} for {1}: over plain http:// the API key would travel in clear text to a host other than this machine. Use https://, or, on a network you trust, allow it for this source ("allowInsecureHttp": true in its taskHistory.sources entry, or --allow-insecure-http on the command line).',
+        url.origin,
+        apiName,
+      ),
       `insecure base URL ${url.origin}`,
     );
   }

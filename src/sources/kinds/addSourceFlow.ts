@@ -2,6 +2,7 @@
 // input boxes and quick picks in the extension (commands/sourceCommands.ts), a scripted
 // answerer in tests. The flow logic (which steps, when, how answers become an entry) lives
 // here and in the descriptors, so a new kind adds steps without touching the command.
+import * as l10n from '@vscode/l10n';
 import type { SourceConfig } from '../sourceConfig';
 import { SOURCE_KINDS, sourceKindOf, type SourceKind } from './index';
 import type { AddSourceAnswers, AddSourcePickStep, AddSourceStep, SourceKindDescriptor } from './sourceKind';
@@ -9,13 +10,19 @@ import type { AddSourceAnswers, AddSourcePickStep, AddSourceStep, SourceKindDesc
 /** Asks one step; undefined means the person cancelled (Escape), which ends the flow. */
 export type StepAnswerer = (step: AddSourceStep, answers: AddSourceAnswers) => Promise<string | undefined>;
 
-/** The first question when no kind was given: which API. */
+/** The first question when no kind was given: which API. (Getters: its texts are read in the display language when asked, not when this module loads.) */
 export const KIND_STEP: AddSourcePickStep = {
   type: 'pick',
   name: 'kind',
-  title: 'Add Task History Source',
-  placeholder: 'Which API?',
-  items: SOURCE_KINDS.map((d) => ({ label: d.displayName, description: d.description, value: d.kind })),
+  get title() {
+    return l10n.t('Add Task History Source');
+  },
+  get placeholder() {
+    return l10n.t('Which API?');
+  },
+  get items() {
+    return SOURCE_KINDS.map((d) => ({ label: d.displayName, description: d.description, value: d.kind }));
+  },
 };
 
 /** `base` made into an id slug that `isTaken` does not know yet: base, base-2, base-3… */

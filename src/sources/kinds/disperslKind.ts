@@ -1,5 +1,7 @@
 // The Dispersl kind: an account's History API of agent tasks. Its rate limit depends on the
 // account's plan, so Add Source asks for the plan and the CLI takes --requests-per-hour.
+import * as l10n from '@vscode/l10n';
+import { formatNumber } from '../../core/locale';
 import { DISPERSL_ORIGIN, DISPERSL_TIER_REQUESTS_PER_HOUR, DisperslClient } from '../dispersl/disperslClient';
 import { DISPERSL_STATUS } from '../dispersl/disperslWire';
 import { urlInputValidator, type SourceKindDescriptor } from './sourceKind';
@@ -17,7 +19,9 @@ export const disperslKind: SourceKindDescriptor<'dispersl'> = {
   kind: 'dispersl',
   displayName: 'Dispersl',
   apiName: 'Dispersl History API',
-  description: 'History API: agent tasks',
+  get description() {
+    return l10n.t('History API: agent tasks');
+  },
   icon: 'hubot',
   defaultBaseUrl: DISPERSL_ORIGIN,
   syncDetails: 'all',
@@ -29,7 +33,7 @@ export const disperslKind: SourceKindDescriptor<'dispersl'> = {
   validateConfig(raw) {
     const perHour = raw['requestsPerHour'];
     if (perHour !== undefined && !(typeof perHour === 'number' && Number.isFinite(perHour) && perHour > 0)) {
-      return '"requestsPerHour" must be a number above 0 (Free 100, Pro 1000, or your Enterprise limit).';
+      return l10n.t('"requestsPerHour" must be a number above 0 (Free 100, Pro 1000, or your Enterprise limit).');
     }
     return undefined;
   },
@@ -47,24 +51,39 @@ export const disperslKind: SourceKindDescriptor<'dispersl'> = {
   addSourceSteps: {
     commandId: 'taskHistory.addDisperslSource',
     steps: [
-      { type: 'input', name: 'baseUrl', title: 'Dispersl API root', value: DISPERSL_ORIGIN, validate: urlInputValidator(DISPERSL_ORIGIN) },
+      {
+        type: 'input',
+        name: 'baseUrl',
+        get title() {
+          return l10n.t('Dispersl API root');
+        },
+        value: DISPERSL_ORIGIN,
+        validate: urlInputValidator(DISPERSL_ORIGIN),
+      },
       {
         type: 'pick',
         name: 'plan',
-        title: 'Dispersl plan (sets the request budget)',
-        items: [
-          { label: 'Pro', description: '1,000 requests per hour', value: 'pro' },
-          { label: 'Free', description: '100 requests per hour', value: 'free' },
-          { label: 'Enterprise', description: 'your contract’s limit', value: 'enterprise' },
-        ],
+        get title() {
+          return l10n.t('Dispersl plan (sets the request budget)');
+        },
+        // The plans' names are Dispersl's; what each allows is said in the display language.
+        get items() {
+          return [
+            { label: 'Pro', description: l10n.t('{0} requests per hour', formatNumber(PLANS.pro)), value: 'pro' },
+            { label: 'Free', description: l10n.t('{0} requests per hour', formatNumber(PLANS.free)), value: 'free' },
+            { label: 'Enterprise', description: l10n.t('your contract’s limit'), value: 'enterprise' },
+          ];
+        },
       },
       {
         type: 'input',
         name: 'requestsPerHour',
-        title: 'Requests per hour',
+        get title() {
+          return l10n.t('Requests per hour');
+        },
         value: '5000',
         when: (answers) => answers['plan'] === 'enterprise',
-        validate: (text) => (isPositiveWholeNumber(text) ? undefined : 'A whole number above 0.'),
+        validate: (text) => (isPositiveWholeNumber(text) ? undefined : l10n.t('A whole number above 0.')),
       },
     ],
     build(answers, context) {

@@ -1,6 +1,7 @@
 // The Paragon kind: a project's Task History API (cloud or on-premise), read with the
 // project's key. The project id is part of every URL, so settings, Add Source and the CLI
 // all insist on one.
+import * as l10n from '@vscode/l10n';
 import { UnsupportedError } from '../../core/errors';
 import { PARAGON_CLOUD_ORIGIN, ParagonClient } from '../paragon/paragonClient';
 import { PARAGON_STATUS } from '../paragon/paragonWire';
@@ -13,7 +14,9 @@ export const paragonKind: SourceKindDescriptor<'paragon'> = {
   kind: 'paragon',
   displayName: 'Paragon',
   apiName: 'Paragon Task History API',
-  description: 'Task History API: workflow executions',
+  get description() {
+    return l10n.t('Task History API: workflow executions');
+  },
   icon: 'server-process',
   defaultBaseUrl: PARAGON_CLOUD_ORIGIN,
   syncDetails: 'failed',
@@ -24,13 +27,13 @@ export const paragonKind: SourceKindDescriptor<'paragon'> = {
   dashboardUrlTemplate: 'https://dashboard.useparagon.com/connect/projects/{projectId}/task-history/{runId}',
 
   validateConfig(raw) {
-    if (typeof raw['projectId'] !== 'string' || !raw['projectId']) return 'a Paragon source needs a "projectId".';
+    if (typeof raw['projectId'] !== 'string' || !raw['projectId']) return l10n.t('a Paragon source needs a "projectId".');
     return undefined;
   },
 
   createClient(config, deps) {
     if (!config.projectId) {
-      throw new UnsupportedError(`The Paragon source "${config.label ?? config.id}" has no projectId.`, `source ${config.id} without projectId`);
+      throw new UnsupportedError(l10n.t('The Paragon source "{0}" has no projectId.', config.label ?? config.id), `source ${config.id} without projectId`);
     }
     return new ParagonClient({
       projectId: config.projectId,
@@ -47,23 +50,35 @@ export const paragonKind: SourceKindDescriptor<'paragon'> = {
       {
         type: 'input',
         name: 'projectId',
-        title: 'Paragon project id',
-        prompt: 'From the dashboard URL or Settings › API Keys of your Paragon project.',
-        validate: (text) => (text.trim() ? undefined : 'Enter the project id.'),
+        get title() {
+          return l10n.t('Paragon project id');
+        },
+        get prompt() {
+          return l10n.t('From the dashboard URL or Settings › API Keys of your Paragon project.');
+        },
+        validate: (text) => (text.trim() ? undefined : l10n.t('Enter the project id.')),
       },
       {
         type: 'input',
         name: 'baseUrl',
-        title: 'Paragon API origin',
-        prompt: 'Cloud: https://api.useparagon.com. On-premise: https://zeus.<your host>.',
+        get title() {
+          return l10n.t('Paragon API origin');
+        },
+        get prompt() {
+          return l10n.t('Cloud: https://api.useparagon.com. On-premise: https://zeus.<your host>.');
+        },
         value: PARAGON_CLOUD_ORIGIN,
         validate: urlInputValidator(PARAGON_CLOUD_ORIGIN),
       },
       {
         type: 'input',
         name: 'integrations',
-        title: 'Integrations to group by (optional)',
-        prompt: 'Comma-separated names as passed to paragon.connect, e.g. salesforce, hubspot, slack.',
+        get title() {
+          return l10n.t('Integrations to group by (optional)');
+        },
+        get prompt() {
+          return l10n.t('Comma-separated names as passed to paragon.connect, e.g. salesforce, hubspot, slack.');
+        },
       },
     ],
     build(answers, context) {

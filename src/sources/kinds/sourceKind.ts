@@ -4,6 +4,7 @@
 // instead, so a new kind is one module here plus one line in ./index.ts (and its id in
 // SOURCE_KIND_IDS in core/model.ts). No `vscode` here: the extension renders the Add Source
 // steps, the CLI renders the flags; this module only describes them.
+import * as l10n from '@vscode/l10n';
 import type { RunStatus, SourceKind } from '../../core/model';
 import type { HistorySource } from '../../core/source';
 import type { HttpLog } from '../http/httpPolicy';
@@ -155,7 +156,7 @@ export interface SourceKindDescriptor<K extends SourceKind = SourceKind> {
 /** '"a"', '"a" or "b"', '"a", "b" or "c"': for messages that list the kinds. */
 export function quotedChoices(values: readonly string[]): string {
   const quoted = values.map((v) => `"${v}"`);
-  return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+  return quoted.length <= 1 ? (quoted[0] ?? '') : l10n.t('{0} or {1}', quoted.slice(0, -1).join(', '), quoted[quoted.length - 1]!);
 }
 
 /** An Add Source validator for a base URL (a full check against the HTTP policy happens when the entry is read). */
@@ -163,9 +164,9 @@ export function urlInputValidator(example: string): (text: string) => string | u
   return (text) => {
     try {
       const url = new URL(text.trim());
-      return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : 'Use an https:// URL.';
+      return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : l10n.t('Use an https:// URL.');
     } catch {
-      return `Enter a URL such as ${example}.`;
+      return l10n.t('Enter a URL such as {0}.', example);
     }
   };
 }

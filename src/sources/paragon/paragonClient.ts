@@ -1,5 +1,6 @@
 // Paragon Task History API client: list, get with steps, step input/output, replay.
 // The project id lives in the base URL's path; cloud and on-premise differ only in origin.
+import * as l10n from '@vscode/l10n';
 import type { RunDetail, RunPage, RunQuery, SourceCapabilities, StepPayload } from '../../core/model';
 import type { HistorySource, ListOptions } from '../../core/source';
 import { OutcomeUnknownError, ProtocolError, UnsupportedError } from '../../core/errors';
@@ -49,15 +50,15 @@ export class ParagonClient implements HistorySource {
   readonly http: HttpPolicy;
 
   constructor(options: ParagonClientOptions) {
-    if (!options.projectId.trim()) throw new UnsupportedError('A Paragon source needs a project id.', 'empty projectId');
-    this.label = options.label ?? `Paragon project ${options.projectId}`;
+    if (!options.projectId.trim()) throw new UnsupportedError(l10n.t('A Paragon source needs a project id.'), 'empty projectId');
+    this.label = options.label ?? l10n.t('Paragon project {0}', options.projectId);
     const rateLimit = options.rateLimit === null ? undefined : (options.rateLimit ?? PARAGON_RATE_LIMIT);
     this.capabilities = { ...ParagonClient.baseCapabilities, requestBudget: rateLimit };
     this.http = new HttpPolicy({
       apiName: 'Paragon',
       baseUrl: paragonTaskHistoryUrl(options.baseUrl, options.projectId),
       ...tuningOf(options),
-      retentionHint: 'Paragon keeps task history for 90 days by default, so an older run answers 404; also check the project id.',
+      retentionHint: l10n.t('Paragon keeps task history for 90 days by default, so an older run answers 404; also check the project id.'),
       rateLimit,
     });
   }
@@ -90,7 +91,7 @@ export class ParagonClient implements HistorySource {
   async getRun(id: string, signal?: AbortSignal): Promise<RunDetail> {
     const body = await this.http.getJson({
       path: `/workflow-executions/${pathSegment(id, 'run id')}`,
-      subject: `Workflow execution ${id}`,
+      subject: l10n.t('Workflow execution {0}', id),
       signal,
     });
     return parseExecutionDetail(body, id);
@@ -99,7 +100,7 @@ export class ParagonClient implements HistorySource {
   async getStepPayload(runId: string, stepId: string, signal?: AbortSignal): Promise<StepPayload> {
     const body = await this.http.getJson({
       path: `/workflow-executions/${pathSegment(runId, 'run id')}/step-executions/${pathSegment(stepId, 'step id')}`,
-      subject: `Step execution ${stepId} of workflow execution ${runId}`,
+      subject: l10n.t('Step execution {0} of workflow execution {1}', stepId, runId),
       signal,
     });
     return parseStepPayload(body, runId, stepId);
@@ -116,11 +117,11 @@ export class ParagonClient implements HistorySource {
     const segment = pathSegment(runId, 'run id');
     let answer: { status: number; body: string; contentType: string };
     try {
-      answer = await this.http.post({ path: `/workflow-executions/${segment}/replay`, subject: `Workflow execution ${runId}`, signal });
+      answer = await this.http.post({ path: `/workflow-executions/${segment}/replay`, subject: l10n.t('Workflow execution {0}', runId), signal });
     } catch (error) {
       if (!(error instanceof OutcomeUnknownError)) throw error;
       throw new OutcomeUnknownError(
-        `The replay of execution ${runId} may have started: ${error.reason}. It was not sent again: look for its new execution in the history before replaying.`,
+        l10n.t('The replay of execution {0} may have started: {1}. It was not sent again: look for its new execution in the history before replaying.', runId, error.reason),
         error.detail,
         error.reason,
         error.status,
@@ -129,7 +130,11 @@ export class ParagonClient implements HistorySource {
     // An empty body is no page, whatever its content type says (some servers label every answer text/html).
     if (answer.body.trim() !== '' && (/html/i.test(answer.contentType) || /^\s*</.test(answer.body))) {
       throw new ProtocolError(
-        `The answer to the replay of execution ${runId} did not come from the Paragon API: an HTML page came back (${answer.status}), so a captive portal, proxy or sign-in page is in the way. The replay most likely did not reach Paragon; check the network, and the history, before replaying.`,
+        l10n.t(
+          'The answer to the replay of execution {0} did not come from the Paragon API: an HTML page came back ({1}), so a captive portal, proxy or sign-in page is in the way. The replay most likely did not reach Paragon; check the network, and the history, before replaying.',
+          runId,
+          answer.status,
+        ),
         `POST /workflow-executions/${segment}/replay → ${answer.status} ${answer.contentType || 'no content type'}, HTML body: ${JSON.stringify(answer.body.slice(0, 200))}`,
         answer.status,
       );
@@ -141,7 +146,7 @@ export class ParagonClient implements HistorySource {
     const value = PARAGON_STATUS_FILTER[query.status];
     if (!value) {
       throw new UnsupportedError(
-        `Paragon cannot filter by the status "${query.status}"; it knows EXECUTING, FAILED, SUCCEEDED and DELAYED.`,
+        l10n.t('Paragon cannot filter by the status "{0}"; it knows EXECUTING, FAILED, SUCCEEDED and DELAYED.', query.status),
         `no Paragon status for ${query.status}`,
       );
     }

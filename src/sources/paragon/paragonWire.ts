@@ -1,5 +1,6 @@
 // Paragon Task History API wire format (see shared/api/paragon-task-history-api.md) and
 // its mapping to the normalized model.
+import * as l10n from '@vscode/l10n';
 import { durationBetween } from '../../core/duration';
 import type { Run, RunDetail, RunStatus, Step, StepPayload } from '../../core/model';
 import { lookupTable } from '../lookupTable';
@@ -97,10 +98,12 @@ export function parseList(body: unknown, integration?: string): ParsedList {
 }
 
 /** The API answered for another id than the one asked for: never shown as the one asked for. */
-function notRequested(what: string, requested: string, answered: string, path: string): ProtocolError {
+function notRequested(what: 'workflow execution' | 'step execution', requested: string, answered: string, path: string): ProtocolError {
   const show = (id: string) => JSON.stringify(id.length > 100 ? `${id.slice(0, 100)}…` : id);
   return new ProtocolError(
-    `Paragon answered a request for ${what} ${show(requested)} with ${what} ${show(answered)}; the answer was not used.`,
+    what === 'step execution'
+      ? l10n.t('Paragon answered a request for step execution {0} with step execution {1}; the answer was not used.', show(requested), show(answered))
+      : l10n.t('Paragon answered a request for workflow execution {0} with workflow execution {1}; the answer was not used.', show(requested), show(answered)),
     `${path} ${show(answered)}, requested ${show(requested)}`,
   );
 }
@@ -109,7 +112,7 @@ function notRequested(what: string, requested: string, answered: string, path: s
 function readCount(obj: WireObject, key: string, path: string): number {
   const value = read.number(obj, key, path);
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new ProtocolError(`Paragon sent ${value} as "${path}.${key}", which is not a count of runs.`, `${path}.${key} = ${value}`);
+    throw new ProtocolError(l10n.t('Paragon sent {0} as "{1}", which is not a count of runs.', value, `${path}.${key}`), `${path}.${key} = ${value}`);
   }
   return value;
 }
@@ -183,19 +186,27 @@ export function nextOffsetFrom(nextLink: string | null, offset: number, received
     // An unparseable link still tells us there is more: count it ourselves.
   }
   if (named === undefined) return offset + received;
-  const problem =
+  const message =
     named === offset
-      ? 'names the page just read again: its paging does not advance'
+      ? l10n.t(
+          "Paragon's nextLink after the page at offset {0} names offset {1}: it names the page just read again: its paging does not advance, and following it would read the same runs again.",
+          offset,
+          named,
+        )
       : named < offset
-        ? 'goes back to an earlier page'
+        ? l10n.t(
+            "Paragon's nextLink after the page at offset {0} names offset {1}: it goes back to an earlier page, and following it would read the same runs again.",
+            offset,
+            named,
+          )
         : named < offset + received
-          ? `would overlap the ${received} runs just read`
+          ? l10n.t(
+              "Paragon's nextLink after the page at offset {0} names offset {1}: it would overlap the {2} runs just read, and following it would read the same runs again.",
+              offset,
+              named,
+              received,
+            )
           : undefined;
-  if (problem !== undefined) {
-    throw new ProtocolError(
-      `Paragon's nextLink after the page at offset ${offset} names offset ${named}: it ${problem}, and following it would read the same runs again.`,
-      `nextLink offset ${named} after ${received} runs at offset ${offset}`,
-    );
-  }
+  if (message !== undefined) throw new ProtocolError(message, `nextLink offset ${named} after ${received} runs at offset ${offset}`);
   return named;
 }
