@@ -2,6 +2,8 @@
 // eats more than a small share of the source's request budget (Dispersl Free allows 100
 // requests an hour: a 30-second poll alone would spend 120). Pure: no vscode here, so the
 // rules are tested in plain Node; liveRefresh.ts applies them.
+import * as l10n from '@vscode/l10n';
+import { formatNumber } from '../core/locale';
 
 /** The share of a source's budget that background polling may use; the rest is the user's. */
 export const POLL_BUDGET_SHARE = 0.1;
@@ -90,20 +92,20 @@ export function budgetHasRoom(inUse: { readonly used: number; readonly limit: nu
 
 /** "12 of 100 requests in the last hour" — the budget in use, for a tooltip. */
 export function describeBudget(inUse: { readonly used: number; readonly limit: number; readonly intervalMs: number }): string {
-  return `${inUse.used.toLocaleString('en-US')} of ${inUse.limit.toLocaleString('en-US')} requests ${windowWords(inUse.intervalMs)}`;
-}
-
-function windowWords(ms: number): string {
-  if (ms === 3_600_000) return 'in the last hour';
-  if (ms % 3_600_000 === 0) return `in the last ${ms / 3_600_000} hours`;
-  if (ms % 60_000 === 0) return ms === 60_000 ? 'in the last minute' : `in the last ${ms / 60_000} minutes`;
-  return `in the last ${Math.round(ms / 1000)} s`;
+  const used = formatNumber(inUse.used);
+  const limit = formatNumber(inUse.limit);
+  const ms = inUse.intervalMs;
+  if (ms === 3_600_000) return l10n.t('{0} of {1} requests in the last hour', used, limit);
+  if (ms % 3_600_000 === 0) return l10n.t('{0} of {1} requests in the last {2} hours', used, limit, formatNumber(ms / 3_600_000));
+  if (ms === 60_000) return l10n.t('{0} of {1} requests in the last minute', used, limit);
+  if (ms % 60_000 === 0) return l10n.t('{0} of {1} requests in the last {2} minutes', used, limit, formatNumber(ms / 60_000));
+  return l10n.t('{0} of {1} requests in the last {2} s', used, limit, formatNumber(Math.round(ms / 1000)));
 }
 
 /** "every 6 min", "every 30 s": how often a source is polled, for a tooltip. */
 export function describeInterval(ms: number): string {
-  if (ms <= 0) return 'off';
-  if (ms < 120_000) return `every ${Math.round(ms / 1000)} s`;
-  if (ms < 2 * 3_600_000) return `every ${Math.round(ms / 60_000)} min`;
-  return `every ${(ms / 3_600_000).toFixed(1).replace(/\.0$/, '')} h`;
+  if (ms <= 0) return l10n.t('off');
+  if (ms < 120_000) return l10n.t('every {0} s', formatNumber(Math.round(ms / 1000)));
+  if (ms < 2 * 3_600_000) return l10n.t('every {0} min', formatNumber(Math.round(ms / 60_000)));
+  return l10n.t('every {0} h', formatNumber(ms / 3_600_000, { maximumFractionDigits: 1 }));
 }

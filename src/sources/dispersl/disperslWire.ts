@@ -67,7 +67,7 @@ export function openEnvelope(body: unknown): { data: unknown; envelope: WireObje
   const envelope = read.object(body, 'response');
   const status = read.optionalString(envelope, 'status', 'response');
   if (status !== undefined && status !== 'success') {
-    const message = read.optionalString(envelope, 'message', 'response') ?? 'no message';
+    const message = read.optionalString(envelope, 'message', 'response') ?? l10n.t('no message');
     throw new ProtocolError(l10n.t('Dispersl answered with an error: {0}', message), `envelope status ${status}: ${message}`);
   }
   return { data: envelope['data'], envelope };

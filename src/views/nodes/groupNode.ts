@@ -9,6 +9,7 @@ import { groupsAt, isValueDimension, valueLabel, type GroupDimension, type Group
 import type { RunStatus } from '../../core/model';
 import type { HistorySource } from '../../core/source';
 import { singleLine } from '../../core/format';
+import { formatNumber } from '../../core/locale';
 import { statusIcon } from '../statusStyle';
 import { valueGroupId } from './indexGroups';
 import { listingChildren } from './listingChildren';
@@ -51,16 +52,18 @@ export class GroupNode implements TreeNode {
     item.id = this.id;
     item.iconPath =
       this.spec.dimension === 'status' ? statusIcon(this.spec.value as RunStatus) : new vscode.ThemeIcon(this.spec.dimension === 'workflow' ? 'type-hierarchy' : 'plug');
-    item.description = total === undefined ? (this.listing.error ? 'error' : '') : total.toLocaleString('en-US');
-    const subject = this.spec.dimension === 'workflow' ? `${label}\nWorkflow ${singleLine(this.spec.value)}` : label;
+    item.description = total === undefined ? (this.listing.error ? vscode.l10n.t('error') : '') : formatNumber(total);
+    const subject = this.spec.dimension === 'workflow' ? vscode.l10n.t('{0}\nWorkflow {1}', label, singleLine(this.spec.value)) : label;
     item.tooltip =
       total === undefined
         ? this.listing.error instanceof Error
           ? this.listing.error.message
           : undefined
-        : `${total.toLocaleString('en-US')} run${total === 1 ? '' : 's'} · ${subject}`;
+        : total === 1
+          ? vscode.l10n.t('1 run · {0}', subject)
+          : vscode.l10n.t('{0} runs · {1}', formatNumber(total), subject);
     item.contextValue = viewItem(VIEW_ITEM.group, this.spec.dimension, this.spec.dimension === 'status' && this.spec.value);
-    item.accessibilityInformation = { label: `${label}, ${total ?? 'unknown'} runs` };
+    item.accessibilityInformation = { label: total === undefined ? vscode.l10n.t('{0}, unknown runs', label) : vscode.l10n.t('{0}, {1} runs', label, formatNumber(total)) };
     return item;
   }
 

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { GroupSpec, ValueDimension } from '../../core/grouping';
 import type { Run } from '../../core/model';
+import { formatNumber } from '../../core/locale';
 import type { HistorySource } from '../../core/source';
 import { groupSubject, IndexGroupListing, indexGroupTooltip, valueGroupId } from './indexGroups';
 import { LoadMoreNode } from './loadMoreNode';
@@ -45,9 +46,9 @@ export class IndexGroupNode implements TreeNode {
     const item = new vscode.TreeItem(this.spec.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = iconOf(this.spec);
-    item.description = this.count.toLocaleString('en-US');
+    item.description = formatNumber(this.count);
     item.tooltip = indexGroupTooltip(this.spec, this.count, this.view.lastSynced);
-    item.accessibilityInformation = { label: `${this.spec.label}, ${this.count} runs, from the run index` };
+    item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1} runs, from the run index', this.spec.label, formatNumber(this.count)) };
     return item;
   }
 
@@ -60,7 +61,7 @@ export class IndexGroupNode implements TreeNode {
     ));
     if (listing.runs.length === 0 && listing.hasMore) await listing.loadNext();
     const nodes: TreeNode[] = listing.runs.map((run) => new RunNode(this, run, this.sourceId, this.source, this.ctx));
-    if (nodes.length === 0) nodes.push(new MessageNode(this, `${this.id}/empty`, 'empty', 'No indexed runs in this group for the filter.'));
+    if (nodes.length === 0) nodes.push(new MessageNode(this, `${this.id}/empty`, 'empty', vscode.l10n.t('No indexed runs in this group for the filter.')));
     else if (listing.hasMore) nodes.push(new LoadMoreNode(this, listing));
     return nodes;
   }
@@ -84,9 +85,9 @@ export class LoadedRunsGroupNode implements TreeNode {
     const item = new vscode.TreeItem(this.spec.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = iconOf(this.spec);
-    item.description = this.runs.length.toLocaleString('en-US');
-    item.tooltip = `${this.runs.length.toLocaleString('en-US')} of the runs loaded · ${groupSubject(this.spec)}\nThe run index (Sync Run Index) would list every one.`;
-    item.accessibilityInformation = { label: `${this.spec.label}, ${this.runs.length} runs loaded` };
+    item.description = formatNumber(this.runs.length);
+    item.tooltip = vscode.l10n.t('{0} of the runs loaded · {1}\nThe run index (Sync Run Index) would list every one.', formatNumber(this.runs.length), groupSubject(this.spec));
+    item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1} runs loaded', this.spec.label, formatNumber(this.runs.length)) };
     return item;
   }
 

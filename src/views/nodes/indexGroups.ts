@@ -10,7 +10,9 @@
 // names one (its steps not synced yet, or unnamed) is under none. Workflows are the run's own
 // column (Paragon), whose API filters by it: the tree lists those groups from the API and takes
 // only the values (and their order) from here.
+import * as l10n from '@vscode/l10n';
 import { relativeTime, singleLine } from '../../core/format';
+import { formatNumber } from '../../core/locale';
 import type { GroupSpec, ValueDimension } from '../../core/grouping';
 import type { Run, RunQuery } from '../../core/model';
 import type { IndexValues, ValueGroup } from '../../insights/valueGroups';
@@ -60,19 +62,35 @@ export class IndexGroupListing implements PagedRuns {
 
 /** The row in place of index-only groups when the run index is not open: what to do to get them. */
 export function indexNeededMessage(dimension: ValueDimension, unavailable: 'closed' | 'empty'): string {
-  const what = dimension === 'workflow' ? 'workflows' : dimension === 'agent' ? 'agents' : 'models';
-  return unavailable === 'closed'
-    ? `Grouping by ${what} reads the run index, which is not open for this source: turn on "taskHistory.index.enabled", then run "Task History: Sync Run Index" (demo sources are not indexed)`
-    : `The run index holds no runs of this source for the filter yet: "Task History: Sync Run Index" fills it`;
+  if (unavailable === 'empty') return l10n.t('The run index holds no runs of this source for the filter yet: "Task History: Sync Run Index" fills it');
+  if (dimension === 'agent')
+    return l10n.t(
+      'Grouping by agents reads the run index, which is not open for this source: turn on "taskHistory.index.enabled", then run "Task History: Sync Run Index" (demo sources are not indexed)',
+    );
+  if (dimension === 'model')
+    return l10n.t(
+      'Grouping by models reads the run index, which is not open for this source: turn on "taskHistory.index.enabled", then run "Task History: Sync Run Index" (demo sources are not indexed)',
+    );
+  return l10n.t(
+    'Grouping by workflows reads the run index, which is not open for this source: turn on "taskHistory.index.enabled", then run "Task History: Sync Run Index" (demo sources are not indexed)',
+  );
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
-const DIMENSION_NAMES: Readonly<Record<ValueDimension, string>> = { workflow: 'Workflow', agent: 'Agent', model: 'Model' };
+const count = (n: number) => formatNumber(n);
 
 /** What a group stands for, in full, on one line: "Workflow 3f2a…-full-id", "Agent code_agent", "No agent". */
 export function groupSubject(spec: Pick<GroupSpec, 'dimension' | 'value' | 'none'>): string {
-  const name = Object.hasOwn(DIMENSION_NAMES, spec.dimension) ? DIMENSION_NAMES[spec.dimension as ValueDimension] : spec.dimension;
-  return spec.none ? `No ${name.toLowerCase()}` : `${name} ${singleLine(spec.value)}`;
+  const value = singleLine(spec.value);
+  switch (spec.dimension) {
+    case 'workflow':
+      return spec.none ? l10n.t('No workflow') : l10n.t('Workflow {0}', value);
+    case 'agent':
+      return spec.none ? l10n.t('No agent') : l10n.t('Agent {0}', value);
+    case 'model':
+      return spec.none ? l10n.t('No model') : l10n.t('Model {0}', value);
+    default:
+      return spec.none ? `No ${spec.dimension}` : `${spec.dimension} ${value}`;
+  }
 }
 
 /**
@@ -80,12 +98,24 @@ export function groupSubject(spec: Pick<GroupSpec, 'dimension' | 'value' | 'none
  * and that the runs come from the index, synced when (the API cannot filter by it).
  */
 export function indexGroupTooltip(spec: Pick<GroupSpec, 'dimension' | 'value' | 'none'>, runs: number, lastSynced: Date | undefined, now = Date.now()): string {
-  const why =
-    spec.dimension === 'workflow'
-      ? 'the API cannot list runs without a workflow'
-      : `the API's task listing has no ${spec.dimension}s: a task is under each ${spec.dimension} one of its steps used`;
-  const synced = lastSynced ? `synced ${relativeTime(lastSynced.toISOString(), now)}` : 'not synced yet';
-  return `${count(runs)} run${runs === 1 ? '' : 's'} · ${groupSubject(spec)}\nFrom the run index, ${synced} (${why}).`;
+  const subject = groupSubject(spec);
+  const first = runs === 1 ? l10n.t('1 run · {0}', subject) : l10n.t('{0} runs · {1}', count(runs), subject);
+  return `${first}\n${fromIndexLine(spec.dimension, lastSynced === undefined ? undefined : relativeTime(lastSynced.toISOString(), now))}`;
+}
+
+/** "From the run index, synced 5 min ago (why the API cannot give this group)." One whole sentence per case. */
+function fromIndexLine(dimension: string, synced: string | undefined): string {
+  if (dimension === 'agent')
+    return synced === undefined
+      ? l10n.t("From the run index, not synced yet (the API's task listing has no agents: a task is under each agent one of its steps used).")
+      : l10n.t("From the run index, synced {0} (the API's task listing has no agents: a task is under each agent one of its steps used).", synced);
+  if (dimension === 'model')
+    return synced === undefined
+      ? l10n.t("From the run index, not synced yet (the API's task listing has no models: a task is under each model one of its steps used).")
+      : l10n.t("From the run index, synced {0} (the API's task listing has no models: a task is under each model one of its steps used).", synced);
+  return synced === undefined
+    ? l10n.t('From the run index, not synced yet (the API cannot list runs without a workflow).')
+    : l10n.t('From the run index, synced {0} (the API cannot list runs without a workflow).', synced);
 }
 
 /** The row id of a value group: the value encoded, so no value (`/`, `..`, `__proto__`) can make it collide with another row's. */

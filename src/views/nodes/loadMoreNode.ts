@@ -1,6 +1,7 @@
 // "Load more": fetches the next 100 runs of its listing and repaints only its parent.
 import * as vscode from 'vscode';
 import { COMMANDS, VIEW_ITEM, viewItem } from '../../contributions';
+import { formatNumber } from '../../core/locale';
 import type { Run } from '../../core/model';
 import type { TreeNode } from './treeNode';
 
@@ -22,13 +23,14 @@ export class LoadMoreNode implements TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
-    item.description = `${this.listing.runs.length.toLocaleString('en-US')} of ${(this.listing.total ?? 0).toLocaleString('en-US')}`;
+    const shown = vscode.l10n.t('{0} of {1}', formatNumber(this.listing.runs.length), formatNumber(this.listing.total ?? 0));
+    item.description = shown;
     item.contextValue = viewItem(VIEW_ITEM.loadMore);
-    item.accessibilityInformation = { label: `Load more…, ${item.description}` };
-    item.command = { command: COMMANDS.loadMore, title: 'Load More', arguments: [this] };
+    item.accessibilityInformation = { label: vscode.l10n.t('Load more…, {0}', shown) };
+    item.command = { command: COMMANDS.loadMore, title: vscode.l10n.t('Load More'), arguments: [this] };
     return item;
   }
 

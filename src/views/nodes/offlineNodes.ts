@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { COMMANDS, VIEW_ITEM, viewItem } from '../../contributions';
 import { isHistoryApiError } from '../../core/errors';
 import { groupsAt, type GroupDimension, type GroupSpec } from '../../core/grouping';
+import { formatNumber } from '../../core/locale';
 import type { Run, RunQuery, RunStatus } from '../../core/model';
 import type { HistorySource } from '../../core/source';
 import { describeOffline } from '../../runIndex/backgroundSync';
@@ -69,9 +70,12 @@ export function offlineChildren(
   ctx: TreeContext,
 ): TreeNode[] {
   const indexed = view.count(query);
-  const retry = { label: 'Retry', command: { command: COMMANDS.retry, title: 'Retry', arguments: [parent] } };
+  const retryLabel = vscode.l10n.t('Retry');
+  const retry = { label: retryLabel, command: { command: COMMANDS.retry, title: retryLabel, arguments: [parent] } };
   const message = error instanceof Error ? error.message : String(error);
-  const detail = [message, isHistoryApiError(error) ? error.detail : undefined, 'The runs below come from the run index; they open from it too.'].filter(Boolean).join('\n\n');
+  const detail = [message, isHistoryApiError(error) ? error.detail : undefined, vscode.l10n.t('The runs below come from the run index; they open from it too.')]
+    .filter(Boolean)
+    .join('\n\n');
   const row = new MessageNode(parent, `${parent.id}/offline`, 'unreachable', describeOffline(message, indexed, view.lastSynced), retry, detail);
   if (dimensions.includes('status') && source.capabilities.filterStatuses.length > 0) {
     const counts = view.countsByStatus(query);
@@ -103,10 +107,14 @@ export class OfflineGroupNode implements TreeNode {
     const item = new vscode.TreeItem(this.spec.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = statusIcon(this.spec.value as RunStatus);
-    item.description = `${this.count.toLocaleString('en-US')} indexed`;
-    item.tooltip = `${this.count.toLocaleString('en-US')} run${this.count === 1 ? '' : 's'} · ${this.spec.label}, from the run index (the API cannot be reached)`;
+    const count = formatNumber(this.count);
+    item.description = vscode.l10n.t('{0} indexed', count);
+    item.tooltip =
+      this.count === 1
+        ? vscode.l10n.t('1 run · {0}, from the run index (the API cannot be reached)', this.spec.label)
+        : vscode.l10n.t('{0} runs · {1}, from the run index (the API cannot be reached)', count, this.spec.label);
     item.contextValue = viewItem(VIEW_ITEM.group, this.spec.dimension, 'offline');
-    item.accessibilityInformation = { label: `${this.spec.label}, ${this.count} indexed runs` };
+    item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1} indexed runs', this.spec.label, count) };
     return item;
   }
 
@@ -119,7 +127,7 @@ export class OfflineGroupNode implements TreeNode {
 function indexedRunNodes(parent: TreeNode, listing: IndexedListing, sourceId: string, source: HistorySource, ctx: TreeContext): TreeNode[] {
   if (listing.runs.length === 0 && listing.hasMore) void listing.loadNext();
   const nodes: TreeNode[] = listing.runs.map((run) => new RunNode(parent, run, sourceId, source, ctx));
-  if (nodes.length === 0) nodes.push(new MessageNode(parent, `${parent.id}/empty`, 'empty', 'No indexed runs match the filter.'));
+  if (nodes.length === 0) nodes.push(new MessageNode(parent, `${parent.id}/empty`, 'empty', vscode.l10n.t('No indexed runs match the filter.')));
   else if (listing.hasMore) nodes.push(new LoadMoreNode(parent, listing));
   return nodes;
 }

@@ -60,7 +60,7 @@ export class RunNode implements TreeNode {
     );
     item.accessibilityInformation = { label: `${runLabel(run)}, ${run.rawStatus}, ${runDescription(run)}` };
     // A click opens the run panel; the twistie (or →) lists the steps here.
-    item.command = { command: COMMANDS.openRun, title: 'Open Run', arguments: [this.sourceId, run.id] };
+    item.command = { command: COMMANDS.openRun, title: vscode.l10n.t('Open Run'), arguments: [this.sourceId, run.id] };
     return item;
   }
 
@@ -68,7 +68,7 @@ export class RunNode implements TreeNode {
     try {
       // From the store when it has the run (a repaint never asks the API again), else one joined request.
       const detail = await this.ctx.store.getRun(this.sourceId, this.runId);
-      if (detail.steps.length === 0) return [new MessageNode(this, `${this.id}/empty`, 'empty', 'This run has no steps yet.')];
+      if (detail.steps.length === 0) return [new MessageNode(this, `${this.id}/empty`, 'empty', vscode.l10n.t('This run has no steps yet.'))];
       return orderSteps(detail.steps).map(({ step, depth }) => new StepNode(this, this.sourceId, this.runId, step, depth));
     } catch (error) {
       return [errorNode(this, this.sourceId, error)];

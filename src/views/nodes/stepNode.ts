@@ -29,7 +29,7 @@ export class StepNode implements TreeNode {
     item.iconPath = statusIcon(step.status);
     item.description = [step.rawStatus.toLowerCase(), durationText(step), step.agent, step.model].filter(Boolean).join(' · ');
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown('**Step** ');
+    tooltip.appendMarkdown(`**${vscode.l10n.t('Step')}** `);
     tooltip.appendText(stepLabel(step));
     for (const [label, value] of stepFields(step)) {
       tooltip.appendMarkdown(`  \n${label}: `);
@@ -38,7 +38,7 @@ export class StepNode implements TreeNode {
     item.tooltip = tooltip;
     item.contextValue = viewItem(VIEW_ITEM.step, step.status);
     // A click opens the run panel on this step (or selects it in the open one).
-    item.command = { command: COMMANDS.openRun, title: 'Open Step', arguments: [this.sourceId, this.runId, step.id] };
+    item.command = { command: COMMANDS.openRun, title: vscode.l10n.t('Open Step'), arguments: [this.sourceId, this.runId, step.id] };
     item.accessibilityInformation = { label: `${stepLabel(step)}, ${item.description}` };
     return item;
   }
