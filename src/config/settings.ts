@@ -25,7 +25,7 @@ export function readSources(): { sources: SourceConfig[]; problems: SettingsProb
   const raw = configuration().get<unknown>('sources', []);
   const sources: SourceConfig[] = [];
   const problems: SettingsProblem[] = [];
-  if (!Array.isArray(raw)) return { sources, problems: [{ index: -1, message: '"taskHistory.sources" must be an array.' }] };
+  if (!Array.isArray(raw)) return { sources, problems: [{ index: -1, message: vscode.l10n.t('"taskHistory.sources" must be an array.') }] };
   const seen = new Set<string>();
   raw.forEach((entry: unknown, index) => {
     const problem = validateSourceEntry(entry);
@@ -35,7 +35,7 @@ export function readSources(): { sources: SourceConfig[]; problems: SettingsProb
     }
     const source = entry as SourceConfig;
     if (seen.has(source.id)) {
-      problems.push({ index, message: `Two sources share the id "${source.id}".` });
+      problems.push({ index, message: vscode.l10n.t('Two sources share the id "{0}".', source.id) });
       return;
     }
     seen.add(source.id);

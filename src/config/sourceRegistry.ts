@@ -16,7 +16,10 @@ export interface ConfiguredSource {
   readonly demo: boolean;
 }
 
-export const KEY_HINT = 'Run "Task History: Set API Key" to enter a new one.';
+/** How to fix a missing or rejected key in VS Code, said in the display language (read when a source's client is built). */
+export function keyHint(): string {
+  return vscode.l10n.t('Run "Task History: Set API Key" to enter a new one.');
+}
 
 export class SourceRegistry implements vscode.Disposable {
   private sources: ConfiguredSource[] = [];
@@ -76,7 +79,7 @@ export class SourceRegistry implements vscode.Disposable {
         this.keySources.set(config.id, apiKey);
         const source = createSource(config, {
           apiKey,
-          keyHint: demo ? 'The demo key was lost; run "Task History: Open Demo" again.' : KEY_HINT,
+          keyHint: demo ? vscode.l10n.t('The demo key was lost; run "Task History: Open Demo" again.') : keyHint(),
           log: this.log,
           // Exports fetch pages this many at a time (as the CLI does); the rate budget still governs.
           concurrency: DEFAULT_EXPORT_CONCURRENCY,

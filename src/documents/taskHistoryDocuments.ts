@@ -45,7 +45,7 @@ export class TaskHistoryDocuments implements vscode.TextDocumentContentProvider,
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const document = parseDocumentUri(uri);
-    if (!document) return `// Not a Task History document: ${uri.toString(true)}\n`;
+    if (!document) return `// ${vscode.l10n.t('Not a Task History document: {0}', uri.toString(true))}\n`;
     try {
       return document.kind === 'run' ? `${JSON.stringify(await this.store.getRun(document.sourceId, document.runId), null, 2)}\n` : await this.stepContent(document);
     } catch (error) {
@@ -55,13 +55,14 @@ export class TaskHistoryDocuments implements vscode.TextDocumentContentProvider,
 
   private async stepContent(document: Extract<TaskHistoryDocument, { kind: 'step' }>): Promise<string> {
     const name = document.label ?? document.stepExecutionId;
-    if (document.part === 'absent') return `// ${name} did not run in run ${document.runId}.\n`;
+    if (document.part === 'absent') return `// ${vscode.l10n.t('{0} did not run in run {1}.', name, document.runId)}\n`;
     const payload = await this.store.stepPayload(document.sourceId, document.runId, { id: document.stepExecutionId });
     if (document.part === 'step') {
       return `${prettyJson({ step: name, status: document.status ?? null, input: payload.input ?? null, output: payload.output ?? null })}\n`;
     }
     const value = document.part === 'input' ? payload.input : payload.output;
-    return value === undefined ? `// ${name}: the API sent no ${document.part}.\n` : `${prettyJson(value)}\n`;
+    if (value !== undefined) return `${prettyJson(value)}\n`;
+    return `// ${document.part === 'input' ? vscode.l10n.t('{0}: the API sent no input.', name) : vscode.l10n.t('{0}: the API sent no output.', name)}\n`;
   }
 }
 

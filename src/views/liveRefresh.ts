@@ -10,6 +10,7 @@ import type { SourceRegistry } from '../config/sourceRegistry';
 import * as settings from '../config/settings';
 import { filterToQuery, presetOf, type RunFilter } from '../core/filters';
 import { runLabel } from '../core/format';
+import { formatNumber } from '../core/locale';
 import type { Run, RunQuery } from '../core/model';
 import type { RunStore } from '../store/runStore';
 import { budgetHasRoom, pickRunsToPoll, pollDelayMs, runPollsPerTick, shouldCount, shouldPoll, type PollConditions } from './pollPolicy';
@@ -228,7 +229,7 @@ export class LiveRefresh implements vscode.Disposable {
     const present = new Set(this.registry.list().map((s) => s.config.id));
     const bySource = new Map([...this.counts].filter(([id]) => present.has(id)));
     const total = [...bySource.values()].reduce((a, b) => a + b, 0);
-    this.counted.fire({ total, bySource, rangeLabel: presetOf(this.range())?.label ?? 'the chosen range' });
+    this.counted.fire({ total, bySource, rangeLabel: presetOf(this.range())?.label ?? vscode.l10n.t('the chosen range') });
   }
 
   private notifyNew(sourceId: string, sourceLabel: string, failures: readonly Run[]): void {
@@ -239,9 +240,13 @@ export class LiveRefresh implements vscode.Disposable {
     const fresh = failures.filter((r) => (Date.parse(r.startedAt ?? '') || 0) > seen);
     if (fresh.length === 0) return;
     const first = fresh[0]!;
-    const text = fresh.length === 1 ? `Task History: a run failed in ${sourceLabel}: ${runLabel(first)}` : `Task History: ${fresh.length} new failed runs in ${sourceLabel}`;
-    void showWarningMessage(text, 'Show').then((choice) => {
-      if (choice === 'Show') void this.reveal(sourceId, first);
+    const text =
+      fresh.length === 1
+        ? vscode.l10n.t('Task History: a run failed in {0}: {1}', sourceLabel, runLabel(first))
+        : vscode.l10n.t('Task History: {0} new failed runs in {1}', formatNumber(fresh.length), sourceLabel);
+    const show = vscode.l10n.t('Show');
+    void showWarningMessage(text, show).then((choice) => {
+      if (choice === show) void this.reveal(sourceId, first);
     });
   }
 
