@@ -8,23 +8,44 @@
 // each group is an API listing like an integration group; where it cannot (Dispersl's agent
 // and model live in a task's steps, the task listing has neither), the group's runs and
 // counts come from the run index (src/views/nodes/indexGroups.ts).
+import * as l10n from '@vscode/l10n';
 import type { RunQuery, RunStatus, SourceCapabilities } from './model';
 import { singleLine } from './format';
+import { formatNumber } from './locale';
 import { workflowLabel, type WorkflowNames } from './workflowNames';
 
 export type GroupDimension = 'status' | 'integration' | 'workflow' | 'agent' | 'model';
 export type GroupBy = 'none' | 'status' | 'integration' | 'status-integration' | 'integration-status' | 'workflow' | 'workflow-status' | 'agent' | 'model';
 
+// Labels are getters: read in the display language of the moment, not the one at import.
 export const GROUP_BY_LABELS: Readonly<Record<GroupBy, string>> = {
-  none: 'No grouping',
-  status: 'Status',
-  integration: 'Integration',
-  'status-integration': 'Status, then integration',
-  'integration-status': 'Integration, then status',
-  workflow: 'Workflow',
-  'workflow-status': 'Workflow, then status',
-  agent: 'Agent',
-  model: 'Model',
+  get none() {
+    return l10n.t('No grouping');
+  },
+  get status() {
+    return l10n.t('Status');
+  },
+  get integration() {
+    return l10n.t('Integration');
+  },
+  get 'status-integration'() {
+    return l10n.t('Status, then integration');
+  },
+  get 'integration-status'() {
+    return l10n.t('Integration, then status');
+  },
+  get workflow() {
+    return l10n.t('Workflow');
+  },
+  get 'workflow-status'() {
+    return l10n.t('Workflow, then status');
+  },
+  get agent() {
+    return l10n.t('Agent');
+  },
+  get model() {
+    return l10n.t('Model');
+  },
 };
 
 /** The dimensions grouped by a value of the runs (found in the index or the loaded runs), not by a fixed list. */
@@ -77,13 +98,27 @@ export function dimensionsFor(groupBy: GroupBy, capabilities: SourceCapabilities
 }
 
 const STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
-  failed: 'Failed',
-  running: 'Running',
-  delayed: 'Delayed',
-  queued: 'Queued',
-  succeeded: 'Succeeded',
-  cancelled: 'Cancelled',
-  unknown: 'Other',
+  get failed() {
+    return l10n.t('Failed');
+  },
+  get running() {
+    return l10n.t('Running');
+  },
+  get delayed() {
+    return l10n.t('Delayed');
+  },
+  get queued() {
+    return l10n.t('Queued');
+  },
+  get succeeded() {
+    return l10n.t('Succeeded');
+  },
+  get cancelled() {
+    return l10n.t('Cancelled');
+  },
+  get unknown() {
+    return l10n.t('Other');
+  },
 };
 
 /** Failures first: that is what people open the view for. */
@@ -137,7 +172,17 @@ export interface ValueGroups {
   readonly more: { readonly values: number; readonly runs: number } | undefined;
 }
 
-const NONE_LABELS: Readonly<Record<ValueDimension, string>> = { workflow: 'No workflow', agent: '(none)', model: '(none)' };
+const NONE_LABELS: Readonly<Record<ValueDimension, string>> = {
+  get workflow() {
+    return l10n.t('No workflow');
+  },
+  get agent() {
+    return l10n.t('(none)');
+  },
+  get model() {
+    return l10n.t('(none)');
+  },
+};
 
 /** "3f2a1b2c…" for a long id: the row stays short, the tooltip has it whole. */
 export function shortId(id: string): string {
@@ -190,11 +235,21 @@ export function countWorkflows(runs: readonly { readonly workflowId?: string }[]
   return [...counts].map(([value, runs]) => ({ value, runs }));
 }
 
-const NOUNS: Readonly<Record<ValueDimension, readonly [string, string]>> = { workflow: ['workflow', 'workflows'], agent: ['agent', 'agents'], model: ['model', 'models'] };
-
-/** "1,234 more agents (9,876 runs): narrow the filter to see them" — the row in place of the groups past the cap. */
+/** "1,234 more agents (9,876 runs): narrow the filter to see them" — the row in place of the groups past the cap. One whole sentence per case (a value has a run at least). */
 export function moreValuesMessage(dimension: ValueDimension, more: { readonly values: number; readonly runs: number }): string {
-  const [one, many] = NOUNS[dimension];
-  const n = (x: number) => x.toLocaleString('en-US');
-  return `${n(more.values)} more ${more.values === 1 ? one : many} (${n(more.runs)} run${more.runs === 1 ? '' : 's'}): narrow the filter to see them`;
+  const values = formatNumber(more.values);
+  const runs = formatNumber(more.runs);
+  if (more.values === 1 && more.runs === 1) {
+    if (dimension === 'agent') return l10n.t('1 more agent (1 run): narrow the filter to see them');
+    if (dimension === 'model') return l10n.t('1 more model (1 run): narrow the filter to see them');
+    return l10n.t('1 more workflow (1 run): narrow the filter to see them');
+  }
+  if (more.values === 1) {
+    if (dimension === 'agent') return l10n.t('1 more agent ({0} runs): narrow the filter to see them', runs);
+    if (dimension === 'model') return l10n.t('1 more model ({0} runs): narrow the filter to see them', runs);
+    return l10n.t('1 more workflow ({0} runs): narrow the filter to see them', runs);
+  }
+  if (dimension === 'agent') return l10n.t('{0} more agents ({1} runs): narrow the filter to see them', values, runs);
+  if (dimension === 'model') return l10n.t('{0} more models ({1} runs): narrow the filter to see them', values, runs);
+  return l10n.t('{0} more workflows ({1} runs): narrow the filter to see them', values, runs);
 }

@@ -2,6 +2,8 @@
 // longer than the first, an empty or short page is the last, the next offset must follow
 // the page just read (never stay, go back, skip or overlap), no run may come twice except
 // across one page boundary, and no more runs may arrive than the API counted.
+import * as l10n from '@vscode/l10n';
+import { formatNumber } from './locale';
 import type { Run, RunPage } from './model';
 import { SeenIds } from './seenIds';
 import { ProtocolError } from './errors';
@@ -14,11 +16,7 @@ export class SnapshotMismatchError extends Error {
     /** What the pages looked like ("3 pages; the last, at offset 200, held 30 runs…"). */
     readonly seen?: string,
   ) {
-    super(
-      `The listing did not add up: the API's total is ${count(expected)} runs, but ${count(received)} distinct runs ` +
-        `${received > expected ? 'arrived, more than it counted' : 'arrived'}${seen ? ` (${seen})` : ''}. ` +
-        "Run it again; if the same figures come back, the API's total and its pages disagree.",
-    );
+    super(mismatchMessage(expected, received, seen));
     this.name = 'SnapshotMismatchError';
   }
 }
@@ -29,6 +27,38 @@ export class SnapshotMismatchError extends Error {
  * listing shows what the API sent). Repeats from any earlier page are an error in both.
  */
 export type AdjacentRepeats = 'drop' | 'keep';
+
+/** One whole sentence per case (more or fewer runs than counted, with or without what the pages looked like). */
+function mismatchMessage(expected: number, received: number, seen: string | undefined): string {
+  const total = count(expected);
+  const got = count(received);
+  if (received > expected) {
+    return seen
+      ? l10n.t(
+          "The listing did not add up: the API's total is {0} runs, but {1} distinct runs arrived, more than it counted ({2}). Run it again; if the same figures come back, the API's total and its pages disagree.",
+          total,
+          got,
+          seen,
+        )
+      : l10n.t(
+          "The listing did not add up: the API's total is {0} runs, but {1} distinct runs arrived, more than it counted. Run it again; if the same figures come back, the API's total and its pages disagree.",
+          total,
+          got,
+        );
+  }
+  return seen
+    ? l10n.t(
+        "The listing did not add up: the API's total is {0} runs, but {1} distinct runs arrived ({2}). Run it again; if the same figures come back, the API's total and its pages disagree.",
+        total,
+        got,
+        seen,
+      )
+    : l10n.t(
+        "The listing did not add up: the API's total is {0} runs, but {1} distinct runs arrived. Run it again; if the same figures come back, the API's total and its pages disagree.",
+        total,
+        got,
+      );
+}
 
 /**
  * The offset of the page after `page`, or undefined when `page` is the last: empty, short
@@ -41,22 +71,42 @@ export function followingOffset(label: string, page: RunPage, pageSize: number):
   if (received === 0 || nextOffset === undefined) return undefined;
   if (nextOffset === offset) {
     throw new ProtocolError(
-      `${label} named offset ${offset} as the next page after the page at offset ${offset}: its paging does not advance, and following it would read the same page forever.`,
+      l10n.t('{0} named offset {1} as the next page after the page at offset {1}: its paging does not advance, and following it would read the same page forever.', label, offset),
       `next offset ${nextOffset} after the page at offset ${offset}`,
     );
   }
   if (nextOffset < offset) {
     throw new ProtocolError(
-      `${label} named offset ${nextOffset} as the next page after the page at offset ${offset}: its paging goes back, and following it would read the same runs again.`,
+      l10n.t(
+        '{0} named offset {1} as the next page after the page at offset {2}: its paging goes back, and following it would read the same runs again.',
+        label,
+        nextOffset,
+        offset,
+      ),
       `next offset ${nextOffset} after the page at offset ${offset}`,
     );
   }
   if (received < pageSize) return undefined;
   const expected = offset + received;
   if (nextOffset !== expected) {
-    const how = nextOffset > expected ? `skip ${count(nextOffset - expected)} runs` : `read ${count(expected - nextOffset)} runs again (it would overlap)`;
     throw new ProtocolError(
-      `${label} named offset ${nextOffset} as the next page after ${received} runs at offset ${offset}: following it would ${how}.`,
+      nextOffset > expected
+        ? l10n.t(
+            '{0} named offset {1} as the next page after {2} runs at offset {3}: following it would skip {4} runs.',
+            label,
+            nextOffset,
+            received,
+            offset,
+            count(nextOffset - expected),
+          )
+        : l10n.t(
+            '{0} named offset {1} as the next page after {2} runs at offset {3}: following it would read {4} runs again (it would overlap).',
+            label,
+            nextOffset,
+            received,
+            offset,
+            count(expected - nextOffset),
+          ),
       `next offset ${nextOffset}, expected ${expected}`,
     );
   }
@@ -88,16 +138,19 @@ export class ListingGuard {
   /** Checks the page at `offset` (the next in order) and returns the runs to pass on. */
   accept(page: RunPage, offset: number): readonly Run[] {
     if (page.offset !== offset) {
-      throw new ProtocolError(`${this.label} answered a request for offset ${offset} with the page at offset ${page.offset}.`, `page offset ${page.offset}, asked ${offset}`);
+      throw new ProtocolError(
+        l10n.t('{0} answered a request for offset {1} with the page at offset {2}.', this.label, offset, page.offset),
+        `page offset ${page.offset}, asked ${offset}`,
+      );
     }
     if (!Number.isSafeInteger(page.total) || page.total < 0) {
-      throw new ProtocolError(`${this.label} sent a total of ${page.total}, which is not a count of runs.`, `total ${page.total}`);
+      throw new ProtocolError(l10n.t('{0} sent a total of {1}, which is not a count of runs.', this.label, page.total), `total ${page.total}`);
     }
     const ordinal = this.pageOffsets.length;
     if (ordinal === 0) this.pageSize = page.runs.length;
     else if (page.runs.length > this.pageSize) {
       throw new ProtocolError(
-        `${this.label} sent a page of ${page.runs.length} runs at offset ${offset} after a first page of ${this.pageSize}: its pages cannot be followed.`,
+        l10n.t('{0} sent a page of {1} runs at offset {2} after a first page of {3}: its pages cannot be followed.', this.label, page.runs.length, offset, this.pageSize),
         `page of ${page.runs.length} at offset ${offset}, page size ${this.pageSize}`,
       );
     }
@@ -133,7 +186,7 @@ export class ListingGuard {
     if (this.exact && this.distinct > this.total) throw new SnapshotMismatchError(this.total, this.distinct, this.describe());
     if (!this.exact && this.distinct > this.maxTotal) {
       throw new ProtocolError(
-        `${this.label} listed ${count(this.distinct)} different runs but counted only ${count(this.maxTotal)}: its pages do not end where its total says.`,
+        l10n.t('{0} listed {1} different runs but counted only {2}: its pages do not end where its total says.', this.label, count(this.distinct), count(this.maxTotal)),
         `${this.distinct} distinct runs, largest total ${this.maxTotal}, ${this.describe()}`,
       );
     }
@@ -153,33 +206,47 @@ export class ListingGuard {
   /** What the pages looked like, for a message. */
   describe(): string {
     const pages = this.pageOffsets.length;
-    const parts = [`${count(pages)} page${pages === 1 ? '' : 's'}`];
+    const parts = [pages === 1 ? l10n.t('1 page') : l10n.t('{0} pages', count(pages))];
     const last = this.last;
     if (last) {
-      const end =
+      const at = count(last.offset);
+      const runs = count(last.runs);
+      parts.push(
         last.runs === 0
-          ? 'was empty'
+          ? l10n.t('the last, at offset {0}, was empty', at)
           : last.runs < this.pageSize
-            ? `held ${count(last.runs)} runs, short of a full page of ${count(this.pageSize)}`
+            ? l10n.t('the last, at offset {0}, held {1} runs, short of a full page of {2}', at, runs, count(this.pageSize))
             : last.nextOffset === undefined
-              ? `held ${count(last.runs)} runs and the API said it was the last`
-              : `held ${count(last.runs)} runs`;
-      parts.push(`the last, at offset ${count(last.offset)}, ${end}`);
+              ? l10n.t('the last, at offset {0}, held {1} runs and the API said it was the last', at, runs)
+              : l10n.t('the last, at offset {0}, held {1} runs', at, runs),
+      );
     }
-    if (this.duplicatesDropped > 0) parts.push(`${count(this.duplicatesDropped)} repeated at page boundaries and counted once`);
+    if (this.duplicatesDropped > 0) parts.push(l10n.t('{0} repeated at page boundaries and counted once', count(this.duplicatesDropped)));
     return parts.join('; ');
   }
 
   private repeated(id: string, offset: number, firstOffset: number): ProtocolError {
     const shown = JSON.stringify(id.length > 100 ? `${id.slice(0, 100)}…` : id);
-    const where = offset === firstOffset ? `twice on the page at offset ${offset}` : `again at offset ${offset} after it had already appeared at offset ${firstOffset}`;
     return new ProtocolError(
-      `${this.label} listed run ${shown} ${where}. An API that repeats runs leaves others out, so this listing cannot be trusted; try again, and if it happens again its paging is broken.`,
+      offset === firstOffset
+        ? l10n.t(
+            '{0} listed run {1} twice on the page at offset {2}. An API that repeats runs leaves others out, so this listing cannot be trusted; try again, and if it happens again its paging is broken.',
+            this.label,
+            shown,
+            offset,
+          )
+        : l10n.t(
+            '{0} listed run {1} again at offset {2} after it had already appeared at offset {3}. An API that repeats runs leaves others out, so this listing cannot be trusted; try again, and if it happens again its paging is broken.',
+            this.label,
+            shown,
+            offset,
+            firstOffset,
+          ),
       `repeated id ${shown} at offset ${offset}, first at offset ${firstOffset}`,
     );
   }
 }
 
 function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return formatNumber(n);
 }
