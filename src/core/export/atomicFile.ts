@@ -2,6 +2,7 @@
 // a cancelled or failed export never leaves a half-written file at the target path.
 // Targets that are not regular files (a character device such as /dev/null, a FIFO) are
 // written directly instead: a rename would replace the device or FIFO with a plain file.
+import * as l10n from '@vscode/l10n';
 import { constants, createWriteStream, type WriteStream } from 'node:fs';
 import { chmod, chown, open, readdir, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
@@ -125,7 +126,7 @@ async function openDirectHandle(target: string, existing: Stats): Promise<FileHa
     probe = await open(target, constants.O_WRONLY | constants.O_NONBLOCK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENXIO') {
-      throw new ExportTargetError(`Nothing is reading from the FIFO ${resolve(target)}: start the program that reads it first.`, `ENXIO ${target}`);
+      throw new ExportTargetError(l10n.t('Nothing is reading from the FIFO {0}: start the program that reads it first.', resolve(target)), `ENXIO ${target}`);
     }
     throw error;
   }
@@ -233,18 +234,23 @@ async function checkTarget(target: string): Promise<Stats | undefined> {
   const folder = dirname(resolve(target));
   const folderStat = await stat(folder).catch(() => undefined);
   if (!folderStat) {
-    throw new ExportTargetError(`The folder ${folder} does not exist: create it or choose another file.`, `ENOENT ${folder}`);
+    throw new ExportTargetError(l10n.t('The folder {0} does not exist: create it or choose another file.', folder), `ENOENT ${folder}`);
   }
   if (!folderStat.isDirectory()) {
-    throw new ExportTargetError(`${folder} is not a folder: choose another file.`, `ENOTDIR ${folder}`);
+    throw new ExportTargetError(l10n.t('{0} is not a folder: choose another file.', folder), `ENOTDIR ${folder}`);
   }
   const existing = await stat(target).catch(() => undefined);
   if (!existing || existing.isFile() || existing.isCharacterDevice() || existing.isFIFO()) return existing;
-  const what = existing.isDirectory() ? 'a folder' : existing.isBlockDevice() ? 'a block device (a disk)' : existing.isSocket() ? 'a socket' : 'not a regular file';
+  const path = resolve(target);
   if (existing.isDirectory()) {
-    throw new ExportTargetError(`${resolve(target)} is a folder: give a file name to export to.`, `EISDIR ${target}`);
+    throw new ExportTargetError(l10n.t('{0} is a folder: give a file name to export to.', path), `EISDIR ${target}`);
   }
-  throw new ExportTargetError(`${resolve(target)} is ${what}, not a file: choose a file to export to.`, `not a regular file ${target} (mode ${existing.mode.toString(8)})`);
+  const message = existing.isBlockDevice()
+    ? l10n.t('{0} is a block device (a disk), not a file: choose a file to export to.', path)
+    : existing.isSocket()
+      ? l10n.t('{0} is a socket, not a file: choose a file to export to.', path)
+      : l10n.t('{0} is not a regular file, not a file: choose a file to export to.', path);
+  throw new ExportTargetError(message, `not a regular file ${target} (mode ${existing.mode.toString(8)})`);
 }
 
 /** True when an export to `target` writes it in place (a device or a FIFO): a failure may leave part of the data there. */
@@ -253,20 +259,30 @@ export async function writesDirectly(target: string): Promise<boolean> {
   return existing !== undefined && (existing.isCharacterDevice() || existing.isFIFO());
 }
 
-/** What a system error code means for the person exporting. */
-const REASONS: ReadonlyMap<string, string> = new Map([
-  ['EACCES', 'permission denied'],
-  ['EPERM', 'permission denied'],
-  ['ENOSPC', 'the disk is full'],
-  ['EDQUOT', 'the disk quota is used up'],
-  ['EROFS', 'the file system is read-only'],
-  ['EFBIG', 'the file is larger than the file system allows'],
-  ['EPIPE', 'the program reading it stopped'],
-  ['EIO', 'the disk reported an input/output error'],
-]);
+/** "Cannot write <path>: <what the system error code means for the person exporting>.", one whole sentence per code. */
+function cannotWrite(path: string, code: string): string {
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return l10n.t('Cannot write {0}: permission denied.', path);
+    case 'ENOSPC':
+      return l10n.t('Cannot write {0}: the disk is full.', path);
+    case 'EDQUOT':
+      return l10n.t('Cannot write {0}: the disk quota is used up.', path);
+    case 'EROFS':
+      return l10n.t('Cannot write {0}: the file system is read-only.', path);
+    case 'EFBIG':
+      return l10n.t('Cannot write {0}: the file is larger than the file system allows.', path);
+    case 'EPIPE':
+      return l10n.t('Cannot write {0}: the program reading it stopped.', path);
+    case 'EIO':
+      return l10n.t('Cannot write {0}: the disk reported an input/output error.', path);
+    default:
+      return l10n.t('Cannot write {0}: the system said {1}.', path, code);
+  }
+}
 
 export function targetError(target: string, error: unknown): ExportTargetError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown';
-  const reason = REASONS.get(code) ?? `the system said ${code}`;
-  return new ExportTargetError(`Cannot write ${resolve(target)}: ${reason}.`, `${code} ${target}: ${error instanceof Error ? error.message : String(error)}`);
+  return new ExportTargetError(cannotWrite(resolve(target), code), `${code} ${target}: ${error instanceof Error ? error.message : String(error)}`);
 }

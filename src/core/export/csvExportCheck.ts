@@ -4,6 +4,7 @@
 // line breaks in cells quoted), keeping the header, the columns, the record delimiter and a
 // byte-order mark; with `raw` the server's bytes pass through unchanged and are still
 // parsed, counted and checked.
+import * as l10n from '@vscode/l10n';
 import { Transform, type TransformCallback } from 'node:stream';
 import { parse as csvParse, CsvError, type Parser as CsvParser } from 'csv-parse';
 import { stringify as csvStringify } from 'csv-stringify/sync';
@@ -148,15 +149,15 @@ export class CsvExportCheck extends Transform implements ExportCheck {
       this.idColumn = ID_FIELDS.map((f) => names.indexOf(f)).find((i) => i >= 0) ?? -1;
       if (this.idColumn < 0) {
         throw protocolError(
-          this.subject,
-          'cannot be checked: its header has no task_id column, so repeated rows would go unseen.',
+          l10n.t('{0} cannot be checked: its header has no task_id column, so repeated rows would go unseen.', this.subject),
           `CSV header without an id column (${record.length} columns)`,
         );
       }
     } else {
       const id = record[this.idColumn] ?? '';
-      if (id === '') throw protocolError(this.subject, `cannot be checked: row ${this.ids.records + 1} has no task_id.`, 'CSV row without an id');
-      if (id.length > MAX_ID_BYTES) throw protocolError(this.subject, `has a task id longer than ${MAX_ID_BYTES} characters in row ${this.ids.records + 1}.`, 'CSV id too long');
+      if (id === '') throw protocolError(l10n.t('{0} cannot be checked: row {1} has no task_id.', this.subject, this.ids.records + 1), 'CSV row without an id');
+      if (id.length > MAX_ID_BYTES)
+        throw protocolError(l10n.t('{0} has a task id longer than {1} characters in row {2}.', this.subject, MAX_ID_BYTES, this.ids.records + 1), 'CSV id too long');
       this.ids.add(id);
     }
     if (!this.raw) {
@@ -170,8 +171,11 @@ export class CsvExportCheck extends Transform implements ExportCheck {
     if (this.delimiter === undefined) return; // at most a header: nothing to cut
     if (!this.tail.toString('latin1').endsWith(this.delimiter)) {
       throw protocolError(
-        this.subject,
-        `is cut short: its last row does not end with a line break like every other row, so it may be missing the end of its last field (after ${Math.max(0, this.ids.records - 1)} complete rows).`,
+        l10n.t(
+          '{0} is cut short: its last row does not end with a line break like every other row, so it may be missing the end of its last field (after {1} complete rows).',
+          this.subject,
+          Math.max(0, this.ids.records - 1),
+        ),
         `CSV does not end with its record delimiter (${JSON.stringify(this.delimiter)}); ${this.ids.records} rows`,
       );
     }
@@ -184,20 +188,25 @@ export class CsvExportCheck extends Transform implements ExportCheck {
     if (error instanceof CsvError) {
       const code = error.code;
       if (code === 'CSV_QUOTE_NOT_CLOSED') {
-        return protocolError(this.subject, `is cut short: it ends inside a quoted field of row ${complete + 1}, after ${complete} complete rows.`, `${code} at end`);
+        return protocolError(
+          l10n.t('{0} is cut short: it ends inside a quoted field of row {1}, after {2} complete rows.', this.subject, complete + 1, complete),
+          `${code} at end`,
+        );
       }
       if (code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
         const fields = (error as CsvError & { record?: unknown[] }).record?.length ?? 0;
         const width = this.header?.length ?? 0;
         return atEnd
           ? protocolError(
-              this.subject,
-              `is cut short: its last row has ${fields} of the header's ${width} fields, after ${complete} complete rows.`,
+              l10n.t("{0} is cut short: its last row has {1} of the header's {2} fields, after {3} complete rows.", this.subject, fields, width, complete),
               `${code} at end: ${fields}/${width}`,
             )
-          : protocolError(this.subject, `is not valid CSV: row ${complete + 1} has ${fields} fields where the header has ${width}.`, `${code}: ${fields}/${width}`);
+          : protocolError(
+              l10n.t('{0} is not valid CSV: row {1} has {2} fields where the header has {3}.', this.subject, complete + 1, fields, width),
+              `${code}: ${fields}/${width}`,
+            );
       }
-      return protocolError(this.subject, `is not valid CSV at row ${complete + 1}: ${error.message.split(':')[0]}.`, `${code}: ${error.message.slice(0, 200)}`);
+      return protocolError(l10n.t('{0} is not valid CSV at row {1}: {2}.', this.subject, complete + 1, error.message.split(':')[0]!), `${code}: ${error.message.slice(0, 200)}`);
     }
     return error;
   }

@@ -65,6 +65,7 @@ export class IdTally {
   }
 }
 
-export function protocolError(subject: string, what: string, detail: string): ProtocolError {
-  return new ProtocolError(`${subject} ${what}`, `server export: ${detail}`);
+/** A server export that fails its check: `message` is the whole sentence for the person (the display language), `detail` the log's (English). */
+export function protocolError(message: string, detail: string): ProtocolError {
+  return new ProtocolError(message, `server export: ${detail}`);
 }

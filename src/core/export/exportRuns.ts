@@ -2,11 +2,13 @@
 // the source's rate limiter, optional steps and step input/output fetched ahead in
 // order, streamed through a format sink into a temp file renamed on success only.
 // Shared by the VS Code command and the CLI, so both produce the same records.
+import * as l10n from '@vscode/l10n';
 import { setMaxListeners } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { LocalListing } from '../localRuns';
 import type { Run, RunDetail, StepPayload } from '../model';
 import { ProtocolError } from '../errors';
+import { formatNumber } from '../locale';
 import { snapshot } from '../paging';
 import type { HistorySource } from '../source';
 import { openAtomic } from './atomicFile';
@@ -150,7 +152,7 @@ async function clientExport(options: ExportOptions, pinnedAt: Date, out: Writabl
   // The API's listing checks its count as it goes (snapshot); the index's is checked here.
   if (local && written !== local.total) {
     throw new ProtocolError(
-      `The run index gave ${written.toLocaleString('en-US')} runs where it had counted ${local.total.toLocaleString('en-US')} (it changed during the export): export again.`,
+      l10n.t('The run index gave {0} runs where it had counted {1} (it changed during the export): export again.', formatNumber(written), formatNumber(local.total)),
       `index listing yielded ${written}, counted ${local.total}`,
     );
   }

@@ -2,6 +2,7 @@
 // three are accepted, told apart by what the stream holds: a bare array of records; an
 // envelope `{ "status", "message", "data": [records] }` like every other Dispersl answer;
 // NDJSON (one record object per line). The bytes pass through unchanged.
+import * as l10n from '@vscode/l10n';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ID_FIELDS, IdTally, MAX_ID_BYTES, protocolError, type ExportCheck, type ExportCheckOptions, type ExportTally, type ServerExportShape } from './exportCheck';
 
@@ -170,13 +171,18 @@ export class JsonExportCheck extends Transform implements ExportCheck {
     done();
   }
 
-  private fail(what: string, detail: string): never {
-    throw protocolError(this.subject, what, `${detail} at byte ${this.offset} (${this.ids.records} complete records before it)`);
+  /** `message`: the whole sentence for the person (the display language); `detail`: for the log (English). */
+  private fail(message: string, detail: string): never {
+    throw protocolError(message, `${detail} at byte ${this.offset} (${this.ids.records} complete records before it)`);
   }
 
-  private invalid(b: number, expected: string): never {
+  /** `expected` in English (the log), `expectedShown` in the display language (the message). */
+  private invalid(b: number, expected: string, expectedShown = expected): never {
     const shown = b >= 0x20 && b < 0x7f ? `"${String.fromCharCode(b)}"` : `byte 0x${b.toString(16).padStart(2, '0')}`;
-    this.fail(`is not valid JSON: ${shown} where ${expected} should be, in record ${this.ids.records + 1}.`, `invalid JSON: ${shown}, expected ${expected}`);
+    this.fail(
+      l10n.t('{0} is not valid JSON: {1} where {2} should be, in record {3}.', this.subject, shown, expectedShown, this.ids.records + 1),
+      `invalid JSON: ${shown}, expected ${expected}`,
+    );
   }
 
   private scan(chunk: Buffer): void {
@@ -190,9 +196,9 @@ export class JsonExportCheck extends Transform implements ExportCheck {
           if (this.escape === 1) {
             if (b === 0x75) this.escape = 5;
             else if (b === 0x22 || b === 0x5c || b === 0x2f || b === 0x62 || b === 0x66 || b === 0x6e || b === 0x72 || b === 0x74) this.escape = 0;
-            else this.invalid(b, 'an escape character');
+            else this.invalid(b, 'an escape character', l10n.t('an escape character'));
           } else if (this.escape > 1) {
-            if (!isHex(b)) this.invalid(b, 'a hex digit');
+            if (!isHex(b)) this.invalid(b, 'a hex digit', l10n.t('a hex digit'));
             this.escape = this.escape === 2 ? 0 : this.escape - 1;
           } else if (b === 0x5c) {
             this.escape = 1;
@@ -201,13 +207,13 @@ export class JsonExportCheck extends Transform implements ExportCheck {
             captureFrom = -1;
             this.endString();
           } else if (b < 0x20) {
-            this.invalid(b, 'a string character (control characters must be escaped)');
+            this.invalid(b, 'a string character (control characters must be escaped)', l10n.t('a string character (control characters must be escaped)'));
           }
           break;
         }
         case S.Number: {
           if (this.numberContinues(b)) break;
-          if (this.num !== N.Zero && this.num !== N.Int && this.num !== N.Frac && this.num !== N.ExpDigits) this.invalid(b, 'a digit');
+          if (this.num !== N.Zero && this.num !== N.Int && this.num !== N.Frac && this.num !== N.ExpDigits) this.invalid(b, 'a digit', l10n.t('a digit'));
           if (captureFrom >= 0) this.keep(chunk.subarray(captureFrom, i));
           captureFrom = -1;
           this.endScalar();
@@ -224,7 +230,7 @@ export class JsonExportCheck extends Transform implements ExportCheck {
           if (this.bom > 0 || (this.offset === 0 && b === 0xef)) {
             // A UTF-8 byte-order mark before the first value.
             const expected = [0xef, 0xbb, 0xbf][this.bom];
-            if (b !== expected) this.invalid(b, 'a byte-order mark');
+            if (b !== expected) this.invalid(b, 'a byte-order mark', l10n.t('a byte-order mark'));
             this.bom = this.bom === 2 ? 0 : this.bom + 1;
             break;
           }
@@ -253,14 +259,14 @@ export class JsonExportCheck extends Transform implements ExportCheck {
             this.close(1);
             break;
           }
-          if (b !== 0x22) this.invalid(b, this.state === S.Key ? 'a key' : 'a key or "}"');
+          if (b !== 0x22) this.invalid(b, this.state === S.Key ? 'a key' : 'a key or "}"', this.state === S.Key ? l10n.t('a key') : l10n.t('a key or "}"'));
           this.startKey();
           if (this.capture !== Capture.None) captureFrom = i + 1;
           break;
         }
         case S.Colon: {
           if (isSpace(b)) break;
-          if (b !== 0x3a) this.invalid(b, '":"');
+          if (b !== 0x3a) this.invalid(b, '":"', l10n.t('":"'));
           this.state = S.Value;
           break;
         }
@@ -269,7 +275,7 @@ export class JsonExportCheck extends Transform implements ExportCheck {
           const kind = this.stack[this.depth - 1]!;
           if (b === 0x2c) this.state = kind === 1 ? S.Key : S.Value;
           else if (b === (kind === 1 ? 0x7d : 0x5d)) this.close(kind);
-          else this.invalid(b, kind === 1 ? '"," or "}"' : '"," or "]"');
+          else this.invalid(b, kind === 1 ? '"," or "}"' : '"," or "]"', kind === 1 ? l10n.t('"," or "}"') : l10n.t('"," or "]"'));
           break;
         }
       }
@@ -282,7 +288,7 @@ export class JsonExportCheck extends Transform implements ExportCheck {
       case N.Minus:
         if (b === 0x30) this.num = N.Zero;
         else if (isDigit(b)) this.num = N.Int;
-        else this.invalid(b, 'a digit');
+        else this.invalid(b, 'a digit', l10n.t('a digit'));
         return true;
       case N.Zero:
       case N.Int:
@@ -292,7 +298,7 @@ export class JsonExportCheck extends Transform implements ExportCheck {
         else return false;
         return true;
       case N.Dot:
-        if (!isDigit(b)) this.invalid(b, 'a digit');
+        if (!isDigit(b)) this.invalid(b, 'a digit', l10n.t('a digit'));
         this.num = N.Frac;
         return true;
       case N.Frac:
@@ -305,10 +311,10 @@ export class JsonExportCheck extends Transform implements ExportCheck {
       case N.Exp:
         if (b === 0x2b || b === 0x2d) this.num = N.ExpSign;
         else if (isDigit(b)) this.num = N.ExpDigits;
-        else this.invalid(b, 'an exponent');
+        else this.invalid(b, 'an exponent', l10n.t('an exponent'));
         return true;
       case N.ExpSign:
-        if (!isDigit(b)) this.invalid(b, 'a digit');
+        if (!isDigit(b)) this.invalid(b, 'a digit', l10n.t('a digit'));
         this.num = N.ExpDigits;
         return true;
       case N.ExpDigits:
@@ -320,13 +326,13 @@ export class JsonExportCheck extends Transform implements ExportCheck {
   private topValue(b: number): void {
     if (this.topValues === 0) {
       if (b === 0x5b) this.shape = 'array';
-      else if (b !== 0x7b) this.fail('is not JSON: it does not start with an array or an object.', `first byte 0x${b.toString(16)}`);
+      else if (b !== 0x7b) this.fail(l10n.t('{0} is not JSON: it does not start with an array or an object.', this.subject), `first byte 0x${b.toString(16)}`);
     } else if (this.shape !== 'ndjson') {
-      this.fail('has data after the end of its JSON: the export is not what the API sent, or is two exports in one.', 'trailing data');
+      this.fail(l10n.t('{0} has data after the end of its JSON: the export is not what the API sent, or is two exports in one.', this.subject), 'trailing data');
     } else if (b !== 0x7b) {
-      this.fail(`is not valid NDJSON: line ${this.ids.records + 1} is not a JSON object.`, 'NDJSON value not an object');
+      this.fail(l10n.t('{0} is not valid NDJSON: line {1} is not a JSON object.', this.subject, this.ids.records + 1), 'NDJSON value not an object');
     } else if (!this.newlineSinceValue) {
-      this.fail(`is not valid NDJSON: record ${this.ids.records + 1} is not on a line of its own.`, 'NDJSON values on one line');
+      this.fail(l10n.t('{0} is not valid NDJSON: record {1} is not on a line of its own.', this.subject, this.ids.records + 1), 'NDJSON values on one line');
     }
     this.topValues++;
     this.topIds.reset();
@@ -340,12 +346,13 @@ export class JsonExportCheck extends Transform implements ExportCheck {
     const key = parentIsObject ? (depth === 1 ? this.keyTop : depth === this.recordDepth ? this.keyRecord : '') : '';
     // Where this value sits.
     const isRecord = (this.shape === 'array' && depth === 1) || (this.dataArrayOpen && depth === 2);
-    if (isRecord && b !== 0x7b) this.fail(`is not a list of records: record ${this.ids.records + 1} is not a JSON object.`, 'record not an object');
+    if (isRecord && b !== 0x7b) this.fail(l10n.t('{0} is not a list of records: record {1} is not a JSON object.', this.subject, this.ids.records + 1), 'record not an object');
     const topObject = depth === 1 && parentIsObject && this.topValues === 1 && this.shape !== 'ndjson';
     if (topObject && key === 'data') {
       // A JSON reader keeps only the last of two "data" members: counting both would pass an
       // export whose file holds fewer records than were counted.
-      if (this.sawDataArray || this.dataNotArray) this.fail('has two "data" members: a JSON reader would keep only the last one.', 'duplicate top-level "data" key');
+      if (this.sawDataArray || this.dataNotArray)
+        this.fail(l10n.t('{0} has two "data" members: a JSON reader would keep only the last one.', this.subject), 'duplicate top-level "data" key');
       if (b === 0x5b) this.sawDataArray = true;
       else this.dataNotArray = true;
     }
@@ -389,7 +396,7 @@ export class JsonExportCheck extends Transform implements ExportCheck {
       return this.capture !== Capture.None ? 0 : -1;
     }
     const literal = LITERALS[b];
-    if (!literal) this.invalid(b, 'a value');
+    if (!literal) this.invalid(b, 'a value', l10n.t('a value'));
     this.capture = Capture.None;
     this.literal = literal;
     this.literalAt = 1;
@@ -447,7 +454,7 @@ export class JsonExportCheck extends Transform implements ExportCheck {
     if (this.capture !== Capture.None) {
       const text = this.captured();
       if (this.capture === Capture.Id) {
-        if (text === undefined) this.fail(`has a task id longer than ${MAX_ID_BYTES} bytes in record ${this.ids.records + 1}.`, 'id too long');
+        if (text === undefined) this.fail(l10n.t('{0} has a task id longer than {1} bytes in record {2}.', this.subject, MAX_ID_BYTES, this.ids.records + 1), 'id too long');
         (this.captureIntoTop ? this.topIds : this.recordIds).set(this.captureField, text);
       } else if (this.capture === Capture.Status) {
         this.envelopeStatus = text;
@@ -460,7 +467,7 @@ export class JsonExportCheck extends Transform implements ExportCheck {
   }
 
   private open(kind: 0 | 1): void {
-    if (this.depth === MAX_DEPTH) this.fail(`nests deeper than ${MAX_DEPTH} levels.`, 'too deep');
+    if (this.depth === MAX_DEPTH) this.fail(l10n.t('{0} nests deeper than {1} levels.', this.subject, MAX_DEPTH), 'too deep');
     this.stack[this.depth++] = kind;
     this.state = kind === 1 ? S.ObjectFirst : S.ArrayFirst;
   }
@@ -486,7 +493,7 @@ export class JsonExportCheck extends Transform implements ExportCheck {
   private endRecord(ids: RecordIds): void {
     const id = ids.id;
     if (id === undefined) {
-      this.fail(`cannot be checked: record ${this.ids.records + 1} has no task_id, so repeated rows would go unseen.`, 'record without an id');
+      this.fail(l10n.t('{0} cannot be checked: record {1} has no task_id, so repeated rows would go unseen.', this.subject, this.ids.records + 1), 'record without an id');
     }
     this.ids.add(id);
   }
@@ -498,15 +505,15 @@ export class JsonExportCheck extends Transform implements ExportCheck {
       return;
     }
     if (this.envelopeStatus?.toLowerCase() === 'error' && this.topIds.id === undefined) {
-      const message = this.envelopeMessage ?? 'no message';
-      this.fail(`is an error, not an export: the API answered "${message}".`, `envelope status error: ${message}`);
+      const message = this.envelopeMessage ?? l10n.t('no message');
+      this.fail(l10n.t('{0} is an error, not an export: the API answered "{1}".', this.subject, message), `envelope status error: ${message}`);
     }
     if (this.sawDataArray) {
       this.shape = 'envelope';
       return;
     }
     if (this.dataNotArray && this.topIds.id === undefined) {
-      this.fail('is not a list of records: its "data" is not an array.', 'envelope data not an array');
+      this.fail(l10n.t('{0} is not a list of records: its "data" is not an array.', this.subject), 'envelope data not an array');
     }
     this.shape = 'ndjson';
     this.endRecord(this.topIds);
@@ -514,12 +521,18 @@ export class JsonExportCheck extends Transform implements ExportCheck {
 
   private finish(): void {
     if (this.topValues === 0) {
-      this.fail('is empty: the API sent no JSON at all.', 'empty body');
+      this.fail(l10n.t('{0} is empty: the API sent no JSON at all.', this.subject), 'empty body');
     }
     if (this.depth > 0 || this.state !== S.Top) {
       const inRecord = this.recordDepth > 0 || this.shape === 'ndjson' || (this.depth > 0 && this.topValues > 1);
-      const where = inRecord ? `inside record ${this.ids.records + 1}` : `before its ${this.dataArrayOpen || this.shape === 'array' ? 'array' : 'object'} is closed`;
-      this.fail(`is cut short: it ends ${where}, after ${this.ids.records} complete records.`, `ends ${where}`);
+      const array = this.dataArrayOpen || this.shape === 'array';
+      const where = inRecord ? `inside record ${this.ids.records + 1}` : `before its ${array ? 'array' : 'object'} is closed`;
+      const message = inRecord
+        ? l10n.t('{0} is cut short: it ends inside record {1}, after {2} complete records.', this.subject, this.ids.records + 1, this.ids.records)
+        : array
+          ? l10n.t('{0} is cut short: it ends before its array is closed, after {1} complete records.', this.subject, this.ids.records)
+          : l10n.t('{0} is cut short: it ends before its object is closed, after {1} complete records.', this.subject, this.ids.records);
+      this.fail(message, `ends ${where}`);
     }
   }
 }

@@ -3,6 +3,7 @@
 // remembered, CSV formula cells are neutralized unless raw output is asked for, and the
 // records must be exactly the runs the API counts for the pinned filter. Anything else
 // fails the export (the caller's atomic file then leaves nothing at the target).
+import * as l10n from '@vscode/l10n';
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { ProtocolError } from '../errors';
@@ -19,10 +20,21 @@ export class ServerExportMismatchError extends ProtocolError {
     readonly tally: ExportTally,
     readonly total: number,
   ) {
-    const repeats = tally.duplicates > 0 ? `, ${tally.duplicates} of them repeating an earlier task id` : '';
     super(
-      `${subject} had ${tally.records} records${repeats}, but the API counts ${total} runs for this filter, so it is not an exact copy. ` +
-        "Try again, or page through the API instead (the CLI's --no-server-export).",
+      tally.duplicates > 0
+        ? l10n.t(
+            "{0} had {1} records, {2} of them repeating an earlier task id, but the API counts {3} runs for this filter, so it is not an exact copy. Try again, or page through the API instead (the CLI's --no-server-export).",
+            subject,
+            tally.records,
+            tally.duplicates,
+            total,
+          )
+        : l10n.t(
+            "{0} had {1} records, but the API counts {2} runs for this filter, so it is not an exact copy. Try again, or page through the API instead (the CLI's --no-server-export).",
+            subject,
+            tally.records,
+            total,
+          ),
       `server export (${tally.shape ?? 'unknown shape'}): records=${tally.records} duplicates=${tally.duplicates} distinct=${tally.records - tally.duplicates} ` +
         `total=${total} bytes=${tally.bytes}${tally.repeatedIds.length > 0 ? ` repeated ids: ${tally.repeatedIds.join(', ')}` : ''}`,
     );

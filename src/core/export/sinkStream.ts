@@ -3,6 +3,7 @@
 // never leaves a write waiting: every wait for 'drain' or 'finish' also ends on the stream's
 // error, its close, or Cancel. A module of its own so the Parquet sink (parquetSink.ts) and
 // sinks.ts, which creates it, both use these without importing each other.
+import * as l10n from '@vscode/l10n';
 import type { Writable } from 'node:stream';
 import type { ExportedRun } from './records';
 
@@ -28,7 +29,7 @@ export interface SinkOptions {
 /** A stream that closed before it finished, without saying why. */
 export class OutputClosedError extends Error {
   constructor() {
-    super('The output closed before the export finished.');
+    super(l10n.t('The output closed before the export finished.'));
     this.name = 'OutputClosedError';
   }
 }
