@@ -69,9 +69,9 @@ export const disperslKind: SourceKindDescriptor<'dispersl'> = {
         // The plans' names are Dispersl's; what each allows is said in the display language.
         get items() {
           return [
-            { label: 'Pro', description: l10n.t('{0} requests per hour', formatNumber(PLANS.pro)), value: 'pro' },
-            { label: 'Free', description: l10n.t('{0} requests per hour', formatNumber(PLANS.free)), value: 'free' },
-            { label: 'Enterprise', description: l10n.t('your contract’s limit'), value: 'enterprise' },
+            { label: 'Pro', description: l10n.t('{0} requests per hour', formatNumber(PLANS.pro)), value: 'pro' }, // l10n-ignore: Dispersl's plan name
+            { label: 'Free', description: l10n.t('{0} requests per hour', formatNumber(PLANS.free)), value: 'free' }, // l10n-ignore: Dispersl's plan name
+            { label: 'Enterprise', description: l10n.t('your contract’s limit'), value: 'enterprise' }, // l10n-ignore: Dispersl's plan name
           ];
         },
       },
@@ -99,7 +99,7 @@ export const disperslKind: SourceKindDescriptor<'dispersl'> = {
     flags: [
       {
         flags: '--requests-per-hour <n>',
-        description: 'Dispersl request budget: 100 Free, 1000 Pro, or your Enterprise limit',
+        description: 'Dispersl request budget: 100 Free, 1000 Pro, or your Enterprise limit', // l10n-ignore: the CLI's help (the CLI stays English)
         value: 'positive-integer',
         defaultValue: DISPERSL_TIER_REQUESTS_PER_HOUR.pro,
       },

@@ -101,7 +101,7 @@ export const paragonKind: SourceKindDescriptor<'paragon'> = {
   cli: {
     keyNoun: 'Paragon project',
     baseUrlHelp: `${PARAGON_CLOUD_ORIGIN} (default) or https://zeus.<host>`,
-    flags: [{ flags: '--project <id>', description: 'Paragon project id (required for Paragon)' }],
+    flags: [{ flags: '--project <id>', description: 'Paragon project id (required for Paragon)' }], // l10n-ignore: the CLI's help (the CLI stays English)
     configFromFlags(common, flags) {
       const project = typeof flags['project'] === 'string' ? flags['project'].trim() : '';
       if (!project) return { problem: 'Paragon needs a project: pass --project <id> (Project Settings in the Paragon dashboard).' };
