@@ -243,7 +243,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
         try {
           opened = RunIndex.open(path);
         } catch (error) {
-          if (error instanceof IndexFileError && /in use by another Task History process/.test(error.message)) {
+          if (error instanceof IndexFileError && error.inUse) {
             unavailable = vscode.l10n.t('The run index is in use by another VS Code window (or the task-history CLI): sync from there, or close it and reload this window.');
             log.info(`run index: ${error.message}; this window goes on without it`);
             opening = undefined;

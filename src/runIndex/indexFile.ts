@@ -20,9 +20,12 @@ import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { openSqlite, type SqlDatabase } from './sqlite';
 
 export class IndexFileError extends Error {
-  constructor(message: string, options?: { readonly cause?: unknown }) {
+  /** Another live Task History process holds the file here: a caller may go on without the index (its message is in the display language, so it is not matched). */
+  readonly inUse: boolean;
+  constructor(message: string, options?: { readonly cause?: unknown; readonly inUse?: boolean }) {
     super(message, options);
     this.name = 'IndexFileError';
+    this.inUse = options?.inUse === true;
   }
 }
 
@@ -387,6 +390,7 @@ function lock(path: string): { unlock: () => void; tookOver: boolean } {
         if (state === 'live') {
           throw new IndexFileError(
             l10n.t('The run index is in use by another Task History process (pid {0}); wait for it to finish, or use another index file. Lock: {1}', holder.pid, lockPath),
+            { inUse: true },
           );
         }
         if (state === 'elsewhere') {
