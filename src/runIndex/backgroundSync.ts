@@ -9,6 +9,7 @@
 // Also the few texts the extension shows of it (progress, time left, offline).
 import * as l10n from '@vscode/l10n';
 import { relativeTime } from '../core/format';
+import { formatFixed, formatNumber } from '../core/locale';
 import type { SyncProgress } from './sync';
 
 export interface Timers {
@@ -246,9 +247,9 @@ export function describeSyncProgress(progress: { readonly phase: SyncPhase; read
   const phase = phaseLabel(progress.phase);
   const parts = [
     progress.total !== undefined && progress.total > 0
-      ? l10n.t('{0} {1}%', phase, Math.min(100, Math.floor((progress.done / progress.total) * 100)))
+      ? l10n.t('{0} {1}', phase, formatNumber(Math.min(100, Math.floor((progress.done / progress.total) * 100)) / 100, { style: 'percent' }))
       : progress.done > 0
-        ? l10n.t('{0} {1}', phase, progress.done.toLocaleString('en-US'))
+        ? l10n.t('{0} {1}', phase, formatNumber(progress.done))
         : phase,
   ];
   if (progress.remainingMs !== undefined) parts.push(describeTimeLeft(progress.remainingMs));
@@ -275,7 +276,7 @@ function phaseLabel(phase: SyncPhase): string {
 export function describeTimeLeft(ms: number): string {
   if (ms < 60_000) return l10n.t('under a minute left');
   if (ms < 90 * 60_000) return l10n.t('{0} min left', Math.round(ms / 60_000));
-  return l10n.t('{0} h left', (ms / 3_600_000).toFixed(1));
+  return l10n.t('{0} h left', formatFixed(ms / 3_600_000, 1));
 }
 
 /**
@@ -285,7 +286,7 @@ export function describeTimeLeft(ms: number): string {
  */
 export function describeOffline(reason: string, indexed: number, lastSynced: Date | undefined, now = Date.now()): string {
   const first = reason.split(/\.\s/)[0]!.replace(/\.$/, '');
-  const count = indexed.toLocaleString('en-US');
+  const count = formatNumber(indexed);
   if (!lastSynced) {
     return indexed === 1
       ? l10n.t('Offline: {0} · showing 1 indexed run, never synced completely', first)
