@@ -8,6 +8,7 @@
 // default file (another history, or none); the window holds that file open exclusively while
 // it is open, so the environment tells the server whose it is (MCP_INDEX_OWNER_ENV) and its
 // answer says so, with what to do, rather than a generic "try again".
+import * as l10n from '@vscode/l10n';
 import { API_KEY_ENV } from '../cli/apiKey';
 import type { SourceConfig } from '../sources/sourceConfig';
 
@@ -36,7 +37,7 @@ export interface McpLaunchOptions {
 
 /** The server's label in VS Code's MCP list. */
 export function mcpServerLabel(config: SourceConfig): string {
-  return `Task History: ${config.label?.trim() || config.id}`;
+  return l10n.t('Task History: {0}', config.label?.trim() || config.id);
 }
 
 /** `dist/cli.js mcp --source … ` for this source: the same flags a person would type; never the key. */

@@ -6,6 +6,7 @@
 // refresh, the failure count and replay's follow-up all go through it, so a run seen
 // anywhere is shown in its newest state everywhere. Plain TypeScript (no `vscode`): the CLI
 // and the MCP server can stand on it, and it is tested in plain Node.
+import * as l10n from '@vscode/l10n';
 import { CancelledError, NetworkError, NotFoundError, TimeoutError } from '../core/errors';
 import type { Run, RunDetail, RunPage, RunQuery, Step, StepPayload } from '../core/model';
 import { PayloadCache } from '../core/payloadCache';
@@ -126,7 +127,7 @@ export class RunStore implements Disposable {
   /** The client of a source, or an error that says what to do. */
   source(sourceId: string): HistorySource {
     const source = this.sourceOf(sourceId);
-    if (!source) throw new Error(`The source "${sourceId}" is not configured (any more). Add it again (or open the demo), then reopen the run.`);
+    if (!source) throw new Error(l10n.t('The source "{0}" is not configured (any more). Add it again (or open the demo), then reopen the run.', sourceId));
     return source;
   }
 
@@ -325,7 +326,7 @@ export class RunStore implements Disposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!source.capabilities.stepPayloads || !source.getStepPayload) return Promise.reject(new Error(`${source.label} does not give step inputs and outputs.`));
+    if (!source.capabilities.stepPayloads || !source.getStepPayload) return Promise.reject(new Error(l10n.t('{0} does not give step inputs and outputs.', source.label)));
     const status = step.status ?? this.details.get(runKey(sourceId, runId))?.steps.find((s) => s.id === step.id)?.status;
     const cacheKey = PayloadCache.key(sourceId, runId, step.id);
     if (status !== undefined && isActive(status)) {

@@ -17,10 +17,10 @@ import type { Run, RunQuery } from '../../core/model';
 import type { HistorySource } from '../../core/source';
 import type { ErrorSignature, ErrorSignatures } from '../../insights/model';
 import {
-  FAILURES_LABEL,
-  FAILURES_TOOLTIP,
+  failuresLabel,
+  failuresTooltip,
   moreRunsMessage,
-  NO_FAILED_RUNS,
+  noFailedRunsMessage,
   SIGNATURE_RUNS_SHOWN,
   signatureAccessibleLabel,
   signatureDescription,
@@ -56,11 +56,11 @@ export class FailuresNode implements TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(FAILURES_LABEL, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(failuresLabel(), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('error');
-    item.tooltip = FAILURES_TOOLTIP;
-    item.accessibilityInformation = { label: FAILURES_LABEL };
+    item.tooltip = failuresTooltip();
+    item.accessibilityInformation = { label: failuresLabel() };
     return item;
   }
 
@@ -68,7 +68,7 @@ export class FailuresNode implements TreeNode {
     const view = this.ctx.indexed(this.sourceId);
     if (!view) return [new MessageNode(this, `${this.id}/closed`, 'empty', vscode.l10n.t('The run index is not open: "Task History: Sync Run Index" opens and fills it.'))];
     const result = await this.compute(view);
-    if (result.failedRuns === 0) return [new MessageNode(this, `${this.id}/none`, 'empty', NO_FAILED_RUNS)];
+    if (result.failedRuns === 0) return [new MessageNode(this, `${this.id}/none`, 'empty', noFailedRunsMessage())];
     const children: TreeNode[] = result.signatures.map((s) => this.nodeFor(s));
     const without = withoutStepsMessage(result);
     if (without) children.push(new MessageNode(this, `${this.id}/without-steps`, 'empty', without));
@@ -141,7 +141,7 @@ export class SignatureNode implements TreeNode {
     const view = this.ctx.indexed(this.parent.sourceId);
     if (!view) return [new MessageNode(this, `${this.id}/closed`, 'empty', vscode.l10n.t('The run index is not open.'))];
     const runs = await (this.runs ??= view.signatureRuns(this.parent.query, this.signature.key));
-    if (runs.length === 0) return [new MessageNode(this, `${this.id}/none`, 'empty', NO_FAILED_RUNS)];
+    if (runs.length === 0) return [new MessageNode(this, `${this.id}/none`, 'empty', noFailedRunsMessage())];
     const shown = runs.slice(0, SIGNATURE_RUNS_SHOWN);
     const children: TreeNode[] = shown.map((run) => new RunNode(this, run, this.parent.sourceId, this.source, this.ctx));
     const more = moreRunsMessage(runs.length, shown.length);

@@ -13,12 +13,7 @@ export const SIGNATURE_LABEL_MAX = 80;
 /** A signature's runs listed under it; export (Insights) writes them all. */
 export const SIGNATURE_RUNS_SHOWN = 200;
 
-// The row's words in English, as constants (kept for callers that read them before the display
-// language is set); the functions below say them in the display language: use those.
-export const FAILURES_LABEL = 'Failures';
-export const FAILURES_TOOLTIP = "Error signatures of the failed runs in the run index, for the tree's filter";
-export const NO_FAILED_RUNS = 'No failed runs in the index for this filter';
-
+// The row's words, read when the row is painted (after activation set the display language).
 export function failuresLabel(): string {
   return l10n.t('Failures');
 }
