@@ -204,7 +204,7 @@ describe('Hardening in a real VS Code', function () {
     await workbench.openContainer('Task History');
     await workbench.runCommand('Task History: Set API Key…');
     await workbench.quickInput(emulator.apiKey);
-    await workbench.waitForRow(/^Failed, \d+ runs$/);
+    await workbench.waitForRow(/^Failed, [\d,]+ runs$/);
   });
 
   after(async function () {
@@ -391,7 +391,7 @@ describe('Hardening in a real VS Code', function () {
     it('updates the tooltip after more requests (Task History: Refresh, then hover again)', async () => {
       const before = await quiet(emulator);
       await workbench.runCommand('Task History: Refresh');
-      await workbench.waitForRow(/^Failed, \d+ runs$/);
+      await workbench.waitForRow(/^Failed, [\d,]+ runs$/);
       const sent = await quiet(emulator);
       assert.ok(sent > before, 'the refresh sent requests');
       // A refresh repaints the source rows once, so the next hover works the budget out afresh.
@@ -405,8 +405,8 @@ describe('Hardening in a real VS Code', function () {
     });
 
     it('an idle tree with a run expanded sends no request (repaints and tooltips cost nothing)', async () => {
-      const failed = (await workbench.treeRows()).find((r) => /^Failed, \d+ runs$/.test(r.label));
-      if (!failed?.expanded) await workbench.clickRow(/^Failed, \d+ runs$/);
+      const failed = (await workbench.treeRows()).find((r) => /^Failed, [\d,]+ runs$/.test(r.label));
+      if (!failed?.expanded) await workbench.clickRow(/^Failed, [\d,]+ runs$/);
       const page = workbench.page;
       await page.locator('.part.sidebar .monaco-list-row[aria-level="3"]').first().waitFor({ state: 'visible', timeout: 30_000 });
       await page.locator('.part.sidebar .monaco-list-row[aria-level="3"] .monaco-tl-twistie').first().click();

@@ -284,7 +284,7 @@ describe('Run index in a real VS Code', function () {
   });
 
   it('opens an indexed run in its panel from the index, with no request for the run', async () => {
-    await workbench.clickRow(/^Failed, \d+ indexed runs$/);
+    await workbench.clickRow(/^Failed, [\d,]+ indexed runs$/);
     const newestFailed = [...emulator.truth.paragonIds({ status: 'FAILED' })].reverse()[0]!;
     const row = await workbench.waitForRow(new RegExp(`^${newestFailed.slice(0, 8)}, `));
     await workbench.clickRow(new RegExp(`^${row.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));

@@ -97,4 +97,37 @@ describe('Marketplace: the installed extension’s details page', function () {
       assert.deepEqual({ src: match.src, naturalWidth: match.naturalWidth }, { src: null, naturalWidth: 0 }, `${image.path}: ${JSON.stringify(match)}`);
     }
   });
+
+  it('shows the screenshots offline in the "Get Started with Task History" walkthrough, each loaded from the installed extension', async function () {
+    // Where VS Code shows an extension's own images offline: a walkthrough's media. Its steps
+    // use the README's screenshots, so a user who installed the .vsix without network sees them.
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { walkthroughs: { steps: { media: { image: string } }[] }[] } };
+    const images = [...new Set(manifest.contributes.walkthroughs[0]!.steps.map((step) => step.media.image))];
+    assert.deepEqual(
+      images.sort(),
+      readmeImages()
+        .map((i) => i.path)
+        .sort(),
+      'the walkthrough shows the README’s screenshots',
+    );
+    await workbench.runCommand('Welcome: Open Walkthrough...');
+    await workbench.quickInput('Get Started with Task History', { pick: 'Get Started with Task History' });
+    const page = workbench.page;
+    const steps = page.locator('.gettingStartedContainer .getting-started-step');
+    await steps.first().waitFor({ state: 'visible', timeout: 30_000 });
+    const seen = new Set<string>();
+    for (let i = 0; i < (await steps.count()); i++) {
+      // Each step shows its own image when it is selected.
+      await steps.nth(i).click();
+      const img = page.locator('.gettingStartedContainer .getting-started-media img').first();
+      await img.waitFor({ state: 'visible', timeout: 30_000 });
+      await page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, await img.elementHandle(), { timeout: 30_000 });
+      // VS Code gives the image as a srcset ("… 1.5x"): currentSrc is the one loaded.
+      const shown = await img.evaluate((el: HTMLImageElement) => ({ src: decodeURIComponent(el.currentSrc), naturalWidth: el.naturalWidth }));
+      assert.match(shown.src, /\/task-history-explorer\.task-history-explorer-[^/]+\/docs\/screenshots\/[a-z]+\.png/, JSON.stringify(shown));
+      assert.ok(shown.naturalWidth > 0, JSON.stringify(shown));
+      seen.add(/docs\/screenshots\/[a-z]+\.png/.exec(shown.src)![0]);
+    }
+    assert.deepEqual([...seen].sort(), images, 'every screenshot was shown by a step');
+  });
 });

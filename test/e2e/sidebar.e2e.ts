@@ -76,7 +76,8 @@ describe('Sidebar in a real VS Code', function () {
     ] as const) {
       const count = emulator.truth.paragonIds({ status: raw }).length;
       assert.ok(count > 0);
-      await workbench.waitForRow(new RegExp(`^${label}, ${count} runs$`));
+      // The count as the display language (English here) writes it: 2,002.
+      await workbench.waitForRow(new RegExp(`^${label}, ${count.toLocaleString('en-US')} runs$`));
     }
   });
 
@@ -85,8 +86,8 @@ describe('Sidebar in a real VS Code', function () {
     const failures = emulator.truth.paragonIds({ status: 'FAILED', afterDate: since }).length;
     assert.ok(failures > 0);
     await workbench.page.waitForFunction(
-      (n) => Array.from(document.querySelectorAll<HTMLElement>('.part.statusbar .statusbar-item')).some((i) => i.innerText.trim() === String(n)),
-      failures,
+      (n) => Array.from(document.querySelectorAll<HTMLElement>('.part.statusbar .statusbar-item')).some((i) => i.innerText.trim() === n),
+      failures.toLocaleString('en-US'),
       { timeout: 30_000 },
     );
     const badge = await workbench.page.locator('.activitybar li.action-item:has([aria-label*="Task History"]) .badge-content').first().innerText();

@@ -62,7 +62,7 @@ describe('Sources and first use in a real VS Code', function () {
     await workbench.page.locator('.part.sidebar .welcome-view-content a', { hasText: 'Open Demo' }).first().click();
     await workbench.waitForRow(/^Demo: Paragon/);
     await workbench.waitForRow(/^Demo: Dispersl/);
-    await workbench.waitForRow(/^Succeeded, \d+ runs$/);
+    await workbench.waitForRow(/^Succeeded, [\d,]+ runs$/);
     assert.doesNotMatch(settingsFile(), /demo-paragon/);
   });
 });
