@@ -303,7 +303,8 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
     backgroundProgress,
   ];
 
-  const syncCommand = async () => {
+  /** Syncs every source, or only `only` (a failed source's Retry: the others were synced already). */
+  const syncCommand = async (only?: { readonly id: string; readonly label: string }) => {
     if (commandRunning) {
       void showInformationMessage(vscode.l10n.t('A sync of the run index is already running.'));
       return;
@@ -330,20 +331,24 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
           return;
         }
       }
-      await background.exclusive(syncAll);
+      await background.exclusive(() => syncAll(only));
     } finally {
       commandRunning = false;
     }
   };
 
-  const syncAll = async () => {
+  const syncAll = async (only?: { readonly id: string; readonly label: string }) => {
     const opened = await open();
     if (!opened) {
       void showInformationMessage(unavailable ?? vscode.l10n.t('The run index is not available.'));
       return;
     }
     await refreshKeys();
-    const sources = registry.list().filter((s) => !s.demo);
+    const sources = registry.list().filter((s) => !s.demo && (only === undefined || s.config.id === only.id));
+    if (only && sources.length === 0) {
+      void showInformationMessage(vscode.l10n.t('{0} was not synced: it is no longer configured.', only.label));
+      return;
+    }
     if (sources.length === 0) {
       void showInformationMessage(vscode.l10n.t('No source to sync: add a Paragon project or a Dispersl account (demo sources are not indexed).'));
       return;
@@ -379,7 +384,10 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
           return;
         }
         log.error(`sync ${label}: ${userMessage(error)}`);
-        void showActionableError(vscode.l10n.t('Sync of {0} failed: {1}', label, userMessage(error)), error, { sourceId: config.id, retry: syncCommand });
+        void showActionableError(vscode.l10n.t('Sync of {0} failed: {1}', label, userMessage(error)), error, {
+          sourceId: config.id,
+          retry: () => syncCommand({ id: config.id, label }),
+        });
       }
     }
   };
@@ -413,7 +421,7 @@ export function indexCommands(storageUri: vscode.Uri, registry: SourceRegistry, 
   return {
     withLocalRuns,
     readIndex,
-    handlers: { [COMMANDS.syncIndex]: syncCommand },
+    handlers: { [COMMANDS.syncIndex]: () => syncCommand() },
     keysChanged: (sourceId) => {
       // A new key: a rejected one may be said again, and the source is tried at the next pass.
       if (sourceId === undefined) toldAuth.clear();
