@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
     store,
     log,
     reveal,
-    (sourceId) => (sourceId === undefined ? tree.filter : tree.filterOf(sourceId)),
+    (sourceId) => tree.filterOf(sourceId),
     view,
     () => RunPanel.activeRunVisible(),
     // The runs with a row in the tree: polled while the view is on screen.
@@ -88,6 +88,8 @@ export function activate(context: vscode.ExtensionContext): void {
     for (const [id, identity] of identities) if (identityOf(id) !== identity) store.forget(id);
     identities = new Map(registry.list().map((s) => [s.config.id, identityOf(s.config.id)]));
     refresh();
+    // The header names sources and counts them: a source added, removed or renamed changes it.
+    showFilter();
   };
 
   const demo = demoCommand(registry, log);

@@ -7,6 +7,7 @@ import type { SourceRegistry } from '../config/sourceRegistry';
 import * as settings from '../config/settings';
 import { COMMANDS, type CommandHandlers } from '../contributions';
 import { filterToQuery } from '../core/filters';
+import { summarizeFilters } from '../core/filterMemory';
 import { formatDate, formatDateTime } from '../core/locale';
 import { computeInsightsReady, nextTurn } from '../insights/insights';
 import { signatureRunIds } from '../insights/errors';
@@ -40,11 +41,17 @@ export function insightsCommands(deps: InsightsDeps): InsightsCommands {
     extensionUri: deps.extensionUri,
     log: deps.log,
     sources: () => deps.registry.list().map((s) => ({ id: s.config.id, label: s.config.label ?? s.config.id })),
-    // Each source has its own filter: the panel's header sums them up, and each source's figures use its own (compute, signatureRuns).
-    filter: () => ({ query: filterToQuery(deps.tree.filter), description: deps.tree.filterDescription }),
+    // Each source has its own filter: the panel's header says those of the sources it shows, and each source's figures use its own (compute, signatureRuns).
+    filter: (sourceIds) => {
+      const shown = deps.registry.list().filter((s) => sourceIds.length === 0 || sourceIds.includes(s.config.id));
+      return summarizeFilters(
+        shown.map((s) => ({ label: s.config.label ?? s.config.id, filter: deps.tree.filterOf(s.config.id) })),
+        shown.length,
+      );
+    },
     onDidChangeFilter: deps.tree.onDidChangeFilter,
     workflowNames: () => settings.workflowNames(),
-    compute: async (sourceId, label, _query, bucket): Promise<SourceInsights> => {
+    compute: async (sourceId, label, bucket): Promise<SourceInsights> => {
       const query = filterToQuery(deps.tree.filterOf(sourceId));
       const configured = deps.registry.get(sourceId);
       if (!configured) return { sourceId, label, note: vscode.l10n.t('This source is no longer configured.') };
@@ -70,7 +77,7 @@ export function insightsCommands(deps: InsightsDeps): InsightsCommands {
           : vscode.l10n.t('From the run index, synced {0}.', formatDateTime(coverage.to));
       return { sourceId, label, data, note };
     },
-    signatureRuns: async (sourceId, _query, key) => {
+    signatureRuns: async (sourceId, key) => {
       const query = filterToQuery(deps.tree.filterOf(sourceId));
       const configured = deps.registry.get(sourceId);
       if (!configured) return [];

@@ -3,6 +3,8 @@
 // Which fields a source offers is what its API filters by (its capabilities): filters go to the
 // API as its own parameters, never applied client-side.
 import * as l10n from '@vscode/l10n';
+import { statusLabel } from './grouping';
+import { formatDateTime } from './locale';
 import type { RunQuery, RunStatus, SourceCapabilities } from './model';
 
 export type TimeRangePreset = '1h' | '24h' | '7d' | '30d';
@@ -127,7 +129,7 @@ export function filterToQuery(filter: RunFilter, now: Date = new Date()): RunQue
 /** "failed · last 24 hours · user 123" — empty when nothing is filtered. */
 export function describeFilter(filter: RunFilter): string {
   const parts: string[] = [];
-  if (filter.status) parts.push(filter.status);
+  if (filter.status) parts.push(statusLabel(filter.status));
   const range = filter.timeRange;
   if (range && 'preset' in range) {
     const preset = presetOf(range);
@@ -139,10 +141,15 @@ export function describeFilter(filter: RunFilter): string {
   return parts.join(' · ');
 }
 
-/** A custom range in words: "2026-11-01T09:30 – now". */
+/** A custom range in words, in the display language: "Nov 1, 2026, 9:30 AM – now". */
 export function describeCustomRange(range: { readonly from?: string; readonly to?: string }): string {
-  const from = range.from ? range.from.slice(0, 16) : '…';
-  return range.to ? l10n.t('{0} – {1}', from, range.to.slice(0, 16)) : l10n.t('{0} – now', from);
+  const from = range.from ? when(range.from) : '…';
+  return range.to ? l10n.t('{0} – {1}', from, when(range.to)) : l10n.t('{0} – now', from);
+}
+
+/** A stored date of a range (ISO 8601), as the display language writes it; the text itself if it is not one. */
+function when(iso: string): string {
+  return Number.isNaN(Date.parse(iso)) ? iso.slice(0, 40) : formatDateTime(iso, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** Parses a user's date (ISO 8601 date or date-time); undefined if it is not one. */

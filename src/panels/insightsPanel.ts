@@ -7,7 +7,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../contributions';
 import { userMessage } from '../core/errors';
-import type { RunQuery } from '../core/model';
 import type { WorkflowNames } from '../core/workflowNames';
 import type { Disposable } from '../store/emitter';
 import { showErrorMessage } from '../views/notifications';
@@ -29,14 +28,14 @@ export interface InsightsServices {
   readonly log: vscode.LogOutputChannel;
   /** Every configured source, in the tree's order: id and label. */
   sources(): readonly { readonly id: string; readonly label: string }[];
-  /** The tree's filter as a query, and in words. */
-  filter(): { readonly query: RunQuery; readonly description: string };
+  /** The filters of these sources (every source when none is given) in words: each source's figures follow its own filter. */
+  filter(sourceIds: readonly string[]): string;
   readonly onDidChangeFilter: vscode.Event<unknown>;
   workflowNames(): WorkflowNames;
   /** One source's figures from the run index (no request), or why there are none. */
-  compute(sourceId: string, label: string, query: RunQuery, bucket: InsightsScopeState['bucket']): Promise<SourceInsights>;
+  compute(sourceId: string, label: string, bucket: InsightsScopeState['bucket']): Promise<SourceInsights>;
   /** The runs of an error signature (by its key), for Export and the list of them. */
-  signatureRuns(sourceId: string, query: RunQuery, key: string): Promise<readonly string[]>;
+  signatureRuns(sourceId: string, key: string): Promise<readonly string[]>;
   exportRuns(sourceId: string, runIds: readonly string[], title: string): Promise<void>;
   /** These runs of a source; `key`, the error signature they are, lets the tree show its row. */
   listRuns(sourceId: string, runIds: readonly string[], title: string, key?: string): Promise<void>;
@@ -106,18 +105,17 @@ export class InsightsPanel implements vscode.Disposable {
     const generation = ++this.generation;
     this.updateTitle();
     if (this.ready) await this.post({ v: INSIGHTS_PROTOCOL_VERSION, type: 'loading', scope: this.scope });
-    const { query, description } = this.services.filter();
     const all = this.services.sources();
     const wanted = this.scope.sourceIds.length === 0 ? all : all.filter((s) => this.scope.sourceIds.includes(s.id));
     try {
       const sources: SourceInsights[] = [];
-      for (const source of wanted) sources.push(await this.services.compute(source.id, source.label, query, this.scope.bucket));
+      for (const source of wanted) sources.push(await this.services.compute(source.id, source.label, this.scope.bucket));
       if (generation !== this.generation) return; // a newer refresh is under way
       this.last = {
         v: INSIGHTS_PROTOCOL_VERSION,
         type: 'insights',
         scope: this.scope,
-        filter: description,
+        filter: this.services.filter(this.scope.sourceIds),
         sources,
         workflowNames: [...this.services.workflowNames()],
       };
@@ -167,11 +165,11 @@ export class InsightsPanel implements vscode.Disposable {
     if (!source || !signature) return;
     try {
       if (message.action === 'copyMarkdown') {
-        await vscode.env.clipboard.writeText(signatureMarkdown(source.label, signature, this.last?.filter ?? ''));
+        await vscode.env.clipboard.writeText(signatureMarkdown(source.label, signature, this.services.filter([source.sourceId])));
         void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the error signature as Markdown.'), 3000);
         return;
       }
-      const ids = await this.services.signatureRuns(message.sourceId, this.services.filter().query, message.signature);
+      const ids = await this.services.signatureRuns(message.sourceId, message.signature);
       const title = `${source.label} › ${signature.signature.slice(0, 60)}`;
       if (message.action === 'export') await this.services.exportRuns(message.sourceId, ids, title);
       else await this.services.listRuns(message.sourceId, ids, title, message.signature);

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../config/sourceRegistry';
 import * as settings from '../config/settings';
-import { filterToQuery, presetOf, type RunFilter } from '../core/filters';
+import { describeCustomRange, filterToQuery, presetOf, type RunFilter, type TimeRange } from '../core/filters';
 import { runLabel } from '../core/format';
 import { formatNumber } from '../core/locale';
 import type { Run, RunQuery } from '../core/model';
@@ -46,8 +46,8 @@ export class LiveRefresh implements vscode.Disposable {
     private readonly store: RunStore,
     private readonly log: vscode.LogOutputChannel,
     private readonly reveal: (sourceId: string, run: Run) => Promise<void>,
-    /** The tree's filter: failures are counted in its time range. */
-    private readonly filter: (sourceId?: string) => RunFilter,
+    /** A source's filter: its failures are counted in its time range. */
+    private readonly filter: (sourceId: string) => RunFilter,
     private readonly view?: VisibleView,
     /** Whether a run panel of a run that may still change is on screen. */
     private readonly activeRunPanelVisible: () => boolean = () => false,
@@ -221,15 +221,23 @@ export class LiveRefresh implements vscode.Disposable {
     return true;
   }
 
-  private range(sourceId?: string) {
+  private range(sourceId: string): TimeRange {
     return this.filter(sourceId).timeRange ?? { preset: '24h' as const };
+  }
+
+  /** The range the counted sources share, in words; when their filters differ, that each counts in its own. */
+  private rangeLabel(sourceIds: readonly string[]): string {
+    const ranges = new Map(sourceIds.map((id) => [JSON.stringify(this.range(id)), this.range(id)]));
+    if (ranges.size > 1) return vscode.l10n.t("each source's time range");
+    const [range = { preset: '24h' as const }] = ranges.values();
+    return 'preset' in range ? (presetOf(range)?.label ?? vscode.l10n.t('the chosen range')) : describeCustomRange(range);
   }
 
   private fireCount(): void {
     const present = new Set(this.registry.list().map((s) => s.config.id));
     const bySource = new Map([...this.counts].filter(([id]) => present.has(id)));
     const total = [...bySource.values()].reduce((a, b) => a + b, 0);
-    this.counted.fire({ total, bySource, rangeLabel: presetOf(this.range())?.label ?? vscode.l10n.t('the chosen range') });
+    this.counted.fire({ total, bySource, rangeLabel: this.rangeLabel([...bySource.keys()]) });
   }
 
   private notifyNew(sourceId: string, sourceLabel: string, failures: readonly Run[]): void {

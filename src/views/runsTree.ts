@@ -82,18 +82,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.indexReader = reader;
   }
 
-  /** One source's filter ({} for none). */
-  filterOf(sourceId: string): RunFilter {
-    return this.filters.get(sourceId);
-  }
-
   /**
-   * The filter every source has, when they all have the same one; else {} (for a caller that
-   * has no source in mind: ask filterOf(sourceId) where there is one).
+   * One source's filter ({} for none), cut to what its API filters by now: a filter kept in the
+   * workspace's state may predate a settings change (a source's kind changed under the same id),
+   * or be hostile, and a field the API cannot take must never reach a query.
    */
-  get filter(): RunFilter {
-    const [first, ...rest] = this.registry.list().map((s) => JSON.stringify(this.filterOf(s.config.id)));
-    return first !== undefined && rest.every((f) => f === first) ? (JSON.parse(first) as RunFilter) : {};
+  filterOf(sourceId: string): RunFilter {
+    const stored = this.filters.get(sourceId);
+    const source = this.registry.get(sourceId)?.source;
+    return source ? restrictFilter(stored, filterFieldsOf(source.capabilities)) : stored;
   }
 
   /** The view's header: the filter when one source has one, else how many sources are filtered. */

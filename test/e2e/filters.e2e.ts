@@ -50,7 +50,7 @@ describe('Filters that stay, and Add Source steps, in a real VS Code', function 
       paragon !== undefined &&
       dispersl !== undefined &&
       paragon.groups.join() === 'Failed' &&
-      /filtered: failed/.test(paragon.text) &&
+      /filtered: Failed/.test(paragon.text) &&
       ['Running', 'Succeeded', 'Failed'].every((s) => dispersl.groups.includes(s)) &&
       !/filtered/.test(dispersl.text)
     );
@@ -98,16 +98,16 @@ describe('Filters that stay, and Add Source steps, in a real VS Code', function 
     const failed = emulator.truth.paragonIds({ status: 'FAILED' }).length;
     await workbench.waitForRow(new RegExp(`^Failed, ${failed} runs$`));
     const header = await workbench.page.locator('.part.sidebar .pane-header').first().innerText();
-    assert.match(header, /E2E Paragon: failed/, 'the view header says which source is filtered');
+    assert.match(header, /E2E Paragon: Failed/, 'the view header says which source is filtered');
 
     await workbench.reload();
     await workbench.openContainer('Task History');
     await untilTree('after the reload, the filter is still on Paragon and only on Paragon', paragonOnlyFailed);
-    assert.match(await workbench.page.locator('.part.sidebar .pane-header').first().innerText(), /E2E Paragon: failed/);
+    assert.match(await workbench.page.locator('.part.sidebar .pane-header').first().innerText(), /E2E Paragon: Failed/);
   });
 
   it('clears one source’s filter from the inline action on its row', async () => {
-    const row = workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'filtered: failed' }).first();
+    const row = workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'filtered: Failed' }).first();
     await row.hover();
     await row.locator('.actions .action-label[aria-label="Clear Filter"]').click();
     await untilTree('Paragon shows every status again', (shown) => {

@@ -144,12 +144,12 @@ describe('Filter fields each API filters by', () => {
   it('sends the integration to the API as its own parameter, and says so in the header', () => {
     assert.equal(filterToQuery({ integration: 'salesforce' }).integration, 'salesforce');
     assert.equal(filterToQuery({ integration: '' }).integration, undefined);
-    assert.equal(describeFilter({ status: 'failed', integration: 'salesforce' }), 'failed · integration salesforce');
+    assert.equal(describeFilter({ status: 'failed', integration: 'salesforce' }), 'Failed · integration salesforce');
   });
 
   it('sums the filters up for the view header', () => {
     assert.equal(summarizeFilters([], 2), '');
-    assert.equal(summarizeFilters([{ label: 'P', filter: { status: 'running' } }], 1), 'running');
+    assert.equal(summarizeFilters([{ label: 'P', filter: { status: 'running' } }], 1), 'Running');
     assert.equal(
       summarizeFilters(
         [
@@ -158,7 +158,7 @@ describe('Filter fields each API filters by', () => {
         ],
         2,
       ),
-      'P: running',
+      'P: Running',
     );
     assert.equal(
       summarizeFilters(

@@ -39,7 +39,7 @@ describe('Filters', () => {
   it('describes the active filter for the view header', () => {
     assert.equal(describeFilter({}), '');
     assert.ok(isEmptyFilter({}));
-    assert.equal(describeFilter({ status: 'failed', timeRange: { preset: '7d' }, userId: 'u1' }), 'failed · last 7 days · user u1');
+    assert.equal(describeFilter({ status: 'failed', timeRange: { preset: '7d' }, userId: 'u1' }), 'Failed · last 7 days · user u1');
   });
   it('accepts ISO 8601 dates and rejects anything else', () => {
     assert.equal(parseUserDate('2026-11-01')?.toISOString(), '2026-11-01T00:00:00.000Z');
