@@ -4,12 +4,39 @@
 // question with its answer still in it, and going forward again finds the later answers kept
 // too. Answers are kept per kind: a Paragon origin is never offered as a Dispersl root after
 // switching kinds. Plain logic without `vscode` (unit-tested in Node); sourceCommands.ts shows
-// each step with a QuickPick or an InputBox and reports Back, an answer or Escape here.
+// each step with a QuickPick or an InputBox and reports Back, an answer or Escape here. The one
+// implementation of the step order: the extension and the unit tests both drive this class.
 import * as l10n from '@vscode/l10n';
-import { KIND_STEP, uniqueSourceId } from '../sources/kinds/addSourceFlow';
 import { SOURCE_KINDS, sourceKindOf, type SourceKind } from '../sources/kinds';
-import type { AddSourceInputStep, AddSourceStep, SourceKindDescriptor } from '../sources/kinds/sourceKind';
+import type { AddSourceInputStep, AddSourcePickStep, AddSourceStep, SourceKindDescriptor } from '../sources/kinds/sourceKind';
 import type { SourceConfig } from '../sources/sourceConfig';
+
+/** The first question when no kind was given: which API. (Getters: its texts are read in the display language when asked, not when this module loads.) */
+export const KIND_STEP: AddSourcePickStep = {
+  type: 'pick',
+  name: 'kind',
+  get title() {
+    return l10n.t('Add Task History Source');
+  },
+  get placeholder() {
+    return l10n.t('Which API?');
+  },
+  get items() {
+    return SOURCE_KINDS.map((d) => ({ label: d.displayName, description: d.description, value: d.kind }));
+  },
+};
+
+/** `base` made into an id slug that `isTaken` does not know yet: base, base-2, base-3… */
+export function uniqueSourceId(base: string, isTaken: (id: string) => boolean): string {
+  const slug =
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'source';
+  let id = slug;
+  for (let i = 2; isTaken(id); i++) id = `${slug}-${i}`;
+  return id;
+}
 
 /** The name of the API key's step (not a kind's: the key goes to secret storage, never to settings). */
 export const KEY_STEP_NAME = 'apiKey';

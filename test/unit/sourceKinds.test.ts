@@ -6,7 +6,7 @@ import { UnsupportedError } from '../../src/core/errors';
 import { SOURCE_KIND_IDS, type SourceKind } from '../../src/core/model';
 import { runCli } from '../../src/cli/program';
 import { createSource } from '../../src/sources/createSource';
-import { KIND_STEP, runAddSource, uniqueSourceId, type StepAnswerer } from '../../src/sources/kinds/addSourceFlow';
+import { AddSourceWizard, KEY_STEP_NAME, KIND_STEP, uniqueSourceId, type WizardResult } from '../../src/commands/addSourceWizard';
 import { fillDashboardUrl, kindDescriptor, SOURCE_KINDS, sourceKindOf, type AddSourceStep } from '../../src/sources/kinds';
 import { validateSourceEntry } from '../../src/sources/kinds/sourceEntry';
 import type { SourceConfig } from '../../src/sources/sourceConfig';
@@ -14,15 +14,36 @@ import { useEmulator } from './support/emulatorFixture';
 
 const KEY = 'kinds-spec-key-0123456789';
 
-/** Feeds fixed answers by step name; records the steps asked. Undefined for a name ends the flow (Escape). */
-function scripted(answers: Readonly<Record<string, string | undefined>>): { ask: StepAnswerer; asked: AddSourceStep[] } {
+/**
+ * Drives the Add Source wizard (the extension's own step order) with fixed answers by step name,
+ * the key last; records the steps asked. Undefined for a name ends the flow (Escape): no entry.
+ * An answer the step refuses is a mistake of the script: it throws with the step's message.
+ */
+function addSource(
+  answers: Readonly<Record<string, string | undefined>>,
+  isTaken: (id: string) => boolean,
+  preset?: SourceKind,
+): { result: WizardResult | undefined; asked: AddSourceStep[] } {
+  const wizard = new AddSourceWizard(isTaken, preset);
   const asked: AddSourceStep[] = [];
-  const ask: StepAnswerer = async (step) => {
+  const script: Readonly<Record<string, string | undefined>> = { [KEY_STEP_NAME]: KEY, ...answers };
+  for (let view = wizard.current(); view; view = wizard.current()) {
+    const { step } = view;
     asked.push(step);
-    if (!(step.name in answers)) throw new Error(`unexpected step ${step.name}`);
-    return answers[step.name];
-  };
-  return { ask, asked };
+    if (!(step.name in script)) throw new Error(`unexpected step ${step.name}`);
+    const value = script[step.name];
+    if (value === undefined) return { result: undefined, asked };
+    const problem = wizard.answer(value);
+    if (problem) throw new Error(`The answer to "${step.name}" is refused: ${problem}`);
+  }
+  return { result: wizard.result(), asked };
+}
+
+/** The entry Add Source builds from these answers (the key checked as given). */
+function entry(answers: Readonly<Record<string, string | undefined>>, isTaken: (id: string) => boolean, preset?: SourceKind): SourceConfig | undefined {
+  const { result } = addSource(answers, isTaken, preset);
+  if (result) assert.equal(result.key, KEY);
+  return result?.config;
 }
 
 async function cli(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -181,28 +202,30 @@ describe('Source kinds', () => {
   describe('Add Source steps', () => {
     const nothingTaken = () => false;
 
-    it('asks which API first when no kind is given, listing every kind', async () => {
+    it('asks which API first when no kind is given, listing every kind, and the key last', () => {
       assert.deepEqual(
         KIND_STEP.items.map((i) => i.value),
         [...SOURCE_KIND_IDS],
       );
-      const { ask, asked } = scripted({ kind: 'dispersl', baseUrl: 'https://api.dispersl.com/v1', plan: 'free' });
-      const config = await runAddSource(ask, nothingTaken);
+      const { result, asked } = addSource({ kind: 'dispersl', baseUrl: 'https://api.dispersl.com/v1', plan: 'free' }, nothingTaken);
       assert.deepEqual(
         asked.map((s) => s.name),
-        ['kind', 'baseUrl', 'plan'],
+        ['kind', 'baseUrl', 'plan', KEY_STEP_NAME],
       );
-      assert.deepEqual(config, { id: 'dispersl', kind: 'dispersl', label: 'Dispersl', baseUrl: 'https://api.dispersl.com/v1', requestsPerHour: 100 });
+      assert.deepEqual(result, { config: { id: 'dispersl', kind: 'dispersl', label: 'Dispersl', baseUrl: 'https://api.dispersl.com/v1', requestsPerHour: 100 }, key: KEY });
     });
 
-    it('Paragon: project id, origin and integrations split on commas, as askParagon built', async () => {
-      const { ask, asked } = scripted({ projectId: ' 1b2c3d4e-5f60-7a8b ', baseUrl: 'https://zeus.acme.example ', integrations: ' salesforce, hubspot,,slack ' });
-      const config = await runAddSource(ask, (id) => id === 'paragon-1b2c3d4e', 'paragon');
+    it('Paragon: project id, origin and integrations split on commas, as askParagon built', () => {
+      const { result, asked } = addSource(
+        { projectId: ' 1b2c3d4e-5f60-7a8b ', baseUrl: 'https://zeus.acme.example ', integrations: ' salesforce, hubspot,,slack ' },
+        (id) => id === 'paragon-1b2c3d4e',
+        'paragon',
+      );
       assert.deepEqual(
         asked.map((s) => s.name),
-        ['projectId', 'baseUrl', 'integrations'],
+        ['projectId', 'baseUrl', 'integrations', KEY_STEP_NAME],
       );
-      assert.deepEqual(config, {
+      assert.deepEqual(result?.config, {
         id: 'paragon-1b2c3d4e-2',
         kind: 'paragon',
         label: 'Paragon 1b2c3d4e',
@@ -210,7 +233,7 @@ describe('Source kinds', () => {
         projectId: '1b2c3d4e-5f60-7a8b',
         integrations: ['salesforce', 'hubspot', 'slack'],
       });
-      const empty = await runAddSource(scripted({ projectId: 'p1', baseUrl: 'https://api.useparagon.com', integrations: '' }).ask, nothingTaken, 'paragon');
+      const empty = entry({ projectId: 'p1', baseUrl: 'https://api.useparagon.com', integrations: '' }, nothingTaken, 'paragon');
       assert.deepEqual(empty?.integrations, []);
     });
 
@@ -231,43 +254,42 @@ describe('Source kinds', () => {
       ['pro', 1000],
       ['free', 100],
     ] as const) {
-      it(`Dispersl: the ${plan} plan gives ${perHour} requests per hour without asking more`, async () => {
-        const { ask, asked } = scripted({ baseUrl: 'https://api.dispersl.com/v1', plan });
-        const config = await runAddSource(ask, (id) => id === 'dispersl', 'dispersl');
+      it(`Dispersl: the ${plan} plan gives ${perHour} requests per hour without asking more`, () => {
+        const { result, asked } = addSource({ baseUrl: 'https://api.dispersl.com/v1', plan }, (id) => id === 'dispersl', 'dispersl');
         assert.deepEqual(
           asked.map((s) => s.name),
-          ['baseUrl', 'plan'],
+          ['baseUrl', 'plan', KEY_STEP_NAME],
         );
-        assert.deepEqual(config, { id: 'dispersl-2', kind: 'dispersl', label: 'Dispersl', baseUrl: 'https://api.dispersl.com/v1', requestsPerHour: perHour });
+        assert.deepEqual(result?.config, { id: 'dispersl-2', kind: 'dispersl', label: 'Dispersl', baseUrl: 'https://api.dispersl.com/v1', requestsPerHour: perHour });
       });
     }
 
-    it('Dispersl: Enterprise asks for the custom budget, which must be a whole number above 0', async () => {
-      const { ask, asked } = scripted({ baseUrl: 'https://dispersl.internal.example/v1', plan: 'enterprise', requestsPerHour: '25000' });
-      const config = await runAddSource(ask, nothingTaken, 'dispersl');
+    it('Dispersl: Enterprise asks for the custom budget, which must be a whole number above 0', () => {
+      const { result, asked } = addSource({ baseUrl: 'https://dispersl.internal.example/v1', plan: 'enterprise', requestsPerHour: '25000' }, nothingTaken, 'dispersl');
       assert.deepEqual(
         asked.map((s) => s.name),
-        ['baseUrl', 'plan', 'requestsPerHour'],
+        ['baseUrl', 'plan', 'requestsPerHour', KEY_STEP_NAME],
       );
-      assert.deepEqual(config, { id: 'dispersl', kind: 'dispersl', label: 'Dispersl', baseUrl: 'https://dispersl.internal.example/v1', requestsPerHour: 25000 });
+      assert.deepEqual(result?.config, { id: 'dispersl', kind: 'dispersl', label: 'Dispersl', baseUrl: 'https://dispersl.internal.example/v1', requestsPerHour: 25000 });
       const budget = asked[2]!;
       assert.ok(budget.type === 'input');
       assert.equal(budget.value, '5000');
       for (const bad of ['0', '-3', '1.5', 'lots', '']) assert.equal(budget.validate?.(bad), 'A whole number above 0.', bad);
-      await assert.rejects(
-        runAddSource(scripted({ baseUrl: 'https://api.dispersl.com/v1', plan: 'enterprise', requestsPerHour: '0' }).ask, nothingTaken, 'dispersl'),
-        /not acceptable/,
+      assert.throws(
+        () => addSource({ baseUrl: 'https://api.dispersl.com/v1', plan: 'enterprise', requestsPerHour: '0' }, nothingTaken, 'dispersl'),
+        /"requestsPerHour" is refused: A whole number above 0\./,
       );
     });
 
-    it('ends without an entry when any question is cancelled', async () => {
-      assert.equal(await runAddSource(scripted({ kind: undefined }).ask, nothingTaken), undefined);
-      assert.equal(await runAddSource(scripted({ projectId: 'p1', baseUrl: undefined }).ask, nothingTaken, 'paragon'), undefined);
-      assert.equal(await runAddSource(scripted({ baseUrl: 'https://api.dispersl.com/v1', plan: undefined }).ask, nothingTaken, 'dispersl'), undefined);
+    it('ends without an entry when any question is cancelled, the key too', () => {
+      assert.equal(entry({ kind: undefined }, nothingTaken), undefined);
+      assert.equal(entry({ projectId: 'p1', baseUrl: undefined }, nothingTaken, 'paragon'), undefined);
+      assert.equal(entry({ baseUrl: 'https://api.dispersl.com/v1', plan: undefined }, nothingTaken, 'dispersl'), undefined);
+      assert.equal(entry({ baseUrl: 'https://api.dispersl.com/v1', plan: 'free', [KEY_STEP_NAME]: undefined }, nothingTaken, 'dispersl'), undefined);
     });
 
-    it('refuses a pick that is not one of the items', async () => {
-      await assert.rejects(runAddSource(scripted({ baseUrl: 'https://api.dispersl.com/v1', plan: 'gold' }).ask, nothingTaken, 'dispersl'), /not a choice/);
+    it('refuses a pick that is not one of the items', () => {
+      assert.throws(() => addSource({ baseUrl: 'https://api.dispersl.com/v1', plan: 'gold' }, nothingTaken, 'dispersl'), /"plan" is refused: Choose one of the items\./);
     });
 
     it('makes ids unique and readable', () => {
