@@ -172,3 +172,28 @@ export class AddSourceWizard {
     return { config, key };
   }
 }
+
+/** Where a new source is kept: its key in secret storage, its entry in the `taskHistory.sources` setting. */
+export interface SourceStore {
+  setKey(sourceId: string, key: string): PromiseLike<void>;
+  deleteKey(sourceId: string): PromiseLike<void>;
+  /** Adds the entry to the setting. */
+  addEntry(config: SourceConfig): PromiseLike<void>;
+}
+
+/**
+ * Saves the wizard's result, all or nothing: the key first (so the source finds its key as soon
+ * as the setting names it), then the entry; when the entry cannot be written the key is deleted
+ * again, so a failed save leaves no key behind for a source that does not exist. The result is
+ * the caller's to keep: its Retry saves the same answers again.
+ */
+export async function saveSource(store: SourceStore, { config, key }: WizardResult): Promise<void> {
+  await store.setKey(config.id, key);
+  try {
+    await store.addEntry(config);
+  } catch (error) {
+    // The setting's error is the one to report; a key that cannot be deleted either is no worse than before.
+    await Promise.resolve(store.deleteKey(config.id)).catch(() => undefined);
+    throw error;
+  }
+}

@@ -11,7 +11,7 @@ import { userMessage } from '../core/errors';
 import { SOURCE_KINDS, sourceKindOf, type SourceKind } from '../sources/kinds';
 import type { SourceConfig } from '../sources/sourceConfig';
 import { COMMANDS, type CommandHandlers, type CommandId } from '../contributions';
-import { AddSourceWizard, type WizardResult, type WizardView } from './addSourceWizard';
+import { AddSourceWizard, saveSource as saveWizardResult, type WizardResult, type WizardView } from './addSourceWizard';
 import { withCancellableProgress } from './cancellableProgress';
 import { showActionableError } from '../views/errorActions';
 import { showInformationMessage, showWarningMessage } from '../views/notifications';
@@ -109,14 +109,22 @@ async function addSource(registry: SourceRegistry, keys: ApiKeys, preset?: Sourc
 async function saveSource(registry: SourceRegistry, keys: ApiKeys, { config, key }: WizardResult): Promise<void> {
   const label = config.label ?? config.id;
   try {
-    await keys.set(config.id, key);
-    await settings.writeSources([
-      ...registry
-        .list()
-        .filter((s) => !s.demo)
-        .map((s) => s.config),
-      config,
-    ]);
+    // All or nothing: a failed settings write deletes the key again (Retry saves the same answers).
+    await saveWizardResult(
+      {
+        setKey: (id, value) => keys.set(id, value),
+        deleteKey: (id) => keys.delete(id),
+        addEntry: (entry) =>
+          settings.writeSources([
+            ...registry
+              .list()
+              .filter((s) => !s.demo)
+              .map((s) => s.config),
+            entry,
+          ]),
+      },
+      { config, key },
+    );
     void showInformationMessage(vscode.l10n.t('Added {0}.', label));
   } catch (error) {
     void showActionableError(vscode.l10n.t('Could not add {0}: {1}', label, userMessage(error)), error, {

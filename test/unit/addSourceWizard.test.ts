@@ -1,7 +1,8 @@
 // Add Source as a multi-step flow: step numbers, Back with the answers kept, answers kept per
 // kind, validation on every input, and a cancelled flow that builds nothing.
 import assert from 'node:assert/strict';
-import { AddSourceWizard, KEY_STEP_NAME } from '../../src/commands/addSourceWizard';
+import { AddSourceWizard, KEY_STEP_NAME, saveSource, type SourceStore, type WizardResult } from '../../src/commands/addSourceWizard';
+import type { SourceConfig } from '../../src/sources/sourceConfig';
 
 const PROJECT = '1b2c3d4e-0000-4000-8000-000000000001';
 
@@ -122,5 +123,53 @@ describe('Add Source steps (multi-step, with Back)', () => {
     wizard.answer('');
     wizard.answer('key');
     assert.equal(wizard.result()!.config.id, 'paragon-1b2c3d4e-2');
+  });
+
+  describe('saving (all or nothing)', () => {
+    /** Secret storage and the sources setting as two stores; either can be made to fail. */
+    class Store implements SourceStore {
+      readonly keys = new Map<string, string>();
+      readonly entries: SourceConfig[] = [];
+      failKey?: Error;
+      failEntry?: Error;
+      async setKey(id: string, key: string): Promise<void> {
+        if (this.failKey) throw this.failKey;
+        this.keys.set(id, key);
+      }
+      async deleteKey(id: string): Promise<void> {
+        this.keys.delete(id);
+      }
+      async addEntry(config: SourceConfig): Promise<void> {
+        if (this.failEntry) throw this.failEntry;
+        this.entries.push(config);
+      }
+    }
+
+    function answered(): WizardResult {
+      const wizard = new AddSourceWizard(() => false, 'paragon');
+      for (const answer of [PROJECT, 'https://api.useparagon.com', '', 'the-key']) assert.equal(wizard.answer(answer), undefined);
+      return wizard.result()!;
+    }
+
+    it('leaves no key behind when the settings cannot be written, and Retry with the same answers saves both', async () => {
+      const store = new Store();
+      const result = answered();
+      store.failEntry = new Error('settings.json is read-only');
+      await assert.rejects(saveSource(store, result), /read-only/);
+      assert.deepEqual([...store.keys], [], 'no orphaned key in secret storage');
+      assert.deepEqual(store.entries, []);
+      store.failEntry = undefined;
+      await saveSource(store, result);
+      assert.deepEqual([...store.keys], [[result.config.id, 'the-key']]);
+      assert.deepEqual(store.entries, [result.config]);
+    });
+
+    it('writes no settings entry when the key cannot be stored', async () => {
+      const store = new Store();
+      store.failKey = new Error('no keyring');
+      await assert.rejects(saveSource(store, answered()), /no keyring/);
+      assert.deepEqual(store.entries, []);
+      assert.deepEqual([...store.keys], []);
+    });
   });
 });
