@@ -2,21 +2,32 @@
 // window reload (or the next day) finds them again, and another workspace has its own. What is
 // read back is not trusted: the state is a file on disk that an older version, another extension
 // build or a hand edit may have written. Every field is checked and anything that is not a filter
-// this version would have written (an unknown status or preset, a non-string, a `__proto__` key)
-// is dropped, never sent to an API. Plain logic (no `vscode`): the tree hands it the Memento.
+// this version would have written (an unknown status or preset, a non-string) is dropped, never
+// sent to an API. Source ids are values in a list, never keys of an object: any id the settings
+// accept (a leading space, a tab, 'constructor', '__proto__', any length) reads back as it was
+// set. Plain logic (no `vscode`): the tree hands it the Memento.
 import * as l10n from '@vscode/l10n';
 import { describeFilter, isEmptyFilter, parseUserDate, presetOf, type RunFilter, type TimeRange, type TimeRangePreset, TEXT_FILTER_FIELDS } from './filters';
 import { RUN_STATUSES, type RunStatus } from './model';
 
 /** The key the filters are kept under in the workspace's state. */
 export const FILTERS_STATE_KEY = 'taskHistory.filters';
-/** The stored format's version: a later format is read as nothing rather than misread. */
-export const FILTERS_STATE_VERSION = 1;
+/**
+ * The stored format's version: a later format is read as nothing rather than misread. 2 keeps
+ * the ids in a list; 1 (an object keyed by id, which dropped ids it could not key safely) is
+ * still read, so the filters of a workspace saved by it are kept.
+ */
+export const FILTERS_STATE_VERSION = 2;
 
-/** The longest id, user id, workflow id or integration name kept; longer is not one we wrote. */
+/** The longest user id, workflow id or integration name kept; longer is not one we wrote. */
 const MAX_TEXT = 512;
-/** Keys that would reach an object's prototype if a stored map were copied carelessly. */
+/** Version 1's ids were keys of an object: these it never wrote. */
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A source id as the `taskHistory.sources` setting accepts one (validateSourceEntry): any non-empty string, kept exactly. */
+function isSourceId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
 
 /** What VS Code's Memento (ExtensionContext.workspaceState) offers, and a test's Map-backed stand-in. */
 export interface FilterStorage {
@@ -24,10 +35,10 @@ export interface FilterStorage {
   update(key: string, value: unknown): PromiseLike<void>;
 }
 
-/** The stored shape: `{ v: 1, filters: { [sourceId]: RunFilter } }`. */
+/** The stored shape: `{ v: 2, filters: [{ id, filter }] }`, one entry per source with a filter. */
 export interface StoredFilters {
   readonly v: typeof FILTERS_STATE_VERSION;
-  readonly filters: Readonly<Record<string, RunFilter>>;
+  readonly filters: readonly { readonly id: string; readonly filter: RunFilter }[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -83,21 +94,27 @@ export function sanitizeFilter(raw: unknown): RunFilter {
 /** The filters kept in a workspace's state, by source id; what does not check out is left out. */
 export function readFilters(raw: unknown): Map<string, RunFilter> {
   const filters = new Map<string, RunFilter>();
-  if (!isRecord(raw) || raw['v'] !== FILTERS_STATE_VERSION || !isRecord(raw['filters'])) return filters;
+  if (!isRecord(raw)) return filters;
+  const keep = (id: string, value: unknown) => {
+    const filter = sanitizeFilter(value);
+    // The first entry of an id holds (a hand edit may repeat one).
+    if (!isEmptyFilter(filter) && !filters.has(id)) filters.set(id, filter);
+  };
   const stored = raw['filters'];
-  for (const id of Object.keys(stored)) {
-    if (FORBIDDEN_KEYS.has(id) || !text(id) || id !== id.trim()) continue;
-    const filter = sanitizeFilter(stored[id]);
-    if (!isEmptyFilter(filter)) filters.set(id, filter);
+  if (raw['v'] === FILTERS_STATE_VERSION && Array.isArray(stored)) {
+    for (const entry of stored as unknown[]) if (isRecord(entry) && isSourceId(entry['id'])) keep(entry['id'], entry['filter']);
+  } else if (raw['v'] === 1 && isRecord(stored)) {
+    // Version 1, by its own rules (the ids it could write).
+    for (const id of Object.keys(stored)) if (!FORBIDDEN_KEYS.has(id) && text(id) && id === id.trim()) keep(id, stored[id]);
   }
   return filters;
 }
 
-/** The shape to store (plain JSON, no prototype tricks: a null-prototype record). */
+/** The shape to store (plain JSON; the ids are values, so none can reach a prototype). */
 export function writeFilters(filters: ReadonlyMap<string, RunFilter>): StoredFilters {
-  const record: Record<string, RunFilter> = Object.create(null) as Record<string, RunFilter>;
-  for (const [id, filter] of filters) if (!FORBIDDEN_KEYS.has(id) && !isEmptyFilter(filter)) record[id] = sanitizeFilter(filter);
-  return { v: FILTERS_STATE_VERSION, filters: record };
+  const entries: { id: string; filter: RunFilter }[] = [];
+  for (const [id, filter] of filters) if (isSourceId(id) && !isEmptyFilter(filter)) entries.push({ id, filter: sanitizeFilter(filter) });
+  return { v: FILTERS_STATE_VERSION, filters: entries };
 }
 
 const NO_FILTER: RunFilter = Object.freeze({});
@@ -124,7 +141,7 @@ export class FilterMemory {
 
   /** Sets one source's filter ({} clears it); whether anything changed. */
   set(sourceId: string, filter: RunFilter): boolean {
-    if (FORBIDDEN_KEYS.has(sourceId)) return false;
+    if (!isSourceId(sourceId)) return false;
     const clean = sanitizeFilter(filter);
     const before = this.filters.get(sourceId);
     if (JSON.stringify(before ?? {}) === JSON.stringify(clean)) return false;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { FILTERS_STATE_KEY, FilterMemory, readFilters, sanitizeFilter, summarizeFilters, writeFilters, type FilterStorage } from '../../src/core/filterMemory';
 import { commonFilterFields, describeFilter, filterFieldsOf, filterToQuery, restrictFilter } from '../../src/core/filters';
 import { SOURCE_KINDS } from '../../src/sources/kinds';
+import { validateSourceEntry } from '../../src/sources/kinds/sourceEntry';
 
 /** A Memento as VS Code's workspaceState is: values go through JSON (structured clone loses nothing more here). */
 class JsonMemento implements FilterStorage {
@@ -70,7 +71,54 @@ describe('Filter memory (per source, kept in the workspace state)', () => {
     assert.deepEqual(new FilterMemory(state).entries(), [['kept', { status: 'failed' }]]);
   });
 
-  it('reads an untrusted state field by field: unknown statuses and presets, non-strings, bad dates and __proto__ keys are dropped', () => {
+  it('round-trips every source id the settings accept: a leading space, a tab, over 512 characters, constructor, __proto__', async () => {
+    const ids = [' padded', 'tab\there', 'x'.repeat(600), 'constructor', '__proto__', 'prototype', 'toString', 'a\u0000b', 'plain'];
+    for (const id of ids) assert.equal(validateSourceEntry({ id, kind: 'dispersl' }), undefined, `the settings accept ${JSON.stringify(id)}`);
+    const state = new JsonMemento();
+    const memory = new FilterMemory(state);
+    ids.forEach((id, i) => assert.equal(memory.set(id, { status: 'failed', userId: `u-${i}` }), true, JSON.stringify(id)));
+    await memory.saved;
+    const reloaded = new FilterMemory(state);
+    assert.deepEqual(
+      reloaded.entries(),
+      ids.map((id, i) => [id, { status: 'failed', userId: `u-${i}` }]),
+    );
+    assert.equal(({} as Record<string, unknown>)['status'], undefined, 'nothing reached Object.prototype');
+    // What the settings refuse is not an id here either.
+    assert.ok(validateSourceEntry({ id: '', kind: 'dispersl' }));
+    assert.equal(memory.set('', { status: 'failed' }), false);
+  });
+
+  it('reads an untrusted state field by field: unknown statuses and presets, non-strings, bad dates and entries without an id are dropped', () => {
+    const raw = JSON.parse(`{
+      "v": 2,
+      "filters": [
+        { "id": "ok", "filter": { "status": "failed", "timeRange": { "preset": "7d" }, "userId": "  u-1  ", "workflowId": 42, "integration": ["x"] } },
+        { "id": "ok", "filter": { "status": "running" } },
+        { "id": "__proto__", "filter": { "status": "failed", "__proto__": { "polluted": true } } },
+        { "id": "bad-status", "filter": { "status": "exploded", "timeRange": { "preset": "toString" } } },
+        { "id": "unknown-status", "filter": { "status": "unknown" } },
+        { "id": "custom", "filter": { "timeRange": { "from": "2026-11-01", "to": "not a date" } } },
+        { "id": "control", "filter": { "userId": "a\\u0000b", "integration": "${'x'.repeat(600)}" } },
+        { "id": "not-an-object", "filter": "failed" },
+        { "id": "array", "filter": [{ "status": "failed" }] },
+        { "id": 42, "filter": { "status": "failed" } },
+        { "id": "", "filter": { "status": "failed" } },
+        { "filter": { "status": "failed" } },
+        "failed",
+        null
+      ]
+    }`);
+    const filters = readFilters(raw);
+    assert.deepEqual([...filters.keys()], ['ok', '__proto__', 'custom']);
+    assert.deepEqual(Object.getPrototypeOf(filters.get('ok')), Object.prototype);
+    assert.deepEqual(filters.get('ok'), { status: 'failed', timeRange: { preset: '7d' }, userId: 'u-1' }, 'the first entry of an id holds');
+    assert.deepEqual(filters.get('__proto__'), { status: 'failed' });
+    assert.deepEqual(filters.get('custom'), { timeRange: { from: '2026-11-01T00:00:00.000Z' } });
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined, 'nothing reached Object.prototype');
+  });
+
+  it('still reads the filters version 1 kept (an object keyed by id), by its rules: __proto__ keys and ids it never wrote are dropped', () => {
     const raw = JSON.parse(`{
       "v": 1,
       "filters": {
@@ -98,6 +146,9 @@ describe('Filter memory (per source, kept in the workspace state)', () => {
     for (const raw of [undefined, null, 'x', 42, [], { v: 2, filters: { a: { status: 'failed' } } }, { v: 1 }, { v: 1, filters: [] }]) {
       assert.equal(readFilters(raw).size, 0, JSON.stringify(raw));
     }
+    for (const raw of [{ v: 3, filters: [{ id: 'a', filter: { status: 'failed' } }] }, { v: 2 }, { v: 2, filters: { a: { status: 'failed' } } }]) {
+      assert.equal(readFilters(raw).size, 0, JSON.stringify(raw));
+    }
     const state = new JsonMemento();
     state.data.set(FILTERS_STATE_KEY, JSON.stringify({ v: 1, filters: 'garbage' }));
     assert.equal(new FilterMemory(state).anyActive, false);
@@ -107,7 +158,7 @@ describe('Filter memory (per source, kept in the workspace state)', () => {
     assert.deepEqual(sanitizeFilter({ status: 'failed', userId: '', workflowId: '   ' }), { status: 'failed' });
     const map = new Map([['a', { status: 'failed' as const, integration: 'hubspot' }]]);
     const stored = JSON.parse(JSON.stringify(writeFilters(map)));
-    assert.deepEqual(stored, { v: 1, filters: { a: { status: 'failed', integration: 'hubspot' } } });
+    assert.deepEqual(stored, { v: 2, filters: [{ id: 'a', filter: { status: 'failed', integration: 'hubspot' } }] });
     assert.deepEqual([...readFilters(stored)], [...map]);
   });
 
