@@ -21,6 +21,7 @@ import {
   type TimeRange,
   type TimeRangePreset,
 } from '../core/filters';
+import { filterTextProblem, timeRangeProblem } from '../core/filterMemory';
 import { GROUP_BY_LABELS, statusLabel, type GroupBy } from '../core/grouping';
 import type { RunStatus } from '../core/model';
 import { COMMANDS, type CommandHandlers } from '../contributions';
@@ -155,7 +156,8 @@ async function askField(field: Field, current: RunFilter, fields: FilterFields, 
       if (pick.range !== 'custom') return { timeRange: pick.range };
       const from = await askDate(vscode.l10n.t('Runs started on or after (ISO 8601, empty for no start)'));
       if (from === undefined) return undefined;
-      const to = await askDate(vscode.l10n.t('Runs started before (ISO 8601, empty for now)'));
+      // A range whose end is not after its start matches no run: refused as the end is typed.
+      const to = await askDate(vscode.l10n.t('Runs started before (ISO 8601, empty for now)'), (date) => timeRangeProblem(from || undefined, date));
       if (to === undefined) return undefined;
       return { timeRange: from || to ? { from: from || undefined, to: to || undefined } : undefined };
     }
@@ -169,6 +171,8 @@ async function askField(field: Field, current: RunFilter, fields: FilterFields, 
         prompt: vscode.l10n.t('Empty for any.'),
         // Ids are pasted from elsewhere (a dashboard, a ticket): switching away to copy one keeps the box.
         ignoreFocusOut: true,
+        // What the filter would not keep (too long, control characters) is refused here, not dropped later.
+        validateInput: filterTextProblem,
       });
       return value === undefined ? undefined : { [field]: value.trim() || undefined };
     }
@@ -190,17 +194,25 @@ async function askIntegration(current: string | undefined, targets: readonly Con
     ...known.map((name) => ({ label: name, description: name === current ? vscode.l10n.t('current') : undefined, value: name })),
   ];
   const typedItem = (text: string) => ({ label: text, description: vscode.l10n.t('the name typed'), value: text, alwaysShow: true });
+  // A quick pick has no validation message: a name the filter would not keep is shown as an item that cannot be chosen.
+  const refused = new Set<vscode.QuickPickItem>();
+  const refusedItem = (problem: string) => {
+    const item = { label: `$(error) ${problem}`, value: undefined, alwaysShow: true };
+    refused.add(item);
+    return item;
+  };
   picker.items = fixed;
   return new Promise((resolve) => {
     let result: Partial<RunFilter> | undefined;
     picker.onDidChangeValue((text) => {
       const typed = text.trim();
-      // The typed name as an item of its own, unless it is one listed.
-      picker.items = typed && !known.includes(typed) ? [typedItem(typed), ...fixed] : fixed;
+      const problem = filterTextProblem(text);
+      // The typed name as an item of its own, unless it is one listed; what the filter would not keep, as why not.
+      picker.items = problem ? [refusedItem(problem)] : typed && !known.includes(typed) ? [typedItem(typed), ...fixed] : fixed;
     });
     picker.onDidAccept(() => {
       const chosen = picker.selectedItems[0] ?? picker.activeItems[0];
-      if (!chosen) return;
+      if (!chosen || refused.has(chosen)) return;
       result = { integration: chosen.value };
       picker.hide();
     });
@@ -212,13 +224,17 @@ async function askIntegration(current: string | undefined, targets: readonly Con
   });
 }
 
-/** '' for no date, undefined when cancelled. */
-async function askDate(title: string): Promise<string | undefined> {
+/** '' for no date, undefined when cancelled. `check` refuses a date that is one but does not fit (the end of a range before its start). */
+async function askDate(title: string, check?: (date: string) => string | undefined): Promise<string | undefined> {
   const value = await vscode.window.showInputBox({
     title,
     placeHolder: vscode.l10n.t('2026-11-01 or 2026-11-01T09:30:00Z'),
     ignoreFocusOut: true,
-    validateInput: (v) => (!v.trim() || parseUserDate(v) ? undefined : vscode.l10n.t('Use ISO 8601, e.g. 2026-11-01 or 2026-11-01T09:30:00Z.')),
+    validateInput: (v) => {
+      if (!v.trim()) return undefined;
+      if (!parseUserDate(v)) return vscode.l10n.t('Use ISO 8601, e.g. 2026-11-01 or 2026-11-01T09:30:00Z.');
+      return check?.(v);
+    },
   });
   if (value === undefined) return undefined;
   return value.trim() ? parseUserDate(value)!.toISOString() : '';

@@ -8,6 +8,7 @@
 // set. Plain logic (no `vscode`): the tree hands it the Memento.
 import * as l10n from '@vscode/l10n';
 import { describeFilter, isEmptyFilter, parseUserDate, presetOf, type RunFilter, type TimeRange, type TimeRangePreset, TEXT_FILTER_FIELDS } from './filters';
+import { formatDateTime, formatNumber } from './locale';
 import { RUN_STATUSES, type RunStatus } from './model';
 
 /** The key the filters are kept under in the workspace's state. */
@@ -45,12 +46,32 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A stored text field: a non-empty string without control characters, trimmed; else undefined. */
+/**
+ * Why a user id, workflow id or integration name would not be kept as a filter, or undefined
+ * (empty is "any"). The one rule: sanitizeFilter drops what this refuses, and the Filter inputs
+ * refuse it as it is typed, so nothing typed is dropped silently.
+ */
+export function filterTextProblem(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed.length > MAX_TEXT) return l10n.t('At most {0} characters: this has {1}.', formatNumber(MAX_TEXT), formatNumber(trimmed.length));
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return l10n.t('Remove the control characters (a tab, a line break): no id or name has them.');
+  return undefined;
+}
+
+/** Why a custom range cannot match a run (its start not before its end), or undefined; either end may be missing. */
+export function timeRangeProblem(from: string | undefined, to: string | undefined): string | undefined {
+  const start = from ? parseUserDate(from) : undefined;
+  const end = to ? parseUserDate(to) : undefined;
+  if (!start || !end || start < end) return undefined;
+  return l10n.t('The end must be after the start ({0}).', formatDateTime(start, { dateStyle: 'medium', timeStyle: 'short' }));
+}
+
+/** A stored text field: a non-empty string that filterTextProblem accepts, trimmed; else undefined. */
 function text(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
-  // eslint-disable-next-line no-control-regex
-  if (!trimmed || trimmed.length > MAX_TEXT || /[\u0000-\u001f\u007f]/.test(trimmed)) return undefined;
+  if (!trimmed || filterTextProblem(trimmed)) return undefined;
   return trimmed;
 }
 

@@ -1,8 +1,19 @@
 // Per-source filters kept in the workspace's state: what is stored, what is read back from a
 // state that is not trusted, which fields each API is offered for, and the view's header.
 import assert from 'node:assert/strict';
-import { FILTERS_STATE_KEY, FilterMemory, readFilters, sanitizeFilter, summarizeFilters, writeFilters, type FilterStorage } from '../../src/core/filterMemory';
+import {
+  FILTERS_STATE_KEY,
+  FilterMemory,
+  filterTextProblem,
+  readFilters,
+  sanitizeFilter,
+  summarizeFilters,
+  timeRangeProblem,
+  writeFilters,
+  type FilterStorage,
+} from '../../src/core/filterMemory';
 import { commonFilterFields, describeFilter, filterFieldsOf, filterToQuery, restrictFilter } from '../../src/core/filters';
+import { formatDateTime } from '../../src/core/locale';
 import { SOURCE_KINDS } from '../../src/sources/kinds';
 import { validateSourceEntry } from '../../src/sources/kinds/sourceEntry';
 
@@ -160,6 +171,28 @@ describe('Filter memory (per source, kept in the workspace state)', () => {
     const stored = JSON.parse(JSON.stringify(writeFilters(map)));
     assert.deepEqual(stored, { v: 2, filters: [{ id: 'a', filter: { status: 'failed', integration: 'hubspot' } }] });
     assert.deepEqual([...readFilters(stored)], [...map]);
+  });
+
+  it('refuses as it is typed exactly the user id, workflow id or integration the filter would drop, saying why', () => {
+    const values = ['u-1', '  u-1  ', 'x'.repeat(512), 'x'.repeat(513), ` ${'x'.repeat(512)} `, 'a\tb', 'a\nb', 'a\u0000b', 'a\u007fb', 'Sales force', 'é€😀'];
+    for (const value of values) {
+      const kept = sanitizeFilter({ userId: value, workflowId: value, integration: value });
+      const problem = filterTextProblem(value);
+      assert.equal(problem === undefined, kept.userId !== undefined && kept.workflowId !== undefined && kept.integration !== undefined, JSON.stringify(value));
+    }
+    assert.equal(filterTextProblem(''), undefined, 'empty is "any"');
+    assert.equal(filterTextProblem('x'.repeat(600)), 'At most 512 characters: this has 600.');
+    assert.equal(filterTextProblem('a\tb'), 'Remove the control characters (a tab, a line break): no id or name has them.');
+  });
+
+  it('refuses a custom range whose end is not after its start; either end may be left open', () => {
+    assert.equal(timeRangeProblem('2026-11-01T00:00:00.000Z', '2026-11-02'), undefined);
+    assert.equal(timeRangeProblem(undefined, '2026-11-02'), undefined);
+    assert.equal(timeRangeProblem('2026-11-01', undefined), undefined);
+    // The start as the machine's clock writes it (whatever its time zone).
+    const start = formatDateTime('2026-11-05T00:00:00.000Z', { dateStyle: 'medium', timeStyle: 'short' });
+    assert.equal(timeRangeProblem('2026-11-05T00:00:00.000Z', '2026-11-02'), `The end must be after the start (${start}).`);
+    assert.match(timeRangeProblem('2026-11-02T09:30:00Z', '2026-11-02T09:30:00Z')!, /^The end must be after the start/, 'an empty range matches no run either');
   });
 
   it('keeps working for the session when the state cannot be written, and says so', async () => {
