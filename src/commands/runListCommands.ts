@@ -1,6 +1,7 @@
 // A given list of runs of a source (an error signature's, from Insights): exported through the
 // same pipeline as Export Runs… (formats, the temporary file renamed on success, the run
-// index serving what it holds), or shown: the signature's row in the runs tree (under its
+// index serving what it holds, a save target that is not a local file written through VS Code's
+// file system: runListExport.ts), or shown: the signature's row in the runs tree (under its
 // source's "Failures"), else, when the tree cannot show it, a quick pick that opens the one chosen.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
@@ -8,33 +9,15 @@ import type { SourceRegistry } from '../config/sourceRegistry';
 import { COMMANDS } from '../contributions';
 import { relativeTime } from '../core/format';
 import { userMessage } from '../core/errors';
-import { exportRuns } from '../core/export/exportRuns';
 import type { ExportFormat } from '../core/export/sinks';
-import type { LocalRuns } from '../core/localRuns';
 import { formatNumber } from '../core/locale';
 import type { Run } from '../core/model';
 import { showActionableError } from '../views/errorActions';
 import { showInformationMessage } from '../views/notifications';
 import { withCancellableProgress } from './cancellableProgress';
-import type { WithLocalRuns } from './exportCommands';
-
-/** The local copy narrowed to these runs: its listing is them, in the order given (details as the copy has them). */
-function onlyThese(local: LocalRuns, ids: readonly string[]): LocalRuns {
-  return {
-    ...local,
-    listing: () =>
-      Promise.resolve({
-        total: ids.length,
-        archived: 0,
-        runs: async function* (): AsyncGenerator<Run> {
-          for (const id of ids) {
-            const { steps: _steps, ...run } = await local.detail(id);
-            yield run;
-          }
-        },
-      }),
-  };
-}
+import { workspaceTarget, type WithLocalRuns } from './exportCommands';
+import { display, isLocalTarget } from './exportTarget';
+import { exportRunList } from './runListExport';
 
 /** Reveals an error signature's row in the runs tree; false when the tree cannot show it (the index closed, no such signature for its filter). */
 export type RevealSignature = (sourceId: string, key: string) => Promise<boolean>;
@@ -73,21 +56,26 @@ export function runListActions(registry: SourceRegistry, log: vscode.LogOutputCh
     const configured = registry.get(sourceId);
     if (!configured) return;
     try {
-      const result = await withCancellableProgress({ title: vscode.l10n.t('Exporting {0}', title) }, (signal) =>
-        withLocalRuns(sourceId, configured.source, (local) => {
-          if (!local) throw new Error(vscode.l10n.t('The run index is not open: these runs come from it.'));
-          // Oldest first, as every export is.
-          return exportRuns({ source: configured.source, query: {}, format, target: target.fsPath, includeSteps: true, signal, local: onlyThese(local, [...ids].reverse()) });
+      const { result } = await withCancellableProgress({ title: vscode.l10n.t('Exporting {0}', title) }, (signal) =>
+        exportRunList({
+          source: configured.source,
+          ids,
+          format,
+          target,
+          // The file system of the target's scheme, as Export Runs… writes (a remote folder, an extension's file system).
+          host: workspaceTarget(),
+          withLocalRuns: (work) => withLocalRuns(sourceId, configured.source, work),
+          signal,
         }),
       );
-      log.info(`exported ${result.records} runs of an error signature to ${result.target}`);
+      log.info(`exported ${result.records} runs of an error signature to ${display(target)}${isLocalTarget(target) ? '' : ' (staged locally and copied)'}`);
       const where = vscode.workspace.asRelativePath(target);
       void showInformationMessage(
         result.records === 1 ? vscode.l10n.t('Exported 1 run to {0}.', where) : vscode.l10n.t('Exported {0} runs to {1}.', formatNumber(result.records), where),
       );
     } catch (error) {
       log.error(`export of an error signature's runs failed: ${userMessage(error)}`);
-      void showActionableError(vscode.l10n.t('Export failed; nothing was written to {0}. {1}', target.fsPath, userMessage(error)), error, {
+      void showActionableError(vscode.l10n.t('Export failed; nothing was written to {0}. {1}', display(target), userMessage(error)), error, {
         sourceId,
         retry: () => writeRuns(sourceId, ids, title, format, target),
       });

@@ -14,6 +14,8 @@ import { buildRunBundle, writeRunBundle } from '../../src/core/runBundle';
 import { CancelledError } from '../../src/core/errors';
 import { ParagonClient } from '../../src/sources/paragon/paragonClient';
 import { isLocalTarget, writeThroughTarget, type TargetFileSystem, type TargetHost, type TargetUri } from '../../src/commands/exportTarget';
+import { exportRunList } from '../../src/commands/runListExport';
+import type { LocalRuns } from '../../src/core/localRuns';
 import { useEmulator } from './support/emulatorFixture';
 
 class TestUri implements TargetUri {
@@ -231,5 +233,69 @@ describe('Export target (issue 14, item 2: exports through VS Code’s file syst
       fs.calls.filter((c) => c.startsWith('copy')),
       [],
     );
+  });
+
+  describe("Export These Runs… (an error signature's runs, from Insights)", () => {
+    /** The run index's copy as the export reads it: details come from it (here: the emulator, counted). */
+    function localCopy(source: ParagonClient): LocalRuns & { details: string[] } {
+      const details: string[] = [];
+      return {
+        details,
+        listing: () => Promise.resolve(undefined),
+        detail: (id, signal) => {
+          details.push(id);
+          return source.getRun(id, signal);
+        },
+        keep: () => undefined,
+        flush: () => undefined,
+      };
+    }
+
+    it('writes the runs given to a dirfs: target through its file system, oldest first with their steps, the NDJSON schema beside them', async () => {
+      const source = paragon();
+      const newestFirst = (await source.listPage({}, 0)).runs.slice(0, 3).map((r) => r.id);
+      const local = localCopy(source);
+      const written = await exportRunList({ source, ids: newestFirst, format: 'ndjson', target: target('failures.ndjson'), host, withLocalRuns: (work) => work(local) });
+      assert.equal(written.local, false);
+      assert.equal(written.result.records, 3);
+      const lines = (await readFile(join(root, 'exports', 'failures.ndjson'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; steps?: unknown[] });
+      assert.deepEqual(
+        lines.map((r) => r.id),
+        [...newestFirst].reverse(),
+      );
+      assert.ok(
+        lines.every((r) => Array.isArray(r.steps)),
+        'with their steps',
+      );
+      assert.deepEqual(new Set(local.details), new Set(newestFirst), "read through the run index's copy, only these runs");
+      assert.deepEqual((await readdir(join(root, 'exports'))).sort(), ['failures.ndjson', 'failures.schema.json']);
+      assert.deepEqual(
+        written.companions.map((u) => u.toString()),
+        ['dirfs:///exports/failures.schema.json'],
+      );
+      assert.ok(
+        fs.calls.some((c) => c.startsWith('copy file -> .failures.ndjson.')),
+        "put in place through the target's file system",
+      );
+      assert.deepEqual(await readdir(staging), []);
+    });
+
+    it('leaves nothing at the target when the copy fails or the run index is closed', async () => {
+      const source = paragon();
+      const ids = (await source.listPage({}, 0)).runs.slice(0, 2).map((r) => r.id);
+      fs.failCopy = new FsError('ENOSPC: no space left on device, write', 'Unknown');
+      await assert.rejects(exportRunList({ source, ids, format: 'csv', target: target('failures.csv'), host, withLocalRuns: (work) => work(localCopy(source)) }), {
+        message: 'Cannot write dirfs:///exports/failures.csv: the disk is full.',
+      });
+      fs.failCopy = undefined;
+      await assert.rejects(exportRunList({ source, ids, format: 'csv', target: target('failures.csv'), host, withLocalRuns: (work) => work(undefined) }), {
+        message: 'The run index is not open: these runs come from it.',
+      });
+      assert.deepEqual(await readdir(join(root, 'exports')), []);
+      assert.deepEqual(await readdir(staging), []);
+    });
   });
 });
