@@ -14,16 +14,13 @@ import { RUN_STATUSES, type RunStatus } from './model';
 /** The key the filters are kept under in the workspace's state. */
 export const FILTERS_STATE_KEY = 'taskHistory.filters';
 /**
- * The stored format's version: a later format is read as nothing rather than misread. 2 keeps
- * the ids in a list; 1 (an object keyed by id, which dropped ids it could not key safely) is
- * still read, so the filters of a workspace saved by it are kept.
+ * The stored format's version: any other is read as nothing rather than misread. (2: the first
+ * released; 1, keyed by id, lived only in development and dropped ids it could not key safely.)
  */
 export const FILTERS_STATE_VERSION = 2;
 
 /** The longest user id, workflow id or integration name kept; longer is not one we wrote. */
 const MAX_TEXT = 512;
-/** Version 1's ids were keys of an object: these it never wrote. */
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A source id as the `taskHistory.sources` setting accepts one (validateSourceEntry): any non-empty string, kept exactly. */
 function isSourceId(value: unknown): value is string {
@@ -124,9 +121,6 @@ export function readFilters(raw: unknown): Map<string, RunFilter> {
   const stored = raw['filters'];
   if (raw['v'] === FILTERS_STATE_VERSION && Array.isArray(stored)) {
     for (const entry of stored as unknown[]) if (isRecord(entry) && isSourceId(entry['id'])) keep(entry['id'], entry['filter']);
-  } else if (raw['v'] === 1 && isRecord(stored)) {
-    // Version 1, by its own rules (the ids it could write).
-    for (const id of Object.keys(stored)) if (!FORBIDDEN_KEYS.has(id) && text(id) && id === id.trim()) keep(id, stored[id]);
   }
   return filters;
 }
