@@ -7,7 +7,6 @@ import type { SourceRegistry } from '../config/sourceRegistry';
 import * as settings from '../config/settings';
 import { COMMANDS, type CommandHandlers } from '../contributions';
 import { filterToQuery } from '../core/filters';
-import { summarizeFilters } from '../core/filterMemory';
 import { formatDate, formatDateTime } from '../core/locale';
 import { computeInsightsReady, nextTurn } from '../insights/insights';
 import { signatureRunIds } from '../insights/errors';
@@ -42,13 +41,7 @@ export function insightsCommands(deps: InsightsDeps): InsightsCommands {
     log: deps.log,
     sources: () => deps.registry.list().map((s) => ({ id: s.config.id, label: s.config.label ?? s.config.id })),
     // Each source has its own filter: the panel's header says those of the sources it shows, and each source's figures use its own (compute, signatureRuns).
-    filter: (sourceIds) => {
-      const shown = deps.registry.list().filter((s) => sourceIds.length === 0 || sourceIds.includes(s.config.id));
-      return summarizeFilters(
-        shown.map((s) => ({ label: s.config.label ?? s.config.id, filter: deps.tree.filterOf(s.config.id) })),
-        shown.length,
-      );
-    },
+    filter: (sourceIds) => deps.tree.describeFilters(sourceIds),
     onDidChangeFilter: deps.tree.onDidChangeFilter,
     workflowNames: () => settings.workflowNames(),
     compute: async (sourceId, label, bucket): Promise<SourceInsights> => {

@@ -95,7 +95,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   /** The view's header: the filter when one source has one, else how many sources are filtered. */
   get filterDescription(): string {
-    const sources = this.registry.list();
+    return this.describeFilters();
+  }
+
+  /** The filters of these sources (every source when none is given) in words: the view's header, Insights' for the sources it shows. */
+  describeFilters(sourceIds: readonly string[] = []): string {
+    const sources = this.registry.list().filter((s) => sourceIds.length === 0 || sourceIds.includes(s.config.id));
     return summarizeFilters(
       sources.map((s) => ({ label: s.config.label ?? s.config.id, filter: this.filterOf(s.config.id) })),
       sources.length,
