@@ -548,15 +548,24 @@ function createWorkbench(parts: Parts): Workbench {
           const sidebar = document.querySelector<HTMLElement>('.part.sidebar');
           return Boolean(sidebar && sidebar.offsetParent !== null && (sidebar.querySelector('.composite.title')?.textContent ?? '').toLowerCase().includes(t.toLowerCase()));
         }, title);
-      if (!(await shown())) await item.click();
-      await page.waitForFunction(
-        (t) => {
-          const sidebar = document.querySelector<HTMLElement>('.part.sidebar');
-          return Boolean(sidebar && sidebar.offsetParent !== null && (sidebar.querySelector('.composite.title')?.textContent ?? '').toLowerCase().includes(t.toLowerCase()));
-        },
-        title,
-        { timeout: 15_000 },
-      );
+      // Right after a reload the side bar may still be restoring this very container: a click then
+      // toggles it closed. So click, wait a while for it to show, and click again if it did not.
+      for (let attempt = 1; !(await shown()); attempt++) {
+        await item.click();
+        const appeared = await page
+          .waitForFunction(
+            (t) => {
+              const sidebar = document.querySelector<HTMLElement>('.part.sidebar');
+              return Boolean(sidebar && sidebar.offsetParent !== null && (sidebar.querySelector('.composite.title')?.textContent ?? '').toLowerCase().includes(t.toLowerCase()));
+            },
+            title,
+            { timeout: 5_000 },
+          )
+          .then(() => true)
+          .catch(() => false);
+        if (appeared) return;
+        if (attempt === 3) throw new Error(`The "${title}" container does not show in the side bar after ${attempt} clicks`);
+      }
     },
 
     webviewFrame,
