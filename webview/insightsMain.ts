@@ -25,7 +25,7 @@ import {
   type ToInsightsWebview,
 } from '../src/panels/insightsProtocol';
 import type { ErrorSignature, InsightsData } from '../src/insights/model';
-import { formatFixed, formatNumber } from '../src/core/locale';
+import { formatNumber, formatUnit } from '../src/core/locale';
 import { button, el, localTime, replace } from './dom';
 import { deferredFigure, type DeferredFigure } from './insights/charts';
 import { figuresOf, keyLabel } from './insightsFigures';
@@ -132,7 +132,12 @@ function percent(rate: number | null): string {
 
 function ms(value: number | null): string {
   if (value === null) return '–';
-  return value >= 60_000 ? `${formatFixed(value / 60_000, 1)} min` : value >= 1000 ? `${formatFixed(value / 1000, 1)} s` : `${formatNumber(Math.round(value))} ms`;
+  const oneDecimal = { minimumFractionDigits: 1, maximumFractionDigits: 1, useGrouping: false };
+  return value >= 60_000
+    ? formatUnit(value / 60_000, 'minute', oneDecimal)
+    : value >= 1000
+      ? formatUnit(value / 1000, 'second', oneDecimal)
+      : formatUnit(Math.round(value), 'millisecond');
 }
 
 /** The source's headline numbers, as a definition list (read as pairs by a screen reader). */

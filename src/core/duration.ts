@@ -1,7 +1,8 @@
 // Durations: computed from timestamps whenever both ends exist; a vendor's own figure
 // (Dispersl's "4h 15m") only as a fallback. Written with the display language's decimal mark
-// (./locale.ts: "12,3 s" in German); the unit symbols are the same in every language.
-import { formatFixed } from './locale';
+// (./locale.ts): English keeps its compact symbols ("4m 05s", which the CLI, the exports' logs
+// and the tests read), any other language gets Intl's narrow units ("4 Min., 5 Sek.").
+import { formatUnit, formatUnitList, isEnglish } from './locale';
 
 /** Milliseconds between two ISO timestamps, or undefined if either is missing or invalid. */
 export function durationBetween(start: string | undefined, end: string | undefined): number | undefined {
@@ -27,17 +28,35 @@ export function parseDurationText(text: string | undefined | null): number | und
   return parts.length > 0 ? Math.round(total) : undefined;
 }
 
-/** A compact human duration: "850 ms", "12.3 s", "4m 05s", "2h 15m", "3d 4h". */
+/**
+ * A compact human duration, its two most significant units: "850 ms", "12.3 s", "4m 05s",
+ * "2h 15m", "3d 4h" in English; Intl's narrow units in other languages ("1,48 Sek.",
+ * "4 Min., 5 Sek.", "3 T, 4h").
+ */
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${formatFixed(ms / 1000, ms < 10_000 ? 2 : 1)} s`;
+  if (ms < 1000) return formatUnit(Math.round(ms), 'millisecond', { useGrouping: false });
+  if (ms < 60_000) {
+    const digits = ms < 10_000 ? 2 : 1;
+    return formatUnit(ms / 1000, 'second', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
+  }
+  const { days, hours, minutes, seconds } = parts(ms);
+  if (isEnglish()) {
+    if (days > 0) return `${days}d ${hours}h`;
+    if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`;
+    return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+  }
+  if (days > 0) return formatUnitList([formatUnit(days, 'day'), formatUnit(hours, 'hour')]);
+  if (hours > 0) return formatUnitList([formatUnit(hours, 'hour'), formatUnit(minutes, 'minute')]);
+  return formatUnitList([formatUnit(minutes, 'minute'), formatUnit(seconds, 'second')]);
+}
+
+function parts(ms: number): { days: number; hours: number; minutes: number; seconds: number } {
   const totalSeconds = Math.floor(ms / 1000);
-  const days = Math.floor(totalSeconds / 86_400);
-  const hours = Math.floor((totalSeconds % 86_400) / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = totalSeconds % 60;
-  if (days > 0) return `${days}d ${hours}h`;
-  if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`;
-  return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+  return {
+    days: Math.floor(totalSeconds / 86_400),
+    hours: Math.floor((totalSeconds % 86_400) / 3600),
+    minutes: Math.floor((totalSeconds % 3600) / 60),
+    seconds: totalSeconds % 60,
+  };
 }

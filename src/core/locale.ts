@@ -13,6 +13,7 @@ let locale = DEFAULT_LOCALE;
 const numberFormats = new Map<string, Intl.NumberFormat>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 let relativeFormat: Intl.RelativeTimeFormat | undefined;
+let unitListFormat: Intl.ListFormat | undefined;
 
 /**
  * The locale Intl uses for a VS Code language id ("de", "pt-br", "zh-cn", "qps-ploc"): the
@@ -37,6 +38,7 @@ export function setDisplayLocale(language: string | undefined): void {
   numberFormats.clear();
   dateFormats.clear();
   relativeFormat = undefined;
+  unitListFormat = undefined;
 }
 
 /** The Intl locale now in use ('en' unless set). */
@@ -69,6 +71,27 @@ export function formatNumber(value: number, options: Intl.NumberFormatOptions = 
 /** A number with exactly `digits` decimals ("1.48", German "1,48"): toFixed in the display language. */
 export function formatFixed(value: number, digits: number): string {
   return formatNumber(value, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
+}
+
+/** The units a duration is written in. */
+export type DurationUnit = 'day' | 'hour' | 'minute' | 'second' | 'millisecond';
+
+const ENGLISH_SYMBOLS: Readonly<Record<DurationUnit, string>> = { day: 'd', hour: 'h', minute: 'min', second: 's', millisecond: 'ms' };
+
+/**
+ * A quantity of a time unit: in English with the symbols the messages use ("850 ms", "1.5 s",
+ * "3 min"), in any other language Intl's narrow unit ("1,5 Sek.", "3min", "3 د"). `options`
+ * shape the number (decimals, compact notation).
+ */
+export function formatUnit(value: number, unit: DurationUnit, options: Intl.NumberFormatOptions = {}): string {
+  if (isEnglish()) return `${formatNumber(value, options)} ${ENGLISH_SYMBOLS[unit]}`;
+  return formatNumber(value, { ...options, style: 'unit', unit, unitDisplay: 'narrow' });
+}
+
+/** Quantities joined as the display language joins units ("4 Min., 5 Sek.", "4min 5s", "4 د و5 ث"). */
+export function formatUnitList(parts: readonly string[]): string {
+  unitListFormat ??= new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' });
+  return unitListFormat.format(parts);
 }
 
 function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {

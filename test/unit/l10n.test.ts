@@ -13,6 +13,7 @@ import { formatDuration } from '../../src/core/duration';
 import { formatBytes, relativeTime } from '../../src/core/format';
 import { displayLocale, formatDate, formatDateTime, formatFixed, formatNumber, formatRelativeTime, intlLocale, setDisplayLocale } from '../../src/core/locale';
 import { bundleScript, escapeHtml, htmlLang } from '../../src/panels/pageL10n';
+import { axisValue } from '../../webview/insights/format';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -305,7 +306,39 @@ describe('Localization', () => {
       assert.equal(formatNumber(1234567.5), '1.234.567,5');
       assert.equal(formatFixed(12.345, 2), '12,35');
       assert.equal(formatBytes(1536), '1,5 KB');
-      assert.equal(formatDuration(1480), '1,48 s');
+    });
+
+    it("writes durations in the display language's units through Intl, English keeping its compact symbols", () => {
+      // What Intl (this Node's CLDR) writes for a unit, narrow: the expected texts come from Intl
+      // itself, so a CLDR update does not fail the test; what is checked is that each part goes
+      // through it, in the display language, with the decimals and the two largest units.
+      const unit = (language: string, value: number, name: string, digits?: number) =>
+        new Intl.NumberFormat(language, {
+          style: 'unit',
+          unit: name,
+          unitDisplay: 'narrow',
+          useGrouping: false,
+          ...(digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+        }).format(value);
+      const list = (language: string, parts: string[]) => new Intl.ListFormat(language, { type: 'unit', style: 'narrow' }).format(parts);
+      setDisplayLocale('de');
+      assert.equal(formatDuration(1480), unit('de', 1.48, 'second', 2));
+      assert.match(formatDuration(1480), /^1,48\s?\S/, 'German decimal mark, then its unit');
+      assert.equal(formatDuration(850), unit('de', 850, 'millisecond'));
+      assert.equal(formatDuration(245_000), list('de', [unit('de', 4, 'minute'), unit('de', 5, 'second')]));
+      assert.equal(formatDuration((4 * 60 + 15) * 60_000), list('de', [unit('de', 4, 'hour'), unit('de', 15, 'minute')]));
+      assert.equal(formatDuration(3 * 86_400_000 + 4 * 3_600_000), list('de', [unit('de', 3, 'day'), unit('de', 4, 'hour')]));
+      assert.notEqual(formatDuration(245_000), '4m 05s');
+      assert.equal(
+        axisValue(1500, 'ms'),
+        new Intl.NumberFormat('de', { style: 'unit', unit: 'second', unitDisplay: 'narrow', notation: 'compact', maximumFractionDigits: 1 }).format(1.5),
+        "Insights' axes too",
+      );
+      setDisplayLocale('ar');
+      assert.equal(formatDuration(245_000), list('ar', [unit('ar', 4, 'minute'), unit('ar', 5, 'second')]));
+      assert.doesNotMatch(formatDuration(245_000), /[ms]/, 'no Latin unit symbol in Arabic');
+      setDisplayLocale('qps-ploc');
+      assert.equal(formatDuration(245_000), '4m 05s', 'a language Intl does not know writes English');
     });
 
     it('writes relative times and dates in French and German through Intl', () => {
@@ -325,6 +358,11 @@ describe('Localization', () => {
       assert.equal(relativeTime('2026-11-23T11:55:00Z', now), '5 min ago');
       assert.equal(relativeTime('2026-11-21T12:00:00Z', now), '2 d ago');
       assert.equal(formatDuration(1480), '1.48 s');
+      assert.equal(formatDuration(850), '850 ms');
+      assert.equal(formatDuration(245_000), '4m 05s');
+      assert.equal(formatDuration(3 * 86_400_000 + 4 * 3_600_000), '3d 4h');
+      assert.equal(axisValue(1500, 'ms'), '1.5 s');
+      assert.equal(axisValue(250, 'ms'), '250 ms');
       assert.equal(formatBytes(1536), '1.5 KB');
       setDisplayLocale('en-gb');
       assert.equal(formatNumber(1234.5), '1,234.5');
