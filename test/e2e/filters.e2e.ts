@@ -43,6 +43,18 @@ describe('Filters that stay, and Add Source steps, in a real VS Code', function 
     assert.ok(check(shown), `${what}: ${JSON.stringify([...shown])}`);
   }
 
+  /** The Runs view's header, once it matches (its description is set after the tree repaints, so it is waited for, not read once). */
+  async function untilHeader(re: RegExp, timeoutMs = 30_000): Promise<string> {
+    const header = () => workbench.page.locator('.part.sidebar .pane-header').first().innerText();
+    const deadline = Date.now() + timeoutMs;
+    let text = await header();
+    while (!re.test(text) && Date.now() < deadline) {
+      await workbench.page.waitForTimeout(200);
+      text = await header();
+    }
+    return text;
+  }
+
   const paragonOnlyFailed = (shown: Map<string, { text: string; groups: string[] }>) => {
     const paragon = shown.get(PARAGON);
     const dispersl = shown.get(DISPERSL);
@@ -97,13 +109,12 @@ describe('Filters that stay, and Add Source steps, in a real VS Code', function 
     await untilTree('Paragon shows only its failed runs, Dispersl every status', paragonOnlyFailed);
     const failed = emulator.truth.paragonIds({ status: 'FAILED' }).length;
     await workbench.waitForRow(new RegExp(`^Failed, ${failed} runs$`));
-    const header = await workbench.page.locator('.part.sidebar .pane-header').first().innerText();
-    assert.match(header, /E2E Paragon: Failed/, 'the view header says which source is filtered');
+    assert.match(await untilHeader(/E2E Paragon: Failed/), /E2E Paragon: Failed/, 'the view header says which source is filtered');
 
     await workbench.reload();
     await workbench.openContainer('Task History');
     await untilTree('after the reload, the filter is still on Paragon and only on Paragon', paragonOnlyFailed);
-    assert.match(await workbench.page.locator('.part.sidebar .pane-header').first().innerText(), /E2E Paragon: Failed/);
+    assert.match(await untilHeader(/E2E Paragon: Failed/), /E2E Paragon: Failed/);
   });
 
   it('clears one source’s filter from the inline action on its row', async () => {

@@ -176,6 +176,18 @@ describe('Localization: the pseudo-locale (qps-ploc) in a real VS Code', functio
     await workbench.page.keyboard.type(pseudoNls['command.category']!);
     const rows = workbench.page.locator('.quick-input-widget .monaco-list-row');
     await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+    // The palette filters as each character arrives: wait until it has filtered on the whole
+    // category (every row then names it), or a row of a shorter prefix's match would be read.
+    await workbench.page
+      .waitForFunction(
+        (category) => {
+          const labels = Array.from(document.querySelectorAll<HTMLElement>('.quick-input-widget .monaco-list-row .label-name')).map((l) => l.innerText);
+          return labels.length > 0 && labels.every((l) => l.includes(category));
+        },
+        pseudoNls['command.category']!,
+        { timeout: 15_000, polling: 100 },
+      )
+      .catch(() => undefined);
     // Each row's label (its first .label-name; a non-English palette adds the English title beside it, as a second one).
     const titles = (await rows.evaluateAll((all) => all.map((row) => (row.querySelector('.label-name') as HTMLElement | null)?.innerText.trim() ?? '')))
       // VS Code's own "Focus on <view> View" command: its words are the workbench's (English here), the view's name ours.
