@@ -1,7 +1,7 @@
 // Durations: computed from timestamps whenever both ends exist; a vendor's own figure
 // (Dispersl's "4h 15m") only as a fallback. Written with the display language's decimal mark
-// (./locale.ts): English keeps its compact symbols ("4m 05s", which the CLI, the exports' logs
-// and the tests read), any other language gets Intl's narrow units ("4 Min., 5 Sek.").
+// (./locale.ts): English keeps its compact symbols ("4m 05s", which the CLI and the tests read),
+// any other language gets Intl's narrow units ("4 Min., 5 Sek.").
 import { formatUnit, formatUnitList, isEnglish } from './locale';
 
 /** Milliseconds between two ISO timestamps, or undefined if either is missing or invalid. */

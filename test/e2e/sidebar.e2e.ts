@@ -90,9 +90,9 @@ describe('Sidebar in a real VS Code', function () {
       failures.toLocaleString('en-US'),
       { timeout: 30_000 },
     );
-    // The badge is read until it shows the count: while a sync of the view reports progress, VS Code
-    // shows its progress badge (an empty .badge-content) in place of the number, and the number
-    // comes back when the sync ends (CI once read the badge mid-sync: '' !== '27').
+    // The badge is waited for, not read once: while a tree view of the container refreshes (VS Code
+    // runs that refresh with progress on the view), the activity bar shows a progress badge, whose
+    // .badge-content is empty, in place of the number (CI once read it then: '' !== '27').
     const badge = () =>
       workbench.page.evaluate(() =>
         Array.from(document.querySelectorAll<HTMLElement>('.activitybar li.action-item'))
