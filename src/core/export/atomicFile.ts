@@ -249,7 +249,7 @@ async function checkTarget(target: string): Promise<Stats | undefined> {
     ? l10n.t('{0} is a block device (a disk), not a file: choose a file to export to.', path)
     : existing.isSocket()
       ? l10n.t('{0} is a socket, not a file: choose a file to export to.', path)
-      : l10n.t('{0} is not a regular file, not a file: choose a file to export to.', path);
+      : l10n.t('{0} is not a regular file: choose a file to export to.', path);
   throw new ExportTargetError(message, `not a regular file ${target} (mode ${existing.mode.toString(8)})`);
 }
 
